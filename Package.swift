@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "dilab",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "dilab", targets: ["dilab"]),
+        .library(name: "DILab", targets: ["DILab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // Core: model, loading, graph validation, engine, trace and renderers. No terminal or network I/O.
+        .target(name: "DILab", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Conformance suite: golden expectations, diffs, JUnit.
+        .target(name: "DILabSuite", dependencies: ["DILab", .product(name: "Yams", package: "Yams")]),
+        // Exporters that leave the engine's world: a runnable FastAPI app and its differential check.
+        .target(name: "DILabExport", dependencies: ["DILab"]),
+        // libedit, seen through a small C shim (variadic el_set/history are not callable from Swift).
+        .systemLibrary(name: "CEditLine", providers: [.apt(["libedit-dev"])]),
+        // REPL and lessons.
+        .target(name: "DILabConsole", dependencies: ["DILab", "DILabSuite", "CEditLine"]),
+        // Serve mode: the engine on the real clock behind Hummingbird.
+        .target(name: "DILabServe", dependencies: ["DILab", .product(name: "Hummingbird", package: "hummingbird")]),
+        .executableTarget(name: "dilab", dependencies: [
+            "DILab", "DILabSuite", "DILabExport", "DILabConsole", "DILabServe",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "DILabTests", dependencies: ["DILab"]),
+        .testTarget(name: "DILabSuiteTests", dependencies: ["DILab", "DILabSuite"]),
+        .testTarget(name: "DILabExportTests", dependencies: ["DILab", "DILabExport"]),
+        .testTarget(name: "DILabConsoleTests", dependencies: ["DILab", "DILabConsole"]),
+        .testTarget(name: "DILabServeTests", dependencies: ["DILab", "DILabServe"]),
+    ]
+)

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The one implementation of FastAPI's dependency-injection semantics in dilab.
+/// Every door (run, test, REPL, lessons, serve, verify) calls it and renders its trace.
+///
+/// An `Engine` is one app's lifetime: lifespan, then requests, then shutdown. State that outlives a
+/// request (lru_cache values, call counters, lifespan state, overrides) lives here; each request gets
+/// a fresh `RequestRun` with its own cache, exit stacks and BackgroundTasks.
+public final class Engine: @unchecked Sendable {
+    public let app: CompiledApp
+    public var profile: Profile { app.profile }
+    /// `app.dependency_overrides`: original provider → replacement. Mutable, like the real dict.
+    public var overrides: [String: String]
+    let makeClock: @Sendable () -> EngineClock
+    let lock = NSLock()
+    var lruValues: [String: Value] = [:]
+    var callCounts: [String: Int] = [:]
+    var requestCount = 0
+    var state: [(String, Value)] = []
+
+    public init(app: CompiledApp, clock: @escaping @Sendable () -> EngineClock = { VirtualClock() }) {
+        self.app = app
+        self.makeClock = clock
+        self.overrides = Dictionary(app.scenario.overrides.map { ($0.original, $0.replacement) }, uniquingKeysWith: { $1 })
+    }
+
+    /// Loads, compiles and runs a whole scenario: startup, every request in the file (or `requests`), shutdown.
+    public static func run(_ app: CompiledApp, requests: [RequestSpec]? = nil) -> RunResult {
+        let engine = Engine(app: app)
+        var result = RunResult(scenario: app.scenario.name, profile: app.profile, appErrors: app.appErrors)
+        guard app.appErrors.isEmpty else { return result }
+        result.startup = engine.startup()
+        for r in requests ?? app.scenario.requests {
+            result.requests.append(engine.handle(r))
+        }
+        result.shutdown = engine.shutdown()
+        return result
+    }
+
+    // MARK: app-lifetime state
+
+    func nextCall(_ name: String) -> Int {
+        lock.lock(); defer { lock.unlock() }
+        callCounts[name, default: 0] += 1
+        return callCounts[name]!
+    }
+
+    func lruValue(_ name: String) -> Value? {
+        lock.lock(); defer { lock.unlock() }
+        return lruValues[name]
+    }
+
+    func storeLRU(_ name: String, _ value: Value) {
+        lock.lock(); defer { lock.unlock() }
+        if lruValues[name] == nil { lruValues[name] = value }
+    }
+
+    var stateValue: Value {
+        lock.lock(); defer { lock.unlock() }
+        return .object(state)
+    }
+
+    // MARK: lifespan
+
+    /// Lifespan startup: the app's steps, then each included router's (not on 0.105, which ignores router lifespans).
+    public func startup(observer: ((TraceEvent) -> Void)? = nil) -> [TraceEvent] {
+        lifespanPhase(startup: true, observer: observer)
+    }
+
+    /// Lifespan shutdown, innermost first.
+    public func shutdown(observer: ((TraceEvent) -> Void)? = nil) -> [TraceEvent] {
+        lifespanPhase(startup: false, observer: observer)
+    }
+
+    func lifespanPhase(startup: Bool, observer: ((TraceEvent) -> Void)?) -> [TraceEvent] {
+        let clock = makeClock()
+        var events: [TraceEvent] = []
+        var owners: [(String, Lifespan)] = []
+        if let l = app.scenario.app.lifespan { owners.append(("app", l)) }
+        if profile.runsRouterLifespan {
+            owners += app.scenario.routers.compactMap { r in r.lifespan.map { ("router \(r.name)", $0) } }
+        }
+        if !startup { owners.reverse() }
+        for (owner, lifespan) in owners {
+            for step in startup ? lifespan.startup : lifespan.shutdown {
+                let env: [String: Value] = ["state": stateValue]
+                var e = TraceEvent(t: clock.now, request: nil, kind: startup ? .lifespanStart : .lifespanEnd, subject: step.name,
+                                   detail: "\(owner) lifespan \(startup ? "startup" : "shutdown")", thread: .loop)
+                for (k, t) in step.sets {
+                    let v = t.render(env)
+                    lock.lock(); state.removeAll { $0.0 == k }; state.append((k, v)); lock.unlock()
+                    e.detail += " · state.\(k) = \(v.json)"
+                }
+                events.append(e)
+                observer?(e)
+                clock.advance(step.duration)
+            }
+        }
+        return events
+    }
+
+    // MARK: requests
+
+    /// Simulates one request from arrival until its last background task and cleanup have finished.
+    public func handle(_ request: RequestSpec, observer: ((TraceEvent) -> Void)? = nil) -> RequestTrace {
+        lock.lock()
+        requestCount += 1
+        let id = requestCount
+        let overrides = self.overrides
+        lock.unlock()
+        let run = RequestRun(engine: self, id: id, request: request, clock: makeClock(), overrides: overrides, observer: observer)
+        return run.execute()
+    }
+}

@@ -1,0 +1,161 @@
+/// Builds dependants the way FastAPI's `get_dependant` does when a route is registered, and records what
+/// FastAPI would refuse (DependencyScopeError, RecursionError, TypeError) next to what dilab cannot resolve.
+public struct GraphBuilder {
+    public let scenario: Scenario
+    public let profile: Profile
+    public private(set) var problems: [Diagnostic] = []
+
+    public init(scenario: Scenario, profile: Profile) {
+        self.scenario = scenario
+        self.profile = profile
+    }
+
+    /// The message FastAPI's `get_dependant` raises, verbatim.
+    public static func scopeErrorMessage(_ parent: String) -> String {
+        "The dependency \"\(parent)\" has a scope of \"request\", it cannot depend on dependencies with scope \"function\"."
+    }
+
+    public func recursionMessage() -> String {
+        profile == .v0_105 ? "maximum recursion depth exceeded while calling a Python object"
+                           : "maximum recursion depth exceeded in comparison"
+    }
+
+    mutating func report(_ d: Diagnostic) {
+        if !problems.contains(where: { $0.location == d.location && $0.rule == d.rule && $0.message == d.message }) {
+            problems.append(d)
+        }
+    }
+
+    /// The chain of routers from the outermost include down to `name`.
+    public mutating func routerChain(_ name: String?, from location: SourceLocation) -> [Router] {
+        var chain: [Router] = []
+        var current = name
+        var seen: Set<String> = []
+        while let n = current, n != "app" {
+            guard let r = scenario.router(named: n) else {
+                report(Diagnostic(location: location, rule: "unknown-router", message: "unknown router '\(n)'",
+                                  hint: Suggest.hint(for: n, among: scenario.routers.map(\.name), kind: "routers")))
+                return chain
+            }
+            guard seen.insert(n).inserted else {
+                report(Diagnostic(location: r.location, rule: "router-cycle", message: "router '\(n)' is included in itself",
+                                  hint: "set `include: {in: app}` on one of the routers"))
+                return chain
+            }
+            chain.insert(r, at: 0)
+            current = r.includedIn
+            if let parent = current, parent != "app", scenario.router(named: parent) == nil {
+                report(Diagnostic(location: r.location, rule: "unknown-router", message: "router '\(n)' is included in unknown router '\(parent)'",
+                                  hint: Suggest.hint(for: parent, among: scenario.routers.map(\.name) + ["app"], kind: "routers")))
+                return chain
+            }
+        }
+        return chain
+    }
+
+    /// `APIRoute.__init__`: level dependencies first (app, then each include before its router), then the signature.
+    public mutating func compile(_ route: Route) -> CompiledRoute {
+        let chain = routerChain(route.router, from: route.location)
+        var levels: [(String, DependsSpec)] = scenario.app.dependencies.map { ("app", $0) }
+        var fullPath = ""
+        for r in chain {
+            levels += r.includeDependencies.map { ("include \(r.name)", $0) }
+            levels += r.dependencies.map { ("router \(r.name)", $0) }
+            fullPath += r.includePrefix + r.prefix
+        }
+        levels += route.dependencies.map { ("decorator", $0) }
+        fullPath += route.path
+        let pathParams = GraphBuilder.pathParamNames(fullPath)
+        var root = Dependant(provider: nil, name: nil, use: nil, level: "handler")
+        for (level, spec) in levels {
+            if let d = subDependant(spec: spec, name: nil, parent: root, pathParams: pathParams, stack: [], level: level) {
+                root.dependencies.append(d)
+            }
+        }
+        absorb(params: route.params, into: &root, pathParams: pathParams, stack: [], parentIsGenerator: false, parentName: route.handlerName)
+        return CompiledRoute(route: route, fullPath: fullPath, dependant: root, levels: levels)
+    }
+
+    /// The dependant for one use site, or nil when the provider is unknown or the use closes a cycle.
+    public mutating func subDependant(spec: DependsSpec, name: String?, parent: Dependant, pathParams: Set<String>,
+                                      stack: [String], level: String, providerOverride: Provider? = nil) -> Dependant? {
+        if spec.scope != nil {
+            if spec.isSecurity {
+                report(Diagnostic(location: spec.scopeLocation ?? spec.location, origin: .fastapi, rule: "scope-keyword",
+                                  message: "TypeError: Security() got an unexpected keyword argument 'scope'",
+                                  hint: "Security() has no scope=; use Depends(..., scope=...) for a yield dependency"))
+            } else if !profile.supportsScope {
+                report(Diagnostic(location: spec.scopeLocation ?? spec.location, origin: .fastapi, rule: "scope-keyword",
+                                  message: "TypeError: Depends() got an unexpected keyword argument 'scope'",
+                                  hint: "scope= exists from FastAPI 0.121; this scenario runs under FastAPI \(profile.fastapiVersion) (`fastapi: latest` to use it)"))
+            }
+        }
+        guard let provider = providerOverride ?? scenario.provider(named: spec.provider) else {
+            report(Diagnostic(location: spec.location, rule: "unknown-provider", message: "unknown provider '\(spec.provider)'",
+                              hint: Suggest.hint(for: spec.provider, among: scenario.providers.map(\.name), kind: "providers")))
+            return nil
+        }
+        if stack.contains(provider.name) {
+            let cycle = Array(stack.drop { $0 != provider.name }) + [provider.name]
+            report(Diagnostic(location: spec.location, origin: .fastapi, rule: "cycle",
+                              message: "dependency cycle \(cycle.joined(separator: " → ")): FastAPI has no cycle check, so registering this route dies with RecursionError: \(recursionMessage())",
+                              hint: "break the cycle: one of \(cycle.dropLast().joined(separator: ", ")) must stop depending on the next"))
+            return nil
+        }
+        var d = Dependant(provider: provider, name: name, use: spec, ownScopes: spec.isSecurity ? spec.scopes : [],
+                          parentScopes: parent.oauthScopes, level: level)
+        absorb(params: provider.params, into: &d, pathParams: pathParams, stack: stack + [provider.name],
+               parentIsGenerator: provider.isGenerator, parentName: provider.name)
+        return d
+    }
+
+    /// Adds a signature's parameters to a dependant, in order, checking the scope rule on each `Depends`.
+    mutating func absorb(params: [Param], into d: inout Dependant, pathParams: Set<String>, stack: [String],
+                         parentIsGenerator: Bool, parentName: String) {
+        for param in params {
+            switch param.kind {
+            case .depends(let spec):
+                if profile.supportsScope, parentIsGenerator, d.computedScope == "request", spec.scope == "function" {
+                    report(Diagnostic(location: spec.scopeLocation ?? spec.location, origin: .fastapi, rule: "dependency-scope",
+                                      message: "DependencyScopeError: " + GraphBuilder.scopeErrorMessage(parentName),
+                                      hint: "a request-scoped yield dependency outlives the function scope: drop scope=\"function\" here, or declare \(parentName) itself with scope=\"function\" where it is used"))
+                }
+                if let sub = subDependant(spec: spec, name: param.name, parent: d, pathParams: pathParams, stack: stack, level: "param") {
+                    d.dependencies.append(sub)
+                }
+            case .request(let rp):
+                d.requestParams.append(GraphBuilder.resolve(param.name, rp, pathParams: pathParams))
+            case .backgroundTasks:
+                d.backgroundTasksParam = param.name
+            case .securityScopes:
+                d.securityScopesParam = param.name
+            }
+        }
+    }
+
+    static func resolve(_ name: String, _ rp: RequestParam, pathParams: Set<String>) -> ResolvedParam {
+        var source = rp.source
+        if source == .inferred {
+            if pathParams.contains(name) { source = .path } else if rp.type == .dict { source = .body } else { source = .query }
+        }
+        let key: String
+        switch source {
+        case .header: key = rp.alias ?? name.replacingOccurrences(of: "_", with: "-")
+        default: key = rp.alias ?? name
+        }
+        return ResolvedParam(name: name, spec: rp, source: source, key: key)
+    }
+
+    public static func pathParamNames(_ path: String) -> Set<String> {
+        var names: Set<String> = []
+        var rest = Substring(path)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let inner = rest[rest.index(after: open)..<close]
+            names.insert(String(inner.split(separator: ":").first ?? inner))
+            rest = rest[rest.index(after: close)...]
+        }
+        return names
+    }
+}
+
+import Foundation

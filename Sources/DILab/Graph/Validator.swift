@@ -1,0 +1,110 @@
+/// An app as FastAPI would build it from a scenario: every route compiled, plus the errors FastAPI itself would raise.
+public struct CompiledApp: Sendable {
+    public let scenario: Scenario
+    public let profile: Profile
+    public let routes: [CompiledRoute]
+    /// Errors FastAPI raises while building the app (DependencyScopeError, RecursionError, TypeError): the app never starts.
+    public let appErrors: [Diagnostic]
+
+    public func route(named handler: String) -> CompiledRoute? { routes.first { $0.route.handlerName == handler } }
+}
+
+/// Checks a scenario's graph: names resolve, no cycles, scope rules hold. Collects every problem in one pass.
+public enum Validator {
+    /// Names every template may read besides the callable's own parameters.
+    public static let builtins: Set<String> = ["call", "request", "state", "now", "i", "closed", "exc"]
+
+    /// Throws the input errors (dilab cannot run the file); returns FastAPI's own refusals in `appErrors`.
+    public static func compile(_ scenario: Scenario, profile: Profile? = nil) throws -> CompiledApp {
+        let profile = profile ?? scenario.profile
+        var builder = GraphBuilder(scenario: scenario, profile: profile)
+        let routes = scenario.routes.map { builder.compile($0) }
+        var problems = builder.problems + nameProblems(scenario)
+        let lines = scenario.sourceText.split(separator: "\n", omittingEmptySubsequences: false)
+        for i in problems.indices where problems[i].snippet == nil {
+            let line = problems[i].location.line
+            if line > 0, line <= lines.count { problems[i].snippet = String(lines[line - 1]) }
+        }
+        problems.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+        let inputErrors = problems.filter { $0.origin == .input }
+        if !inputErrors.isEmpty { throw DiagnosticList(inputErrors) }
+        return CompiledApp(scenario: scenario, profile: profile, routes: routes, appErrors: problems.filter { $0.origin == .fastapi })
+    }
+
+    /// Loads and compiles in one step; all diagnostics (input and FastAPI's) for `dilab check`.
+    public static func check(path: String, profile: Profile? = nil) -> [Diagnostic] {
+        do {
+            let scenario = try ScenarioLoader.load(path: path)
+            return try compile(scenario, profile: profile).appErrors
+        } catch let list as DiagnosticList {
+            return list.diagnostics
+        } catch {
+            return [Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")]
+        }
+    }
+
+    static func nameProblems(_ s: Scenario) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let providerNames = s.providers.map(\.name)
+        let taskNames = s.tasks.map(\.name)
+        func checkTask(_ call: TaskCall, roots allowed: Set<String>) {
+            if s.task(named: call.task) == nil {
+                out.append(Diagnostic(location: call.location, rule: "unknown-task", message: "unknown task '\(call.task)'",
+                                      hint: Suggest.hint(for: call.task, among: taskNames, kind: "tasks")))
+            }
+            for (_, t) in call.args { checkRoots(t.roots, allowed: allowed, at: call.location, what: "task argument") }
+            if let w = call.when { checkRoots(w.expr.roots, allowed: allowed, at: call.location, what: "condition") }
+        }
+        func checkRoots(_ roots: [String], allowed: Set<String>, at location: SourceLocation, what: String) {
+            for r in roots where !allowed.contains(r) && !builtins.contains(r) {
+                out.append(Diagnostic(location: location, rule: "unknown-name", message: "the \(what) reads '\(r)', which is not a parameter here",
+                                      hint: Suggest.hint(for: r, among: Array(allowed) + Array(builtins), kind: "names")))
+            }
+        }
+        func checkRaises(_ raises: [RaiseSpec], allowed: Set<String>) {
+            for r in raises {
+                checkRoots((r.detail?.roots ?? []) + (r.message?.roots ?? []) + (r.when?.expr.roots ?? []), allowed: allowed, at: r.location, what: "exception")
+            }
+        }
+        func checkUses(_ uses: [String], at location: SourceLocation) {
+            for u in uses where s.provider(named: u) == nil {
+                out.append(Diagnostic(location: location, rule: "unknown-provider", message: "`uses` names unknown provider '\(u)'",
+                                      hint: Suggest.hint(for: u, among: providerNames, kind: "providers")))
+            }
+        }
+        for p in s.providers {
+            let names = Set(p.params.map(\.name))
+            checkRoots(p.returns?.roots ?? [], allowed: names, at: p.location, what: "`returns` of \(p.name)")
+            checkRaises(p.raises + p.cleanup.raises, allowed: names)
+            for h in p.handlers { if case .raise(let r) = h.action { checkRaises([r], allowed: names) } }
+            for c in p.addsTasks + p.cleanup.addsTasks { checkTask(c, roots: names) }
+            if !(p.addsTasks + p.cleanup.addsTasks).isEmpty, !p.params.contains(where: { if case .backgroundTasks = $0.kind { return true }; return false }) {
+                out.append(Diagnostic(location: p.location, rule: "background-tasks", message: "provider '\(p.name)' adds tasks but takes no BackgroundTasks parameter",
+                                      hint: "add a parameter such as `background_tasks: BackgroundTasks`"))
+            }
+        }
+        for r in s.routes {
+            let names = Set(r.params.map(\.name))
+            checkRoots(r.returns?.roots ?? [], allowed: names, at: r.location, what: "`returns` of \(r.method) \(r.path)")
+            checkRaises(r.raises, allowed: names)
+            for c in r.addsTasks { checkTask(c, roots: names) }
+            if let b = r.responseBackground { checkTask(b, roots: names) }
+            if !r.addsTasks.isEmpty, !r.params.contains(where: { if case .backgroundTasks = $0.kind { return true }; return false }) {
+                out.append(Diagnostic(location: r.location, rule: "background-tasks", message: "route \(r.method) \(r.path) adds tasks but takes no BackgroundTasks parameter",
+                                      hint: "add a parameter such as `background_tasks: BackgroundTasks`"))
+            }
+            if let st = r.stream {
+                checkUses(st.uses, at: r.location)
+                for c in st.chunks { checkRoots(c.roots, allowed: names, at: r.location, what: "stream chunk") }
+            }
+        }
+        for t in s.tasks { checkUses(t.uses, at: t.location) }
+        for o in s.overrides {
+            for name in [o.original, o.replacement] where s.provider(named: name) == nil {
+                out.append(Diagnostic(location: o.location, rule: "unknown-provider", message: "dependency_overrides names unknown provider '\(name)'",
+                                      hint: Suggest.hint(for: name, among: providerNames, kind: "providers")))
+            }
+        }
+        return out
+    }
+}

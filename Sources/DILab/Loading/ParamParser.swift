@@ -1,0 +1,304 @@
+/// Reads a parameter written the way it would stand in a Python signature:
+/// `int`, `int = 3`, `str | None = Header(None)`, `str = Cookie()`, `Session = Depends(get_db)`,
+/// `Depends(get_db, use_cache=False)`, `Security(get_user, scopes=["items"])`, `Annotated[str, Header()]`,
+/// `BackgroundTasks`, `SecurityScopes`.
+struct ParamParser {
+    struct Failure: Error {
+        var message: String
+        var offset: Int
+        var hint: String?
+    }
+
+    enum Tok: Equatable { case name(String), str(String), num(String), punct(Character), end }
+
+    var toks: [(Tok, Int)] = []
+    var pos = 0
+
+    static let requestSources: [String: RequestParam.Source] = [
+        "Query": .query, "Path": .path, "Header": .header, "Cookie": .cookie, "Body": .body,
+    ]
+    static let knownTypes: [String: RequestParam.ValueType] = [
+        "int": .int, "float": .float, "str": .str, "bool": .bool, "dict": .dict, "list": .list, "Any": .any,
+        "EmailStr": .str,
+    ]
+
+    static func parse(_ text: String) throws -> Param.Kind {
+        var p = ParamParser()
+        p.toks = try tokenize(text)
+        let kind = try p.parseSpec()
+        guard p.peek == .end else { throw Failure(message: "unexpected text after the parameter", offset: p.offset) }
+        return kind
+    }
+
+    /// A dependency written in a `dependencies: [...]` list: `name`, `Depends(name, ...)` or `Security(...)`.
+    static func parseDependency(_ text: String) throws -> DependsSpec {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if !trimmed.contains("("), trimmed.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) {
+            return DependsSpec(provider: trimmed)
+        }
+        guard case .depends(let d) = try parse(text) else {
+            throw Failure(message: "expected a dependency: a provider name, Depends(name) or Security(name, scopes=[...])", offset: 0)
+        }
+        return d
+    }
+
+    static func tokenize(_ text: String) throws -> [(Tok, Int)] {
+        let chars = Array(text)
+        var i = 0
+        var out: [(Tok, Int)] = []
+        while i < chars.count {
+            let c = chars[i]
+            let start = i
+            if c == " " || c == "\t" { i += 1; continue }
+            if c.isLetter || c == "_" {
+                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "." { i += 1 }
+                out.append((.name(String(chars[start..<i])), start))
+            } else if c.isNumber || (c == "-" && i + 1 < chars.count && chars[i + 1].isNumber) {
+                i += 1
+                while i < chars.count, chars[i].isNumber || chars[i] == "." { i += 1 }
+                out.append((.num(String(chars[start..<i])), start))
+            } else if c == "'" || c == "\"" {
+                i += 1
+                var s = ""
+                while i < chars.count, chars[i] != c { s.append(chars[i]); i += 1 }
+                guard i < chars.count else { throw Failure(message: "unterminated string", offset: start) }
+                i += 1
+                out.append((.str(s), start))
+            } else if "()[]=,|{}:".contains(c) {
+                i += 1
+                out.append((.punct(c), start))
+            } else {
+                throw Failure(message: "unexpected character '\(c)'", offset: start)
+            }
+        }
+        out.append((.end, chars.count))
+        return out
+    }
+
+    var peek: Tok { toks[pos].0 }
+    var offset: Int { toks[pos].1 }
+    mutating func next() -> Tok { defer { pos += 1 }; return toks[pos].0 }
+
+    mutating func expect(_ c: Character, _ what: String) throws {
+        guard peek == .punct(c) else { throw Failure(message: "expected '\(c)' \(what)", offset: offset) }
+        pos += 1
+    }
+
+    /// `[TYPE] [= DEFAULT_OR_MARKER]` or a bare marker call.
+    mutating func parseSpec() throws -> Param.Kind {
+        if case .name(let n) = peek, n == "Depends" || n == "Security" { return try parseDepends() }
+        if case .name(let n) = peek, ParamParser.requestSources[n] != nil {
+            return .request(try parseSource(type: .str, optional: false, typeGiven: false))
+        }
+        if case .name("Annotated") = peek { return try parseAnnotated() }
+        let (typeName, valueType, optional) = try parseType()
+        if typeName == "BackgroundTasks" { return .backgroundTasks }
+        if typeName == "SecurityScopes" { return .securityScopes }
+        if peek == .punct("=") {
+            pos += 1
+            if case .name(let n) = peek {
+                if n == "Depends" || n == "Security" {
+                    var kind = try parseDepends()
+                    if case .depends(var d) = kind, d.provider.isEmpty { d.provider = typeName; kind = .depends(d) }
+                    return kind
+                }
+                if ParamParser.requestSources[n] != nil {
+                    return .request(try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true))
+                }
+            }
+            let value = try parseLiteral()
+            return .request(RequestParam(source: valueType == nil ? .body : .inferred, type: valueType ?? .dict,
+                                         optional: optional, defaultValue: value))
+        }
+        guard let valueType else {
+            // An unknown class name: a Pydantic model, read from the body.
+            return .request(RequestParam(source: .body, type: .dict, optional: optional))
+        }
+        return .request(RequestParam(source: .inferred, type: valueType, optional: optional))
+    }
+
+    /// `Annotated[T, Depends(x)]` or `Annotated[T, Header()]`.
+    mutating func parseAnnotated() throws -> Param.Kind {
+        pos += 1
+        try expect("[", "after Annotated")
+        let (typeName, valueType, optional) = try parseType()
+        try expect(",", "between the type and the marker in Annotated[...]")
+        guard case .name(let marker) = peek else { throw Failure(message: "expected Depends(...), Security(...) or Query/Path/Header/Cookie/Body(...)", offset: offset) }
+        let kind: Param.Kind
+        if marker == "Depends" || marker == "Security" {
+            kind = try parseDepends()
+            if case .depends(var d) = kind, d.provider.isEmpty {
+                d.provider = typeName
+                try expect("]", "to close Annotated[...]")
+                return .depends(d)
+            }
+        } else if ParamParser.requestSources[marker] != nil {
+            var rp = try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true)
+            try expect("]", "to close Annotated[...]")
+            if peek == .punct("=") { pos += 1; rp.defaultValue = try parseLiteral() }
+            return .request(rp)
+        } else {
+            throw Failure(message: "unknown marker '\(marker)'", offset: offset, hint: "use Depends, Security, Query, Path, Header, Cookie or Body")
+        }
+        try expect("]", "to close Annotated[...]")
+        return kind
+    }
+
+    /// `int`, `str | None`, `Optional[int]`, `list[str]`, or a class name.
+    mutating func parseType() throws -> (String, RequestParam.ValueType?, Bool) {
+        guard case .name(var name) = next() else {
+            throw Failure(message: "expected a type (int, str, float, bool) or Depends(...)", offset: toks[pos - 1].1,
+                          hint: "examples: int, str = 'x', str = Header(), Depends(get_db)")
+        }
+        var optional = false
+        if name == "Optional" {
+            try expect("[", "after Optional")
+            let inner = try parseType()
+            try expect("]", "to close Optional[...]")
+            return (inner.0, inner.1, true)
+        }
+        if peek == .punct("[") {
+            // Generic arguments such as list[str] or dict[str, int]: skip them.
+            var depth = 0
+            repeat {
+                if peek == .punct("[") { depth += 1 }
+                if peek == .punct("]") { depth -= 1 }
+                if peek == .end { throw Failure(message: "unclosed '['", offset: offset) }
+                pos += 1
+            } while depth > 0
+        }
+        while peek == .punct("|") {
+            pos += 1
+            guard case .name(let other) = next() else { throw Failure(message: "expected a type after '|'", offset: toks[pos - 1].1) }
+            if other == "None" { optional = true } else if name == "None" { name = other; optional = true }
+        }
+        return (name, ParamParser.knownTypes[name], optional)
+    }
+
+    /// `Depends(name, use_cache=False, scope="function")` / `Security(name, scopes=[...])`.
+    mutating func parseDepends() throws -> Param.Kind {
+        guard case .name(let marker) = next() else { fatalError("unreachable") }
+        let markerOffset = toks[pos - 1].1
+        try expect("(", "after \(marker)")
+        var spec = DependsSpec(provider: "", isSecurity: marker == "Security")
+        spec.location = SourceLocation(file: "", line: 0, column: markerOffset)
+        var first = true
+        while peek != .punct(")") {
+            if !first { try expect(",", "between arguments") }
+            if peek == .punct(")") { break }
+            first = false
+            guard case .name(let word) = next() else {
+                throw Failure(message: "expected a provider name or keyword argument in \(marker)(...)", offset: toks[pos - 1].1)
+            }
+            let wordOffset = toks[pos - 1].1
+            if peek == .punct("=") {
+                pos += 1
+                switch word {
+                case "use_cache":
+                    guard case .name(let b) = next(), b == "True" || b == "False" else {
+                        throw Failure(message: "use_cache takes True or False", offset: toks[pos - 1].1)
+                    }
+                    spec.useCache = b == "True"
+                case "scope":
+                    guard case .str(let s) = next() else {
+                        throw Failure(message: "scope takes a string: \"function\" or \"request\"", offset: toks[pos - 1].1)
+                    }
+                    spec.scope = s
+                    spec.scopeLocation = SourceLocation(file: "", line: 0, column: wordOffset)
+                case "scopes":
+                    try expect("[", "to open the scopes list")
+                    while peek != .punct("]") {
+                        guard case .str(let s) = next() else { throw Failure(message: "scopes are strings, e.g. [\"items\"]", offset: toks[pos - 1].1) }
+                        spec.scopes.append(s)
+                        if peek == .punct(",") { pos += 1 }
+                    }
+                    pos += 1
+                    if !spec.isSecurity {
+                        throw Failure(message: "Depends() takes no scopes", offset: wordOffset, hint: "use Security(\(spec.provider), scopes=[...])")
+                    }
+                case "dependency":
+                    guard case .name(let n) = next() else { throw Failure(message: "expected a provider name", offset: toks[pos - 1].1) }
+                    spec.provider = n
+                default:
+                    throw Failure(message: "\(marker)() has no argument '\(word)'", offset: wordOffset,
+                                  hint: marker == "Depends" ? "Depends takes a provider, use_cache= and scope=" : "Security takes a provider, scopes= and use_cache=")
+                }
+            } else {
+                spec.provider = word
+            }
+        }
+        pos += 1
+        return .depends(spec)
+    }
+
+    /// `Header()`, `Header(None)`, `Query(5)`, `Header(alias="X-Token")`, `Query(default=3)`.
+    mutating func parseSource(type: RequestParam.ValueType, optional: Bool, typeGiven: Bool) throws -> RequestParam {
+        guard case .name(let marker) = next(), let source = ParamParser.requestSources[marker] else { fatalError("unreachable") }
+        try expect("(", "after \(marker)")
+        var rp = RequestParam(source: source, type: type, optional: optional)
+        var first = true
+        while peek != .punct(")") {
+            if !first { try expect(",", "between arguments") }
+            first = false
+            if case .name(let kw) = peek, toks[pos + 1].0 == .punct("=") {
+                pos += 2
+                switch kw {
+                case "default": rp.defaultValue = try parseLiteral()
+                case "alias":
+                    guard case .str(let a) = next() else { throw Failure(message: "alias takes a string", offset: toks[pos - 1].1) }
+                    rp.alias = a
+                case "embed", "convert_underscores", "description", "title":
+                    _ = try parseLiteral()
+                default: throw Failure(message: "\(marker)() has no argument '\(kw)' here", offset: toks[pos - 2].1)
+                }
+            } else if case .name(let t) = peek, ParamParser.knownTypes[t] != nil, !typeGiven {
+                pos += 1
+                rp.type = ParamParser.knownTypes[t]!
+            } else {
+                if peek == .punct(".") || peek == .name("...") { pos += 1; continue }
+                rp.defaultValue = try parseLiteral()
+            }
+        }
+        pos += 1
+        if rp.defaultValue == .null { rp.optional = true }
+        return rp
+    }
+
+    /// A Python literal: number, string, True/False/None, a list or dict of literals.
+    mutating func parseLiteral() throws -> Value {
+        let at = offset
+        switch next() {
+        case .num(let n):
+            if let i = Int(n) { return .int(i) }
+            if let d = Double(n) { return .double(d) }
+        case .str(let s): return .string(s)
+        case .name("True"): return .bool(true)
+        case .name("False"): return .bool(false)
+        case .name("None"): return .null
+        case .punct("["):
+            var items: [Value] = []
+            while peek != .punct("]") {
+                items.append(try parseLiteral())
+                if peek == .punct(",") { pos += 1 }
+                if peek == .end { throw Failure(message: "unclosed '['", offset: offset) }
+            }
+            pos += 1
+            return .array(items)
+        case .punct("{"):
+            var pairs: [(String, Value)] = []
+            while peek != .punct("}") {
+                guard case .str(let k) = next() else { throw Failure(message: "dict keys are strings", offset: toks[pos - 1].1) }
+                try expect(":", "after a dict key")
+                pairs.append((k, try parseLiteral()))
+                if peek == .punct(",") { pos += 1 }
+                if peek == .end { throw Failure(message: "unclosed '{'", offset: offset) }
+            }
+            pos += 1
+            return .object(pairs)
+        default: break
+        }
+        throw Failure(message: "expected a default value (a number, a 'string', True, False or None)", offset: at)
+    }
+}
+
+import Foundation

@@ -1,0 +1,118 @@
+/// Reads one entry of `providers:`.
+enum ProviderReader {
+    static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header"]
+
+    static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
+        var p = Provider(name: name, location: location)
+        if node.isNull { return p }
+        let pairs = node.mapping("provider '\(name)'", allowed: keys)
+        for entry in pairs {
+            let v = entry.value
+            switch entry.key {
+            case "yield": p.isGenerator = v.bool("yield") ?? false
+            case "async": p.isAsync = v.bool("async") ?? false
+            case "class": if v.bool("class") == true { p.form = .classType }
+            case "instance_of": p.form = .instance; p.instanceOf = v.string("the class name")
+            case "factory": p.factory = v.string("the factory call")
+            case "lru_cache": p.lruCache = v.bool("lru_cache") ?? false
+            case "scheme":
+                let raw = v.scalar ?? ""
+                if let kind = SecurityScheme.Kind(rawValue: raw) {
+                    var scheme = SecurityScheme(kind: kind)
+                    if kind == .apiKeyHeader { scheme.headerName = pairs.first { $0.key == "header" }?.value.scalar ?? "X-API-Key" }
+                    p.securityScheme = scheme
+                } else {
+                    v.error("unknown security scheme '\(raw)'", hint: "use one of: " + SecurityScheme.Kind.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+            case "header": break
+            case "params": p.params = PieceReader.params(v)
+            case "returns": p.returns = v.template("returns")
+            case "duration": p.duration = v.duration("duration") ?? 0
+            case "raises": p.raises = PieceReader.raises(v)
+            case "adds_tasks": p.addsTasks = PieceReader.taskCalls(v)
+            case "cleanup": p.cleanup = cleanup(v)
+            case "except": p.handlers = handlers(v)
+            case "doc": p.doc = v.string("doc")
+            default: break
+            }
+        }
+        if p.lruCache && p.isGenerator {
+            node.error("provider '\(name)' cannot be both `lru_cache` and `yield`",
+                       hint: "lru_cache caches a return value; a generator's value is per request")
+        }
+        if !p.isGenerator, (!p.handlers.isEmpty || p.cleanup.duration > 0 || !p.cleanup.raises.isEmpty || !p.cleanup.addsTasks.isEmpty) {
+            node.error("provider '\(name)' has `cleanup:` or `except:` but is not a yield dependency",
+                       hint: "add `yield: true`: only generators run code after the handler")
+        }
+        return p
+    }
+
+    static func cleanup(_ node: YNode) -> Cleanup {
+        var c = Cleanup()
+        for entry in node.mapping("cleanup", allowed: ["duration", "raises", "adds_tasks"]) {
+            switch entry.key {
+            case "duration": c.duration = entry.value.duration("the cleanup duration") ?? 0
+            case "raises": c.raises = PieceReader.raises(entry.value)
+            case "adds_tasks": c.addsTasks = PieceReader.taskCalls(entry.value)
+            default: break
+            }
+        }
+        return c
+    }
+
+    /// `except: reraise`, `except: swallow`, or a list of `{catch: Type, then: reraise|swallow}` / `{catch: Type, raise: {...}}`.
+    static func handlers(_ node: YNode) -> [ExceptHandler] {
+        if let word = node.scalar, !node.isNull {
+            guard let action = action(word, node) else { return [] }
+            return [ExceptHandler(catches: "Exception", action: action, location: node.location)]
+        }
+        return node.list().compactMap { item in
+            let pairs = item.mapping("an except block", allowed: ["catch", "then", "raise"])
+            var h = ExceptHandler(location: item.location)
+            for entry in pairs {
+                switch entry.key {
+                case "catch": h.catches = entry.value.string("the exception type to catch") ?? "Exception"
+                case "then":
+                    guard let a = action(entry.value.scalar ?? "", entry.value) else { return nil }
+                    h.action = a
+                case "raise":
+                    guard let r = PieceReader.raise(entry.value) else { return nil }
+                    h.action = .raise(r)
+                default: break
+                }
+            }
+            return h
+        }
+    }
+
+    static func action(_ word: String, _ node: YNode) -> ExceptHandler.Action? {
+        switch word {
+        case "reraise", "raise": return .reraise
+        case "swallow", "pass": return .swallow
+        default:
+            node.error("unknown except action '\(word)'", hint: "use reraise or swallow, or `raise: {status: 400, detail: ...}` to convert")
+            return nil
+        }
+    }
+}
+
+/// Reads one entry of `tasks:`.
+enum TaskReader {
+    static func task(name: String, node: YNode, at location: SourceLocation) -> TaskDef {
+        var t = TaskDef(name: name, location: location)
+        if node.isNull { return t }
+        for entry in node.mapping("task '\(name)'", allowed: ["async", "duration", "uses", "raises", "params"]) {
+            let v = entry.value
+            switch entry.key {
+            case "async": t.isAsync = v.bool("async") ?? false
+            case "duration": t.duration = v.duration("duration") ?? 0
+            case "uses": t.uses = v.list().compactMap { $0.string("a provider name") }
+            case "raises": t.raises = PieceReader.raises(v)
+            case "params": t.params = v.list().compactMap { $0.string("a parameter name") }
+            default: break
+            }
+        }
+        return t
+    }
+}

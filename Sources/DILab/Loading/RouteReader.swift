@@ -1,0 +1,197 @@
+/// Reads `app:`, `routers:` and `routes:`.
+enum RouteReader {
+    static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "doc"]
+
+    static func app(_ node: YNode) -> AppConfig {
+        var app = AppConfig()
+        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers"]) {
+            switch entry.key {
+            case "dependencies": app.dependencies = PieceReader.dependencies(entry.value)
+            case "lifespan": app.lifespan = lifespan(entry.value)
+            case "exception_handlers":
+                app.exceptionHandlers = entry.value.mapping("exception_handlers").compactMap { h in
+                    var spec = ExceptionHandlerSpec(exception: h.key, status: 500, body: .value(.null), location: h.keyNode.location)
+                    for e in h.value.mapping("an exception handler", allowed: ["status", "body"]) {
+                        switch e.key {
+                        case "status": spec.status = e.value.int("the status") ?? 500
+                        case "body": spec.body = e.value.template("the body") ?? .value(.null)
+                        default: break
+                        }
+                    }
+                    return spec
+                }
+            default: break
+            }
+        }
+        return app
+    }
+
+    static func lifespan(_ node: YNode) -> Lifespan {
+        var l = Lifespan()
+        for entry in node.mapping("lifespan", allowed: ["startup", "shutdown"]) {
+            let steps = entry.value.list().compactMap(step)
+            if entry.key == "startup" { l.startup = steps } else { l.shutdown = steps }
+        }
+        return l
+    }
+
+    static func step(_ node: YNode) -> LifespanStep? {
+        if let s = node.scalar, !node.isNull { return LifespanStep(name: s) }
+        var step = LifespanStep(name: "")
+        for entry in node.mapping("a lifespan step", allowed: ["step", "duration", "sets"]) {
+            switch entry.key {
+            case "step": step.name = entry.value.string("the step") ?? ""
+            case "duration": step.duration = entry.value.duration("duration") ?? 0
+            case "sets": step.sets = entry.value.mapping("sets").compactMap { s in s.value.template("a state value").map { (s.key, $0) } }
+            default: break
+            }
+        }
+        return step
+    }
+
+    static func router(name: String, node: YNode, at location: SourceLocation) -> Router {
+        var r = Router(name: name, location: location)
+        for entry in node.mapping("router '\(name)'", allowed: ["prefix", "dependencies", "include", "lifespan"]) {
+            switch entry.key {
+            case "prefix": r.prefix = entry.value.string("the prefix") ?? ""
+            case "dependencies": r.dependencies = PieceReader.dependencies(entry.value)
+            case "lifespan": r.lifespan = lifespan(entry.value)
+            case "include":
+                for inc in entry.value.mapping("include", allowed: ["in", "prefix", "dependencies"]) {
+                    switch inc.key {
+                    case "in": r.includedIn = inc.value.string("the parent (app or a router)") ?? "app"
+                    case "prefix": r.includePrefix = inc.value.string("the include prefix") ?? ""
+                    case "dependencies": r.includeDependencies = PieceReader.dependencies(inc.value)
+                    default: break
+                    }
+                }
+            default: break
+            }
+        }
+        return r
+    }
+
+    /// `- GET /users/{id}: {...}` or `- route: GET /users/{id}` with the settings beside it.
+    static func route(_ node: YNode) -> Route? {
+        var pairs = node.mapping("a route")
+        var head: (String, SourceLocation)?
+        if let r = pairs.first(where: { $0.key == "route" }) {
+            head = (r.value.scalar ?? "", r.value.location)
+        } else if pairs.count == 1, let only = pairs.first, only.key.contains("/") {
+            head = (only.key, only.keyNode.location)
+            pairs = only.value.isNull ? [] : only.value.mapping("route '\(only.key)'")
+        }
+        guard let (line, location) = head else {
+            node.error("a route starts with its method and path", hint: "e.g. `- GET /users/{user_id}:` followed by its settings")
+            return nil
+        }
+        let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        guard parts.count == 2, methods.contains(parts[0].uppercased()), parts[1].hasPrefix("/") else {
+            node.error("bad route '\(line)'", hint: "write the method and the path: GET /items/{item_id}", at: location)
+            return nil
+        }
+        var route = Route(method: parts[0].uppercased(), path: parts[1], handlerName: defaultHandlerName(parts[0], parts[1]), location: location)
+        for entry in pairs where entry.key != "route" {
+            let v = entry.value
+            switch entry.key {
+            case "handler": route.handlerName = v.string("the handler name") ?? route.handlerName
+            case "router": route.router = v.string("the router name")
+            case "async": route.isAsync = v.bool("async") ?? true
+            case "params": route.params = PieceReader.params(v)
+            case "dependencies": route.dependencies = PieceReader.dependencies(v)
+            case "status": route.status = v.int("the status code") ?? 200
+            case "returns": route.returns = v.template("returns")
+            case "raises": route.raises = PieceReader.raises(v)
+            case "adds_tasks": route.addsTasks = PieceReader.taskCalls(v)
+            case "duration": route.duration = v.duration("duration") ?? 0
+            case "stream": route.stream = stream(v)
+            case "response_background": route.responseBackground = PieceReader.taskCall(v)
+            case "doc": break
+            default:
+                entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
+            }
+        }
+        return route
+    }
+
+    static func stream(_ node: YNode) -> StreamSpec? {
+        if node.items != nil { return StreamSpec(chunks: node.list().compactMap { $0.template("a chunk") }) }
+        var spec = StreamSpec(chunks: [])
+        for entry in node.mapping("stream", allowed: ["chunks", "every", "uses"]) {
+            switch entry.key {
+            case "chunks": spec.chunks = entry.value.list().compactMap { $0.template("a chunk") }
+            case "every": spec.every = entry.value.duration("every") ?? 0
+            case "uses": spec.uses = entry.value.list().compactMap { $0.string("a provider name") }
+            default: break
+            }
+        }
+        return spec
+    }
+
+    /// `GET /users/{user_id}` → `get_users_user_id`, as a Python function name.
+    static func defaultHandlerName(_ method: String, _ path: String) -> String {
+        let words = path.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.lowercased() }
+        return ([method.lowercased()] + words).joined(separator: "_")
+    }
+}
+
+/// Reads `requests:` and `expect:`.
+enum RequestReader {
+    static func request(_ node: YNode) -> RequestSpec? {
+        if let line = node.scalar, !node.isNull { return parseLine(line, node) }
+        let pairs = node.mapping("a request", allowed: ["request", "headers", "cookies", "body"])
+        guard let line = pairs.first(where: { $0.key == "request" })?.value.scalar, var spec = parseLine(line, node) else {
+            node.error("a request needs `request: METHOD /path`")
+            return nil
+        }
+        for entry in pairs {
+            switch entry.key {
+            case "headers": spec.headers = entry.value.mapping("headers").map { ($0.key, $0.value.value.text) }
+            case "cookies": spec.cookies = entry.value.mapping("cookies").map { ($0.key, $0.value.value.text) }
+            case "body": spec.body = entry.value.value
+            default: break
+            }
+        }
+        return spec
+    }
+
+    static func parseLine(_ line: String, _ node: YNode) -> RequestSpec? {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, RouteReader.methods.contains(parts[0].uppercased()), parts[1].hasPrefix("/") else {
+            node.error("bad request '\(line)'", hint: "write the method and the target: GET /items/7?q=x")
+            return nil
+        }
+        return RequestSpec(method: parts[0].uppercased(), target: parts[1].trimmingCharacters(in: .whitespaces), location: node.location)
+    }
+
+    static func expectation(_ node: YNode) -> Expectation? {
+        let pairs = node.mapping("an expectation", allowed: ["request", "fastapi", "status", "body", "trace"])
+        guard let r = pairs.first(where: { $0.key == "request" }), let line = r.value.string("the request") else {
+            node.error("an expectation needs `request:`")
+            return nil
+        }
+        var e = Expectation(request: line, location: node.location)
+        for entry in pairs {
+            switch entry.key {
+            case "fastapi":
+                let raw = entry.value.scalar ?? ""
+                if let p = Profile(name: raw) { e.profile = p } else {
+                    entry.value.error("unknown FastAPI profile '\(raw)'", rule: "profile", hint: "use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+            case "status": e.status = entry.value.int("the status")
+            case "body": e.body = entry.value.value
+            case "trace":
+                let lines = entry.value.list()
+                e.trace = lines.compactMap { $0.string("a trace line") }
+                e.traceLineLocations = lines.map(\.location)
+                e.traceLocation = entry.value.location
+            default: break
+            }
+        }
+        return e
+    }
+}
+
+import Foundation

@@ -1,0 +1,251 @@
+import Yams
+import Foundation
+
+/// Turns scenario YAML into a `Scenario`, collecting every input error (with file:line:column) in one pass.
+public enum ScenarioLoader {
+    static let topKeys = ["scenario", "description", "fastapi", "providers", "tasks", "app", "routers", "routes",
+                          "dependency_overrides", "requests", "expect", "expect_app_errors"]
+
+    public static func load(path: String) throws -> Scenario {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DiagnosticList([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "file",
+                                             message: "cannot read \(path)", hint: "check the path; scenarios live under scenarios/")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw DiagnosticList([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "file",
+                                             message: "\(path) is not UTF-8 text")])
+        }
+        return try load(text: text, file: path)
+    }
+
+    /// Parses and checks the shape of the file. Graph rules (names, cycles, scopes) are `GraphValidator`'s.
+    public static func load(text: String, file: String = "<input>") throws -> Scenario {
+        let context = LoadContext(file: file, text: text)
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw DiagnosticList([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), rule: "yaml",
+                                                 message: "the file is empty", hint: "start with `scenario: <title>` and a `routes:` list")])
+            }
+            root = node
+        } catch let error as YamlError {
+            throw DiagnosticList([yamlDiagnostic(error, file: file, context: context)])
+        }
+        let top = YNode(node: root, context: context)
+        var scenario = Scenario(file: file)
+        scenario.sourceText = text
+        let pairs = top.mapping("the scenario", allowed: topKeys)
+        if top.pairs != nil, top["routes"] == nil {
+            top.error("a scenario needs a `routes:` list", hint: "add `routes:` with at least one `- GET /path: {returns: ...}`",
+                      at: SourceLocation(file: file, line: 1, column: 1))
+        }
+        for p in pairs {
+            let v = p.value
+            switch p.key {
+            case "scenario": scenario.name = v.string("the scenario title") ?? ""
+            case "description": scenario.description = v.string("the description") ?? ""
+            case "fastapi":
+                let raw = v.scalar ?? ""
+                if let profile = Profile(name: raw) {
+                    scenario.profile = profile
+                    scenario.profileLocation = v.location
+                } else {
+                    v.error("unknown FastAPI profile '\(raw)'", rule: "profile",
+                            hint: "use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+            case "providers":
+                scenario.providers = v.mapping("providers").map { ProviderReader.provider(name: $0.key, node: $0.value, at: $0.keyNode.location) }
+            case "tasks":
+                scenario.tasks = v.mapping("tasks").map { TaskReader.task(name: $0.key, node: $0.value, at: $0.keyNode.location) }
+            case "app": scenario.app = RouteReader.app(v)
+            case "routers":
+                scenario.routers = v.mapping("routers").map { RouteReader.router(name: $0.key, node: $0.value, at: $0.keyNode.location) }
+            case "routes": scenario.routes = v.list().compactMap(RouteReader.route)
+            case "dependency_overrides":
+                scenario.overrides = v.mapping("dependency_overrides").compactMap { p in
+                    guard let replacement = p.value.string("the replacement provider") else { return nil }
+                    return Override(original: p.key, replacement: replacement, location: p.keyNode.location)
+                }
+            case "requests": scenario.requests = v.list().compactMap(RequestReader.request)
+            case "expect": scenario.expectations = v.list().compactMap(RequestReader.expectation)
+            case "expect_app_errors": scenario.expectedAppErrors = v.list().compactMap { $0.string("an expected app error") }
+            default: break
+            }
+        }
+        if scenario.name.isEmpty { scenario.name = (file as NSString).lastPathComponent }
+        if !context.diagnostics.isEmpty { throw DiagnosticList(context.diagnostics) }
+        return scenario
+    }
+
+    static func yamlDiagnostic(_ error: YamlError, file: String, context: LoadContext) -> Diagnostic {
+        func make(_ problem: String, _ mark: Mark, _ ctx: YamlError.Context?) -> Diagnostic {
+            var message = "YAML syntax error: \(problem)"
+            if let ctx { message += " (\(ctx.text) at line \(ctx.mark.line))" }
+            var d = Diagnostic(location: SourceLocation(file: file, line: mark.line, column: mark.column), rule: "yaml",
+                               message: message, hint: "check indentation and that every `key:` has a space after the colon")
+            if mark.line > 0, mark.line <= context.lines.count { d.snippet = String(context.lines[mark.line - 1]) }
+            return d
+        }
+        switch error {
+        case let .scanner(ctx, problem, mark, _), let .parser(ctx, problem, mark, _), let .composer(ctx, problem, mark, _):
+            return make(problem, mark, ctx)
+        case let .duplicatedKeysInMapping(duplicates, ctx):
+            var d = make("duplicate key \(duplicates.map { "'\($0)'" }.joined(separator: ", "))", ctx.mark, nil)
+            d.hint = "each key may appear once in a mapping; merge the two entries"
+            return d
+        default:
+            return Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), rule: "yaml", message: "YAML error: \(error)")
+        }
+    }
+}
+
+/// Reads `params:`, `dependencies:`, raises, task calls: the pieces providers, routes and routers share.
+enum PieceReader {
+    static func params(_ node: YNode?) -> [Param] {
+        guard let node else { return [] }
+        return node.mapping("params").compactMap { param(name: $0.key, node: $0.value, at: $0.keyNode.location) }
+    }
+
+    static func param(name: String, node: YNode, at location: SourceLocation) -> Param? {
+        if node.pairs != nil { return mapParam(name: name, node: node, at: location) }
+        guard let text = node.scalar, !node.isNull else {
+            node.error("parameter '\(name)' needs a type or Depends(...)", hint: "e.g. `\(name): int` or `\(name): Depends(get_db)`")
+            return nil
+        }
+        do {
+            var kind = try ParamParser.parse(text)
+            if case .depends(var d) = kind {
+                d.location = node.location.offset(by: d.location.column + (node.isQuoted ? 1 : 0))
+                if let s = d.scopeLocation { d.scopeLocation = node.location.offset(by: s.column + (node.isQuoted ? 1 : 0)) }
+                if d.provider.isEmpty {
+                    node.error("Depends() needs a provider here", hint: "write Depends(provider_name) or `ClassName = Depends()`")
+                    return nil
+                }
+                kind = .depends(d)
+            }
+            return Param(name: name, kind: kind, location: location)
+        } catch let f as ParamParser.Failure {
+            node.error("bad parameter '\(name)': \(f.message)", rule: "param",
+                       hint: f.hint ?? "examples: int, str = 'x', str = Header(), Depends(get_db), Security(get_user, scopes=[\"me\"])",
+                       at: node.location.offset(by: f.offset + (node.isQuoted ? 1 : 0)))
+            return nil
+        } catch {
+            return nil
+        }
+    }
+
+    /// The long form: `{depends: get_db, use_cache: false}`, `{in: header, type: str, default: x}`.
+    static func mapParam(name: String, node: YNode, at location: SourceLocation) -> Param? {
+        let pairs = node.mapping("parameter '\(name)'", allowed: ["depends", "security", "use_cache", "scope", "scopes", "in", "type", "default", "alias", "optional"])
+        func get(_ k: String) -> YNode? { pairs.first { $0.key == k }?.value }
+        if let dep = get("depends") ?? get("security") {
+            guard let provider = dep.string("the provider") else { return nil }
+            var spec = DependsSpec(provider: provider, isSecurity: get("security") != nil, location: dep.location)
+            if let u = get("use_cache") { spec.useCache = u.bool("use_cache") ?? true }
+            if let s = get("scope") { spec.scope = s.string("scope"); spec.scopeLocation = s.location }
+            if let s = get("scopes") { spec.scopes = s.list().compactMap { $0.string("a scope") } }
+            return Param(name: name, kind: .depends(spec), location: location)
+        }
+        var rp = RequestParam()
+        if let src = get("in") {
+            let raw = src.scalar ?? ""
+            if let s = RequestParam.Source(rawValue: raw), s != .inferred { rp.source = s } else {
+                src.error("unknown parameter source '\(raw)'", hint: "use path, query, header, cookie or body")
+            }
+        }
+        if let t = get("type") {
+            let raw = t.scalar ?? ""
+            if let vt = ParamParser.knownTypes[raw] { rp.type = vt } else {
+                t.error("unknown type '\(raw)'", hint: Suggest.hint(for: raw, among: Array(ParamParser.knownTypes.keys), kind: "types"))
+            }
+        }
+        if let d = get("default") { rp.defaultValue = d.value; if d.isNull { rp.optional = true } }
+        if let a = get("alias") { rp.alias = a.string("alias") }
+        if let o = get("optional") { rp.optional = o.bool("optional") ?? false }
+        return Param(name: name, kind: .request(rp), location: location)
+    }
+
+    static func dependencies(_ node: YNode?) -> [DependsSpec] {
+        guard let node else { return [] }
+        return node.list().compactMap { item in
+            if item.pairs != nil {
+                guard case .depends(let d)? = mapParam(name: "_", node: item, at: item.location)?.kind else {
+                    item.error("expected a dependency", hint: "e.g. `- verify_token` or `- Depends(verify_key)`")
+                    return nil
+                }
+                return d
+            }
+            guard let text = item.string("a dependency") else { return nil }
+            do {
+                var spec = try ParamParser.parseDependency(text)
+                spec.location = item.location.offset(by: spec.location.column + (item.isQuoted ? 1 : 0))
+                if let s = spec.scopeLocation { spec.scopeLocation = item.location.offset(by: s.column + (item.isQuoted ? 1 : 0)) }
+                return spec
+            } catch let f as ParamParser.Failure {
+                item.error("bad dependency: \(f.message)", rule: "param", hint: f.hint, at: item.location.offset(by: f.offset))
+                return nil
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    static let raiseKeys = ["status", "detail", "exception", "message", "when", "headers"]
+
+    static func raises(_ node: YNode?) -> [RaiseSpec] {
+        guard let node else { return [] }
+        return node.list().compactMap(raise)
+    }
+
+    static func raise(_ node: YNode) -> RaiseSpec? {
+        if let name = node.scalar, !node.isNull {
+            // `raises: ValueError` shorthand.
+            return RaiseSpec(exception: name, message: .value(.string("")), location: node.location)
+        }
+        let pairs = node.mapping("an exception", allowed: raiseKeys)
+        func get(_ k: String) -> YNode? { pairs.first { $0.key == k }?.value }
+        var spec = RaiseSpec(location: node.location)
+        if let e = get("exception") { spec.exception = e.string("the exception type") ?? "Exception" }
+        if let s = get("status") { spec.status = s.int("the status code") }
+        if spec.isHTTPException, spec.status == nil, get("exception") == nil {
+            node.error("an exception needs `status:` (for HTTPException) or `exception:` (a type name)",
+                       hint: "e.g. {status: 404, detail: Not found} or {exception: ValueError, message: boom}")
+            return nil
+        }
+        if spec.isHTTPException, spec.status == nil { spec.status = 500 }
+        if let d = get("detail") { spec.detail = d.template("the detail") }
+        if let m = get("message") { spec.message = m.template("the message") }
+        if let w = get("when") { spec.when = w.condition("when") }
+        if let h = get("headers") { spec.headers = h.mapping("headers").map { ($0.key, $0.value.scalar ?? "") } }
+        return spec
+    }
+
+    static func taskCalls(_ node: YNode?) -> [TaskCall] {
+        guard let node else { return [] }
+        return node.list().compactMap(taskCall)
+    }
+
+    static func taskCall(_ node: YNode) -> TaskCall? {
+        if let name = node.scalar, !node.isNull { return TaskCall(task: name, location: node.location) }
+        let pairs = node.mapping("a task call")
+        if let t = pairs.first(where: { $0.key == "task" }) {
+            var call = TaskCall(task: t.value.string("the task name") ?? "", location: t.value.location)
+            for p in pairs where p.key != "task" {
+                switch p.key {
+                case "args": call.args = p.value.mapping("args").compactMap { a in a.value.template("an argument").map { (a.key, $0) } }
+                case "when": call.when = p.value.condition("when")
+                default: p.keyNode.error("unknown key '\(p.key)' in a task call", hint: "a task call has task, args and when")
+                }
+            }
+            return call
+        }
+        guard pairs.count == 1, let only = pairs.first else {
+            node.error("expected a task name or {task: name, args: {...}}")
+            return nil
+        }
+        let args = only.value.mapping("the task's arguments").compactMap { a in a.value.template("an argument").map { (a.key, $0) } }
+        return TaskCall(task: only.key, args: args, location: only.keyNode.location)
+    }
+
+    static func bool(_ node: YNode?, _ what: String) -> Bool? { node?.bool(what) }
+}

@@ -1,0 +1,203 @@
+import Yams
+
+/// A Yams node seen through the questions the loader asks it, with every answer's source location.
+/// Wrong shapes are reported to the shared `DiagnosticSink` instead of thrown, so one pass collects every error.
+struct YNode {
+    let node: Node
+    let context: LoadContext
+
+    var location: SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(file: context.file, line: 0, column: 0) }
+        return SourceLocation(file: context.file, line: mark.line, column: mark.column)
+    }
+
+    var scalar: String? { if case .scalar(let s) = node { return s.string } else { return nil } }
+    var isQuoted: Bool { if case .scalar(let s) = node { return s.style != .plain } else { return false } }
+    var isNull: Bool { if case .scalar(let s) = node { return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) } else { return false } }
+
+    var pairs: [(key: String, keyNode: YNode, value: YNode)]? {
+        guard case .mapping(let m) = node else { return nil }
+        return m.map { (key: $0.key.string ?? "", keyNode: YNode(node: $0.key, context: context), value: YNode(node: $0.value, context: context)) }
+    }
+
+    var items: [YNode]? {
+        guard case .sequence(let s) = node else { return nil }
+        return s.map { YNode(node: $0, context: context) }
+    }
+
+    subscript(key: String) -> YNode? { pairs?.first { $0.key == key }?.value }
+
+    func error(_ message: String, rule: String = "schema", hint: String? = nil, at location: SourceLocation? = nil) {
+        context.report(Diagnostic(location: location ?? self.location, rule: rule, message: message, hint: hint))
+    }
+
+    var kindName: String {
+        switch node {
+        case .scalar: return isNull ? "nothing" : "a scalar '\(scalar ?? "")'"
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        }
+    }
+
+    /// A mapping, reporting anything else. Unknown keys are reported with a did-you-mean.
+    func mapping(_ what: String, allowed: [String]? = nil) -> [(key: String, keyNode: YNode, value: YNode)] {
+        guard let pairs else {
+            if !isNull { error("expected \(what) as a mapping (key: value lines), found \(kindName)") }
+            return []
+        }
+        if let allowed {
+            for p in pairs where !allowed.contains(p.key) {
+                p.keyNode.error("unknown key '\(p.key)' in \(what)", hint: Suggest.hint(for: p.key, among: allowed, kind: "keys"))
+            }
+        }
+        return pairs
+    }
+
+    /// A list; a single scalar or mapping counts as a list of one.
+    func list() -> [YNode] {
+        if let items { return items }
+        if isNull { return [] }
+        return [self]
+    }
+
+    func string(_ what: String) -> String? {
+        guard let s = scalar, !isNull else {
+            error("expected \(what) as text, found \(kindName)")
+            return nil
+        }
+        return s
+    }
+
+    func bool(_ what: String) -> Bool? {
+        guard let s = scalar, !isQuoted else {
+            error("expected \(what) to be true or false, found \(kindName)")
+            return nil
+        }
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error("expected \(what) to be true or false, found '\(s)'")
+            return nil
+        }
+    }
+
+    func int(_ what: String) -> Int? {
+        guard let s = scalar, let i = Int(s) else {
+            error("expected \(what) as a whole number, found \(kindName)")
+            return nil
+        }
+        return i
+    }
+
+    /// A duration in milliseconds: `250`, `250ms`, `2s`, `1.5s`.
+    func duration(_ what: String) -> Int? {
+        guard let raw = scalar?.trimmingCharacters(in: .whitespaces), !isNull else {
+            error("expected \(what) as a duration like 250ms or 2s, found \(kindName)")
+            return nil
+        }
+        if let ms = Int(raw), ms >= 0 { return ms }
+        if raw.hasSuffix("ms"), let ms = Double(raw.dropLast(2)), ms >= 0 { return Int(ms.rounded()) }
+        if raw.hasSuffix("s"), let s = Double(raw.dropLast()), s >= 0 { return Int((s * 1000).rounded()) }
+        error("expected \(what) as a duration like 250ms or 2s, found '\(raw)'", hint: "write milliseconds (250ms) or seconds (2s)")
+        return nil
+    }
+
+    /// The node as a plain value: YAML scalars follow YAML 1.2 core typing unless quoted.
+    var value: Value {
+        switch node {
+        case .scalar(let s):
+            if s.style != .plain { return .string(s.string) }
+            let text = s.string
+            if isNull { return .null }
+            switch text {
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            default: break
+            }
+            if let i = Int(text) { return .int(i) }
+            if let d = Double(text), text.contains(".") || text.contains("e") { return .double(d) }
+            return .string(text)
+        case .mapping:
+            return .object((pairs ?? []).map { ($0.key, $0.value.value) })
+        case .sequence:
+            return .array((items ?? []).map(\.value))
+        case .alias:
+            return .null
+        }
+    }
+
+    /// The node as a template: strings may hold `{{...}}` holes.
+    func template(_ what: String) -> Template? {
+        switch node {
+        case .scalar(let s):
+            if s.style == .plain, case let v = value, !(v.isString) { return .value(v) }
+            do {
+                return try Template.parse(string: s.string)
+            } catch let e as ExprError {
+                error("bad template in \(what): \(e.message)", rule: "template",
+                      hint: "holes look like {{user_id}} or {{user.role}}", at: location.offset(by: isQuoted ? e.offset + 1 : e.offset))
+                return nil
+            } catch {
+                return nil
+            }
+        case .mapping:
+            var out: [(String, Template)] = []
+            for p in pairs ?? [] {
+                guard let t = p.value.template(what) else { return nil }
+                out.append((p.key, t))
+            }
+            return .object(out)
+        case .sequence:
+            var out: [Template] = []
+            for i in items ?? [] {
+                guard let t = i.template(what) else { return nil }
+                out.append(t)
+            }
+            return .array(out)
+        case .alias:
+            return .value(.null)
+        }
+    }
+
+    func condition(_ what: String) -> Condition? {
+        guard let text = string(what) else { return nil }
+        do {
+            return Condition(source: text, expr: try ExprParser.parse(text))
+        } catch let e as ExprError {
+            error("bad condition in \(what): \(e.message)", rule: "condition",
+                  hint: "conditions look like: token == 'bad', user.role != 'admin', q is None",
+                  at: location.offset(by: isQuoted ? e.offset + 1 : e.offset))
+            return nil
+        } catch {
+            return nil
+        }
+    }
+}
+
+extension Value {
+    var isString: Bool { if case .string = self { return true } else { return false } }
+}
+
+/// Shared state of one load: the file name, its text (for snippets) and the diagnostics found so far.
+final class LoadContext {
+    let file: String
+    let lines: [Substring]
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String, text: String) {
+        self.file = file
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    func report(_ d: Diagnostic) {
+        var d = d
+        if d.snippet == nil, d.location.line > 0, d.location.line <= lines.count {
+            d.snippet = String(lines[d.location.line - 1])
+        }
+        if !diagnostics.contains(d) { diagnostics.append(d) }
+    }
+}
+
+import Foundation

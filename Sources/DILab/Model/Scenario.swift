@@ -1,0 +1,476 @@
+/// A scenario: a FastAPI app described as data, plus the requests to simulate and what to expect.
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    public var file: String
+    public var profile: Profile
+    public var profileLocation: SourceLocation?
+    public var providers: [Provider]
+    public var tasks: [TaskDef]
+    public var app: AppConfig
+    public var routers: [Router]
+    public var routes: [Route]
+    public var overrides: [Override]
+    public var requests: [RequestSpec]
+    public var expectations: [Expectation]
+    /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
+    public var expectedAppErrors: [String]
+    /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
+    public var sourceText: String = ""
+
+    public init(name: String = "", description: String = "", file: String = "<input>", profile: Profile = .latest,
+                providers: [Provider] = [], tasks: [TaskDef] = [], app: AppConfig = AppConfig(), routers: [Router] = [],
+                routes: [Route] = [], overrides: [Override] = [], requests: [RequestSpec] = [],
+                expectations: [Expectation] = [], expectedAppErrors: [String] = []) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.profile = profile
+        self.providers = providers
+        self.tasks = tasks
+        self.app = app
+        self.routers = routers
+        self.routes = routes
+        self.overrides = overrides
+        self.requests = requests
+        self.expectations = expectations
+        self.expectedAppErrors = expectedAppErrors
+    }
+
+    public func provider(named name: String) -> Provider? { providers.first { $0.name == name } }
+    public func task(named name: String) -> TaskDef? { tasks.first { $0.name == name } }
+    public func router(named name: String) -> Router? { routers.first { $0.name == name } }
+}
+
+/// A dependency: a function, generator, class or callable instance that FastAPI calls through `Depends`.
+public struct Provider: Sendable {
+    public enum Form: String, Sendable { case function, classType = "class", instance }
+
+    public var name: String
+    public var location: SourceLocation
+    public var isAsync: Bool
+    public var isGenerator: Bool
+    public var form: Form
+    /// For a callable instance: the class it is an instance of, shown and exported.
+    public var instanceOf: String?
+    /// For a parametrized factory product: the factory call that made it, e.g. `get_resource_by_type("cache")`.
+    public var factory: String?
+    /// `@lru_cache`: FastAPI still calls it every request, but the body runs once per app lifetime.
+    public var lruCache: Bool
+    /// A FastAPI security scheme instance (counts as "uses scopes").
+    public var securityScheme: SecurityScheme?
+    public var params: [Param]
+    public var returns: Template?
+    public var duration: Int
+    public var raises: [RaiseSpec]
+    public var addsTasks: [TaskCall]
+    public var cleanup: Cleanup
+    public var handlers: [ExceptHandler]
+    public var doc: String?
+
+    public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, isGenerator: Bool = false,
+                form: Form = .function, instanceOf: String? = nil, factory: String? = nil, lruCache: Bool = false,
+                securityScheme: SecurityScheme? = nil, params: [Param] = [], returns: Template? = nil, duration: Int = 0,
+                raises: [RaiseSpec] = [], addsTasks: [TaskCall] = [], cleanup: Cleanup = Cleanup(),
+                handlers: [ExceptHandler] = [], doc: String? = nil) {
+        self.name = name
+        self.location = location
+        self.isAsync = isAsync
+        self.isGenerator = isGenerator
+        self.form = form
+        self.instanceOf = instanceOf
+        self.factory = factory
+        self.lruCache = lruCache
+        self.securityScheme = securityScheme
+        self.params = params
+        self.returns = returns
+        self.duration = duration
+        self.raises = raises
+        self.addsTasks = addsTasks
+        self.cleanup = cleanup
+        self.handlers = handlers
+        self.doc = doc
+    }
+}
+
+/// A FastAPI security scheme used as a dependency (`HTTPBearer()`, `OAuth2PasswordBearer(...)`, `APIKeyHeader(...)`).
+public struct SecurityScheme: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case httpBearer = "http_bearer", oauth2PasswordBearer = "oauth2_password_bearer", apiKeyHeader = "api_key_header" }
+    public var kind: Kind
+    /// Header name for `api_key_header`.
+    public var headerName: String
+    /// `auto_error=False`: a missing credential gives `None` instead of an error.
+    public var autoError: Bool
+    public init(kind: Kind, headerName: String = "Authorization", autoError: Bool = true) {
+        self.kind = kind
+        self.headerName = headerName
+        self.autoError = autoError
+    }
+}
+
+/// What a yield dependency does after `yield` on the success path, and how long it takes.
+public struct Cleanup: Sendable {
+    public var duration: Int
+    public var raises: [RaiseSpec]
+    public var addsTasks: [TaskCall]
+    public init(duration: Int = 0, raises: [RaiseSpec] = [], addsTasks: [TaskCall] = []) {
+        self.duration = duration
+        self.raises = raises
+        self.addsTasks = addsTasks
+    }
+}
+
+/// One `except <Type>:` block of a yield dependency.
+public struct ExceptHandler: Sendable {
+    public enum Action: Sendable { case reraise, swallow, raise(RaiseSpec) }
+    public var catches: String
+    public var action: Action
+    public var location: SourceLocation
+    public init(catches: String = "Exception", action: Action = .reraise, location: SourceLocation = .unknown) {
+        self.catches = catches
+        self.action = action
+        self.location = location
+    }
+}
+
+/// An exception to raise: `HTTPException(status, detail)` or another exception type with a message.
+public struct RaiseSpec: Sendable {
+    public var exception: String
+    public var status: Int?
+    public var detail: Template?
+    public var message: Template?
+    public var headers: [(String, String)]
+    public var when: Condition?
+    public var location: SourceLocation
+
+    public init(exception: String = "HTTPException", status: Int? = nil, detail: Template? = nil, message: Template? = nil,
+                headers: [(String, String)] = [], when: Condition? = nil, location: SourceLocation = .unknown) {
+        self.exception = exception
+        self.status = status
+        self.detail = detail
+        self.message = message
+        self.headers = headers
+        self.when = when
+        self.location = location
+    }
+
+    public var isHTTPException: Bool { exception == "HTTPException" }
+}
+
+/// A parameter of a provider, a handler or a task's signature.
+public struct Param: Sendable {
+    public var name: String
+    public var kind: Kind
+    public var location: SourceLocation
+
+    public enum Kind: Sendable {
+        case depends(DependsSpec)
+        case request(RequestParam)
+        case backgroundTasks
+        case securityScopes
+    }
+
+    public init(name: String, kind: Kind, location: SourceLocation = .unknown) {
+        self.name = name
+        self.kind = kind
+        self.location = location
+    }
+
+    public var depends: DependsSpec? {
+        if case .depends(let d) = kind { return d }
+        return nil
+    }
+}
+
+/// `Depends(provider, use_cache=..., scope=...)` or `Security(provider, scopes=[...])`.
+public struct DependsSpec: Sendable {
+    public var provider: String
+    public var useCache: Bool
+    public var scope: String?
+    public var isSecurity: Bool
+    public var scopes: [String]
+    public var location: SourceLocation
+    /// Where `scope=` was written, for the TypeError older profiles give.
+    public var scopeLocation: SourceLocation?
+
+    public init(provider: String, useCache: Bool = true, scope: String? = nil, isSecurity: Bool = false,
+                scopes: [String] = [], location: SourceLocation = .unknown, scopeLocation: SourceLocation? = nil) {
+        self.provider = provider
+        self.useCache = useCache
+        self.scope = scope
+        self.isSecurity = isSecurity
+        self.scopes = scopes
+        self.location = location
+        self.scopeLocation = scopeLocation
+    }
+}
+
+/// A value read from the request: path, query, header, cookie or body.
+public struct RequestParam: Sendable {
+    public enum Source: String, Sendable { case path, query, header, cookie, body, inferred }
+    public enum ValueType: String, Sendable, CaseIterable { case int, float, str, bool, dict, list, any }
+    public var source: Source
+    public var type: ValueType
+    public var optional: Bool
+    public var defaultValue: Value?
+    public var alias: String?
+
+    public init(source: Source = .inferred, type: ValueType = .str, optional: Bool = false,
+                defaultValue: Value? = nil, alias: String? = nil) {
+        self.source = source
+        self.type = type
+        self.optional = optional
+        self.defaultValue = defaultValue
+        self.alias = alias
+    }
+
+    public var isRequired: Bool { defaultValue == nil && !optional }
+}
+
+/// A background task function.
+public struct TaskDef: Sendable {
+    public var name: String
+    public var location: SourceLocation
+    public var isAsync: Bool
+    public var duration: Int
+    /// The provider whose resource the task touches; used to flag use after cleanup.
+    public var uses: [String]
+    public var raises: [RaiseSpec]
+    public var params: [String]
+    public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, duration: Int = 0,
+                uses: [String] = [], raises: [RaiseSpec] = [], params: [String] = []) {
+        self.name = name
+        self.location = location
+        self.isAsync = isAsync
+        self.duration = duration
+        self.uses = uses
+        self.raises = raises
+        self.params = params
+    }
+}
+
+/// `background_tasks.add_task(task, **args)`.
+public struct TaskCall: Sendable {
+    public var task: String
+    public var args: [(String, Template)]
+    public var when: Condition?
+    public var location: SourceLocation
+    public init(task: String, args: [(String, Template)] = [], when: Condition? = nil, location: SourceLocation = .unknown) {
+        self.task = task
+        self.args = args
+        self.when = when
+        self.location = location
+    }
+}
+
+/// App-level settings: `FastAPI(dependencies=..., lifespan=...)` and exception handlers.
+public struct AppConfig: Sendable {
+    public var dependencies: [DependsSpec]
+    public var lifespan: Lifespan?
+    public var exceptionHandlers: [ExceptionHandlerSpec]
+    public init(dependencies: [DependsSpec] = [], lifespan: Lifespan? = nil, exceptionHandlers: [ExceptionHandlerSpec] = []) {
+        self.dependencies = dependencies
+        self.lifespan = lifespan
+        self.exceptionHandlers = exceptionHandlers
+    }
+}
+
+/// `@app.exception_handler(Type)` returning a JSON response.
+public struct ExceptionHandlerSpec: Sendable {
+    public var exception: String
+    public var status: Int
+    public var body: Template
+    public var location: SourceLocation
+    public init(exception: String, status: Int, body: Template, location: SourceLocation = .unknown) {
+        self.exception = exception
+        self.status = status
+        self.body = body
+        self.location = location
+    }
+}
+
+/// A lifespan context manager: steps before and after `yield`.
+public struct Lifespan: Sendable {
+    public var startup: [LifespanStep]
+    public var shutdown: [LifespanStep]
+    public init(startup: [LifespanStep] = [], shutdown: [LifespanStep] = []) {
+        self.startup = startup
+        self.shutdown = shutdown
+    }
+}
+
+public struct LifespanStep: Sendable {
+    public var name: String
+    public var duration: Int
+    /// A value stored on the app state (`state.<key>`), readable in templates.
+    public var sets: [(String, Template)]
+    public init(name: String, duration: Int = 0, sets: [(String, Template)] = []) {
+        self.name = name
+        self.duration = duration
+        self.sets = sets
+    }
+}
+
+/// An `APIRouter`, and how it is included into its parent.
+public struct Router: Sendable {
+    public var name: String
+    public var location: SourceLocation
+    public var prefix: String
+    public var dependencies: [DependsSpec]
+    /// The parent it is included into: `app` or another router's name.
+    public var includedIn: String
+    public var includePrefix: String
+    public var includeDependencies: [DependsSpec]
+    public var lifespan: Lifespan?
+    public init(name: String, location: SourceLocation = .unknown, prefix: String = "", dependencies: [DependsSpec] = [],
+                includedIn: String = "app", includePrefix: String = "", includeDependencies: [DependsSpec] = [],
+                lifespan: Lifespan? = nil) {
+        self.name = name
+        self.location = location
+        self.prefix = prefix
+        self.dependencies = dependencies
+        self.includedIn = includedIn
+        self.includePrefix = includePrefix
+        self.includeDependencies = includeDependencies
+        self.lifespan = lifespan
+    }
+}
+
+/// A path operation.
+public struct Route: Sendable {
+    public var method: String
+    public var path: String
+    public var handlerName: String
+    public var location: SourceLocation
+    public var router: String?
+    public var isAsync: Bool
+    public var params: [Param]
+    public var dependencies: [DependsSpec]
+    public var status: Int
+    public var returns: Template?
+    public var raises: [RaiseSpec]
+    public var addsTasks: [TaskCall]
+    public var duration: Int
+    public var stream: StreamSpec?
+    /// `JSONResponse(..., background=BackgroundTask(...))`: replaces the injected tasks.
+    public var responseBackground: TaskCall?
+
+    public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
+                isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,
+                returns: Template? = nil, raises: [RaiseSpec] = [], addsTasks: [TaskCall] = [], duration: Int = 0,
+                stream: StreamSpec? = nil, responseBackground: TaskCall? = nil) {
+        self.method = method
+        self.path = path
+        self.handlerName = handlerName
+        self.location = location
+        self.router = router
+        self.isAsync = isAsync
+        self.params = params
+        self.dependencies = dependencies
+        self.status = status
+        self.returns = returns
+        self.raises = raises
+        self.addsTasks = addsTasks
+        self.duration = duration
+        self.stream = stream
+        self.responseBackground = responseBackground
+    }
+}
+
+/// A `StreamingResponse` body: chunks produced one after another.
+public struct StreamSpec: Sendable {
+    public var chunks: [Template]
+    public var every: Int
+    public var uses: [String]
+    public init(chunks: [Template], every: Int = 0, uses: [String] = []) {
+        self.chunks = chunks
+        self.every = every
+        self.uses = uses
+    }
+}
+
+/// `app.dependency_overrides[original] = replacement`.
+public struct Override: Sendable {
+    public var original: String
+    public var replacement: String
+    public var location: SourceLocation
+    public init(original: String, replacement: String, location: SourceLocation = .unknown) {
+        self.original = original
+        self.replacement = replacement
+        self.location = location
+    }
+}
+
+/// A request to simulate.
+public struct RequestSpec: Sendable, Equatable {
+    public var method: String
+    public var target: String
+    public var headers: [(String, String)]
+    public var cookies: [(String, String)]
+    public var body: Value?
+    public var location: SourceLocation
+
+    public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [],
+                body: Value? = nil, location: SourceLocation = .unknown) {
+        self.method = method
+        self.target = target
+        self.headers = headers
+        self.cookies = cookies
+        self.body = body
+        self.location = location
+    }
+
+    public static func == (a: RequestSpec, b: RequestSpec) -> Bool {
+        a.method == b.method && a.target == b.target && a.body == b.body
+            && a.headers.map { "\($0.0.lowercased()):\($0.1)" } == b.headers.map { "\($0.0.lowercased()):\($0.1)" }
+            && a.cookies.map { "\($0.0)=\($0.1)" } == b.cookies.map { "\($0.0)=\($0.1)" }
+    }
+
+    /// `GET /x?q=1`, plus headers, cookies and body when present: how requests are named in output.
+    public var line: String { "\(method) \(target)" }
+
+    public var path: String { String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "") }
+
+    public var query: [(String, String)] {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2 else { return [] }
+        return parts[1].split(separator: "&").map { item in
+            let kv = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = String(kv[0]).removingPercentEncodingLenient
+            let value = kv.count > 1 ? String(kv[1]).removingPercentEncodingLenient : ""
+            return (key, value)
+        }
+    }
+}
+
+extension String {
+    var removingPercentEncodingLenient: String {
+        let plus = replacingOccurrences(of: "+", with: " ")
+        return plus.removingPercentEncoding ?? plus
+    }
+}
+
+import Foundation
+
+/// A golden expectation for one request, optionally pinned to one profile.
+public struct Expectation: Sendable {
+    public var request: String
+    public var profile: Profile?
+    public var status: Int?
+    public var body: Value?
+    public var trace: [String]?
+    public var location: SourceLocation
+    public var traceLocation: SourceLocation?
+    /// Where each expected trace line was written, so a failure can point at the exact line.
+    public var traceLineLocations: [SourceLocation] = []
+    public init(request: String, profile: Profile? = nil, status: Int? = nil, body: Value? = nil, trace: [String]? = nil,
+                location: SourceLocation = .unknown, traceLocation: SourceLocation? = nil) {
+        self.request = request
+        self.profile = profile
+        self.status = status
+        self.body = body
+        self.trace = trace
+        self.location = location
+        self.traceLocation = traceLocation
+    }
+}

@@ -1,0 +1,103 @@
+/// One thing that happened, at a virtual (or, in serve mode, real) millisecond.
+/// The same vocabulary serves every door: run, test, REPL, lessons, serve and export.
+public struct TraceEvent: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case lifespanStart = "lifespan.start", lifespanEnd = "lifespan.end"
+        case appError = "app.error"
+        case request, call, cacheHit = "cache.hit", enter, handler, raise, `catch`, exit
+        case validation, response, chunk, sent
+        case taskAdd = "task.add", taskStart = "task.start", taskEnd = "task.end", taskFail = "task.fail"
+        case violation
+        case serverError = "server.error"
+    }
+
+    /// Where a callable ran: sync callables go to AnyIO's threadpool, async ones stay on the event loop.
+    public enum Thread: String, Sendable, Codable { case loop, threadpool }
+
+    public var t: Int
+    public var request: Int?
+    public var kind: Kind
+    public var subject: String
+    public var detail: String
+    /// Nesting in the dependency tree (0 = the handler's own level).
+    public var depth: Int
+    public var thread: Thread?
+    /// Structured facts for machines: scope, cache key, status, value, exception type.
+    public var data: [String: String]
+
+    public init(t: Int, request: Int?, kind: Kind, subject: String, detail: String = "", depth: Int = 0,
+                thread: Thread? = nil, data: [String: String] = [:]) {
+        self.t = t
+        self.request = request
+        self.kind = kind
+        self.subject = subject
+        self.detail = detail
+        self.depth = depth
+        self.thread = thread
+        self.data = data
+    }
+
+    /// The compact line used in golden expectations and diffs: `kind subject [qualifier]`.
+    /// Times are left out on purpose: goldens pin order, not durations (durations live in the text trace).
+    public var compact: String {
+        var line = kind.rawValue + " " + subject
+        if let q = data["q"], !q.isEmpty { line += " " + q }
+        return line
+    }
+}
+
+/// What happened to one request: its events, the response the client saw, and what the server saw afterwards.
+public struct RequestTrace: Sendable, Equatable {
+    public var id: Int
+    public var request: RequestSpec
+    public var profile: Profile
+    public var events: [TraceEvent]
+    public var status: Int
+    public var body: Value
+    /// The raw body text (plain-text 500s, streamed chunks joined).
+    public var bodyText: String
+    public var isJSON: Bool
+    public var headers: [(String, String)]
+    /// The route template that matched, if any.
+    public var route: String?
+
+    public static func == (a: RequestTrace, b: RequestTrace) -> Bool {
+        a.id == b.id && a.events == b.events && a.status == b.status && a.bodyText == b.bodyText
+    }
+
+    public init(id: Int, request: RequestSpec, profile: Profile, events: [TraceEvent] = [], status: Int = 0,
+                body: Value = .null, bodyText: String = "", isJSON: Bool = true, headers: [(String, String)] = [],
+                route: String? = nil) {
+        self.id = id
+        self.request = request
+        self.profile = profile
+        self.events = events
+        self.status = status
+        self.body = body
+        self.bodyText = bodyText
+        self.isJSON = isJSON
+        self.headers = headers
+        self.route = route
+    }
+}
+
+/// The whole simulation of a scenario: app-level events (lifespan, app errors) and each request.
+public struct RunResult: Sendable {
+    public var scenario: String
+    public var profile: Profile
+    public var startup: [TraceEvent]
+    public var requests: [RequestTrace]
+    public var shutdown: [TraceEvent]
+    /// FastAPI refused to build the app (DependencyScopeError, RecursionError, TypeError): no request was served.
+    public var appErrors: [Diagnostic]
+
+    public init(scenario: String, profile: Profile, startup: [TraceEvent] = [], requests: [RequestTrace] = [],
+                shutdown: [TraceEvent] = [], appErrors: [Diagnostic] = []) {
+        self.scenario = scenario
+        self.profile = profile
+        self.startup = startup
+        self.requests = requests
+        self.shutdown = shutdown
+        self.appErrors = appErrors
+    }
+}

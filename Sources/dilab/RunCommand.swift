@@ -1,0 +1,69 @@
+import ArgumentParser
+import DILab
+import Foundation
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Simulate a scenario's requests and print the trace.",
+        discussion: "Exit codes: 0 the simulation ran (even if the simulated app fails, that is its trace), 2 bad input.")
+
+    @Argument(help: "The scenario file.", completion: .file(extensions: ["yaml", "yml"]))
+    var scenario: String
+
+    @Option(name: .customLong("request"), help: "A request to simulate instead of the file's, e.g. 'GET /users/1?q=x'. Repeatable.")
+    var requests: [String] = []
+
+    @Option(name: .customShort("H"), help: "A header for --request, 'Name: value'. Repeatable.")
+    var headers: [String] = []
+
+    @Option(name: .customLong("cookie"), help: "A cookie for --request, name=value. Repeatable.")
+    var cookies: [String] = []
+
+    @Option(name: .customLong("body"), help: "A JSON body for --request.")
+    var body: String?
+
+    @OptionGroup var profileOption: ProfileOption
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    enum OutputFormat: String, ExpressibleByArgument { case text, json }
+
+    func run() throws {
+        let app = try loadApp(scenario, profile: try profileOption.profile())
+        let requests = try self.requests.map { try parseRequest($0, headers: headers, cookies: cookies, body: body) }
+        let result = Engine.run(app, requests: requests.isEmpty ? nil : requests)
+        switch format {
+        case .text: print(TextRenderer(style: Terminal.style()).render(result), terminator: "")
+        case .json: print(JSONRenderer.render(result), terminator: "")
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Validate scenarios: YAML, names, cycles, scope rules. Exit 2 on any problem.")
+
+    @Argument(help: "Scenario files.", completion: .file(extensions: ["yaml", "yml"]))
+    var scenarios: [String]
+
+    @OptionGroup var profileOption: ProfileOption
+
+    func run() throws {
+        let profile = try profileOption.profile()
+        var failed = 0
+        for path in scenarios {
+            let diagnostics = Validator.check(path: path, profile: profile)
+            if diagnostics.isEmpty {
+                print("ok  \(path)")
+            } else {
+                failed += 1
+                Terminal.printError(diagnostics.map(\.description).joined(separator: "\n"))
+                print("bad \(path): \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s")")
+            }
+        }
+        if failed > 0 { throw ExitCode(2) }
+    }
+}
