@@ -81,8 +81,7 @@ final class RequestRun {
             respond(status: 404, body: .object([("detail", .string("Not Found"))]))
             return trace
         case .methodNotAllowed(let allowed):
-            trace.headers.append(("allow", allowed.joined(separator: ", ")))
-            respond(status: 405, body: .object([("detail", .string("Method Not Allowed"))]))
+            respond(status: 405, body: .object([("detail", .string("Method Not Allowed"))]), headers: [("allow", allowed.joined(separator: ", "))])
             return trace
         case .found(let route, let pathValues):
             trace.route = "\(route.route.method) \(route.fullPath)"
@@ -489,7 +488,8 @@ final class RequestRun {
         trace.isJSON = text == nil
         trace.bodyText = text ?? body.json
         trace.headers += headers
-        emit(.response, String(status), trace.bodyText, data: ["status": String(status), "body": trace.bodyText, "json": text == nil ? "true" : "false"])
+        emit(.response, String(status), trace.bodyText, data: ["status": String(status), "body": trace.bodyText, "json": text == nil ? "true" : "false",
+                                                              "headers": Value.object(trace.headers.map { ($0.0, .string($0.1)) }).json])
         responseSent = true
         emit(.sent, String(status), "the client has its answer", data: ["status": String(status)])
     }
