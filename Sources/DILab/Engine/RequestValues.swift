@@ -8,7 +8,7 @@ struct RequestValues {
     let embedBody: Bool
 
     /// Pydantic version shown in the `url` of 0.105's error objects.
-    static let pydanticDocsVersion = "2.12"
+    static let pydanticDocsVersion = "2.14"
 
     func error(_ type: String, loc: [String], msg: String, input: Value) -> Value {
         var pairs: [(String, Value)] = [("type", .string(type)), ("loc", .array(loc.map(Value.string))), ("msg", .string(msg)), ("input", input)]
