@@ -1,0 +1,84 @@
+import DILab
+import Foundation
+
+/// `dilab test --update`: regenerates a scenario's `expect:` (and `expect_app_errors:`) from the engine,
+/// rewriting only those top-level blocks so the rest of the file, comments included, stays as written.
+public enum GoldenWriter {
+    /// The new file text, or the diagnostics that stop the engine from running it.
+    public static func updated(_ scenario: Scenario, profileFilter: Profile? = nil) throws -> String {
+        var profiles: [Profile] = []
+        for e in scenario.expectations {
+            let p = e.profile ?? scenario.profile
+            if !profiles.contains(p) { profiles.append(p) }
+        }
+        if profiles.isEmpty { profiles = [scenario.profile] }
+        if let only = profileFilter, !profiles.contains(only) { profiles.append(only) }
+        var expectBlock = ""
+        var appErrors: [String] = []
+        for profile in profiles {
+            let app = try Validator.compile(scenario, profile: profile)
+            if !app.appErrors.isEmpty {
+                appErrors = app.appErrors.map(\.message)
+                continue
+            }
+            if let only = profileFilter, only != profile {
+                // Keep other profiles' expectations as they are.
+                expectBlock += scenario.expectations.filter { ($0.profile ?? scenario.profile) == profile }
+                    .map { render($0, profile: profile, pinned: profile != scenario.profile) }.joined()
+                continue
+            }
+            let result = Engine.run(app)
+            for t in result.requests {
+                let e = Expectation(request: t.request.line, profile: profile, status: t.status,
+                                    body: t.isJSON ? t.body : .string(t.bodyText),
+                                    trace: t.events.filter { $0.kind != .request }.map(\.compact))
+                expectBlock += render(e, profile: profile, pinned: profile != scenario.profile)
+            }
+        }
+        var text = strip(blocks: ["expect", "expect_app_errors"], from: scenario.sourceText)
+        while text.hasSuffix("\n\n") { text.removeLast() }
+        if !text.hasSuffix("\n") { text += "\n" }
+        if !appErrors.isEmpty {
+            text += "\nexpect_app_errors:\n" + appErrors.map { "  - \(scalar($0))\n" }.joined()
+        }
+        if !expectBlock.isEmpty {
+            text += "\nexpect:\n" + expectBlock
+        }
+        return text
+    }
+
+    static func render(_ e: Expectation, profile: Profile, pinned: Bool) -> String {
+        var out = "  - request: \(scalar(e.request))\n"
+        if pinned { out += "    fastapi: \"\(profile.rawValue)\"\n" }
+        if let s = e.status { out += "    status: \(s)\n" }
+        if let b = e.body { out += "    body: \(b.json)\n" }
+        if let t = e.trace {
+            out += "    trace:\n" + t.map { "      - \(scalar($0))\n" }.joined()
+        }
+        return out
+    }
+
+    /// A YAML scalar: plain when safe, otherwise double-quoted with JSON escapes (valid YAML).
+    static func scalar(_ s: String) -> String {
+        let risky = s.isEmpty || s.contains(": ") || s.contains(" #") || s.hasSuffix(":")
+            || "-?:,[]{}#&*!|>'\"%@`".contains(s.first!) || s != s.trimmingCharacters(in: .whitespaces)
+            || ["true", "false", "null", "yes", "no", "~"].contains(s.lowercased()) || Int(s) != nil || Double(s) != nil
+        return risky ? Value.string(s).json : s
+    }
+
+    /// Removes top-level `key:` blocks (the key line and every indented or blank line after it).
+    static func strip(blocks keys: [String], from text: String) -> String {
+        var out: [Substring] = []
+        var skipping = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let top = !line.isEmpty && !line.hasPrefix(" ") && !line.hasPrefix("\t") && !line.hasPrefix("#")
+            if top {
+                skipping = keys.contains { line.hasPrefix("\($0):") }
+            } else if skipping, line.hasPrefix("#") {
+                skipping = false
+            }
+            if !skipping { out.append(line) }
+        }
+        return out.joined(separator: "\n")
+    }
+}
