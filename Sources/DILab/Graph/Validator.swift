@@ -14,17 +14,28 @@ public enum Validator {
     /// Names every template may read besides the callable's own parameters.
     public static let builtins: Set<String> = ["call", "request", "state", "now", "i", "closed", "exc"]
 
+    /// Input errors of the graph alone (unknown names), with snippets; used when the shape pass already failed.
+    static func inputProblems(_ scenario: Scenario) -> [Diagnostic] {
+        var builder = GraphBuilder(scenario: scenario, profile: scenario.profile)
+        _ = scenario.routes.map { builder.compile($0) }
+        return withSnippets(builder.problems + nameProblems(scenario), scenario.sourceText).filter { $0.origin == .input }
+    }
+
+    static func withSnippets(_ problems: [Diagnostic], _ text: String) -> [Diagnostic] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return problems.map { d in
+            var d = d
+            if d.snippet == nil, d.location.line > 0, d.location.line <= lines.count { d.snippet = String(lines[d.location.line - 1]) }
+            return d
+        }
+    }
+
     /// Throws the input errors (dilab cannot run the file); returns FastAPI's own refusals in `appErrors`.
     public static func compile(_ scenario: Scenario, profile: Profile? = nil) throws -> CompiledApp {
         let profile = profile ?? scenario.profile
         var builder = GraphBuilder(scenario: scenario, profile: profile)
         let routes = scenario.routes.map { builder.compile($0) }
-        var problems = builder.problems + nameProblems(scenario)
-        let lines = scenario.sourceText.split(separator: "\n", omittingEmptySubsequences: false)
-        for i in problems.indices where problems[i].snippet == nil {
-            let line = problems[i].location.line
-            if line > 0, line <= lines.count { problems[i].snippet = String(lines[line - 1]) }
-        }
+        var problems = withSnippets(builder.problems + nameProblems(scenario), scenario.sourceText)
         problems.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         let inputErrors = problems.filter { $0.origin == .input }
         if !inputErrors.isEmpty { throw DiagnosticList(inputErrors) }

@@ -18,8 +18,21 @@ public enum ScenarioLoader {
         return try load(text: text, file: path)
     }
 
-    /// Parses and checks the shape of the file. Graph rules (names, cycles, scopes) are `GraphValidator`'s.
+    /// Parses and checks the shape of the file, then the graph (names, cycles, scopes), reporting every
+    /// input error of both passes at once. FastAPI's own refusals are left to `Validator.compile`.
     public static func load(text: String, file: String = "<input>") throws -> Scenario {
+        let (scenario, problems) = try loadCollecting(text: text, file: file)
+        guard problems.isEmpty else {
+            // Graph problems of what did parse, minus names that may only be missing because their line was bad.
+            let graph = Validator.inputProblems(scenario).filter { $0.rule != "unknown-name" }
+            let all = (problems + graph).sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
+            throw DiagnosticList(all.reduce(into: [Diagnostic]()) { acc, d in if !acc.contains(d) { acc.append(d) } })
+        }
+        return scenario
+    }
+
+    /// The scenario as far as it parsed, and the shape errors found. Throws only when there is no YAML document at all.
+    public static func loadCollecting(text: String, file: String = "<input>") throws -> (Scenario, [Diagnostic]) {
         let context = LoadContext(file: file, text: text)
         let root: Node
         do {
@@ -73,8 +86,7 @@ public enum ScenarioLoader {
             }
         }
         if scenario.name.isEmpty { scenario.name = (file as NSString).lastPathComponent }
-        if !context.diagnostics.isEmpty { throw DiagnosticList(context.diagnostics) }
-        return scenario
+        return (scenario, context.diagnostics)
     }
 
     static func yamlDiagnostic(_ error: YamlError, file: String, context: LoadContext) -> Diagnostic {
