@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The README's test command: build, unit tests, the conformance suite, lessons, and the checks that
+# need real processes (FastAPI differential run, serve smoke test, REPL in tmux) when their scripts exist.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
+
+step "swift build"
+swift build --product dilab
+DILAB=.build/debug/dilab
+
+step "swift test"
+swift test
+
+step "dilab run on every scenario: exit 0, and the JSON form parses"
+while IFS= read -r f; do
+  "$DILAB" run "$f" >/dev/null
+  "$DILAB" run "$f" --format json | python3 -c 'import json,sys; json.load(sys.stdin)'
+done < <(find scenarios -name '*.yaml' | sort)
+
+step "dilab test scenarios/"
+"$DILAB" test scenarios --jobs 2 --junit .build/dilab-junit.xml
+
+if [ -d lessons ] && [ -n "$(ls -A lessons 2>/dev/null | grep -v '^README' || true)" ]; then
+  step "dilab lesson check"
+  "$DILAB" lesson check
+fi
+
+for script in scripts/verify.sh scripts/serve-smoke.sh scripts/repl-tmux.sh; do
+  if [ -x "$script" ]; then
+    step "$script"
+    bash "$script" "$DILAB"
+  fi
+done
+
+step "all green"
