@@ -20,19 +20,22 @@ let package = Package(
         .target(name: "DILabSuite", dependencies: ["DILab", .product(name: "Yams", package: "Yams")]),
         // Exporters that leave the engine's world: a runnable FastAPI app and its differential check.
         .target(name: "DILabExport", dependencies: ["DILab"]),
+        // The guided course: lessons, their checks, progress.
+        .target(name: "DILabLessons", dependencies: ["DILab", "DILabSuite", .product(name: "Yams", package: "Yams")]),
         // libedit, seen through a small C shim (variadic el_set/history are not callable from Swift).
         .systemLibrary(name: "CEditLine", providers: [.apt(["libedit-dev"])]),
         // REPL and lessons.
-        .target(name: "DILabConsole", dependencies: ["DILab", "DILabSuite", "CEditLine"]),
+        .target(name: "DILabConsole", dependencies: ["DILab", "DILabSuite", "DILabLessons", "CEditLine"]),
         // Serve mode: the engine on the real clock behind Hummingbird.
         .target(name: "DILabServe", dependencies: ["DILab", .product(name: "Hummingbird", package: "hummingbird")]),
         .executableTarget(name: "dilab", dependencies: [
-            "DILab", "DILabSuite", "DILabExport", "DILabConsole", "DILabServe",
+            "DILab", "DILabSuite", "DILabExport", "DILabLessons", "DILabConsole", "DILabServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .testTarget(name: "DILabTests", dependencies: ["DILab"]),
         .testTarget(name: "DILabSuiteTests", dependencies: ["DILab", "DILabSuite"]),
         .testTarget(name: "DILabExportTests", dependencies: ["DILab", "DILabExport"]),
+        .testTarget(name: "DILabLessonsTests", dependencies: ["DILab", "DILabLessons"]),
         .testTarget(name: "DILabConsoleTests", dependencies: ["DILab", "DILabConsole"]),
         .testTarget(name: "DILabServeTests", dependencies: ["DILab", "DILabServe"]),
     ]
