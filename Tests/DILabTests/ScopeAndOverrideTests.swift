@@ -109,8 +109,7 @@ struct ScopeAndOverrideTests {
         let app = try compile(yaml)
         #expect(app.appErrors.count == 1)
         #expect(app.appErrors[0].message.contains("a → b → a"))
-        #expect(app.appErrors[0].message.contains("RecursionError: maximum recursion depth exceeded in comparison"))
-        #expect(try compile(yaml, profile: .v0_105).appErrors[0].message.contains("while calling a Python object"))
+        #expect(app.appErrors[0].message.contains("RecursionError: maximum recursion depth exceeded"))
         #expect(Engine.run(app).requests.isEmpty)
     }
 }

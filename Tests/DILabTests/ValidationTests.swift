@@ -60,3 +60,40 @@ struct ValidationTests {
         #expect(bad.events.filter { $0.kind == .validation }.map(\.subject) == ["query.flag", "header.x-token", "cookie.session", "body"])
     }
 }
+
+/// Security scheme classes: observed on 0.165.0, 0.120.4 and 0.115.14 (not in the spec; see the closing note).
+@Suite("Security schemes")
+struct SecuritySchemeTests {
+    static let yaml = """
+    providers:
+      bearer: {scheme: http_bearer}
+      oauth: {scheme: oauth2_password_bearer}
+      key: {scheme: api_key_header, header: X-API-Key}
+    routes:
+      - GET /bearer: {params: {c: Depends(bearer)}, returns: "{{c.credentials}}"}
+      - GET /oauth: {params: {t: Depends(oauth)}, returns: "{{t}}"}
+      - GET /key: {params: {k: Depends(key)}, returns: "{{k}}"}
+    """
+
+    func statuses(_ profile: Profile, auth: String? = nil) throws -> [Int] {
+        let engine = Engine(app: try compile(Self.yaml, profile: profile))
+        return ["/bearer", "/oauth", "/key"].map { path in
+            engine.handle(RequestSpec(method: "GET", target: path, headers: auth.map { [("Authorization", $0)] } ?? [])).status
+        }
+    }
+
+    @Test("missing credentials: 401 on 0.165; HTTPBearer and APIKeyHeader gave 403 before")
+    func missing() throws {
+        #expect(try statuses(.latest) == [401, 401, 401])
+        #expect(try statuses(.v0_120) == [403, 401, 403])
+        #expect(try statuses(.v0_115) == [403, 401, 403])
+    }
+
+    @Test("a bearer token is read; another scheme is rejected")
+    func token() throws {
+        let engine = Engine(app: try compile(Self.yaml, profile: .v0_120))
+        #expect(engine.handle(RequestSpec(method: "GET", target: "/bearer", headers: [("Authorization", "Bearer abc")])).bodyText == #""abc""#)
+        let basic = engine.handle(RequestSpec(method: "GET", target: "/bearer", headers: [("Authorization", "Basic x")]))
+        #expect(basic.status == 403 && basic.bodyText == #"{"detail":"Invalid authentication credentials"}"#)
+    }
+}

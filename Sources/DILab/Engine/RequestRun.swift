@@ -309,41 +309,37 @@ final class RequestRun {
         }
     }
 
-    /// FastAPI's security scheme classes read the Authorization (or API key) header; a missing one is an error.
+    /// FastAPI's security scheme classes read the Authorization (or API key) header; a missing or malformed one
+    /// is an HTTPException whose status changed in 0.121+ (401 with WWW-Authenticate; 403 for HTTPBearer and
+    /// APIKeyHeader before). Observed on 0.165.0, 0.120.4 and 0.115.14.
     func callScheme(_ provider: Provider, _ scheme: SecurityScheme, depth: Int, thread th: TraceEvent.Thread) throws(PyError) -> Value {
         let header = request.headers.last { $0.0.lowercased() == scheme.headerName.lowercased() }?.1
         var value: Value = .null
-        var ok = false
+        var failure: PyError?
         switch scheme.kind {
         case .httpBearer, .oauth2PasswordBearer:
-            if let header, let space = header.firstIndex(of: " "), header[..<space].lowercased() == "bearer" {
-                let token = String(header[header.index(after: space)...])
-                value = scheme.kind == .httpBearer ? .object([("scheme", .string("Bearer")), ("credentials", .string(token))]) : .string(token)
-                ok = true
+            let parts = header?.split(separator: " ", maxSplits: 1).map(String.init) ?? []
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                value = scheme.kind == .httpBearer ? .object([("scheme", .string(parts[0])), ("credentials", .string(parts[1]))]) : .string(parts[1])
+            } else if scheme.kind == .oauth2PasswordBearer || profile == .latest {
+                failure = .http(401, .string("Not authenticated"), headers: ["www-authenticate: Bearer"])
+            } else {
+                failure = .http(403, .string(header == nil ? "Not authenticated" : "Invalid authentication credentials"))
             }
         case .apiKeyHeader:
-            if let header { value = .string(header); ok = true }
+            if let header {
+                value = .string(header)
+            } else {
+                failure = profile == .latest ? .http(401, .string("Not authenticated"), headers: ["www-authenticate: APIKey"])
+                                             : .http(403, .string("Not authenticated"))
+            }
         }
         emit(.call, provider.name, "\(scheme.kind.rawValue) reads \(scheme.headerName) → \(value.json)", depth: depth, thread: .loop, data: ["value": value.json])
-        if !ok && scheme.autoError {
-            let e = schemeError(scheme)
+        if let e = failure, scheme.autoError {
             emit(.raise, provider.name, e.display, q: e.summary, depth: depth)
             throw e
         }
         return value
-    }
-
-    func schemeError(_ scheme: SecurityScheme) -> PyError {
-        switch (scheme.kind, profile) {
-        case (.oauth2PasswordBearer, _):
-            return .http(401, .string("Not authenticated"), headers: ["www-authenticate: Bearer"])
-        case (.httpBearer, .latest):
-            return .http(401, .string("Not authenticated"), headers: ["www-authenticate: Bearer"])
-        case (.apiKeyHeader, .latest):
-            return .http(401, .string("Not authenticated"), headers: ["www-authenticate: APIKey"])
-        default:
-            return .http(403, .string("Not authenticated"))
-        }
     }
 
     /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.

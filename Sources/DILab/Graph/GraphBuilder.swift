@@ -15,9 +15,10 @@ public struct GraphBuilder {
         "The dependency \"\(parent)\" has a scope of \"request\", it cannot depend on dependencies with scope \"function\"."
     }
 
+    /// Only the stable part: the tail ("in comparison", "while calling a Python object") depends on which
+    /// frame hits the limit, which varies with how the cycle is written, not with the FastAPI version.
     public func recursionMessage() -> String {
-        profile == .v0_105 ? "maximum recursion depth exceeded while calling a Python object"
-                           : "maximum recursion depth exceeded in comparison"
+        "maximum recursion depth exceeded"
     }
 
     mutating func report(_ d: Diagnostic) {
