@@ -1,0 +1,119 @@
+/// Sending the response, running the background tasks, and turning what is left into an error response.
+extension RequestRun {
+    func send(_ response: PendingResponse) {
+        guard let stream = response.stream else {
+            respond(status: response.status, body: response.body)
+            return
+        }
+        trace.status = response.status
+        trace.isJSON = false
+        emit(.response, String(response.status), "StreamingResponse: headers sent, body follows", data: ["status": String(response.status), "streaming": "true"])
+        var text = ""
+        for (i, chunk) in stream.chunks.enumerated() {
+            clock.advance(stream.every)
+            var env = response.env
+            env["i"] = .int(i)
+            env["closed"] = .object(closed.map { ($0, .bool(true)) })
+            for u in stream.uses where closed.contains(u) {
+                emit(.violation, u, "chunk \(i) uses \(u) after its cleanup", q: "use-after-cleanup")
+            }
+            let piece = chunk.render(env).text
+            text += piece
+            emit(.chunk, String(i), piece, data: ["chunk": piece])
+        }
+        trace.bodyText = text
+        trace.body = .string(text)
+        responseSent = true
+        emit(.sent, String(response.status), "the client has the whole body", data: ["status": String(response.status)])
+    }
+
+    /// Sends a complete response: status and body decided, then the last body byte leaves.
+    func respond(status: Int, body: Value, text: String? = nil, headers: [(String, String)] = []) {
+        trace.status = status
+        trace.body = body
+        trace.isJSON = text == nil
+        trace.bodyText = text ?? body.json
+        trace.headers += headers
+        emit(.response, String(status), trace.bodyText, data: ["status": String(status), "body": trace.bodyText, "json": text == nil ? "true" : "false",
+                                                              "headers": Value.object(trace.headers.map { ($0.0, .string($0.1)) }).json])
+        responseSent = true
+        emit(.sent, String(status), "the client has its answer", data: ["status": String(status)])
+    }
+
+    /// Starlette's `BackgroundTasks.__call__`: in order; the first failure stops the rest.
+    func runBackground() -> PyError? {
+        var queue = tasks
+        if let explicit = explicitBackground {
+            for dropped in tasks {
+                emit(.violation, dropped.def.name, "dropped: the handler returned a Response with its own background=, which replaces the injected tasks", q: "dropped-task")
+            }
+            queue = [explicit]
+        }
+        var index = 0
+        while index < queue.count {
+            let task = queue[index]
+            let th = thread(async: task.def.isAsync)
+            let args = task.args.isEmpty ? "" : "(" + task.args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ") + ")"
+            emit(.taskStart, task.def.name, args, thread: th)
+            for u in task.def.uses where closed.contains(u) {
+                emit(.violation, u, "task \(task.def.name) uses \(u) after its cleanup", q: "use-after-cleanup")
+            }
+            clock.advance(task.def.duration)
+            var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
+            env["request"] = .int(id)
+            if let spec = task.def.raises.first(where: { $0.when?.holds(in: env) ?? true }) {
+                let e = makeError(spec, env: env)
+                emit(.taskFail, task.def.name, e.display, q: e.summary, thread: th)
+                for rest in queue[(index + 1)...] {
+                    emit(.violation, rest.def.name, "never runs: an earlier task failed", q: "task-skipped")
+                }
+                tasks.removeAll()
+                return e
+            }
+            emit(.taskEnd, task.def.name, "", thread: th)
+            index += 1
+        }
+        tasks.removeAll()
+        return nil
+    }
+
+    /// Exception handlers turn what is left into the error response; after the response it belongs to the server.
+    func finish(_ pending: PyError?) {
+        let leftover = tasks
+        tasks.removeAll()
+        let sentBefore = responseSent
+        defer {
+            for t in leftover {
+                emit(.violation, t.def.name, sentBefore
+                     ? "never runs: added during cleanup, after the background tasks already ran"
+                     : "never runs: the request failed, and the error response carries no background tasks", q: "task-never-runs")
+            }
+        }
+        guard let e = pending else { return }
+        if responseSent {
+            if e.isHTTP || e.type == "RequestValidationError" || app.scenario.app.exceptionHandlers.contains(where: { e.isInstance(of: $0.exception) }) {
+                emit(.serverError, "RuntimeError", PyError.alreadyStarted + " (from \(e.display))", data: ["message": PyError.alreadyStarted])
+            } else {
+                emit(.serverError, e.type, e.display, data: ["message": e.message])
+            }
+            return
+        }
+        if e.isHTTP {
+            respond(status: e.status ?? 500, body: .object([("detail", e.detail ?? .null)]), headers: e.headers.map { h in
+                let kv = h.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return (kv[0], kv.count > 1 ? kv[1] : "")
+            })
+        } else if e.type == "RequestValidationError" {
+            respond(status: 422, body: .object([("detail", .array(e.errors))]))
+        } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {
+            let env: [String: Value] = ["exc": .object([("type", .string(e.type)), ("message", .string(e.message))])]
+            emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)")
+            respond(status: handler.status, body: handler.body.render(env))
+        } else {
+            respond(status: 500, body: .string("Internal Server Error"), text: "Internal Server Error")
+            emit(.serverError, e.type, e.display, data: ["message": e.message])
+        }
+    }
+}
+
+import Foundation

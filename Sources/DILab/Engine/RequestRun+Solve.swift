@@ -1,0 +1,232 @@
+/// `solve_dependencies`: resolution order, the cache, overrides, calling providers and the handler.
+extension RequestRun {
+    /// Solves the route's dependant and calls the handler. Returns validation errors instead of raising them
+    /// when `raiseValidation` is false (0.115's shape).
+    func solveAndHandle(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
+        let bodyParams = flatBodyParams(route.dependant)
+        let reader = RequestValues(request: request, pathValues: pathValues, profile: profile,
+                                   embedBody: Set(bodyParams.map(\.name)).count > 1)
+        let solved = try solve(route.dependant, reader: reader, depth: 1)
+        if !solved.errors.isEmpty {
+            if raiseValidation {
+                let e = PyError(type: "RequestValidationError", errors: solved.errors)
+                emit(.raise, route.route.handlerName, "FastAPI raises RequestValidationError: the handler is not called", q: e.summary)
+                throw e
+            }
+            return (nil, solved.errors)
+        }
+        return (try callHandler(route, solved.values), [])
+    }
+
+    func flatBodyParams(_ d: Dependant) -> [ResolvedParam] {
+        d.requestParams.filter { $0.source == .body } + d.dependencies.flatMap(flatBodyParams)
+    }
+
+    /// `solve_dependencies`: sub-dependencies depth-first, left to right, then the dependant's own request values.
+    func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
+        var values: [String: Value] = [:]
+        var errors: [Value] = []
+        for sub in dependant.dependencies {
+            var use = sub
+            if let provider = sub.provider, let replacement = overrides[provider.name] {
+                use = try overrideDependant(for: sub, replacement: replacement)
+            }
+            let solved = try solve(use, reader: reader, depth: depth + 1)
+            if !solved.errors.isEmpty {
+                errors += solved.errors
+                continue
+            }
+            let key = sub.cacheKey(profile)
+            let value: Value
+            if sub.use?.useCache ?? true, let hit = cache[key] {
+                emit(.cacheHit, sub.callName, "cached value for key \(key)" + (use.callName != sub.callName ? " (override \(use.callName))" : ""),
+                     depth: depth, data: ["key": key.description, "value": hit.json])
+                value = hit
+            } else if use.isGenerator {
+                let stackScope = sub.use?.scope == "function" ? "function" : "request"
+                value = try enter(use, values: solved.values, depth: depth, scope: stackScope, key: key)
+            } else {
+                value = try call(use, values: solved.values, depth: depth, key: key)
+            }
+            if let name = sub.name { values[name] = value }
+            if cache[key] == nil { cache[key] = value }
+        }
+        let own = reader.read(dependant.requestParams)
+        for (name, v) in own.values { values[name] = v }
+        for e in own.errors {
+            let loc = (e["loc"].flatMap { if case .array(let a) = $0 { return a.map(\.text) } else { return nil } } ?? []).joined(separator: ".")
+            emit(.validation, loc, e["msg"]?.text ?? "", q: e["type"]?.text ?? "", depth: depth, data: ["error": e.json])
+        }
+        errors += own.errors
+        if let name = dependant.backgroundTasksParam { values[name] = .string("<BackgroundTasks>") }
+        if let name = dependant.securityScopesParam {
+            let scopes = dependant.oauthScopes
+            values[name] = .object([("scopes", .array(scopes.map(Value.string))), ("scope_str", .string(scopes.joined(separator: " ")))])
+        }
+        return (values, errors)
+    }
+
+    /// FastAPI re-analyses an override on every request, under the original use site's scopes and `scope=`.
+    func overrideDependant(for sub: Dependant, replacement: String) throws(PyError) -> Dependant {
+        guard let provider = app.scenario.provider(named: replacement) else {
+            throw PyError(type: "KeyError", message: replacement)
+        }
+        var builder = GraphBuilder(scenario: app.scenario, profile: profile)
+        var spec = sub.use ?? DependsSpec(provider: replacement)
+        spec.provider = replacement
+        spec.isSecurity = false
+        spec.scopes = []
+        var parent = Dependant(provider: nil, name: nil, use: nil)
+        parent.parentScopes = sub.oauthScopes
+        let pathParams = GraphBuilder.pathParamNames(trace.route.map { String($0.split(separator: " ").last ?? "") } ?? "")
+        let built = builder.subDependant(spec: spec, name: sub.name, parent: parent, pathParams: pathParams, stack: [], level: sub.level, providerOverride: provider)
+        if let problem = builder.problems.first(where: { $0.rule == "dependency-scope" }) {
+            let message = problem.message.replacingOccurrences(of: "DependencyScopeError: ", with: "")
+            let e = PyError(type: "DependencyScopeError", message: message)
+            emit(.violation, replacement, "the override breaks the scope rule; FastAPI only finds out now, at request time", q: "dependency-scope")
+            emit(.raise, replacement, message, q: e.summary)
+            throw e
+        }
+        guard let built else { throw PyError(type: "RecursionError", message: builder.recursionMessage()) }
+        return built
+    }
+
+    /// Template environment: the callable's arguments plus dilab's built-ins.
+    func environment(_ values: [String: Value], provider name: String?, call: Int) -> [String: Value] {
+        var env = values
+        env["call"] = .int(call)
+        env["request"] = .int(id)
+        env["state"] = engine.stateValue
+        env["now"] = .int(clock.now)
+        if env["closed"] == nil {
+            env["closed"] = .object(closed.map { ($0, .bool(true)) })
+        }
+        return env
+    }
+
+    func describeArgs(_ d: Dependant, _ values: [String: Value]) -> String {
+        let names = (d.provider?.params.map(\.name) ?? [])
+        return names.compactMap { n in values[n].map { "\(n)=\($0.json)" } }.joined(separator: ", ")
+    }
+
+    /// A plain (non-generator) dependency: sync ones run in the threadpool, async ones on the loop.
+    func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
+        guard let provider = d.provider else { return .null }
+        let th = thread(async: provider.isAsync)
+        if provider.lruCache, let cached = engine.lruValue(provider.name) {
+            emit(.call, provider.name, "lru_cache hit: FastAPI calls it, the body does not run → \(cached.json)", q: "lru_cache-hit",
+                 depth: depth, thread: th, data: ["value": cached.json])
+            return cached
+        }
+        if let scheme = provider.securityScheme { return try callScheme(provider, scheme, depth: depth, thread: th) }
+        let n = engine.nextCall(provider.name)
+        let env = environment(values, provider: provider.name, call: n)
+        let value = provider.returns?.render(env) ?? defaultValue(provider, values)
+        emit(.call, provider.name, "(\(describeArgs(d, values))) → \(value.json)", depth: depth, thread: th,
+             data: ["value": value.json, "key": key.description, "level": d.level])
+        clock.advance(provider.duration)
+        try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
+        try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
+        if provider.lruCache { engine.storeLRU(provider.name, value) }
+        return value
+    }
+
+    func defaultValue(_ provider: Provider, _ values: [String: Value]) -> Value {
+        switch provider.form {
+        case .classType: return .object(provider.params.compactMap { p in values[p.name].map { (p.name, $0) } })
+        default: return .null
+        }
+    }
+
+    /// FastAPI's security scheme classes read the Authorization (or API key) header; a missing or malformed one
+    /// is an HTTPException whose status changed in 0.121+ (401 with WWW-Authenticate; 403 for HTTPBearer and
+    /// APIKeyHeader before). Observed on 0.165.0, 0.120.4 and 0.115.14.
+    func callScheme(_ provider: Provider, _ scheme: SecurityScheme, depth: Int, thread th: TraceEvent.Thread) throws(PyError) -> Value {
+        let header = request.headers.last { $0.0.lowercased() == scheme.headerName.lowercased() }?.1
+        var value: Value = .null
+        var failure: PyError?
+        switch scheme.kind {
+        case .httpBearer, .oauth2PasswordBearer:
+            let parts = header?.split(separator: " ", maxSplits: 1).map(String.init) ?? []
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                value = scheme.kind == .httpBearer ? .object([("scheme", .string(parts[0])), ("credentials", .string(parts[1]))]) : .string(parts[1])
+            } else if scheme.kind == .oauth2PasswordBearer || profile == .latest {
+                failure = .http(401, .string("Not authenticated"), headers: ["www-authenticate: Bearer"])
+            } else {
+                failure = .http(403, .string(header == nil ? "Not authenticated" : "Invalid authentication credentials"))
+            }
+        case .apiKeyHeader:
+            if let header {
+                value = .string(header)
+            } else {
+                failure = profile == .latest ? .http(401, .string("Not authenticated"), headers: ["www-authenticate: APIKey"])
+                                             : .http(403, .string("Not authenticated"))
+            }
+        }
+        emit(.call, provider.name, "\(scheme.kind.rawValue) reads \(scheme.headerName) → \(value.json)", depth: depth, thread: .loop, data: ["value": value.json])
+        if let e = failure, scheme.autoError {
+            emit(.raise, provider.name, e.display, q: e.summary, depth: depth)
+            throw e
+        }
+        return value
+    }
+
+    /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.
+    func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey) throws(PyError) -> Value {
+        guard let provider = d.provider else { return .null }
+        let n = engine.nextCall(provider.name)
+        let env = environment(values, provider: provider.name, call: n)
+        let value = provider.returns?.render(env) ?? defaultValue(provider, values)
+        let where_ = profile.lifecycle == .modern ? " · scope=\(scope)" : ""
+        emit(.enter, provider.name, "(\(describeArgs(d, values))) yields \(value.json)\(where_)", depth: depth,
+             thread: thread(async: provider.isAsync), data: ["value": value.json, "scope": scope, "key": key.description, "level": d.level])
+        clock.advance(provider.duration)
+        try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
+        try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
+        var entryEnv = env
+        entryEnv["__value"] = value
+        let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope)
+        if scope == "function" { functionStack.append(entry) } else { requestStack.append(entry) }
+        return value
+    }
+
+    func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
+        let r = route.route
+        let env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        let args = r.params.compactMap { p in values[p.name].map { "\(p.name)=\($0.json)" } }.joined(separator: ", ")
+        emit(.handler, r.handlerName, "(\(args))", thread: thread(async: r.isAsync))
+        clock.advance(r.duration)
+        try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
+        try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
+        if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {
+            explicitBackground = PendingTask(def: def, args: bg.args.map { ($0.0, $0.1.render(env)) }, addedBy: r.handlerName)
+        }
+        return PendingResponse(status: r.status, body: r.returns?.render(env) ?? .null, stream: r.stream, env: env)
+    }
+
+    func addTasks(_ calls: [TaskCall], env: [String: Value], by owner: String, depth: Int) throws(PyError) {
+        for c in calls {
+            if let w = c.when, !w.holds(in: env) { continue }
+            guard let def = app.scenario.task(named: c.task) else { continue }
+            let args = c.args.map { ($0.0, $0.1.render(env)) }
+            tasks.append(PendingTask(def: def, args: args, addedBy: owner))
+            emit(.taskAdd, c.task, "added by \(owner)" + (args.isEmpty ? "" : " (" + args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ") + ")"), depth: depth)
+        }
+    }
+
+    func makeError(_ spec: RaiseSpec, env: [String: Value]) -> PyError {
+        if spec.isHTTPException {
+            return PyError.http(spec.status ?? 500, spec.detail?.render(env) ?? .null, headers: spec.headers.map { "\($0.0.lowercased()): \($0.1)" })
+        }
+        return PyError(type: spec.exception, message: spec.message?.render(env).text ?? "")
+    }
+
+    func raiseIfDue(_ specs: [RaiseSpec], env: [String: Value], by owner: String, depth: Int) throws(PyError) {
+        guard let spec = specs.first(where: { $0.when?.holds(in: env) ?? true }) else { return }
+        let e = makeError(spec, env: env)
+        emit(.raise, owner, e.display, q: e.summary, depth: depth)
+        throw e
+    }
+}
+
+import Foundation
