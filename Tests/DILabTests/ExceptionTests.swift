@@ -77,6 +77,19 @@ struct ExceptionTests {
         #expect(t.status == 400 && t.bodyText == #"{"detail":"converted"}"#)
     }
 
+    @Test("an except block acts only when its condition holds")
+    func conditionalExcept() throws {
+        let yaml = """
+        providers:
+          convert: {yield: true, except: [{catch: ValueError, raise: {status: 400, detail: converted}, when: "exc.message == 'bad input'"}]}
+        routes:
+          - GET /x: {params: {c: Depends(convert), m: str}, raises: {exception: ValueError, message: "{{m}}"}}
+        """
+        let t = try run(yaml, requests: ["GET /x?m=bad%20input", "GET /x?m=other"])
+        #expect(t.map(\.status) == [400, 500])
+        #expect(lines(t[1], kinds: [.catch]) == ["catch convert ValueError → re-raised"])
+    }
+
     @Test("p06: a failing task is seen by a request-scoped dependency, not on 0.115")
     func taskFailureSeen() throws {
         let yaml = """

@@ -18,7 +18,8 @@ extension RequestRun {
         if let e = exc {
             env["exc"] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
             if let h = provider.handlers.first(where: { e.isInstance(of: $0.catches) }) {
-                switch h.action {
+                let action = (h.when?.holds(in: env) ?? true) ? h.action : .reraise
+                switch action {
                 case .reraise:
                     emit(.catch, provider.name, "except \(h.catches): saw \(e.display) → re-raises", q: "\(e.summary) → re-raised", depth: entry.depth, thread: th)
                 case .swallow:

@@ -87,7 +87,10 @@ public enum Validator {
             let names = Set(p.params.map(\.name))
             checkRoots(p.returns?.roots ?? [], allowed: names, at: p.location, what: "`returns` of \(p.name)")
             checkRaises(p.raises + p.cleanup.raises, allowed: names)
-            for h in p.handlers { if case .raise(let r) = h.action { checkRaises([r], allowed: names) } }
+            for h in p.handlers {
+                if case .raise(let r) = h.action { checkRaises([r], allowed: names) }
+                if let w = h.when { checkRoots(w.expr.roots, allowed: names, at: h.location, what: "except condition") }
+            }
             for c in p.addsTasks + p.cleanup.addsTasks { checkTask(c, roots: names) }
             if !(p.addsTasks + p.cleanup.addsTasks).isEmpty, !p.params.contains(where: { if case .backgroundTasks = $0.kind { return true }; return false }) {
                 out.append(Diagnostic(location: p.location, rule: "background-tasks", message: "provider '\(p.name)' adds tasks but takes no BackgroundTasks parameter",

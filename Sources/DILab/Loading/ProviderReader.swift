@@ -68,7 +68,7 @@ enum ProviderReader {
             return [ExceptHandler(catches: "Exception", action: action, location: node.location)]
         }
         return node.list().compactMap { item in
-            let pairs = item.mapping("an except block", allowed: ["catch", "then", "raise"])
+            let pairs = item.mapping("an except block", allowed: ["catch", "then", "raise", "when"])
             var h = ExceptHandler(location: item.location)
             for entry in pairs {
                 switch entry.key {
@@ -79,6 +79,7 @@ enum ProviderReader {
                 case "raise":
                     guard let r = PieceReader.raise(entry.value) else { return nil }
                     h.action = .raise(r)
+                case "when": h.when = entry.value.condition("when")
                 default: break
                 }
             }

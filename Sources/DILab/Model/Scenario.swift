@@ -125,10 +125,13 @@ public struct ExceptHandler: Sendable {
     public enum Action: Sendable { case reraise, swallow, raise(RaiseSpec) }
     public var catches: String
     public var action: Action
+    /// Only act when this holds (over the dependency's arguments and `exc`); otherwise the block re-raises.
+    public var when: Condition?
     public var location: SourceLocation
-    public init(catches: String = "Exception", action: Action = .reraise, location: SourceLocation = .unknown) {
+    public init(catches: String = "Exception", action: Action = .reraise, when: Condition? = nil, location: SourceLocation = .unknown) {
         self.catches = catches
         self.action = action
+        self.when = when
         self.location = location
     }
 }
