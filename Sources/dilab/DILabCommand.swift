@@ -14,7 +14,7 @@ struct DILabCommand: ParsableCommand {
         Run with no arguments for the REPL.
         """,
         subcommands: [RunCommand.self, CheckCommand.self, GraphCommand.self, TestCommand.self, ExportCommand.self, VerifyCommand.self,
-                      ServeCommand.self, ReplCommand.self, LessonCommand.self])
+                      ServeCommand.self, ReplCommand.self, LessonCommand.self, BenchCommand.self])
 
     static func main() {
         do {
