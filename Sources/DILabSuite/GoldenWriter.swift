@@ -28,6 +28,15 @@ public enum GoldenWriter {
                 continue
             }
             let result = Engine.run(app)
+            let pinned = profile != scenario.profile
+            if !result.startup.isEmpty {
+                expectBlock += render(Expectation(request: "lifespan startup", trace: result.startup.map(\.compact)), profile: profile, pinned: pinned)
+            }
+            defer {
+                if !result.shutdown.isEmpty {
+                    expectBlock += render(Expectation(request: "lifespan shutdown", trace: result.shutdown.map(\.compact)), profile: profile, pinned: pinned)
+                }
+            }
             for t in result.requests {
                 let e = Expectation(request: t.request.line, profile: profile, status: t.status,
                                     body: t.isJSON ? t.body : .string(t.bodyText),

@@ -76,6 +76,10 @@ public struct SuiteRunner: Sendable {
             let result = Engine.run(app)
             var used = Set<Int>()
             for e in scenario.expectations where (e.profile ?? scenario.profile) == profile {
+                if let phase = LifespanPhase(rawValue: e.request) {
+                    cases.append(compareLifespan(e, phase == .startup ? result.startup : result.shutdown, file: file, profile: profile))
+                    continue
+                }
                 guard let index = result.requests.indices.first(where: { !used.contains($0) && result.requests[$0].request.line == e.request }) else {
                     cases.append(CaseResult(file: file, location: e.location, request: e.request, profile: profile,
                                             failure: "no request '\(e.request)' in `requests:` for this expectation"))
@@ -87,6 +91,18 @@ public struct SuiteRunner: Sendable {
         }
         let failed = cases.contains { $0.failure != nil }
         return FileResult(file: file, status: failed ? .failed : .passed, cases: cases, problem: nil)
+    }
+
+    /// `request: lifespan startup` / `lifespan shutdown` expectations pin the app's lifespan events.
+    enum LifespanPhase: String { case startup = "lifespan startup", shutdown = "lifespan shutdown" }
+
+    func compareLifespan(_ e: Expectation, _ events: [TraceEvent], file: String, profile: Profile) -> CaseResult {
+        var trace = RequestTrace(id: 0, request: RequestSpec(method: "GET", target: "/"), profile: profile, events: events)
+        trace.status = e.status ?? 0
+        var expectation = e
+        expectation.status = nil
+        expectation.body = nil
+        return compare(expectation, trace, file: file, profile: profile)
     }
 
     func appErrorFailure(expected: [String], actual: [String]) -> String {

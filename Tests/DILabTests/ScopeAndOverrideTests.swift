@@ -103,6 +103,18 @@ struct ScopeAndOverrideTests {
         #expect(missing.status == 422)
     }
 
+    @Test("p08: clearing the overrides mid-run restores the original at once")
+    func clearMidRun() throws {
+        let yaml = """
+        providers: {get_db: {returns: real}, fake_db: {returns: fake}}
+        dependency_overrides: {get_db: fake_db}
+        routes:
+          - GET /x: {params: {db: Depends(get_db)}, returns: "{{db}}"}
+        requests: [GET /x, {request: GET /x, dependency_overrides: {}}, GET /x]
+        """
+        #expect(Engine.run(try compile(yaml)).requests.map(\.bodyText) == [#""fake""#, #""real""#, #""real""#])
+    }
+
     @Test("p15: a cycle is reported with its full path and FastAPI's RecursionError")
     func cycle() throws {
         let yaml = "providers:\n  a: {params: {b: Depends(b)}}\n  b: {params: {a: Depends(a)}}\nroutes:\n  - GET /x: {params: {a: Depends(a)}}\n"

@@ -31,6 +31,7 @@ public final class Engine: @unchecked Sendable {
         guard app.appErrors.isEmpty else { return result }
         result.startup = engine.startup()
         for r in requests ?? app.scenario.requests {
+            if let overrides = r.overrides { engine.overrides = overrides }
             result.requests.append(engine.handle(r))
         }
         result.shutdown = engine.shutdown()

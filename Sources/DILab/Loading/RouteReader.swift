@@ -141,7 +141,7 @@ enum RouteReader {
 enum RequestReader {
     static func request(_ node: YNode) -> RequestSpec? {
         if let line = node.scalar, !node.isNull { return parseLine(line, node) }
-        let pairs = node.mapping("a request", allowed: ["request", "headers", "cookies", "body"])
+        let pairs = node.mapping("a request", allowed: ["request", "headers", "cookies", "body", "dependency_overrides"])
         guard let line = pairs.first(where: { $0.key == "request" })?.value.scalar, var spec = parseLine(line, node) else {
             node.error("a request needs `request: METHOD /path`")
             return nil
@@ -151,6 +151,10 @@ enum RequestReader {
             case "headers": spec.headers = entry.value.mapping("headers").map { ($0.key, $0.value.value.text) }
             case "cookies": spec.cookies = entry.value.mapping("cookies").map { ($0.key, $0.value.value.text) }
             case "body": spec.body = entry.value.value
+            case "dependency_overrides":
+                spec.overrides = Dictionary(entry.value.mapping("dependency_overrides").compactMap { p in
+                    p.value.string("the replacement provider").map { (p.key, $0) }
+                }, uniquingKeysWith: { $1 })
             default: break
             }
         }

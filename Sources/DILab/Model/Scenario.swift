@@ -411,10 +411,13 @@ public struct RequestSpec: Sendable, Equatable {
     public var headers: [(String, String)]
     public var cookies: [(String, String)]
     public var body: Value?
+    /// `app.dependency_overrides` replaced from this request on (`{}` is `.clear()`); nil leaves them as they are.
+    public var overrides: [String: String]?
     public var location: SourceLocation
 
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [],
-                body: Value? = nil, location: SourceLocation = .unknown) {
+                body: Value? = nil, overrides: [String: String]? = nil, location: SourceLocation = .unknown) {
+        self.overrides = overrides
         self.method = method
         self.target = target
         self.headers = headers
