@@ -55,6 +55,18 @@ public struct PyError: Error, Sendable, Equatable {
         return false
     }
 
+    /// A short, stable name for the messages FastAPI and Starlette raise themselves, so goldens can tell
+    /// "Response not awaited" (0.118+) from "No response object was returned" (0.106–0.117). Empty for user messages.
+    public static func slug(_ message: String) -> String {
+        switch message {
+        case notAwaited: return "response-not-awaited"
+        case noResponse: return "no-response-returned"
+        case alreadyStarted: return "response-already-started"
+        case unbound: return "response-unbound"
+        default: return ""
+        }
+    }
+
     static let notAwaited = "Response not awaited. There's a high chance that the application code is raising an exception and a dependency with yield has a block with a bare except, or a block with except Exception, and is not raising the exception again. Read more about it in the docs: https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/#dependencies-with-yield-and-except"
     static let noResponse = "No response object was returned. There's a high chance that the application code is raising an exception and a dependency with yield has a block with a bare except, or a block with except Exception, and is not raising the exception again. Read more about it in the docs: https://fastapi.tiangolo.com/tutorial/dependencies/dependencies-with-yield/#dependencies-with-yield-and-except"
     static let unbound = "cannot access local variable 'response' where it is not associated with a value"

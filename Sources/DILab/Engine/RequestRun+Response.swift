@@ -92,9 +92,9 @@ extension RequestRun {
         guard let e = pending else { return }
         if responseSent {
             if e.isHTTP || e.type == "RequestValidationError" || app.scenario.app.exceptionHandlers.contains(where: { e.isInstance(of: $0.exception) }) {
-                emit(.serverError, "RuntimeError", PyError.alreadyStarted + " (from \(e.display))", data: ["message": PyError.alreadyStarted])
+                emit(.serverError, "RuntimeError", PyError.alreadyStarted + " (from \(e.display))", q: PyError.slug(PyError.alreadyStarted), data: ["message": PyError.alreadyStarted])
             } else {
-                emit(.serverError, e.type, e.display, data: ["message": e.message])
+                emit(.serverError, e.type, e.display, q: PyError.slug(e.message), data: ["message": e.message])
             }
             return
         }
@@ -111,7 +111,7 @@ extension RequestRun {
             respond(status: handler.status, body: handler.body.render(env))
         } else {
             respond(status: 500, body: .string("Internal Server Error"), text: "Internal Server Error")
-            emit(.serverError, e.type, e.display, data: ["message": e.message])
+            emit(.serverError, e.type, e.display, q: PyError.slug(e.message), data: ["message": e.message])
         }
     }
 }
