@@ -29,8 +29,8 @@ struct LoaderTests {
         let d = diagnostics("providers:\n  get_db: {}\nroutes:\n  - GET /x: {params: {db: Depends(get_bd), t: Depends(nope)}}\n")
         #expect(d.map(\.rule) == ["unknown-provider", "unknown-provider"])
         #expect(d[0].hint == "did you mean 'get_db'?")
-        #expect(d[0].location == SourceLocation(file: "bad.yaml", line: 4, column: 27))
-        #expect(d[0].description.contains("bad.yaml:4:27: error[unknown-provider]: unknown provider 'get_bd'"))
+        #expect(d[0].location == SourceLocation(file: "bad.yaml", line: 4, column: 35))
+        #expect(d[0].description.contains("bad.yaml:4:35: error[unknown-provider]: unknown provider 'get_bd'"))
     }
 
     @Test("wrong types and unknown keys are reported where they are")
@@ -48,6 +48,21 @@ struct LoaderTests {
         #expect(d.count == 1)
         #expect(d[0].message.contains("Depends() has no argument 'use_cach'"))
         #expect(d[0].location.column == 38)
+    }
+
+    @Test("a lower-case unknown type is a typo; a capitalised one is a body model")
+    func unknownTypes() throws {
+        let d = diagnostics("routes:\n  - GET /x: {params: {q: integr}}\n")
+        #expect(d.first?.message == "bad parameter 'q': unknown type 'integr'" && d.first?.hint == "did you mean 'int'?")
+        let app = try compile("routes:\n  - POST /x: {params: {item: Item}, returns: \"{{item.name}}\"}\n")
+        let t = Engine(app: app).handle(RequestSpec(method: "POST", target: "/x", body: .object([("name", .string("n"))])))
+        #expect(t.bodyText == #""n""#)
+    }
+
+    @Test("a YAML error at the end of the file points at what was left open")
+    func unclosed() {
+        let d = diagnostics("routes:\n  - GET /x:\n      returns: {a: 1\n")
+        #expect(d.first?.location.line == 3 && d.first?.location.column == 16)
     }
 
     @Test("templates and conditions are checked for names")

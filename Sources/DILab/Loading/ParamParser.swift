@@ -111,7 +111,12 @@ struct ParamParser {
                                          optional: optional, defaultValue: value))
         }
         guard let valueType else {
-            // An unknown class name: a Pydantic model, read from the body.
+            // A capitalised unknown name is a Pydantic model, read from the body; a lower-case one is a typo.
+            guard typeName.first?.isUppercase == true else {
+                let suggestion = Suggest.closest(to: typeName, in: Array(ParamParser.knownTypes.keys) + ["BackgroundTasks", "SecurityScopes"])
+                throw Failure(message: "unknown type '\(typeName)'", offset: 0,
+                              hint: suggestion.map { "did you mean '\($0)'?" } ?? "use int, float, str, bool, dict, list, a model class name, or Depends(...)")
+            }
             return .request(RequestParam(source: .body, type: .dict, optional: optional))
         }
         return .request(RequestParam(source: .inferred, type: valueType, optional: optional))
@@ -225,6 +230,8 @@ struct ParamParser {
                 }
             } else {
                 spec.provider = word
+                // Point diagnostics about the provider (unknown name, cycle) at its name.
+                spec.location = SourceLocation(file: "", line: 0, column: wordOffset)
             }
         }
         pos += 1

@@ -93,6 +93,11 @@ public enum ScenarioLoader {
         func make(_ problem: String, _ mark: Mark, _ ctx: YamlError.Context?) -> Diagnostic {
             var message = "YAML syntax error: \(problem)"
             if let ctx { message += " (\(ctx.text) at line \(ctx.mark.line))" }
+            // At the end of the file the problem position is an empty line: point at what was left open instead.
+            var mark = mark
+            if let ctx, mark.line > context.lines.count || (mark.line >= 1 && context.lines[mark.line - 1].trimmingCharacters(in: .whitespaces).isEmpty) {
+                mark = ctx.mark
+            }
             var d = Diagnostic(location: SourceLocation(file: file, line: mark.line, column: mark.column), rule: "yaml",
                                message: message, hint: "check indentation and that every `key:` has a space after the colon")
             if mark.line > 0, mark.line <= context.lines.count { d.snippet = String(context.lines[mark.line - 1]) }
