@@ -45,7 +45,11 @@ public enum Suggest {
     public static func closest(to name: String, in candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        return best.1 <= max(2, name.count / 3) ? best.0 : nil
+        if best.1 <= max(2, name.count / 3) { return best.0 }
+        // `integr` → `int`: a shared prefix of three or more letters is a likely slip too.
+        let lower = name.lowercased()
+        return candidates.filter { $0.count >= 3 && lower.hasPrefix($0.lowercased().prefix(3)) }
+            .min { distance(lower, $0.lowercased()) < distance(lower, $1.lowercased()) }
     }
 
     static func distance(_ a: String, _ b: String) -> Int {
