@@ -76,6 +76,16 @@ struct ResolutionTests {
         #expect(traces[1].status == 200)
     }
 
+    @Test("a missing or extra trailing slash is a 307 redirect (observed on 0.165)")
+    func redirectSlashes() throws {
+        let yaml = "routes:\n  - POST /register/: {returns: ok}\n  - GET /items: {returns: ok}\n"
+        let t = try run(yaml, requests: ["POST /register", "GET /items/?q=1"])
+        #expect(t.map(\.status) == [307, 307])
+        #expect(t[0].headers.first { $0.0 == "location" }?.1 == "http://testserver/register/")
+        #expect(t[1].headers.first { $0.0 == "location" }?.1 == "http://testserver/items?q=1")
+        #expect(t[0].bodyText.isEmpty)
+    }
+
     @Test("404 and 405 run no dependency")
     func routing() throws {
         let yaml = "app: {dependencies: [d]}\nproviders: {d: {}}\nroutes:\n  - GET /x: {returns: 1}\n"

@@ -80,6 +80,12 @@ final class RequestRun {
         case .notFound:
             respond(status: 404, body: .object([("detail", .string("Not Found"))]))
             return trace
+        case .redirect(let path):
+            let query = request.target.split(separator: "?", maxSplits: 1).dropFirst().first.map { "?\($0)" } ?? ""
+            let host = request.headers.last { $0.0.lowercased() == "host" }?.1 ?? "testserver"
+            emit(.violation, request.path, "no route; Starlette redirects to \(path) (redirect_slashes)", q: "redirect-slashes")
+            respond(status: 307, body: .string(""), text: "", headers: [("location", "http://\(host)\(path)\(query)")])
+            return trace
         case .methodNotAllowed(let allowed):
             respond(status: 405, body: .object([("detail", .string("Method Not Allowed"))]), headers: [("allow", allowed.joined(separator: ", "))])
             return trace

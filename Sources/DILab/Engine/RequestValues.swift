@@ -106,6 +106,7 @@ enum RouteMatcher {
     enum Outcome {
         case found(CompiledRoute, [String: String])
         case methodNotAllowed([String])
+        case redirect(String)
         case notFound
     }
 
@@ -117,6 +118,9 @@ enum RouteMatcher {
             if partial == nil { partial = [r.route.method] }
         }
         if let partial { return .methodNotAllowed(partial) }
+        // Starlette's redirect_slashes: `/x` → `/x/` (or back) when that path exists for some method.
+        let other = path.hasSuffix("/") && path != "/" ? String(path.dropLast()) : path + "/"
+        if routes.contains(where: { matchPath($0.fullPath, other) != nil }) { return .redirect(other) }
         return .notFound
     }
 
