@@ -1,0 +1,69 @@
+import DILab
+import Foundation
+
+/// Fans every trace event out to the `/_dilab/events` subscribers as server-sent events. Each subscriber has a
+/// bounded buffer (a slow client loses the oldest events, the server's memory does not grow), and `close()`
+/// ends every stream so graceful shutdown is not held open by `curl -N`.
+final class EventBroadcaster: @unchecked Sendable {
+    private let lock = NSLock()
+    private var subscribers: [Int: AsyncStream<String>.Continuation] = [:]
+    private var nextSubscriber = 0
+    private var sequence = 0
+    private var closed = false
+    let bufferSize: Int
+
+    init(bufferSize: Int = 1000) {
+        self.bufferSize = bufferSize
+    }
+
+    /// A stream of SSE messages, or nil once the server is shutting down.
+    func subscribe() -> AsyncStream<String>? {
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(bufferSize))
+        lock.lock()
+        defer { lock.unlock() }
+        guard !closed else { return nil }
+        let key = nextSubscriber
+        nextSubscriber += 1
+        subscribers[key] = continuation
+        continuation.onTermination = { [weak self] _ in self?.remove(key) }
+        return stream
+    }
+
+    private func remove(_ key: Int) {
+        lock.lock(); subscribers[key] = nil; lock.unlock()
+    }
+
+    var subscriberCount: Int {
+        lock.lock(); defer { lock.unlock() }
+        return subscribers.count
+    }
+
+    func publish(_ e: TraceEvent, id: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !subscribers.isEmpty else { return }
+        sequence += 1
+        let message = EventBroadcaster.message(e, id: id, sequence: sequence)
+        for c in subscribers.values { c.yield(message) }
+    }
+
+    /// `id: 7` / `event: task.end` / `data: {"x_request_id":"3",...}`: the event name is the trace kind,
+    /// the data one line of JSONRenderer's form plus the request id the client saw in `X-Request-ID`.
+    static func message(_ e: TraceEvent, id: String, sequence: Int) -> String {
+        var value = JSONRenderer.value(e)
+        if case .object(var pairs) = value {
+            pairs.insert(("x_request_id", .string(id)), at: 0)
+            value = .object(pairs)
+        }
+        return "id: \(sequence)\nevent: \(e.kind.rawValue)\ndata: \(value.json)\n\n"
+    }
+
+    func close() {
+        lock.lock()
+        closed = true
+        let all = subscribers.values
+        subscribers.removeAll()
+        lock.unlock()
+        for c in all { c.finish() }
+    }
+}

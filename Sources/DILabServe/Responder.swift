@@ -1,0 +1,144 @@
+import DILab
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The one HTTP responder: `/_dilab/...` introspection, and every other request to the engine. There is no
+/// Hummingbird router on purpose: the engine matches routes, so 404 and 405 (with `allow`) are FastAPI's.
+struct DILabResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+    let core: ServerCore
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        if path == "/_dilab/events" || path.hasPrefix("/_dilab/traces/") {
+            guard request.method == .get else {
+                return HTTPOut.json(405, .object([("detail", .string("Method Not Allowed"))]), headers: [("allow", "GET")])
+            }
+            if path == "/_dilab/events" { return events() }
+            return trace(String(path.dropFirst("/_dilab/traces/".count)))
+        }
+        return try await engine(request)
+    }
+
+    /// `GET /_dilab/traces/{id}`: the trace so far, `complete` once its tasks and cleanup have finished.
+    func trace(_ id: String) -> Response {
+        guard let value = core.store.json(id.removingPercentEncoding ?? id) else {
+            return HTTPOut.json(404, .object([("detail", .string("No trace with id '\(id)' (unknown, or dropped: the server keeps the newest \(core.options.keepTraces))"))]))
+        }
+        return HTTPOut.json(200, value, pretty: true)
+    }
+
+    /// `GET /_dilab/events`: every event of every request, live, as server-sent events (`curl -N`).
+    func events() -> Response {
+        guard let stream = core.events.subscribe() else {
+            return HTTPOut.json(503, .object([("detail", .string("The server is shutting down"))]))
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await writer.write(ByteBuffer(string: ": dilab events: one message per trace event\n\n"))
+            for await message in stream {
+                try await writer.write(ByteBuffer(string: message))
+            }
+            try await writer.finish(nil)
+        })
+    }
+
+    /// Reads the body (bounded), translates, runs the engine and answers when its `response` event arrives.
+    func engine(_ request: Request) async throws -> Response {
+        core.inflight.enterAnonymous()
+        defer { core.inflight.leaveAnonymous() }
+        // HTTP/1.1's Host header arrives as the request's authority; Starlette lists it with the other headers.
+        let headers = (request.head.authority.map { [("host", $0)] } ?? []) + request.headers.map { ($0.name.canonicalName, $0.value) }
+        var incoming = IncomingRequest(method: request.method.rawValue, target: request.head.path ?? "/", headers: headers)
+        let limit = core.options.maxBodyBytes
+        var tooLarge = (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > limit
+        if !tooLarge {
+            for try await buffer in request.body {
+                incoming.body += buffer.readableBytesView
+                if incoming.body.count > limit {
+                    tooLarge = true
+                    break
+                }
+            }
+        }
+        if tooLarge {
+            let rejection = Rejection(status: 413, body: .object([("detail", .string("Content Too Large"))]), exception: "HTTPException 413",
+                                      reason: "the body is larger than the server's limit of \(limit) bytes (--max-body)")
+            return rejected(rejection, RequestTranslator.spec(incoming))
+        }
+        switch RequestTranslator.translate(incoming, app: core.app) {
+        case .reject(let rejection): return rejected(rejection, RequestTranslator.spec(incoming))
+        case .engine(let spec): return await run(spec)
+        }
+    }
+
+    func rejected(_ rejection: Rejection, _ spec: RequestSpec) -> Response {
+        let id = core.recordRejection(rejection, request: spec)
+        return HTTPOut.json(rejection.status, rejection.body, headers: [("x-request-id", id)])
+    }
+
+    /// Hands the request to its engine run and builds the response from the `response` event. The body is
+    /// written by a closure that tells the engine when the last byte is out (`bodyWritten`); a stream writes
+    /// each `chunk` as the engine produces it and ends at `sent`.
+    func run(_ spec: RequestSpec) async -> Response {
+        let exchange = core.startRun(spec)
+        var iterator = exchange.head.makeAsyncIterator()
+        guard let event = await iterator.next() else {
+            exchange.bodyWritten()
+            return HTTPOut.text(500, "Internal Server Error")
+        }
+        let head = ResponseHead(event)
+        let id = event.request.map(String.init) ?? "?"
+        var fields = HTTPOut.fields(head.headers + [("x-request-id", id)])
+        if let type = head.contentType { fields[.contentType] = type }
+        let status = HTTPOut.status(head.status)
+        if head.isStreaming {
+            return Response(status: status, headers: fields, body: ResponseBody { writer in
+                defer { exchange.bodyWritten() }
+                for await chunk in exchange.chunks {
+                    try await writer.write(ByteBuffer(string: chunk))
+                }
+                try await writer.finish(nil)
+            })
+        }
+        let buffer = ByteBuffer(string: head.body)
+        return Response(status: status, headers: fields, body: ResponseBody(contentLength: buffer.readableBytes) { writer in
+            defer { exchange.bodyWritten() }
+            try await writer.write(buffer)
+            try await writer.finish(nil)
+        })
+    }
+}
+
+/// Small builders for the responses the server writes.
+enum HTTPOut {
+    static func status(_ code: Int) -> HTTPResponse.Status {
+        (100...999).contains(code) ? HTTPResponse.Status(code: code) : .internalServerError
+    }
+
+    /// Header names the app set; a name HTTP cannot carry is dropped rather than crashing the server.
+    static func fields(_ pairs: [(String, String)]) -> HTTPFields {
+        var fields = HTTPFields()
+        for (name, value) in pairs {
+            guard let n = HTTPField.Name(name) else { continue }
+            fields.append(HTTPField(name: n, value: value))
+        }
+        return fields
+    }
+
+    static func json(_ code: Int, _ value: Value, headers: [(String, String)] = [], pretty: Bool = false) -> Response {
+        var fields = self.fields(headers)
+        fields[.contentType] = "application/json"
+        return Response(status: status(code), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: pretty ? value.pretty() + "\n" : value.json)))
+    }
+
+    static func text(_ code: Int, _ text: String) -> Response {
+        var fields = HTTPFields()
+        fields[.contentType] = "text/plain; charset=utf-8"
+        return Response(status: status(code), headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,33 @@
+/// How `dilab serve` runs: where it listens, how fast time passes, what it logs, and its safety limits.
+public struct ServeOptions: Sendable {
+    /// How the terminal shows each event: TextRenderer lines or one JSON object per line.
+    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
+
+    /// Loopback by default: a teaching server should not be reachable from the network unless asked.
+    public var host: String
+    /// 0 asks the kernel for a free port (tests); the bound port is reported by `DILabServer.start()`.
+    public var port: Int
+    /// Passed to `RealClock`: 0.5 makes a 2 s task take 1 s.
+    public var timeScale: Double
+    public var log: LogFormat
+    /// Larger bodies get 413 before the engine sees them.
+    public var maxBodyBytes: Int
+    /// How many request traces `/_dilab/traces/{id}` keeps; the oldest are dropped so memory stays flat.
+    public var keepTraces: Int
+    /// How long shutdown waits for in-flight requests, their background tasks and cleanup.
+    public var drainTimeout: Double
+    /// How long the engine waits, at `sent`, for the server to finish writing the body before running tasks.
+    public var writeTimeout: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8000, timeScale: Double = 1, log: LogFormat = .text,
+                maxBodyBytes: Int = 1 << 20, keepTraces: Int = 1000, drainTimeout: Double = 30, writeTimeout: Double = 10) {
+        self.host = host
+        self.port = port
+        self.timeScale = timeScale
+        self.log = log
+        self.maxBodyBytes = maxBodyBytes
+        self.keepTraces = keepTraces
+        self.drainTimeout = drainTimeout
+        self.writeTimeout = writeTimeout
+    }
+}

@@ -1,0 +1,114 @@
+import DILab
+import Foundation
+
+/// What every request shares: the one `Engine` (its app-lifetime state is lock-protected; each `handle` call
+/// gets its own cache, exit stacks and BackgroundTasks), the server's timeline, the log, the trace store,
+/// the SSE fan-out and the in-flight count that shutdown waits on.
+final class ServerCore: @unchecked Sendable {
+    let app: CompiledApp
+    let options: ServeOptions
+    let engine: Engine
+    /// Milliseconds since the server started, on the same scale as the engine's clocks: every request's clock
+    /// starts where this one is, so concurrent requests share one timeline in the log.
+    let timeline: RealClock
+    let log: ServerLog
+    let store: TraceStore
+    let events = EventBroadcaster()
+    let inflight = InflightTracker()
+    private let lock = NSLock()
+    private var rejected = 0
+
+    init(app: CompiledApp, options: ServeOptions, log: ServerLog) {
+        self.app = app
+        self.options = options
+        self.log = log
+        let timeline = RealClock(timeScale: options.timeScale)
+        self.timeline = timeline
+        let scale = options.timeScale
+        self.engine = Engine(app: app, clock: { RealClock(timeScale: scale, origin: timeline.now) })
+        self.store = TraceStore(capacity: options.keepTraces, profile: app.profile)
+    }
+
+    /// Lifespan startup or shutdown, on a thread of its own (its steps wait on the real clock).
+    func lifespan(startup: Bool) async {
+        await ServerCore.onThread { [self] in
+            let observer: (TraceEvent) -> Void = { [self] e in
+                log.event(e)
+                events.publish(e, id: "lifespan")
+            }
+            _ = startup ? engine.startup(observer: observer) : engine.shutdown(observer: observer)
+        }
+    }
+
+    static func onThread(_ work: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                work()
+                done.resume()
+            }
+            thread.name = "dilab-lifespan"
+            thread.start()
+        }
+    }
+
+    /// Starts the engine run for `spec` on its own thread and returns the bridge the HTTP handler reads.
+    /// The run outlives the handler: after `sent` it goes on with background tasks and cleanup, recording
+    /// every event, and leaves the in-flight set only when the engine returns.
+    func startRun(_ spec: RequestSpec) -> Exchange {
+        let exchange = Exchange(writeTimeout: options.writeTimeout)
+        let box = RunState()
+        let thread = Thread { [self] in
+            let trace = engine.handle(spec) { [self] e in
+                let id = box.id(from: e)
+                if e.kind == .request {
+                    inflight.enter(id, spec.line)
+                    store.begin(id, request: spec)
+                }
+                store.append(id, e)
+                log.event(e, id: id)
+                events.publish(e, id: id)
+                if !exchange.observe(e) {
+                    log.message("[\(id)] the response was not written within \(options.writeTimeout) s; the engine carries on")
+                }
+            }
+            let id = String(trace.id)
+            store.complete(id, trace)
+            exchange.engineFinished()
+            inflight.leave(id)
+        }
+        thread.name = "dilab-request"
+        thread.start()
+        return exchange
+    }
+
+    /// Records and logs a request the server answered itself (413, 400, 422 json_invalid); its id is `s1`, `s2`...
+    /// because it never reached the engine, which numbers only the requests it runs.
+    func recordRejection(_ rejection: Rejection, request: RequestSpec) -> String {
+        lock.lock()
+        rejected += 1
+        let id = "s\(rejected)"
+        lock.unlock()
+        let handler = app.matchingRoute(method: request.method, path: request.path)?.route.handlerName ?? "app"
+        store.begin(id, request: request)
+        let events = RequestTranslator.events(for: rejection, request: request, handler: handler, at: timeline.now)
+        for e in events {
+            store.append(id, e)
+            log.event(e, id: id)
+            self.events.publish(e, id: id)
+        }
+        store.complete(id, RequestTrace(id: 0, request: request, profile: app.profile, events: events, status: rejection.status,
+                                        body: rejection.body, bodyText: rejection.body.json, isJSON: true))
+        return id
+    }
+
+    /// The engine numbers requests; the observer learns the number from the first event.
+    final class RunState: @unchecked Sendable {
+        private var value: String?
+        func id(from e: TraceEvent) -> String {
+            if let value { return value }
+            let id = e.request.map(String.init) ?? "?"
+            value = id
+            return id
+        }
+    }
+}
