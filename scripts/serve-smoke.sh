@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Smoke test of `dilab serve` as a user runs it: a real process, curl, and Ctrl-C (SIGINT) while a background
+# task is still running. Builds nothing: pass the binary as $1 (default .build/debug/dilab).
+# Checks: 200 with X-Request-ID, the trace at /_dilab/traces/{id} (not complete while the task runs), exit 0
+# after SIGINT, and the log shows the pending task and the request cleanup finished before the lifespan shutdown.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DILAB=${1:-.build/debug/dilab}
+[ -x "$DILAB" ] || { echo "serve-smoke: no dilab binary at $DILAB (build first, or pass its path)" >&2; exit 2; }
+command -v curl >/dev/null || { echo "serve-smoke: curl is needed" >&2; exit 2; }
+
+# send_email takes 2 s and write_audit_log 0.5 s of scenario time; at time-scale 0.5 the email takes ~1 s.
+SCENARIO=scenarios/seeds/register-welcome-email-and-audit.yaml
+WORK=$(mktemp -d)
+LOG=$WORK/serve.log
+PID=""
+cleanup() {
+  if [ -n "$PID" ] && kill -0 "$PID" 2>/dev/null; then kill -KILL "$PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() {
+  echo "serve-smoke: FAIL: $*" >&2
+  echo "---- server log ----" >&2
+  cat "$LOG" >&2 || true
+  exit 1
+}
+
+NO_COLOR=1 "$DILAB" serve "$SCENARIO" --port 0 --time-scale 0.5 >"$LOG" 2>&1 &
+PID=$!
+
+# Port 0: the kernel picks a free port and the server prints it once the lifespan startup has run.
+PORT=""
+for _ in $(seq 100); do
+  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$LOG" 2>/dev/null | head -1 | sed 's/.*://' || true)
+  [ -n "$PORT" ] && break
+  kill -0 "$PID" 2>/dev/null || fail "the server exited during startup"
+  sleep 0.1
+done
+[ -n "$PORT" ] || fail "no 'listening on' line within 10 s"
+BASE=http://127.0.0.1:$PORT
+echo "serve-smoke: server pid $PID on $BASE"
+
+HEADERS=$WORK/headers
+BODY=$(curl -sS --max-time 10 -D "$HEADERS" -X POST "$BASE/register?email=ada@example.com")
+STATUS=$(head -1 "$HEADERS" | awk '{print $2}')
+[ "$STATUS" = 200 ] || fail "POST /register answered $STATUS"
+[ "$BODY" = '{"message":"Registered! Check your email.","user_id":42}' ] || fail "unexpected body: $BODY"
+RID=$(grep -i '^x-request-id:' "$HEADERS" | head -1 | awk '{print $2}' | tr -d '\r')
+[ -n "$RID" ] || fail "no X-Request-ID header"
+echo "serve-smoke: 200 $BODY (X-Request-ID: $RID)"
+
+TRACE=$(curl -sS --max-time 10 "$BASE/_dilab/traces/$RID")
+grep -q '"request": "POST /register?email=ada@example.com"' <<<"$TRACE" || fail "trace $RID does not name the request: $TRACE"
+grep -q '"sent 200"' <<<"$TRACE" || fail "trace $RID has no 'sent 200'"
+grep -q '"complete": false' <<<"$TRACE" || fail "trace $RID is already complete: the background task did not outlast the response"
+echo "serve-smoke: /_dilab/traces/$RID shows the response sent, tasks still running"
+
+STATUS=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$BASE/nowhere")
+[ "$STATUS" = 404 ] || fail "GET /nowhere answered $STATUS"
+
+# Ctrl-C while send_email is still running.
+grep -qE 'task\.end +task send_email' "$LOG" && fail "send_email ended before SIGINT; the test proves nothing"
+kill -INT "$PID"
+CODE=""
+for _ in $(seq 150); do
+  if ! kill -0 "$PID" 2>/dev/null; then
+    set +e; wait "$PID"; CODE=$?; set -e
+    break
+  fi
+  sleep 0.1
+done
+[ -n "$CODE" ] || fail "the server did not exit within 15 s of SIGINT"
+PID=""
+[ "$CODE" = 0 ] || fail "exit code $CODE after SIGINT (expected 0)"
+
+line_of() { grep -nE -- "$1" "$LOG" | head -1 | cut -d: -f1 || true; }
+SIG=$(line_of 'SIGINT received')
+END_EMAIL=$(line_of "^\[$RID\] .*task\.end +task send_email")
+END_AUDIT=$(line_of "^\[$RID\] .*task\.end +task write_audit_log")
+STOPPED=$(line_of 'dilab serve: stopped')
+[ -n "$SIG" ] || fail "no 'SIGINT received' line"
+[ -n "$END_EMAIL" ] && [ "$END_EMAIL" -gt "$SIG" ] || fail "send_email did not finish after SIGINT"
+[ -n "$END_AUDIT" ] && [ "$END_AUDIT" -gt "$END_EMAIL" ] || fail "write_audit_log did not run after send_email"
+[ -n "$STOPPED" ] && [ "$STOPPED" -gt "$END_AUDIT" ] || fail "the server stopped before the tasks finished"
+grep -q 'all requests finished' "$LOG" || fail "no drain report"
+echo "serve-smoke: SIGINT → tasks finished (send_email, write_audit_log) → stopped, exit 0"
+echo "serve-smoke: ok"
