@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of `dilab serve` as a user runs it: a real process, curl, and Ctrl-C (SIGINT) while a background
 # task is still running. Builds nothing: pass the binary as $1 (default .build/debug/dilab).
-# Checks: 200 with X-Request-ID, the trace at /_dilab/traces/{id} (not complete while the task runs), exit 0
-# after SIGINT, and the log shows the pending task and the request cleanup finished before the lifespan shutdown.
+# Checks: 200 with X-Request-ID, the trace at /_dilab/traces/{id} (not complete while the task runs), 404 for an
+# unknown path, exit 0 after SIGINT, and the log shows both pending tasks finished before the server stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

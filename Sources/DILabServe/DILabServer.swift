@@ -86,7 +86,15 @@ public final class DILabServer: @unchecked Sendable {
             self.group = group
             self.runTask = task
         }
-        let port = try await bound.value()
+        let port: Int
+        do {
+            port = try await bound.value()
+        } catch {
+            // As uvicorn does when the bind fails after the lifespan started: shut the lifespan down, then fail.
+            core.log.message("\(error)")
+            await core.lifespan(startup: false)
+            throw error
+        }
         lock.withLock { self.port = port }
         let shown = options.host.contains(":") ? "[\(options.host)]" : options.host
         core.log.message("listening on http://\(shown):\(port)  (traces: /_dilab/traces/{X-Request-ID}, live events: /_dilab/events)")

@@ -69,7 +69,7 @@ struct ServeCommand: ParsableCommand {
         do {
             _ = try Blocking.run { try await server.start() }
         } catch {
-            Terminal.printError("dilab serve: \(error)")
+            // The server has logged why (and run the lifespan shutdown, as uvicorn does when the bind fails).
             throw ExitCode(2)
         }
         let outcome = signals.wait(shouldStop: { server.hasStopped })

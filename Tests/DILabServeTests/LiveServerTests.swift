@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// The real server on a real socket. Serialized: each test owns a server, and the 2-core CI machine should not
-/// have to run several 300 ms background tasks at once while a test reads what happened first.
+/// have to run several 500 ms background tasks at once while a test reads what happened first.
 @Suite("dilab serve over HTTP", .serialized)
 struct LiveServerTests {
     @Test("a request gets the engine's status, body and X-Request-ID; its trace is served as JSON")
@@ -24,7 +24,7 @@ struct LiveServerTests {
         _ = await live.stop()
     }
 
-    @Test("the client has the response while the 300 ms background task is still running")
+    @Test("the client has the response while the 500 ms background task is still running")
     func backgroundTaskAfterResponse() async throws {
         let live = try await LiveServer.start(Scenarios.shop)
         let sent = Date()
@@ -37,12 +37,13 @@ struct LiveServerTests {
         #expect(!early.compact.contains("task.end slow_audit"))
         let done = try await live.completeTrace(id)
         let finished = Date()
-        // The task's 300 ms were waited out after the client had its answer, not before.
-        #expect(finished.timeIntervalSince(received) >= 0.25)
-        #expect(received.timeIntervalSince(sent) < finished.timeIntervalSince(sent))
+        // Lower bounds only (a loaded machine may be slow, never fast): the task's 500 ms were really waited out,
+        // and after the client had its answer.
+        #expect(finished.timeIntervalSince(sent) >= 0.5)
+        #expect(received < finished)
         let times = Dictionary(done.events.map { ($0["kind"]!.text + " " + $0["subject"]!.text, $0["t"]!) }, uniquingKeysWith: { a, _ in a })
         if case .int(let sentAt)? = times["sent 200"], case .int(let endAt)? = times["task.end slow_audit"] {
-            #expect(endAt - sentAt >= 300)
+            #expect(endAt - sentAt >= 500)
         } else {
             Issue.record("missing sent or task.end in \(done.compact)")
         }

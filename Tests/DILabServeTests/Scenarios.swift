@@ -1,6 +1,6 @@
 /// Scenarios the live tests serve. Durations are real at time-scale 1.
 enum Scenarios {
-    /// A request-scoped session, a 300 ms task that uses it, a 404 path, a cached counter, a JSON body and a stream.
+    /// A request-scoped session, a 500 ms task that uses it, a 404 path, a cached counter, a JSON body and a stream.
     static let shop = """
     scenario: serve tests
     fastapi: latest
@@ -11,7 +11,7 @@ enum Scenarios {
       counter:
         returns: "n{{call}}"
     tasks:
-      slow_audit: {duration: 300ms, uses: [get_db]}
+      slow_audit: {duration: 500ms, uses: [get_db]}
     routes:
       - GET /users/{user_id}:
           handler: read_user
