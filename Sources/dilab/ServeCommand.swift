@@ -9,12 +9,13 @@ struct ServeCommand: ParsableCommand {
         commandName: "serve",
         abstract: "Serve a scenario over real HTTP.",
         discussion: """
-        Every route becomes an endpoint; each request runs through the engine on the real clock and its trace is
-        printed live, background tasks and cleanup included. Responses carry X-Request-ID; GET /_dilab/traces/{id}
-        returns that trace as JSON ("complete" once its tasks and cleanup are done), GET /_dilab/events streams
-        every event as server-sent events (curl -N).
-        The lifespan startup runs before the port opens. Ctrl-C (SIGINT) or SIGTERM stops accepting, waits for
-        running requests, their background tasks and cleanup (--drain-timeout), runs the lifespan shutdown and
+        Every route becomes an endpoint; each request runs through the engine on the real clock and its trace is \
+        printed live, background tasks and cleanup included. Responses carry X-Request-ID; \
+        GET /_dilab/traces/{id} returns that trace as JSON ("complete" once its tasks and cleanup are done), \
+        GET /_dilab/events streams every event as server-sent events (curl -N).
+
+        The lifespan startup runs before the port opens. Ctrl-C (SIGINT) or SIGTERM stops accepting, waits for \
+        running requests, their background tasks and cleanup (--drain-timeout), runs the lifespan shutdown and \
         exits 0; 1 if the drain timed out. A second signal exits at once (130).
         """)
 
