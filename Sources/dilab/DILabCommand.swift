@@ -32,6 +32,6 @@ struct DILabCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        print(DILabCommand.helpMessage())
+        try ReplCommand.parse([]).run()
     }
 }
