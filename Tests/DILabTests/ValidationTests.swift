@@ -97,3 +97,24 @@ struct SecuritySchemeTests {
         #expect(basic.status == 403 && basic.bodyText == #"{"detail":"Invalid authentication credentials"}"#)
     }
 }
+
+@Suite("Undecodable bodies")
+struct BodyProblemTests {
+    @Test("a malformed body is reported before any dependency runs, only on routes that read a body")
+    func invalidJSON() throws {
+        let yaml = """
+        providers: {watch: {yield: true, except: reraise}}
+        routes:
+          - POST /items: {params: {w: Depends(watch), item: Item}, returns: ok}
+          - POST /ping: {params: {w: Depends(watch)}, returns: pong}
+        """
+        let engine = Engine(app: try compile(yaml))
+        let error = Value.object([("type", .string("json_invalid")), ("loc", .array([.string("body"), .int(1)])), ("msg", .string("JSON decode error"))])
+        let bad = engine.handle(RequestSpec(method: "POST", target: "/items", bodyProblem: .invalidJSON(error)))
+        #expect(bad.status == 422 && bad.bodyText == #"{"detail":[{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error"}]}"#)
+        #expect(calls(bad).isEmpty)
+        let unreadable = engine.handle(RequestSpec(method: "POST", target: "/items", bodyProblem: .unreadable))
+        #expect(unreadable.status == 400)
+        #expect(engine.handle(RequestSpec(method: "POST", target: "/ping", bodyProblem: .unreadable)).status == 200)
+    }
+}

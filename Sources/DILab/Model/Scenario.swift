@@ -411,13 +411,16 @@ public struct RequestSpec: Sendable, Equatable {
     public var headers: [(String, String)]
     public var cookies: [(String, String)]
     public var body: Value?
+    /// The body could not be decoded (a real HTTP request in serve mode): FastAPI reports it before any dependency runs.
+    public var bodyProblem: BodyProblem?
     /// `app.dependency_overrides` replaced from this request on (`{}` is `.clear()`); nil leaves them as they are.
     public var overrides: [String: String]?
     public var location: SourceLocation
 
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [],
-                body: Value? = nil, overrides: [String: String]? = nil, location: SourceLocation = .unknown) {
+                body: Value? = nil, bodyProblem: BodyProblem? = nil, overrides: [String: String]? = nil, location: SourceLocation = .unknown) {
         self.overrides = overrides
+        self.bodyProblem = bodyProblem
         self.method = method
         self.target = target
         self.headers = headers
@@ -447,6 +450,14 @@ public struct RequestSpec: Sendable, Equatable {
             return (key, value)
         }
     }
+}
+
+/// Why FastAPI could not read a request body.
+public enum BodyProblem: Sendable, Equatable {
+    /// Malformed JSON: a 422 with this error object (`json_invalid`).
+    case invalidJSON(Value)
+    /// Anything else FastAPI answers with `HTTPException(400, "There was an error parsing the body")`.
+    case unreadable
 }
 
 extension String {

@@ -41,7 +41,7 @@ public struct TextRenderer: Sendable {
     /// `   5 ms  enter     └ get_db            loop        yields "Session#1" · scope=request`
     public func line(_ e: TraceEvent) -> String {
         let time = String(repeating: " ", count: max(0, 6 - String(e.t).count)) + "\(e.t) ms"
-        let kind = e.kind.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+        let kind = e.kind.rawValue.padding(toLength: max(10, e.kind.rawValue.count), withPad: " ", startingAt: 0)
         let indent = e.depth > 1 ? String(repeating: "  ", count: e.depth - 2) + "└ " : ""
         var subject = indent + e.subject
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { subject = "task " + subject }
