@@ -46,7 +46,9 @@ enum RequestTranslator {
         }
         switch body(incoming.body, contentType: incoming.header("content-type"), profile: app.profile) {
         case .success(let value): spec.body = value
-        case .failure(let rejection): return .reject(rejection)
+        case .failure(let rejection):
+            // FastAPI's own decoding errors belong to the engine's trace, like any other request.
+            spec.bodyProblem = rejection.errors.first.map(BodyProblem.invalidJSON) ?? .unreadable
         }
         return .engine(spec)
     }

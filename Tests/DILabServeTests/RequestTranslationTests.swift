@@ -34,12 +34,14 @@ struct RequestTranslationTests {
             return
         }
         #expect(spec.body == nil)
-        guard case .reject(let r) = RequestTranslator.translate(IncomingRequest(method: "POST", target: "/items", headers: json, body: bad), app: Self.app) else {
-            Issue.record("expected json_invalid")
+        guard case .engine(let r) = RequestTranslator.translate(IncomingRequest(method: "POST", target: "/items", headers: json, body: bad), app: Self.app),
+              case .invalidJSON(let error)? = r.bodyProblem else {
+            Issue.record("expected json_invalid for the engine")
             return
         }
-        #expect(r.status == 422)
-        #expect(r.body.json == #"{"detail":[{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting property name enclosed in double quotes"}}]}"#)
+        #expect(error.json == #"{"type":"json_invalid","loc":["body",1],"msg":"JSON decode error","input":{},"ctx":{"error":"Expecting property name enclosed in double quotes"}}"#)
+        let trace = Engine(app: Self.app).handle(r)
+        #expect(trace.status == 422 && trace.bodyText == #"{"detail":["# + error.json + "]}")
     }
 
     @Test("content types: JSON for application/json and +json; raw text otherwise; without one, raw on 0.165, JSON before")

@@ -8,7 +8,10 @@ extension RequestRun {
             // FastAPI decodes the body before solving: no dependency has run yet.
             let e: PyError
             switch problem {
-            case .invalidJSON(let error): e = PyError(type: "RequestValidationError", errors: [error])
+            case .invalidJSON(let error):
+                let loc = (error["loc"].flatMap { if case .array(let a) = $0 { return a.map(\.text) } else { return nil } } ?? []).joined(separator: ".")
+                emit(.validation, loc, error["msg"]?.text ?? "", q: error["type"]?.text ?? "", depth: 1, data: ["error": error.json])
+                e = PyError(type: "RequestValidationError", errors: [error])
             case .unreadable: e = .http(400, .string("There was an error parsing the body"))
             }
             emit(.raise, route.route.handlerName, "the body could not be decoded, before any dependency ran", q: e.summary)
