@@ -122,7 +122,7 @@ enum RequestTranslator {
     static func events(for rejection: Rejection, request: RequestSpec, handler: String, at t: Int) -> [TraceEvent] {
         var events = [TraceEvent(t: t, request: nil, kind: .request, subject: request.line, detail: "")]
         for e in rejection.errors {
-            let loc = (e["loc"].flatMap { if case .array(let a) = $0 { return a.map(\.text) } else { return nil } } ?? []).joined(separator: ".")
+            let loc = e.validationLoc
             events.append(TraceEvent(t: t, request: nil, kind: .validation, subject: loc, detail: e["msg"]?.text ?? "",
                                      data: ["q": e["type"]?.text ?? "", "error": e.json]))
         }

@@ -9,7 +9,7 @@ extension RequestRun {
             let e: PyError
             switch problem {
             case .invalidJSON(let error):
-                let loc = (error["loc"].flatMap { if case .array(let a) = $0 { return a.map(\.text) } else { return nil } } ?? []).joined(separator: ".")
+                let loc = error.validationLoc
                 emit(.validation, loc, error["msg"]?.text ?? "", q: error["type"]?.text ?? "", depth: 1, data: ["error": error.json])
                 e = PyError(type: "RequestValidationError", errors: [error])
             case .unreadable: e = .http(400, .string("There was an error parsing the body"))
@@ -67,7 +67,7 @@ extension RequestRun {
         let own = reader.read(dependant.requestParams)
         for (name, v) in own.values { values[name] = v }
         for e in own.errors {
-            let loc = (e["loc"].flatMap { if case .array(let a) = $0 { return a.map(\.text) } else { return nil } } ?? []).joined(separator: ".")
+            let loc = e.validationLoc
             emit(.validation, loc, e["msg"]?.text ?? "", q: e["type"]?.text ?? "", depth: depth, data: ["error": e.json])
         }
         errors += own.errors

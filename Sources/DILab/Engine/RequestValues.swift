@@ -101,6 +101,14 @@ struct RequestValues {
     }
 }
 
+extension Value {
+    /// A validation error's `loc` joined with dots (`query.q`, `body.7`): the subject of its `validation` event.
+    public var validationLoc: String {
+        guard case .array(let parts)? = self["loc"] else { return "" }
+        return parts.map(\.text).joined(separator: ".")
+    }
+}
+
 /// Starlette's routing: the first route whose path and method match; a path match with another method is a 405.
 enum RouteMatcher {
     enum Outcome {
