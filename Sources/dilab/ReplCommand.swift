@@ -34,12 +34,13 @@ struct ReplCommand: ParsableCommand {
                 // A bad scenario on the command line is an input error when replaying; on a terminal the session goes on.
                 if !interactive { throw ExitCode(2) }
             } else {
-                print(first.text, terminator: "")
+                // Through the REPL's own writer: `print` is buffered and would land after the commands' output.
+                repl.out(first.text)
             }
         }
         let code: Int32
         if interactive {
-            if scenario == nil { print("dilab REPL — `help` for commands, `load FILE` to start, Ctrl-D to leave.") }
+            if scenario == nil { repl.out("dilab REPL — `help` for commands, `load FILE` to start, Ctrl-D to leave.\n") }
             var source = EditLineSource(completer: Completer(registry: console.registry), historyPath: HistoryFile.path())
             code = repl.run(&source)
         } else {

@@ -36,20 +36,25 @@ enum StepCommands {
         let current = state.cursor
         let target: Int
         switch how.lowercased() {
-        case "next", "n", "forward": target = (current ?? 0) + 1
-        case "back", "b", "prev", "p", "previous": target = (current ?? 1) - 1
+        case "next", "n", "forward":
+            target = (current ?? 0) + 1
+            guard target <= events.count else {
+                throw ConsoleError("already at the last event (\(events.count))", hint: "`step back` goes backwards; `step first` starts again")
+            }
+        case "back", "b", "prev", "p", "previous":
+            target = (current ?? 1) - 1
+            guard target >= 1 else { throw ConsoleError("already at the first event", hint: "`step next` goes forwards") }
         case "first": target = 1
         case "last": target = events.count
         default:
             guard let n = Int(how.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) else {
                 throw ConsoleError("step takes next, back, first, last or an event number, not '\(how)'")
             }
+            // A number names an event, so out of range says the range rather than where the cursor is.
+            let range = "events are numbered 1–\(events.count); `show` lists them"
+            guard n >= 1 else { throw ConsoleError("no event #\(n)", hint: range) }
+            guard n <= events.count else { throw ConsoleError("there are only \(events.count) events", hint: range) }
             target = n
-        }
-        guard target >= 1 else { throw ConsoleError("already at the first event", hint: "`step next` goes forwards") }
-        guard target <= events.count else {
-            throw ConsoleError(current == events.count ? "already at the last event (\(events.count))" : "there are only \(events.count) events",
-                               hint: "`step back` goes backwards; `step first` starts again")
         }
         state.cursor = target
         return render(trace, events: events, at: target, style: state.style)
