@@ -1,9 +1,156 @@
 import ArgumentParser
+import DILab
+import DILabLessons
+import Foundation
 
+/// `dilab lesson`: the guided course. A thin shell around `LessonRunner` (the state machine in DILabLessons):
+/// it parses the words, loads the course and the progress, performs one action (or a line loop), saves.
 struct LessonCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lesson", abstract: "The guided course.")
+    static let configuration = CommandConfiguration(
+        commandName: "lesson",
+        abstract: "The guided course: lessons that check your predictions against the engine.",
+        discussion: """
+        dilab lesson                      the menu, with your progress
+        dilab lesson list                 every lesson and how far you are
+        dilab lesson 01                   start lesson 01, or continue where you left off
+        dilab lesson 01 next | back       move on (a step with a question must be answered first) / go back
+        dilab lesson 01 answer 3 1 2 …    answer a prediction or question (also: --answer "…")
+        dilab lesson 01 hint              the next hint
+        dilab lesson 01 check             check your copy of an exercise scenario
+        dilab lesson 01 giveup            record that you gave up, and see the solution
+        dilab lesson 01 solution          the solution, once solved or given up
+        dilab lesson 01 reset             start lesson 01 over (dilab lesson reset --all: everything)
+        dilab lesson check                self-test: every reference answer and solution against the engine (CI)
+
+        On a terminal, `dilab lesson 01` also opens a line loop (type next, hint, check, an answer, quit).
+        Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else ~/.local/state/dilab (progress.json).
+        Exit codes: 0 ok, 1 a wrong answer or a failed check, 2 bad input.
+        """)
+
+    @Argument(help: "A lesson (01, 1, 01-depends, a word of its title) then an action; or list, check, reset.")
+    var words: [String] = []
+
+    @Option(name: .customLong("answer"), help: "An answer for the current step, e.g. \"3 1 2 4\" or \"call a; call b\".")
+    var answer: String?
+
+    @Option(name: .customLong("lessons"), help: "The lessons folder (default: $DILAB_LESSONS, else ./lessons).")
+    var lessonsDir: String?
+
+    @Flag(name: .shortAndLong, help: "Read commands line by line from standard input, even when it is not a terminal.")
+    var interactive = false
+
+    @Flag(help: "With reset: every lesson.")
+    var all = false
 
     func run() throws {
-        throw ValidationError("dilab lesson is not built yet")
+        let root = lessonsDir ?? ProcessInfo.processInfo.environment["DILAB_LESSONS"] ?? "lessons"
+        let course: Course
+        do {
+            course = try CourseLoader.load(root: root)
+        } catch let e as CourseErrors {
+            Terminal.printError(e.description)
+            throw ExitCode(2)
+        }
+        let style = Terminal.style()
+        if words.first == "check", answer == nil {
+            guard words.count == 1 else { throw usage("`dilab lesson check` takes no lesson; it checks the whole course") }
+            let results = CourseCheck.run(course)
+            print(CourseCheck.report(results, style: style), terminator: "")
+            if results.contains(where: { $0.failure != nil }) { throw ExitCode(1) }
+            return
+        }
+        let store = ProgressStore(directory: ProgressStore.defaultDirectory())
+        let progress: CourseProgress
+        do {
+            progress = try store.load()
+        } catch {
+            Terminal.printError("\(error)")
+            throw ExitCode(2)
+        }
+        var runner = LessonRunner(course: course, progress: progress, workspace: store.workspace, style: style)
+        let code = try dispatch(&runner)
+        if runner.progress != progress {
+            do { try store.save(runner.progress) } catch {
+                Terminal.printError("cannot save progress to \(store.progressFile): \(error)")
+                throw ExitCode(2)
+            }
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    func usage(_ message: String) -> Error {
+        Terminal.printError(message + "\n(see `dilab lesson --help`)")
+        return ExitCode(2)
+    }
+
+    /// Performs what the words ask and returns the exit code.
+    func dispatch(_ runner: inout LessonRunner) throws -> Int32 {
+        guard let first = words.first else {
+            print(runner.menu(), terminator: "")
+            return 0
+        }
+        switch first {
+        case "list":
+            print(runner.progressBar() + "\n\n" + runner.list(), terminator: "")
+            return 0
+        case "reset" where words.count == 1:
+            guard all else { throw usage("say which lesson (`dilab lesson reset 03`) or `dilab lesson reset --all`") }
+            runner.resetAll()
+            print("Every lesson is reset.")
+            return 0
+        case "reset":
+            return emit(runner.perform(.reset, lesson: words[1]))
+        default: break
+        }
+        let lesson = first
+        var action: LessonAction = .show
+        if words.count > 1 {
+            guard let a = LessonAction(word: words[1], rest: words.dropFirst(2).joined(separator: " ")) else {
+                throw usage("unknown action '\(words[1])'; use next, back, hint, answer, check, giveup, solution or reset")
+            }
+            action = a
+        }
+        if let answer {
+            guard action == .show || action == .answer("") else { throw usage("--answer goes with no other action") }
+            action = .answer(answer)
+        }
+        if interactive || (words.count == 1 && answer == nil && isatty(STDIN_FILENO) == 1) {
+            return loop(&runner, lesson: lesson)
+        }
+        return emit(runner.perform(action, lesson: lesson))
+    }
+
+    func emit(_ out: RunnerOutput) -> Int32 {
+        if out.status == .badInput { Terminal.printError(out.text) } else { print(out.text, terminator: out.text.hasSuffix("\n") ? "" : "\n") }
+        return out.exitCode
+    }
+
+    /// The line loop: the first output is the current step; then one command (or answer) per line until quit/EOF.
+    func loop(_ runner: inout LessonRunner, lesson: String) -> Int32 {
+        var out = runner.perform(.show, lesson: lesson)
+        print(out.text)
+        guard out.status != .badInput else { return 2 }
+        runner.commandPrefix = { _ in "" }
+        saveQuietly(runner)
+        while true {
+            print("lesson \(lesson) › ", terminator: "")
+            fflush(nil)
+            guard let raw = readLine() else { print(""); return 0 }
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if ["quit", "exit", "q"].contains(line.lowercased()) { return 0 }
+            if ["menu", "list"].contains(line.lowercased()) { print(runner.menu()); continue }
+            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+            let action = LessonAction(word: parts[0], rest: parts.count > 1 ? parts[1] : "") ?? .answer(line)
+            out = runner.perform(action, lesson: lesson)
+            print(out.text)
+            saveQuietly(runner)
+        }
+    }
+
+    /// In the loop every step is saved at once, so closing the terminal loses nothing.
+    func saveQuietly(_ runner: LessonRunner) {
+        let store = ProgressStore(directory: ProgressStore.defaultDirectory())
+        do { try store.save(runner.progress) } catch { Terminal.printError("cannot save progress: \(error)") }
     }
 }

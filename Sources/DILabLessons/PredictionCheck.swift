@@ -1,0 +1,105 @@
+import DILab
+import DILabSuite
+
+/// One way a predicted trace differs from the engine's, with the rule that decides where the event goes.
+public struct Mismatch: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// The event happens, but elsewhere: `actualPosition` is where FastAPI has it (1-based).
+        case misplaced(actualPosition: Int)
+        /// The event happens and the prediction left it out.
+        case missing(actualPosition: Int)
+        /// The prediction has an event FastAPI does not produce here.
+        case extra
+    }
+    public var kind: Kind
+    /// The compact line in question.
+    public var line: String
+    /// The event before it in FastAPI's trace (for "comes right after ..."), if any.
+    public var after: String?
+    /// The rule that governs the event, nil for extra events that do not happen at all.
+    public var rule: Rule?
+}
+
+/// The result of comparing a prediction (or an exercise's trace) with the engine.
+public struct TraceComparison: Sendable {
+    public var expected: [String]
+    public var actual: [String]
+    public var mismatches: [Mismatch]
+    /// The first position (1-based) where the two disagree, with both lines and the rule of the engine's event.
+    public var firstDivergence: (position: Int, predicted: String?, engine: String?, rule: Rule?)?
+    public var matches: Bool { mismatches.isEmpty && firstDivergence == nil }
+}
+
+/// Event-by-event comparison of a learner's lines against the engine's events, explained with `Rules.governing`.
+public enum PredictionCheck {
+    /// `predicted` are the learner's compact lines; `engine` the engine's events (already filtered).
+    public static func compare(predicted: [String], engine: [TraceEvent], profile: Profile) -> TraceComparison {
+        let actual = engine.map(\.compact)
+        let norm = actual.map(Answers.normaliseEvent)
+        let guess = predicted.map(Answers.normaliseEvent)
+        var result = TraceComparison(expected: predicted, actual: actual, mismatches: [], firstDivergence: nil)
+        if let i = LineDiff.firstDivergence(guess, norm) {
+            result.firstDivergence = (i + 1, i < predicted.count ? predicted[i] : nil, i < actual.count ? actual[i] : nil,
+                                      i < engine.count ? Rules.governing(engine[i], profile: profile) : nil)
+        } else {
+            return result
+        }
+        // Align with the LCS diff: a line removed on one side and added on the other is one misplaced event.
+        var removed: [Int] = []   // indexes into the engine's lines missing at their place
+        var added: [String] = []  // predicted lines with no counterpart at their place
+        var ai = 0
+        for op in LineDiff.diff(norm, guess) {
+            switch op {
+            case .same: ai += 1
+            case .removed: removed.append(ai); ai += 1
+            case .added(let l): added.append(l)
+            }
+        }
+        var unmatchedRemoved = removed
+        for line in added {
+            if let k = unmatchedRemoved.firstIndex(where: { norm[$0] == line }) {
+                let idx = unmatchedRemoved.remove(at: k)
+                result.mismatches.append(Mismatch(kind: .misplaced(actualPosition: idx + 1), line: actual[idx],
+                                                  after: idx > 0 ? actual[idx - 1] : nil,
+                                                  rule: Rules.governing(engine[idx], profile: profile)))
+            } else {
+                result.mismatches.append(Mismatch(kind: .extra, line: line, after: nil, rule: nil))
+            }
+        }
+        for idx in unmatchedRemoved {
+            result.mismatches.append(Mismatch(kind: .missing(actualPosition: idx + 1), line: actual[idx],
+                                              after: idx > 0 ? actual[idx - 1] : nil,
+                                              rule: Rules.governing(engine[idx], profile: profile)))
+        }
+        return result
+    }
+
+    /// The explanation a learner reads: the first divergence, then each event that is out of place, with its rule.
+    public static func explain(_ c: TraceComparison, style: Style = .plain) -> String {
+        guard let d = c.firstDivergence else { return style.green("Every event matches FastAPI's trace.") }
+        var out = "Your trace and FastAPI's part ways at event \(d.position):\n"
+        out += "    you:     \(d.predicted ?? "(nothing more)")\n"
+        out += "    FastAPI: \(d.engine ?? "(nothing more)")\n"
+        if let r = d.rule { out += "    why: \(r.title) — \(r.text)\n         (\(r.source))\n" }
+        var seenRules = Set<String>()
+        if let r = d.rule { seenRules.insert(r.id) }
+        let details = c.mismatches.map { m -> String in
+            var s: String
+            switch m.kind {
+            case .misplaced(let pos):
+                s = "  • `\(m.line)` is out of place: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
+            case .missing(let pos):
+                s = "  • `\(m.line)` is missing: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
+            case .extra:
+                s = "  • `\(m.line)` does not happen in this request"
+            }
+            if let r = m.rule {
+                s += " [rule: \(r.title)]"
+                if seenRules.insert(r.id).inserted { s += "\n      \(r.text)\n      (\(r.source))" }
+            }
+            return s
+        }
+        if !details.isEmpty { out += "Event by event:\n" + details.joined(separator: "\n") + "\n" }
+        return out
+    }
+}

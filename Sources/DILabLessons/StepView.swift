@@ -1,0 +1,154 @@
+import DILab
+import Foundation
+
+/// How steps, solutions and the lesson menu read on screen. Traces come from the engine, rendered by
+/// dilab's own `TextRenderer`, so a lesson shows exactly what `dilab run` shows.
+extension LessonRunner {
+    /// The step at `index`: its place in the lesson, its Markdown section, what to do, and the commands.
+    /// Showing an exercise copies its starting scenario into the workspace (once).
+    public func view(_ lesson: Lesson, _ index: Int) -> String {
+        let step = lesson.steps[index]
+        let done = progress.step(lesson.id, step.id).done
+        var out = style.bold("Lesson \(String(format: "%02d", lesson.number)) · \(lesson.title)")
+        out += style.dim("  —  step \(index + 1)/\(lesson.steps.count): \(step.kindName)\(done ? " ✓" : "")") + "\n\n"
+        if let name = step.section {
+            if let s = lesson.section(named: name) {
+                out += style.bold("## " + s.title) + "\n\n" + s.text + "\n\n"
+            } else {
+                out += style.red("(missing section '\(name)' in the lesson's Markdown)") + "\n\n"
+            }
+        }
+        switch step.kind {
+        case .prose:
+            out += footer(lesson, ["next"])
+        case .run(let spec):
+            out += runView(lesson, spec.source)
+            out += footer(lesson, ["next"])
+        case .predict(let spec):
+            out += predictView(lesson, spec)
+            out += footer(lesson, done ? ["next", "solution"] : ["answer …", "hint", "giveup"])
+        case .question(let spec):
+            out += style.bold("Question: ") + spec.prompt + "\n"
+            for (i, c) in spec.choices.enumerated() { out += "  \(Answers.letter(i))) \(c)\n" }
+            out += "\n" + footer(lesson, done ? ["next", "solution"] : ["answer …", "hint", "giveup"])
+        case .exercise(let spec):
+            out += exerciseView(lesson, spec)
+            out += footer(lesson, done ? ["next", "solution"] : ["check", "hint", "giveup"])
+        }
+        return out
+    }
+
+    func footer(_ lesson: Lesson, _ commands: [String]) -> String {
+        let prefix = commandPrefix(lesson)
+        return style.dim("Commands: " + commands.map { "`\(prefix)\($0)`" }.joined(separator: "  ")) + "\n"
+    }
+
+    func runView(_ lesson: Lesson, _ source: TraceSource) -> String {
+        var out = "Scenario: \(lesson.path(source.scenario))\n"
+        do {
+            let outcome = try TraceProbe.run(source, in: lesson)
+            if let trace = outcome.trace {
+                out += style.dim("FastAPI \(outcome.result.profile.fastapiVersion) (profile \(outcome.result.profile.rawValue))") + "\n\n"
+                out += TextRenderer(style: style).render(trace)
+            } else {
+                out += TextRenderer(style: style).render(outcome.result)
+            }
+        } catch {
+            out += style.red("This scenario does not run: \(error)") + "\n"
+        }
+        return out + "\n"
+    }
+
+    func predictView(_ lesson: Lesson, _ spec: PredictSpec) -> String {
+        var out = "Scenario: \(lesson.path(spec.source.scenario))"
+        if let p = spec.source.profile { out += "  (FastAPI profile \(p.rawValue))" }
+        out += "\nRequest:  \(spec.source.request ?? "")\n"
+        if !spec.kinds.isEmpty { out += "Events of kind: \(spec.kinds.joined(separator: ", "))\n" }
+        let lines: [String]
+        do {
+            lines = try StepCheck.engineEvents(spec, lesson: lesson).events.map(\.compact)
+        } catch {
+            return out + style.red("This scenario does not run: \(error)") + "\n"
+        }
+        switch spec.mode {
+        case .order:
+            out += "\nThese \(lines.count) events happen, shuffled. In which order does FastAPI produce them?\n"
+            for (i, l) in StepCheck.shuffled(lines).enumerated() { out += String(format: "  %2d. ", i + 1) + l + "\n" }
+            out += "\nAnswer with the numbers in order (e.g. `answer 3 1 2 …`), or write the events one per line / separated by `;`.\n"
+        case .fill:
+            out += "\nFill in the blanks of this trace:\n"
+            var k = 0
+            for l in StepCheck.template(lines, blanks: spec.blanks) {
+                if let l { out += "      " + l + "\n" } else { k += 1; out += "  [\(k)] " + style.yellow("________") + "\n" }
+            }
+            out += "\nAnswer with the \(k) missing event(s) in order, separated by `;` (e.g. `answer exit get_db; sent 200`).\n"
+        }
+        out += style.dim("Event lines read `kind subject [qualifier]`, as in `dilab test` goldens.") + "\n\n"
+        return out
+    }
+
+    func exerciseView(_ lesson: Lesson, _ spec: ExerciseSpec) -> String {
+        let path = ensureWorkspaceCopy(lesson, spec)
+        var out = style.bold("Exercise.") + " Edit your copy of the scenario until its trace matches the goal.\n"
+        out += "  your copy: \(path ?? "(could not be created)")\n"
+        out += "  started from: \(lesson.path(spec.start))\n"
+        if !spec.kinds.isEmpty { out += "  compared event kinds: \(spec.kinds.joined(separator: ", "))\n" }
+        out += "\n"
+        if let path {
+            let c = StepCheck.exercise(spec, lesson: lesson, path: path, style: style)
+            out += c.text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n")
+        }
+        return out + "\n"
+    }
+
+    /// The reference answer; callers show it only once the step is done (solved or given up).
+    func solutionText(_ lesson: Lesson, _ step: Step) -> String {
+        switch step.kind {
+        case .predict(let spec):
+            var out = style.bold("FastAPI's order:") + "\n"
+            for (i, l) in spec.answer.enumerated() { out += String(format: "  %2d. ", i + 1) + l + "\n" }
+            if let e = spec.explain { out += "\n" + e + "\n" }
+            return out
+        case .question(let spec):
+            return style.bold("Answer: ") + StepCheck.referenceAnswer(spec) + "\n" + (spec.explain.map { $0 + "\n" } ?? "")
+        case .exercise(let spec):
+            let path = lesson.path(spec.solution)
+            let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? "(cannot read \(path))"
+            return style.bold("A solution") + " (\(path)):\n\n" + text + "\n"
+        case .prose, .run:
+            return ""
+        }
+    }
+
+    // MARK: the menu
+
+    /// `[#####-------] 3/12 done`.
+    public func progressBar(width: Int = 24) -> String {
+        let done = course.lessons.filter(progress.isDone).count
+        let total = course.lessons.count
+        let filled = total == 0 ? 0 : (done * width) / total
+        return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] \(done)/\(total) done"
+    }
+
+    /// One line per lesson: done mark, number, title, steps done.
+    public func list() -> String {
+        course.lessons.map { l in
+            let n = progress.doneCount(l)
+            let mark = progress.isDone(l) ? style.green("✓") : (n > 0 || progress.lessons[l.id] != nil ? style.yellow("▸") : " ")
+            let title = l.title.padding(toLength: max(52, l.title.count), withPad: " ", startingAt: 0)
+            return "  \(mark) \(String(format: "%02d", l.number))  \(title) \(n)/\(l.steps.count)"
+        }.joined(separator: "\n") + "\n"
+    }
+
+    public func menu() -> String {
+        var out = style.bold("dilab lessons — FastAPI dependency injection and background tasks, hands on") + "\n"
+        out += progressBar() + "\n\n" + list() + "\n"
+        let resume = progress.lastLesson.flatMap(course.lesson(matching:)).flatMap { progress.isDone($0) ? nil : $0 }
+            ?? course.lessons.first { !progress.isDone($0) }
+        if let l = resume {
+            out += "Continue: " + style.bold("dilab lesson \(String(format: "%02d", l.number))") + " — \(l.title)\n"
+        }
+        out += style.dim("Also: `dilab lesson list`, `dilab lesson NN hint|answer …|check|giveup|solution|next|back|reset`, `dilab lesson check` (self-test).") + "\n"
+        return out
+    }
+}

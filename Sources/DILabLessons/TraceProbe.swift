@@ -1,0 +1,80 @@
+import DILab
+import DILabSuite
+import Foundation
+
+/// Runs a lesson's scenario through the engine and picks out what a step looks at.
+/// Lessons never compute traces themselves: every expected answer is compared with this output.
+public enum TraceProbe {
+    /// What one probe produced: the whole run, and the request the step is about (if it names one).
+    public struct Outcome: Sendable {
+        public var result: RunResult
+        public var trace: RequestTrace?
+    }
+
+    public static func load(_ path: String) throws -> Scenario {
+        do {
+            return try ScenarioLoader.load(path: path)
+        } catch let list as DiagnosticList {
+            throw ProbeError.input(list.description)
+        }
+    }
+
+    /// Runs every request of the scenario (so call counters match `dilab run`), then selects the step's request.
+    public static func run(_ source: TraceSource, in lesson: Lesson) throws -> Outcome {
+        let scenario = try load(lesson.path(source.scenario))
+        return try run(scenario, source: source, profile: source.profile)
+    }
+
+    public static func run(_ scenario: Scenario, source: TraceSource, profile: Profile?, requests: [RequestSpec]? = nil) throws -> Outcome {
+        let app: CompiledApp
+        do {
+            app = try Validator.compile(scenario, profile: profile)
+        } catch let list as DiagnosticList {
+            throw ProbeError.input(list.description)
+        }
+        let result = Engine.run(app, requests: requests)
+        guard let line = source.request else { return Outcome(result: result, trace: nil) }
+        if !result.appErrors.isEmpty { return Outcome(result: result, trace: nil) }
+        let matches = result.requests.filter { $0.request.line == line }
+        if matches.count >= source.occurrence { return Outcome(result: result, trace: matches[source.occurrence - 1]) }
+        if !matches.isEmpty || source.occurrence > 1 {
+            throw ProbeError.noRequest("the scenario sends '\(line)' \(matches.count) time(s), not \(source.occurrence)")
+        }
+        // Not in `requests:`: send it on its own, after the file's requests.
+        let engine = Engine(app: app)
+        _ = engine.startup()
+        for r in requests ?? scenario.requests { _ = engine.handle(r) }
+        guard let spec = RequestLineParser.parse(line) else { throw ProbeError.noRequest("'\(line)' is not `METHOD /path`") }
+        return Outcome(result: result, trace: engine.handle(spec))
+    }
+
+    /// The compact lines of a request's events, limited to the given kinds (empty: all but `request`).
+    public static func lines(_ trace: RequestTrace, kinds: [String]) -> [String] {
+        events(trace, kinds: kinds).map(\.compact)
+    }
+
+    public static func events(_ trace: RequestTrace, kinds: [String]) -> [TraceEvent] {
+        trace.events.filter { $0.kind != .request && (kinds.isEmpty || kinds.contains($0.kind.rawValue)) }
+    }
+}
+
+public enum ProbeError: Error, CustomStringConvertible, Equatable {
+    /// The scenario does not load or compile (diagnostics with file:line:col).
+    case input(String)
+    case noRequest(String)
+    public var description: String {
+        switch self {
+        case .input(let s): return s
+        case .noRequest(let s): return s
+        }
+    }
+}
+
+/// `GET /x?q=1` → a request.
+enum RequestLineParser {
+    static func parse(_ line: String) -> RequestSpec? {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        guard parts.count == 2, parts[1].hasPrefix("/") else { return nil }
+        return RequestSpec(method: parts[0].uppercased(), target: parts[1])
+    }
+}
