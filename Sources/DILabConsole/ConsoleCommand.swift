@@ -55,6 +55,13 @@ public struct Invocation: Sendable {
     }
 }
 
+extension Invocation {
+    /// For commands that take nothing: a stray word is more likely a typo than something to ignore.
+    func requireNoArguments(_ name: String) throws {
+        guard args.isEmpty else { throw ConsoleError("usage: \(name) (takes no arguments)", hint: "`help \(name)` says what it does") }
+    }
+}
+
 /// Thrown by `quit`: the front end leaves the loop.
 public struct QuitRequest: Error {}
 

@@ -21,13 +21,13 @@ struct EndToEndTests {
         return (candidates + newest).first { fm.isExecutableFile(atPath: $0) }
     }()
 
-    static func run(_ args: [String], input: String) throws -> (code: Int32, out: String, err: String) {
+    static func run(_ args: [String], input: String, noColor: Bool = true) throws -> (code: Int32, out: String, err: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary!)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: Fixtures.root)
         var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
+        env["NO_COLOR"] = noColor ? "1" : nil
         env["XDG_STATE_HOME"] = FileManager.default.temporaryDirectory.path + "/dilab-e2e-state"
         p.environment = env
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
@@ -54,7 +54,8 @@ struct EndToEndTests {
         diff 0.115
         quit
         """
-        let r = try Self.run(["repl", "scenarios/seeds/db-session-read-user.yaml"], input: transcript)
+        // NO_COLOR unset: a pipe alone must turn colour off.
+        let r = try Self.run(["repl", "scenarios/seeds/db-session-read-user.yaml"], input: transcript, noColor: false)
         #expect(r.code == 0, "stderr: \(r.err)")
         #expect(r.err.isEmpty)
         #expect(r.out.hasPrefix("loaded scenarios/seeds/db-session-read-user.yaml: A database session per request"))

@@ -8,7 +8,8 @@ enum BrowseCommands {
         name: "routes", usage: "routes",
         summary: "List the routes: method, path, handler, and the dependencies each one declares directly.",
         needsScenario: true
-    ) { state, _ in
+    ) { state, call in
+        try call.requireNoArguments("routes")
         let (_, app, _) = try state.requireScenario()
         let width = app.routes.map { $0.route.method.count + 1 + $0.fullPath.count }.max() ?? 0
         return app.routes.map { r in
@@ -23,7 +24,8 @@ enum BrowseCommands {
         name: "providers", aliases: ["deps"], usage: "providers",
         summary: "List the providers (dependencies) with their kind and where they are used.",
         needsScenario: true
-    ) { state, _ in
+    ) { state, call in
+        try call.requireNoArguments("providers")
         let (scenario, app, _) = try state.requireScenario()
         let width = scenario.providers.map(\.name.count).max() ?? 0
         return scenario.providers.map { p in

@@ -42,7 +42,8 @@ enum HelpCommands {
         return out
     }
 
-    static let quit = ConsoleCommand(name: "quit", aliases: ["exit", "q"], usage: "quit", summary: "Leave the REPL (Ctrl-D does too).") { _, _ in
+    static let quit = ConsoleCommand(name: "quit", aliases: ["exit", "q"], usage: "quit", summary: "Leave the REPL (Ctrl-D does too).") { _, call in
+        try call.requireNoArguments("quit")
         throw QuitRequest()
     }
 }

@@ -19,14 +19,15 @@ enum LoadCommands {
         summary: "Load the current file again and restart the app (fresh lru_cache, counters and request ids).",
         needsScenario: true
     ) { state, call in
-        guard call.args.isEmpty else { throw ConsoleError("usage: reload (takes no arguments)") }
+        try call.requireNoArguments("reload")
         return try state.load(path: state.scenarioPath!)
     }
 
     static let status = ConsoleCommand(
         name: "status", aliases: ["info"], usage: "status",
         summary: "Show the loaded file, the profile, the overrides and the last request."
-    ) { state, _ in
+    ) { state, call in
+        try call.requireNoArguments("status")
         guard let scenario = state.scenario else { return "no scenario loaded · profile \(state.profile.rawValue)\n" }
         var out = "file      \(state.scenarioPath ?? scenario.file)\n"
         out += "scenario  \(scenario.name)\n"

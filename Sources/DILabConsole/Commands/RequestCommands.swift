@@ -19,7 +19,8 @@ enum RequestCommands {
         name: "again", aliases: ["replay"], usage: "again",
         summary: "Send the last request again (after changing an override, or to see lru_cache and counters carry over).",
         needsScenario: true
-    ) { state, _ in
+    ) { state, call in
+        try call.requireNoArguments("again")
         guard let r = state.lastRequest else { throw ConsoleError("no request yet", hint: "send one first, e.g. `GET /users/1`") }
         return try run(r, in: &state)
     }

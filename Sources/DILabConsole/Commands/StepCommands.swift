@@ -14,19 +14,22 @@ enum StepCommands {
         try move(call.args.first ?? "next", in: &state)
     }
 
-    static let next = ConsoleCommand(name: "next", aliases: ["n"], usage: "next", summary: "Same as `step next`.") { state, _ in
-        try move("next", in: &state)
+    static let next = ConsoleCommand(name: "next", aliases: ["n"], usage: "next", summary: "Same as `step next`.") { state, call in
+        try call.requireNoArguments("next")
+        return try move("next", in: &state)
     }
 
-    static let back = ConsoleCommand(name: "back", aliases: ["b", "prev", "p"], usage: "back", summary: "Same as `step back`.") { state, _ in
-        try move("back", in: &state)
+    static let back = ConsoleCommand(name: "back", aliases: ["b", "prev", "p"], usage: "back", summary: "Same as `step back`.") { state, call in
+        try call.requireNoArguments("back")
+        return try move("back", in: &state)
     }
 
     static let timeline = ConsoleCommand(
         name: "timeline", aliases: ["tl"], usage: "timeline",
         summary: "Draw the last request: each yield resource's lifetime, the handler and the background tasks against the moment the response was sent."
-    ) { state, _ in
-        TimelineRenderer.render(try state.requireTrace(), style: state.style)
+    ) { state, call in
+        try call.requireNoArguments("timeline")
+        return TimelineRenderer.render(try state.requireTrace(), style: state.style)
     }
 
     static func move(_ how: String, in state: inout ConsoleState) throws -> String {
