@@ -56,8 +56,17 @@ public struct Lesson: Sendable {
     public func stepIndex(id: String) -> Int? { steps.firstIndex { $0.id == id } }
 
     /// A path inside the lesson's folder.
+    /// `..` is folded away, so a lesson that reuses `../../scenarios/x.yaml` shows the learner `scenarios/x.yaml`.
     public func path(_ relative: String) -> String {
-        relative.hasPrefix("/") ? relative : directory + "/" + relative
+        let joined = relative.hasPrefix("/") ? relative : directory + "/" + relative
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." { parts.removeLast(); continue }
+            parts.append(part)
+        }
+        let folded = parts.joined(separator: "/")
+        return joined.hasPrefix("/") ? "/" + folded : (folded.isEmpty ? "." : folded)
     }
 }
 

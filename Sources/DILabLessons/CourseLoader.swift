@@ -52,7 +52,9 @@ public enum CourseLoader {
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw CourseErrors([CourseError(file: file, message: "missing `\(key.stringValue)` at \(path(ctx.codingPath))")])
         } catch let DecodingError.typeMismatch(_, ctx), let DecodingError.valueNotFound(_, ctx), let DecodingError.dataCorrupted(ctx) {
-            throw CourseErrors([CourseError(file: file, message: "\(ctx.debugDescription) at \(path(ctx.codingPath))")])
+            // Yams puts the line and column of a syntax error in the underlying error; show it.
+            let detail = ctx.underlyingError.map { ": \($0)" } ?? ""
+            throw CourseErrors([CourseError(file: file, message: "\(ctx.debugDescription)\(detail) at \(path(ctx.codingPath))")])
         } catch {
             throw CourseErrors([CourseError(file: file, message: "not valid YAML: \(error)")])
         }

@@ -114,10 +114,20 @@ struct LessonCommand: ParsableCommand {
             guard action == .show || action == .answer("") else { throw usage("--answer goes with no other action") }
             action = .answer(answer)
         }
+        // `dilab lesson 01 answer < prediction.txt`: an answer with no words is read from a pipe or file.
+        if action == .answer(""), isatty(STDIN_FILENO) == 0 {
+            action = .answer(readAllStandardInput())
+        }
         if interactive || (words.count == 1 && answer == nil && isatty(STDIN_FILENO) == 1) {
             return loop(&runner, lesson: lesson)
         }
         return emit(runner.perform(action, lesson: lesson))
+    }
+
+    func readAllStandardInput() -> String {
+        var lines: [String] = []
+        while let line = readLine() { lines.append(line) }
+        return lines.joined(separator: "\n")
     }
 
     func emit(_ out: RunnerOutput) -> Int32 {
