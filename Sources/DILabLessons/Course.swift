@@ -169,6 +169,8 @@ public struct QuestionSpec: Sendable {
         public var of: Of
         /// For `count`: the compact line (or its prefix, ending in `*`) to count.
         public var event: String?
+        /// For `body`: a dotted path into the JSON body (`again`, `items.0`), so a short answer can name one value.
+        public var field: String?
     }
 }
 

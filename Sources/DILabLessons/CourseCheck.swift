@@ -74,7 +74,14 @@ public enum CourseCheck {
                 actual = String(t.status)
             case .body:
                 guard let t = o.trace else { return problems + ["the request was not served"] }
-                actual = t.isJSON ? t.body.json : t.bodyText
+                if let field = fact.field, t.isJSON {
+                    var v: Value? = t.body
+                    for key in field.split(separator: ".") { v = v?[String(key)] }
+                    guard let found = v else { return problems + ["the body has no field '\(field)'"] }
+                    if case .string(let s) = found { actual = s } else { actual = found.json }
+                } else {
+                    actual = t.isJSON ? t.body.json : t.bodyText
+                }
             case .count:
                 guard let t = o.trace else { return problems + ["the request was not served"] }
                 let want = Answers.normaliseEvent(fact.event ?? "")

@@ -186,6 +186,7 @@ struct QuestionFile: Decodable {
         var profile: String?
         var of: String
         var event: String?
+        var field: String?
     }
 
     func model() throws -> QuestionSpec {
@@ -200,7 +201,7 @@ struct QuestionFile: Decodable {
             }
             if of == .count, fact.event == nil { throw StepProblem(message: "a `count` fact names the `event:` to count") }
             let source = try SourceFile(scenario: fact.scenario, request: fact.request, occurrence: fact.occurrence, profile: fact.profile).model()
-            f = QuestionSpec.Fact(source: source, of: of, event: fact.event)
+            f = QuestionSpec.Fact(source: source, of: of, event: fact.event, field: fact.field)
         }
         return QuestionSpec(prompt: prompt, choices: choices, answer: answer, accept: accept ?? [], explain: explain, fact: f)
     }

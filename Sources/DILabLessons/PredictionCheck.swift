@@ -39,8 +39,14 @@ public enum PredictionCheck {
         let guess = predicted.map(Answers.normaliseEvent)
         var result = TraceComparison(expected: predicted, actual: actual, mismatches: [], firstDivergence: nil)
         if let i = LineDiff.firstDivergence(guess, norm) {
-            result.firstDivergence = (i + 1, i < predicted.count ? predicted[i] : nil, i < actual.count ? actual[i] : nil,
-                                      i < engine.count ? Rules.governing(engine[i], profile: profile) : nil)
+            var rule = i < engine.count ? Rules.governing(engine[i], profile: profile) : nil
+            // `response`/`sent` on the success path are placed by the cleanup rules, not the exception path: cite
+            // the rule of the event the learner put there instead (e.g. `exit get_db` → request-scoped cleanup).
+            if i < engine.count, [.response, .sent].contains(engine[i].kind), !engine.contains(where: { $0.kind == .raise }),
+               i < guess.count, let k = norm.firstIndex(of: guess[i]) {
+                rule = Rules.governing(engine[k], profile: profile) ?? rule
+            }
+            result.firstDivergence = (i + 1, i < predicted.count ? predicted[i] : nil, i < actual.count ? actual[i] : nil, rule)
         } else {
             return result
         }
@@ -91,7 +97,9 @@ public enum PredictionCheck {
             case .missing(let pos):
                 s = "  • `\(m.line)` is missing: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
             case .extra:
-                s = "  • `\(m.line)` does not happen in this request"
+                let times = c.actual.filter { Answers.normaliseEvent($0) == Answers.normaliseEvent(m.line) }.count
+                s = times == 0 ? "  • `\(m.line)` does not happen in this request"
+                    : "  • one `\(m.line)` too many: FastAPI has it \(times) time(s) here"
             }
             if let r = m.rule {
                 s += " [rule: \(r.title)]"
