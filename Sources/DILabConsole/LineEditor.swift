@@ -41,8 +41,11 @@ public struct EditLineSource: LineSource {
     }
 
     /// Adds a line to history (not blanks, not an immediate repeat) and saves the file at once,
-    /// so a killed session still keeps what was typed.
-    func remember(_ line: String) {
+    /// so a killed session still keeps what was typed. Trailing blanks (Tab completion adds one) are dropped,
+    /// so `explain get_db ` and `explain get_db` are one entry.
+    func remember(_ typed: String) {
+        var line = typed
+        while line.last == " " || line.last == "\t" { line.removeLast() }
         guard !line.trimmingCharacters(in: .whitespaces).isEmpty, line != EditLineGlobals.lastAdded else { return }
         EditLineGlobals.lastAdded = line
         cedit_add_history(line)
