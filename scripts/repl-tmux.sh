@@ -23,6 +23,7 @@ HISTORY=$STATE/dilab/history
 SESSION=repl
 started=$(date +%s%N)
 
+unset TMUX   # run from inside tmux too: our own server, never the caller's
 t() { tmux -S "$SOCK" "$@"; }
 cleanup() {
   t kill-server 2>/dev/null || true
