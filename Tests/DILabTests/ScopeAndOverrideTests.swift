@@ -81,6 +81,22 @@ struct ScopeAndOverrideTests {
         #expect(app.appErrors.first?.location == SourceLocation(file: "inline.yaml", line: 3, column: 38))
     }
 
+    /// Found by `dilab verify` on 0.120.4, 0.115.14 and 0.105.0: Python evaluates the default when the module is
+    /// imported, so a `scope=` in a provider no route uses (here an override's replacement) still stops the app.
+    @Test("scope= in a provider no route reaches is still the TypeError", arguments: [Profile.v0_120, .v0_115, .v0_105])
+    func scopeKeywordInAnUnusedProvider(profile: Profile) throws {
+        let yaml = """
+        providers:
+          f: {yield: true}
+          spare: {yield: true, params: {x: "Depends(f, scope='function')"}}
+          used: {}
+        routes:
+          - GET /x: {params: {u: Depends(used)}}
+        """
+        #expect(try compile(yaml, profile: profile).appErrors.map(\.rule) == ["scope-keyword"])
+        #expect(try compile(yaml, profile: .latest).appErrors.isEmpty)
+    }
+
     @Test("p08: overrides resolve their own dependencies, are cached under the original, keep its use_cache")
     func overrides() throws {
         let yaml = """

@@ -77,9 +77,9 @@ public struct GraphBuilder {
         return CompiledRoute(route: route, fullPath: fullPath, dependant: root, levels: levels)
     }
 
-    /// The dependant for one use site, or nil when the provider is unknown or the use closes a cycle.
-    public mutating func subDependant(spec: DependsSpec, name: String?, parent: Dependant, pathParams: Set<String>,
-                                      stack: [String], level: String, providerOverride: Provider? = nil) -> Dependant? {
+    /// `Depends(..., scope=...)` before 0.121, and `Security(..., scope=...)` always, is a TypeError when Python
+    /// evaluates the default, which happens when the module is imported: for every provider, used or not.
+    mutating func checkScopeKeyword(_ spec: DependsSpec) {
         if spec.scope != nil {
             if spec.isSecurity {
                 report(Diagnostic(location: spec.scopeLocation ?? spec.location, origin: .fastapi, rule: "scope-keyword",
@@ -91,6 +91,19 @@ public struct GraphBuilder {
                                   hint: "scope= exists from FastAPI 0.121; this scenario runs under FastAPI \(profile.fastapiVersion) (`fastapi: latest` to use it)"))
             }
         }
+    }
+
+    /// Reports the `scope=` TypeError for providers no route reaches (an override's replacement, say).
+    public mutating func checkScopeKeywordsEverywhere() {
+        for provider in scenario.providers {
+            for param in provider.params { if let spec = param.depends { checkScopeKeyword(spec) } }
+        }
+    }
+
+    /// The dependant for one use site, or nil when the provider is unknown or the use closes a cycle.
+    public mutating func subDependant(spec: DependsSpec, name: String?, parent: Dependant, pathParams: Set<String>,
+                                      stack: [String], level: String, providerOverride: Provider? = nil) -> Dependant? {
+        checkScopeKeyword(spec)
         guard let provider = providerOverride ?? scenario.provider(named: spec.provider) else {
             report(Diagnostic(location: spec.location, rule: "unknown-provider", message: "unknown provider '\(spec.provider)'",
                               hint: Suggest.hint(for: spec.provider, among: scenario.providers.map(\.name), kind: "providers")))

@@ -35,6 +35,7 @@ public enum Validator {
         let profile = profile ?? scenario.profile
         var builder = GraphBuilder(scenario: scenario, profile: profile)
         let routes = scenario.routes.map { builder.compile($0) }
+        builder.checkScopeKeywordsEverywhere()
         var problems = withSnippets(builder.problems + nameProblems(scenario), scenario.sourceText)
         problems.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         let inputErrors = problems.filter { $0.origin == .input }
