@@ -107,7 +107,7 @@ extension RequestRun {
             respond(status: 422, body: .object([("detail", .array(e.errors))]))
         } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {
             let env: [String: Value] = ["exc": .object([("type", .string(e.type)), ("message", .string(e.message))])]
-            emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)")
+            emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)", thread: .loop)
             respond(status: handler.status, body: handler.body.render(env))
         } else {
             respond(status: 500, body: .string("Internal Server Error"), text: "Internal Server Error")
