@@ -143,24 +143,8 @@ public struct SuiteRunner: Sendable {
 
     /// Checks many files, `jobs` at a time; results come back in input order so output is stable.
     public func check(files: [String], jobs: Int) -> [FileResult] {
-        let box = ResultBox(count: files.count)
-        let queue = OperationQueue()
-        queue.maxConcurrentOperationCount = max(1, jobs)
-        for (i, f) in files.enumerated() {
-            queue.addOperation { box.set(i, self.check(file: f)) }
-        }
-        queue.waitUntilAllOperationsAreFinished()
-        return box.all
+        OrderedParallel.map(files, jobs: jobs) { self.check(file: $0) }
     }
-}
-
-/// Results written from worker threads, read once all are done.
-final class ResultBox: @unchecked Sendable {
-    private var results: [FileResult?]
-    private let lock = NSLock()
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ r: FileResult) { lock.lock(); results[i] = r; lock.unlock() }
-    var all: [FileResult] { lock.lock(); defer { lock.unlock() }; return results.map { $0! } }
 }
 
 /// Prints results the way people and CI read them: a line per scenario, details for failures, a closing count.
