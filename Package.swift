@@ -19,7 +19,7 @@ let package = Package(
         // Conformance suite: golden expectations, diffs, JUnit.
         .target(name: "DILabSuite", dependencies: ["DILab", .product(name: "Yams", package: "Yams")]),
         // Exporters that leave the engine's world: a runnable FastAPI app and its differential check.
-        .target(name: "DILabExport", dependencies: ["DILab"]),
+        .target(name: "DILabExport", dependencies: ["DILab", "DILabSuite"]),
         // The guided course: lessons, their checks, progress.
         .target(name: "DILabLessons", dependencies: ["DILab", "DILabSuite", .product(name: "Yams", package: "Yams")]),
         // libedit, seen through a small C shim (variadic el_set/history are not callable from Swift).

@@ -1,9 +1,51 @@
 import ArgumentParser
+import DILab
+import DILabExport
+import Foundation
 
+/// `dilab export`: the scenario leaves dilab as a FastAPI app, a Mermaid graph or a Chrome trace.
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export a scenario: a runnable FastAPI app, Mermaid, or a Chrome trace.")
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Export a scenario: a runnable FastAPI app, a Mermaid graph, or a Chrome trace.",
+        discussion: """
+        --to fastapi   one app.py: real Depends, yield dependencies, routers, BackgroundTasks... plus a recorder.
+                       Run it with `uvicorn app:app`, or `python app.py --trace` to print its events as JSON.
+        --to mermaid   the dependency graph of every route (same as `dilab graph --format mermaid`).
+        --to chrome    the simulated trace in Chrome's trace-event format (open in about:tracing or Perfetto).
+        """)
+
+    @Argument(help: "The scenario file.") var scenario: String
+    @Option(name: .customLong("to"), help: "fastapi | mermaid | chrome") var target: ExportTarget = .fastapi
+    @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
+    @OptionGroup var profileOption: ProfileOption
 
     func run() throws {
-        throw ValidationError("dilab export is not built yet")
+        let app = try loadApp(scenario, profile: try profileOption.profile())
+        let text: String
+        switch target {
+        case .fastapi: text = FastAPIExporter(scenario: app.scenario, profile: app.profile).export()
+        case .mermaid: text = GraphRenderer.render(app, format: .mermaid)
+        case .chrome: text = ChromeTraceExporter.export(Engine.run(app))
+        }
+        if let output {
+            do {
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                Terminal.printError("cannot write \(output): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+            Terminal.printError("wrote \(output)" + (target == .fastapi ? " — run it: uvicorn \(Self.module(output)):app, or python \(output) --trace" : ""))
+        } else {
+            print(text, terminator: "")
+        }
     }
+
+    static func module(_ path: String) -> String {
+        ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+}
+
+enum ExportTarget: String, ExpressibleByArgument, CaseIterable {
+    case fastapi, mermaid, chrome
 }

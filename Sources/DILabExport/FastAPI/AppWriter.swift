@@ -1,0 +1,161 @@
+import DILab
+
+/// The app part of the export: lifespans, `FastAPI(...)`, routers, path operations, includes,
+/// exception handlers and `dependency_overrides`.
+struct AppWriter {
+    let scenario: Scenario
+
+    func write(into w: inout PythonWriter) {
+        w.section("app")
+        if let l = scenario.app.lifespan { lifespan("lifespan", l, into: &w) }
+        for r in scenario.routers { if let l = r.lifespan { lifespan("\(r.name)_lifespan", l, into: &w) } }
+        var args: [String] = []
+        if !scenario.app.dependencies.isEmpty { args.append("dependencies=" + dependsList(scenario.app.dependencies)) }
+        if scenario.app.lifespan != nil { args.append("lifespan=lifespan") }
+        w.line()
+        w.line("app = FastAPI(\(args.joined(separator: ", ")))")
+        for r in scenario.routers {
+            var a: [String] = []
+            if !r.prefix.isEmpty { a.append("prefix=\(PythonSyntax.string(r.prefix))") }
+            if !r.dependencies.isEmpty { a.append("dependencies=" + dependsList(r.dependencies)) }
+            if r.lifespan != nil { a.append("lifespan=\(r.name)_lifespan") }
+            w.line("\(r.name) = APIRouter(\(a.joined(separator: ", ")))")
+        }
+        for route in scenario.routes { RouteWriter(scenario: scenario, route: route).write(into: &w) }
+        includes(into: &w)
+        exceptionHandlers(into: &w)
+        w.line()
+        w.line("app.add_middleware(RequestIds)")
+        for o in scenario.overrides { w.line("app.dependency_overrides[\(o.original)] = \(o.replacement)") }
+    }
+
+    func dependsList(_ specs: [DependsSpec]) -> String {
+        "[" + specs.map { Signatures.depends($0) }.joined(separator: ", ") + "]"
+    }
+
+    func lifespan(_ name: String, _ l: Lifespan, into w: inout PythonWriter) {
+        let body = Bodies(syntax: PythonSyntax(), subject: "", isAsync: true, backgroundTasks: nil)
+        func steps(_ kind: String, _ steps: [LifespanStep], _ w: inout PythonWriter) {
+            for s in steps {
+                w.line("record(\"\(kind)\", \(PythonSyntax.string(s.name)))")
+                for (k, t) in s.sets { w.line("STATE[\(PythonSyntax.string(k))] = " + body.syntax.template(t)) }
+                body.pause(s.duration, into: &w)
+            }
+        }
+        w.line()
+        w.line()
+        w.line("@asynccontextmanager")
+        w.line("async def \(name)(app):")
+        w.indented { w in
+            steps("lifespan.start", l.startup, &w)
+            w.line("yield")
+            steps("lifespan.end", l.shutdown, &w)
+        }
+    }
+
+    /// Innermost routers first: FastAPI copies a router's routes when it is included, so a nested router
+    /// must already be in its parent when the parent is included.
+    func includes(into w: inout PythonWriter) {
+        func depth(_ r: Router) -> Int {
+            var d = 0
+            var current = r.includedIn
+            while current != "app", let parent = scenario.router(named: current), d < 50 { d += 1; current = parent.includedIn }
+            return d
+        }
+        let ordered = scenario.routers.enumerated().sorted { (depth($0.element), -$0.offset) > (depth($1.element), -$1.offset) }.map(\.element)
+        guard !ordered.isEmpty else { return }
+        w.line()
+        for r in ordered {
+            var a = [r.name]
+            if !r.includePrefix.isEmpty { a.append("prefix=\(PythonSyntax.string(r.includePrefix))") }
+            if !r.includeDependencies.isEmpty { a.append("dependencies=" + dependsList(r.includeDependencies)) }
+            w.line("\(r.includedIn).include_router(\(a.joined(separator: ", ")))")
+        }
+    }
+
+    func exceptionHandlers(into w: inout PythonWriter) {
+        for h in scenario.app.exceptionHandlers {
+            var syntax = PythonSyntax()
+            syntax.roots["exc"] = "describe(exc)"
+            w.line()
+            w.line()
+            w.line("@app.exception_handler(\(h.exception))")
+            w.line("async def handle_\(h.exception.lowercased())(request: Request, exc: \(h.exception)):")
+            w.indented { w in
+                w.line("record(\"catch\", \"exception_handler(\(h.exception))\", summary(exc) + \(PythonSyntax.string(" → \(h.status)")))")
+                w.line("return JSONResponse(\(syntax.template(h.body)), status_code=\(h.status))")
+            }
+        }
+    }
+}
+
+/// One path operation: the decorator, the handler's signature and its body.
+struct RouteWriter {
+    let scenario: Scenario
+    let route: Route
+
+    static let decorators: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+
+    func write(into w: inout PythonWriter) {
+        let owner = route.router ?? "app"
+        var args = [PythonSyntax.string(route.path)]
+        if !route.dependencies.isEmpty { args.append("dependencies=[" + route.dependencies.map { Signatures.depends($0) }.joined(separator: ", ") + "]") }
+        if route.status != 200, route.stream == nil, route.responseBackground == nil { args.append("status_code=\(route.status)") }
+        let decorator = Self.decorators.contains(route.method)
+            ? "@\(owner).\(route.method.lowercased())(\(args.joined(separator: ", ")))"
+            : "@\(owner).api_route(\(args.joined(separator: ", ")), methods=[\(PythonSyntax.string(route.method))])"
+        let usesBT = route.params.contains { if case .backgroundTasks = $0.kind { return true } else { return false } }
+        let btName = route.params.first { if case .backgroundTasks = $0.kind { return true } else { return false } }?.name ?? "background_tasks"
+        let extraBT = !usesBT && !route.addsTasks.isEmpty ? btName : nil
+        w.line()
+        w.line()
+        w.line(decorator)
+        w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT))):")
+        w.indented { w in body(btName, into: &w) }
+    }
+
+    var roots: Set<String> {
+        var r = route.returns?.roots ?? []
+        for s in route.raises { r += (s.detail?.roots ?? []) + (s.message?.roots ?? []) + (s.when?.expr.roots ?? []) }
+        for c in route.addsTasks + (route.responseBackground.map { [$0] } ?? []) { r += c.args.flatMap(\.1.roots) + (c.when?.expr.roots ?? []) }
+        for c in route.stream?.chunks ?? [] { r += c.roots }
+        return Set(r)
+    }
+
+    func body(_ bt: String, into w: inout PythonWriter) {
+        let b = Bodies(syntax: PythonSyntax(), subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
+        let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: roots.contains("call"),
+                                duration: route.duration, tasks: route.addsTasks, raising: route.raises, into: &w)
+        guard !always else { return }
+        let content = route.returns.map(b.syntax.template) ?? "None"
+        let status = route.status != 200 ? ", status_code=\(route.status)" : ""
+        if let stream = route.stream {
+            streaming(stream, status: status, into: &w)
+        } else if let bg = route.responseBackground {
+            let args = ([bg.task] + bg.args.map { "\($0.0)=" + b.syntax.template($0.1) }).joined(separator: ", ")
+            w.line("# a Response with its own background= replaces the tasks added to BackgroundTasks")
+            w.line("return JSONResponse(\(content)\(status), background=BackgroundTask(\(args)))")
+        } else {
+            w.line("return " + content)
+        }
+    }
+
+    /// A `StreamingResponse` whose generator records each chunk as it is produced.
+    func streaming(_ stream: StreamSpec, status: String, into w: inout PythonWriter) {
+        var syntax = PythonSyntax()
+        syntax.roots["i"] = "i"
+        w.line()
+        w.line("async def chunks():")
+        w.indented { w in
+            for (i, chunk) in stream.chunks.enumerated() {
+                if stream.every > 0 { w.line("await asleep_ms(\(stream.every))") }
+                w.line("i = \(i)")
+                w.line("piece = " + syntax.textTemplate(chunk))
+                w.line("record(\"chunk\", \"\(i)\")")
+                w.line("yield piece")
+            }
+        }
+        w.line()
+        w.line("return StreamingResponse(chunks(), media_type=\"text/plain\"\(status))")
+    }
+}

@@ -1,0 +1,79 @@
+import DILab
+
+/// The statements inside exported callables: pauses, added tasks, raises and the `record(...)` calls,
+/// in the order the engine emits their events (so a real run and the simulation can be compared line by line).
+struct Bodies {
+    var syntax: PythonSyntax
+    /// The Python expression naming the callable in events: a string literal, or `self.dilab_name`.
+    var subject: String
+    var isAsync: Bool
+    /// The BackgroundTasks parameter in scope, for `adds_tasks`.
+    var backgroundTasks: String?
+
+    static let pythonExceptions: Set<String> = [
+        "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError", "LookupError",
+        "ZeroDivisionError", "ArithmeticError", "ConnectionError", "TimeoutError", "OSError", "NameError",
+        "UnboundLocalError", "RecursionError", "PermissionError", "NotImplementedError", "AttributeError",
+    ]
+    static let fastapiExceptions: Set<String> = ["HTTPException", "RequestValidationError", "FastAPIError"]
+
+    func pause(_ ms: Int, into w: inout PythonWriter) {
+        guard ms > 0 else { return }
+        w.line(isAsync ? "await asleep_ms(\(ms))" : "sleep_ms(\(ms))")
+    }
+
+    /// `HTTPException(status_code=..., detail=...)` or `ValueError("...")`.
+    func exception(_ spec: RaiseSpec) -> String {
+        if spec.isHTTPException {
+            var args = ["status_code=\(spec.status ?? 500)"]
+            if let d = spec.detail { args.append("detail=" + syntax.template(d)) }
+            if !spec.headers.isEmpty {
+                args.append("headers={" + spec.headers.map { PythonSyntax.string($0.0) + ": " + PythonSyntax.string($0.1) }.joined(separator: ", ") + "}")
+            }
+            return "HTTPException(\(args.joined(separator: ", ")))"
+        }
+        return "\(spec.exception)(\(spec.message.map(syntax.textTemplate) ?? ""))"
+    }
+
+    func addTasks(_ calls: [TaskCall], into w: inout PythonWriter) {
+        for call in calls {
+            let args = call.args.map { "\($0.0)=" + syntax.template($0.1) }
+            let add = "\(backgroundTasks ?? "background_tasks").add_task(" + ([call.task] + args).joined(separator: ", ") + ")"
+            if let when = call.when {
+                w.line("if \(syntax.condition(when)):")
+                w.indented { w in
+                    w.line(add)
+                    w.line("record(\"task.add\", \(PythonSyntax.string(call.task)))")
+                }
+            } else {
+                w.line(add)
+                w.line("record(\"task.add\", \(PythonSyntax.string(call.task)))")
+            }
+        }
+    }
+
+    /// The first raise whose condition holds wins, as in the engine. Returns true when one always raises.
+    @discardableResult
+    func raises(_ specs: [RaiseSpec], into w: inout PythonWriter) -> Bool {
+        for spec in specs {
+            let statement = "raise traced(\(subject), \(exception(spec)))"
+            guard let when = spec.when else {
+                w.line(statement)
+                return true
+            }
+            w.line("if \(syntax.condition(when)):")
+            w.indented { $0.line(statement) }
+        }
+        return false
+    }
+
+    /// Shared by plain functions, class initialisers and generators up to their `yield`.
+    func prologue(kind: String, counter: String, usesCall: Bool, duration: Int, tasks: [TaskCall], raising: [RaiseSpec],
+                  into w: inout PythonWriter) -> Bool {
+        if usesCall { w.line("call = count(\(counter))") }
+        w.line("record(\"\(kind)\", \(subject))")
+        pause(duration, into: &w)
+        addTasks(tasks, into: &w)
+        return raises(raising, into: &w)
+    }
+}

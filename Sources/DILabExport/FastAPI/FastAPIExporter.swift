@@ -1,0 +1,145 @@
+import DILab
+
+/// `dilab export --to fastapi`: the scenario as one runnable FastAPI file. The app part is ordinary
+/// FastAPI code with `record(...)` lines; the file also carries dilab's recorder and a raw-ASGI driver
+/// (`python app.py --trace`) so `dilab verify` can compare a real run with the simulation.
+public struct FastAPIExporter {
+    public let scenario: Scenario
+    public let profile: Profile
+
+    public init(scenario: Scenario, profile: Profile) {
+        self.scenario = scenario
+        self.profile = profile
+    }
+
+    public func export() -> String {
+        var w = PythonWriter()
+        header(into: &w)
+        w.block(PythonRuntime.recorder)
+        exceptions(into: &w)
+        if !scenario.tasks.isEmpty {
+            w.section("background tasks")
+            for t in scenario.tasks { ProviderWriter(scenario: scenario, late: [:]).writeTask(t, into: &w) }
+        }
+        let order = ProviderOrder(scenario: scenario)
+        if !scenario.providers.isEmpty {
+            w.section("dependencies")
+            let writer = ProviderWriter(scenario: scenario, late: order.late)
+            for p in order.providers { writer.write(p, into: &w) }
+            patchCycles(order.late, into: &w)
+        }
+        AppWriter(scenario: scenario).write(into: &w)
+        requests(into: &w)
+        w.block(PythonRuntime.driver)
+        return w.text
+    }
+
+    func header(into w: inout PythonWriter) {
+        let title = scenario.name.isEmpty ? "a dilab scenario" : scenario.name
+        w.line("\"\"\"\(title.replacingOccurrences(of: "\"\"\"", with: "'''"))")
+        if !scenario.description.isEmpty {
+            w.line()
+            w.block(scenario.description.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\"\"\"", with: "'''"))
+        }
+        w.line()
+        w.line("Exported by dilab from \(scenario.file) for FastAPI \(profile.fastapiVersion) (profile \(profile.rawValue)).")
+        w.line("    pip install \"fastapi==\(profile.fastapiVersion)\" uvicorn")
+        w.line("    uvicorn app:app             # serve it; each event is printed as it happens")
+        w.line("    python app.py --trace       # send the scenario's requests, print the events as JSON")
+        w.line("Durations are real under uvicorn (DILAB_TIME_SCALE=0.1 makes them ten times shorter).")
+        w.line("Every record(...) call writes down one event of dilab's trace; the rest is ordinary FastAPI.")
+        w.line("\"\"\"")
+        w.line("from contextlib import asynccontextmanager")
+        w.line("from functools import lru_cache")
+        w.line("from typing import Any")
+        w.line()
+        w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
+        w.line("from fastapi.exceptions import RequestValidationError")
+        w.line("from fastapi.responses import JSONResponse, StreamingResponse")
+        w.line("from fastapi.security import APIKeyHeader, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
+        w.line("from starlette.background import BackgroundTask")
+        w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
+        w.line()
+    }
+
+    /// Exception classes the scenario names that neither Python nor FastAPI defines.
+    func exceptions(into w: inout PythonWriter) {
+        var names: [String] = []
+        func add(_ n: String) {
+            if !Bodies.pythonExceptions.contains(n), !Bodies.fastapiExceptions.contains(n), !names.contains(n) { names.append(n) }
+        }
+        for p in scenario.providers {
+            (p.raises + p.cleanup.raises).forEach { add($0.exception) }
+            for h in p.handlers {
+                add(h.catches)
+                if case .raise(let s) = h.action { add(s.exception) }
+            }
+        }
+        for r in scenario.routes { r.raises.forEach { add($0.exception) } }
+        for t in scenario.tasks { t.raises.forEach { add($0.exception) } }
+        scenario.app.exceptionHandlers.forEach { add($0.exception) }
+        guard !names.isEmpty else { return }
+        w.section("the scenario's own exceptions")
+        for n in names {
+            w.line()
+            w.line("class \(n)(Exception):")
+            w.indented { $0.line("pass") }
+        }
+    }
+
+    /// A cycle cannot be written with defaults alone: the second function does not exist yet when the first
+    /// is defined. FastAPI reads the signature only when a route is registered, so setting it afterwards is the same.
+    func patchCycles(_ late: [String: Set<String>], into w: inout PythonWriter) {
+        guard !late.isEmpty else { return }
+        w.line()
+        w.line("# a dependency cycle: each default can name the other function only once both exist")
+        for p in scenario.providers where late[p.name] != nil {
+            for param in p.params where late[p.name]!.contains(param.name) {
+                if let spec = param.depends {
+                    w.line("\(p.name).__kwdefaults__[\(PythonSyntax.string(param.name))] = \(Signatures.depends(spec))")
+                }
+            }
+        }
+    }
+
+    /// The scenario's requests, for the driver.
+    func requests(into w: inout PythonWriter) {
+        w.section("the scenario's requests (used by --trace)")
+        w.line()
+        w.line("PROVIDERS = {" + scenario.providers.map { "\(PythonSyntax.string($0.name)): \($0.name)" }.joined(separator: ", ") + "}")
+        w.line("REQUESTS = [")
+        w.indented { w in
+            for r in scenario.requests {
+                let headers = "[" + r.headers.map { "(\(PythonSyntax.string($0.0)), \(PythonSyntax.string($0.1)))" }.joined(separator: ", ") + "]"
+                let cookies = "[" + r.cookies.map { "(\(PythonSyntax.string($0.0)), \(PythonSyntax.string($0.1)))" }.joined(separator: ", ") + "]"
+                let body = r.body.map { PythonSyntax.string($0.json) } ?? "None"
+                let overrides = r.overrides.map { o in "{" + o.sorted { $0.key < $1.key }.map { "\(PythonSyntax.string($0.key)): \(PythonSyntax.string($0.value))" }.joined(separator: ", ") + "}" } ?? "None"
+                w.line("{\"method\": \(PythonSyntax.string(r.method)), \"target\": \(PythonSyntax.string(r.target)), \"headers\": \(headers), "
+                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)},")
+            }
+        }
+        w.line("]")
+    }
+}
+
+/// Providers in an order Python can define them: each after the providers its defaults name.
+/// A parameter that would need a provider still being defined (a cycle) is left for `patchCycles`.
+struct ProviderOrder {
+    var providers: [Provider] = []
+    var late: [String: Set<String>] = [:]
+
+    init(scenario: Scenario) {
+        var state: [String: Bool] = [:]  // false: in progress, true: done
+        func visit(_ p: Provider) {
+            if state[p.name] != nil { return }
+            state[p.name] = false
+            for param in p.params {
+                guard let spec = param.depends, let sub = scenario.provider(named: spec.provider) else { continue }
+                if state[sub.name] == false { late[p.name, default: []].insert(param.name) } else { visit(sub) }
+            }
+            state[p.name] = true
+            providers.append(p)
+        }
+        scenario.providers.forEach(visit)
+    }
+}

@@ -1,0 +1,204 @@
+import DILab
+
+/// Writes each provider as the Python a FastAPI user would write: a function, a generator with
+/// try/except/finally, a class, a callable instance, an `@lru_cache` function or a security scheme.
+struct ProviderWriter {
+    let scenario: Scenario
+    /// Parameters that close a dependency cycle: provider name → parameter names, patched after definition.
+    let late: [String: Set<String>]
+
+    static func roots(_ p: Provider) -> Set<String> {
+        var r: [String] = p.returns?.roots ?? []
+        func raises(_ specs: [RaiseSpec]) {
+            for s in specs { r += (s.detail?.roots ?? []) + (s.message?.roots ?? []) + (s.when?.expr.roots ?? []) }
+        }
+        func tasks(_ calls: [TaskCall]) {
+            for c in calls { r += c.args.flatMap(\.1.roots) + (c.when?.expr.roots ?? []) }
+        }
+        raises(p.raises)
+        raises(p.cleanup.raises)
+        tasks(p.addsTasks)
+        tasks(p.cleanup.addsTasks)
+        for h in p.handlers {
+            r += h.when?.expr.roots ?? []
+            if case .raise(let s) = h.action { raises([s]) }
+        }
+        return Set(r)
+    }
+
+    func backgroundTasksParam(_ params: [Param], needed: Bool) -> (name: String, extra: Bool)? {
+        if let p = params.first(where: { if case .backgroundTasks = $0.kind { return true } else { return false } }) { return (p.name, false) }
+        return needed ? ("background_tasks", true) : nil
+    }
+
+    func write(_ p: Provider, into w: inout PythonWriter) {
+        if let scheme = p.securityScheme {
+            writeScheme(p, scheme, into: &w)
+            return
+        }
+        w.line()
+        w.line()
+        if let doc = p.doc, !doc.isEmpty { w.line("# " + doc.split(separator: "\n").joined(separator: " ")) }
+        if let factory = p.factory { w.line("# stands for \(factory): FastAPI caches it by this callable, as it would the real one") }
+        let needsTasks = !p.addsTasks.isEmpty || !p.cleanup.addsTasks.isEmpty
+        let bt = backgroundTasksParam(p.params, needed: needsTasks)
+        let params = Signatures.list(p.params, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
+        let def = p.isAsync ? "async def" : "def"
+        switch p.form {
+        case .classType:
+            w.line("class \(p.name):")
+            w.indented { w in
+                w.line("\(def) __init__(self" + (params.isEmpty ? "" : ", " + params) + "):")
+                w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: true, into: &w) }
+            }
+        case .instance:
+            w.line("class \(instanceClassName(p)):")
+            w.indented { w in
+                w.line("\"\"\"A callable instance: each instance is its own dependency (and its own cache key).\"\"\"")
+                w.line()
+                w.line("def __init__(self, dilab_name: str):")
+                w.indented { $0.line("self.dilab_name = dilab_name") }
+                w.line()
+                w.line("\(def) __call__(self" + (params.isEmpty ? "" : ", " + params) + "):")
+                w.indented { w in writeBody(p, subject: "self.dilab_name", bt: bt?.name, isClass: false, into: &w) }
+            }
+            w.line()
+            w.line()
+            w.line("\(p.name) = \(instanceClassName(p))(\(PythonSyntax.string(p.name)))")
+        case .function:
+            if p.lruCache { w.line("@lru_cache") }
+            w.line("\(def) \(p.name)(\(params)):")
+            w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: false, into: &w) }
+        }
+    }
+
+    /// One class per callable instance, named after the class the scenario says it is an instance of.
+    func instanceClassName(_ p: Provider) -> String {
+        let siblings = scenario.providers.filter { $0.form == .instance && $0.instanceOf == p.instanceOf }
+        let base = p.instanceOf ?? "Callable"
+        return siblings.count > 1 ? "\(base)_\(p.name)" : base
+    }
+
+    func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
+        let roots = Self.roots(p)
+        let body = Bodies(syntax: PythonSyntax(), subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
+        let counter = subject
+        if p.isGenerator {
+            writeGenerator(p, body: body, usesCall: roots.contains("call"), into: &w)
+            return
+        }
+        let raisesAlways = body.prologue(kind: "call", counter: counter, usesCall: roots.contains("call"), duration: p.duration,
+                                         tasks: p.addsTasks, raising: p.raises, into: &w)
+        guard !raisesAlways else { return }
+        if isClass {
+            if case .object(let pairs)? = p.returns {
+                for (k, t) in pairs { w.line("self.\(k) = " + body.syntax.template(t)) }
+            } else {
+                for param in p.params { w.line("self.\(param.name) = \(param.name)") }
+            }
+        } else {
+            w.line("return " + (p.returns.map(body.syntax.template) ?? "None"))
+        }
+    }
+
+    /// `try: yield` with the scenario's `except` blocks, `finally` as the exit event, then the success-path
+    /// cleanup, which Python reaches only when nothing was raised at the `yield`.
+    func writeGenerator(_ p: Provider, body: Bodies, usesCall: Bool, into w: inout PythonWriter) {
+        if body.prologue(kind: "enter", counter: body.subject, usesCall: usesCall, duration: p.duration,
+                         tasks: p.addsTasks, raising: p.raises, into: &w) { return }
+        w.line("try:")
+        w.indented { $0.line("yield " + (p.returns.map(body.syntax.template) ?? "None")) }
+        var inExcept = body
+        inExcept.syntax.roots["exc"] = "describe(exc)"
+        for h in p.handlers {
+            w.line("except \(h.catches) as exc:")
+            w.indented { w in
+                switch h.action {
+                case .reraise:
+                    break
+                case .swallow:
+                    let swallow = { (w: inout PythonWriter) in
+                        w.line("record(\"catch\", \(body.subject), summary(exc) + \" → swallowed\")")
+                        w.line("return  # swallowed: the exception ends here")
+                    }
+                    if let when = h.when {
+                        w.line("if \(inExcept.syntax.condition(when)):")
+                        w.indented(swallow)
+                    } else {
+                        swallow(&w)
+                    }
+                case .raise(let spec):
+                    let converted = spec.isHTTPException ? "HTTPException \(spec.status ?? 500)" : spec.exception
+                    let convert = { (w: inout PythonWriter) in
+                        w.line("record(\"catch\", \(body.subject), summary(exc) + \(PythonSyntax.string(" → " + converted)))")
+                        w.line("raise " + inExcept.exception(spec))
+                    }
+                    if let when = h.when {
+                        w.line("if \(inExcept.syntax.condition(when)):")
+                        w.indented(convert)
+                    } else {
+                        convert(&w)
+                    }
+                }
+                if h.when != nil || { if case .reraise = h.action { return true } else { return false } }() {
+                    w.line("record(\"catch\", \(body.subject), summary(exc) + \" → re-raised\")")
+                    w.line("raise")
+                }
+            }
+        }
+        w.line("finally:")
+        w.indented { w in
+            w.line("record(\"exit\", \(body.subject))")
+            body.pause(p.cleanup.duration, into: &w)
+        }
+        body.addTasks(p.cleanup.addsTasks, into: &w)
+        body.raises(p.cleanup.raises, into: &w)
+    }
+
+    func writeScheme(_ p: Provider, _ scheme: SecurityScheme, into w: inout PythonWriter) {
+        var args = [PythonSyntax.string(p.name)]
+        let cls: String
+        switch scheme.kind {
+        case .httpBearer: cls = "HTTPBearer"
+        case .oauth2PasswordBearer: cls = "OAuth2PasswordBearer"; args.append("tokenUrl=\"token\"")
+        case .apiKeyHeader: cls = "APIKeyHeader"; args.append("name=\(PythonSyntax.string(scheme.headerName))")
+        }
+        if !scheme.autoError { args.append("auto_error=False") }
+        w.line()
+        w.line("\(p.name) = traced_scheme(\(cls))(\(args.joined(separator: ", ")))")
+    }
+
+    /// Background task functions: start, duration, then fail or end.
+    func writeTask(_ t: TaskDef, into w: inout PythonWriter) {
+        var names = t.params
+        for p in scenario.providers {
+            for c in p.addsTasks + p.cleanup.addsTasks where c.task == t.name { names += c.args.map(\.0) }
+        }
+        for r in scenario.routes {
+            for c in r.addsTasks + (r.responseBackground.map { [$0] } ?? []) where c.task == t.name { names += c.args.map(\.0) }
+        }
+        var unique: [String] = []
+        for n in names where !unique.contains(n) { unique.append(n) }
+        var syntax = PythonSyntax()
+        syntax.roots = [:]
+        let body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
+        w.line()
+        w.line()
+        w.line("\(t.isAsync ? "async def" : "def") \(t.name)(\(unique.map { "\($0)=None" }.joined(separator: ", "))):")
+        w.indented { w in
+            w.line("record(\"task.start\", \(body.subject))")
+            body.pause(t.duration, into: &w)
+            for spec in t.raises {
+                let fail = "raise task_failed(\(body.subject), \(body.exception(spec)))"
+                if let when = spec.when {
+                    w.line("if \(syntax.condition(when)):")
+                    w.indented { $0.line(fail) }
+                } else {
+                    w.line(fail)
+                    return
+                }
+            }
+            w.line("record(\"task.end\", \(body.subject))")
+        }
+    }
+}

@@ -1,0 +1,289 @@
+/// The Python the exported app carries besides its own code: a recorder that writes the events dilab's trace
+/// names, and a driver (`python app.py --trace`) that sends the scenario's requests as raw ASGI calls.
+/// Kept in one file so a learner gets one runnable `app.py`; nothing here changes what FastAPI does.
+enum PythonRuntime {
+    static let recorder = #"""
+# ── dilab's recorder ─────────────────────────────────────────────────────────────────────────────
+# Not part of the app's logic: it writes down the events dilab's trace names (call, enter, handler,
+# raise, catch, exit, task.*, chunk) so a real FastAPI run can be compared with the simulation.
+import asyncio
+import json
+import os
+import sys
+import threading
+import time
+from collections import Counter
+from contextvars import ContextVar
+
+TRACE_MODE = __name__ == "__main__" and "--trace" in sys.argv
+EVENTS: list = []
+CALLS: Counter = Counter()
+STATE: dict = {}
+TIME_SCALE = float(os.environ.get("DILAB_TIME_SCALE", "0" if TRACE_MODE else "1"))
+_request_id: ContextVar = ContextVar("dilab_request_id", default=0)
+_last_request = [0]
+_closed: dict = {}
+_started: dict = {}
+
+
+def request_number() -> int:
+    """The request being served, numbered from 1 (dilab's `{{request}}`)."""
+    return _request_id.get() or _last_request[0]
+
+
+def record(kind: str, subject, q: str = "") -> None:
+    on_loop = threading.current_thread() is threading.main_thread()
+    event = {"request": request_number() or None, "kind": kind, "subject": str(subject), "q": q,
+             "thread": "loop" if on_loop else "threadpool"}
+    EVENTS.append(event)
+    if kind == "exit":
+        _closed.setdefault(event["request"], set()).add(str(subject))
+    if not TRACE_MODE:
+        print(f"dilab  #{event['request'] or '-'}  {kind:<13}{subject} {q}".rstrip(), file=sys.stderr, flush=True)
+
+
+def count(name: str) -> int:
+    """How many times this callable's body has run in the app's lifetime (dilab's `{{call}}`)."""
+    CALLS[name] += 1
+    return CALLS[name]
+
+
+def closed() -> dict:
+    return {name: True for name in sorted(_closed.get(request_number(), ()))}
+
+
+def now_ms() -> int:
+    return int((time.monotonic() - _started.get(request_number(), time.monotonic())) * 1000)
+
+
+def sleep_ms(ms: int) -> None:
+    if ms and TIME_SCALE:
+        time.sleep(ms * TIME_SCALE / 1000)
+
+
+async def asleep_ms(ms: int) -> None:
+    if ms and TIME_SCALE:
+        await asyncio.sleep(ms * TIME_SCALE / 1000)
+
+
+def summary(exc: BaseException) -> str:
+    status = getattr(exc, "status_code", None)
+    return f"HTTPException {status}" if isinstance(exc, StarletteHTTPException) else type(exc).__name__
+
+
+def traced(owner: str, exc: BaseException) -> BaseException:
+    """Records `raise owner ...` and hands the exception back to be raised."""
+    record("raise", owner, summary(exc))
+    return exc
+
+
+def task_failed(task: str, exc: BaseException) -> BaseException:
+    """Records `task.fail task ...` and hands the exception back to be raised."""
+    record("task.fail", task, summary(exc))
+    return exc
+
+
+def describe(exc: BaseException) -> dict:
+    """The exception as dilab's templates see it (`exc.type`, `exc.status`, `exc.detail`, `exc.message`)."""
+    is_http = isinstance(exc, StarletteHTTPException)
+    return {"type": "HTTPException" if is_http else type(exc).__name__, "status": getattr(exc, "status_code", None),
+            "detail": getattr(exc, "detail", None), "message": "" if is_http else str(exc)}
+
+
+def plain(value):
+    if hasattr(value, "model_dump"):
+        return value.model_dump()
+    if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
+        return value
+    if hasattr(value, "__dict__"):
+        return {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    return value
+
+
+def get(value, *path):
+    """`a.b.0` in dilab's templates: dict keys, list indexes and attributes; None when missing."""
+    for key in path:
+        if isinstance(value, dict):
+            value = value.get(key, value.get(str(key)))
+        elif isinstance(value, (list, tuple)):
+            value = value[key] if isinstance(key, int) and -len(value) <= key < len(value) else None
+        elif value is None:
+            return None
+        else:
+            value = getattr(value, str(key), None)
+    return value
+
+
+def text(value) -> str:
+    """How dilab interpolates a value into text: like str(), with JSON for lists and dicts."""
+    value = plain(value)
+    if isinstance(value, str):
+        return value
+    if value is None or isinstance(value, (bool, int, float)):
+        return str(value)
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+class RequestIds:
+    """Numbers requests 1, 2, 3... for `{{request}}` and the event log. Pure ASGI, so it changes nothing else."""
+
+    def __init__(self, app):
+        self.app = app
+        self.served = 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        self.served += 1
+        _last_request[0] = self.served
+        _started[self.served] = time.monotonic()
+        token = _request_id.set(self.served)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _request_id.reset(token)
+
+
+def traced_scheme(cls):
+    """A FastAPI security scheme that also records its call (and the HTTPException it raises)."""
+
+    class Traced(cls):
+        def __init__(self, dilab_name: str, **kwargs):
+            super().__init__(**kwargs)
+            self.dilab_name = dilab_name
+
+        async def __call__(self, request: Request):
+            record("call", self.dilab_name)
+            try:
+                return await super().__call__(request)
+            except StarletteHTTPException as exc:
+                raise traced(self.dilab_name, exc)
+
+    Traced.__name__ = cls.__name__
+    return Traced
+
+
+def _report_app_error(kind, exc, tb):
+    """Under --trace, an app FastAPI refuses to build is reported as data, not a traceback."""
+    print(json.dumps({"fastapi": _fastapi_version(), "app_error": {"type": kind.__name__, "message": str(exc)}}))
+    sys.exit(3)
+
+
+def _fastapi_version() -> str:
+    import fastapi
+    return fastapi.__version__
+
+
+if TRACE_MODE:
+    sys.excepthook = _report_app_error
+    sys.setrecursionlimit(400)  # a dependency cycle dies quickly, as it would anyway
+# ─────────────────────────────────────────────────────────────────────────────────────────────────
+"""#
+
+    static let driver = #"""
+
+# ── dilab's driver: `python app.py --trace` ─────────────────────────────────────────────────────
+# Sends the scenario's requests through the app as raw ASGI calls (no server, no TestClient), marks the
+# moment the last body byte is sent, and prints every request's events, status and body as JSON.
+
+SLUGS = {
+    "Caught handled exception, but response already started.": "response-already-started",
+    "cannot access local variable 'response' where it is not associated with a value": "response-unbound",
+}
+
+
+def _slug(message: str) -> str:
+    if message.startswith("Response not awaited."):
+        return "response-not-awaited"
+    if message.startswith("No response object was returned."):
+        return "no-response-returned"
+    return SLUGS.get(message, "")
+
+
+def _innermost(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+        exc = exc.exceptions[0]
+    return exc
+
+
+async def _lifespan(phase: str, messages: asyncio.Queue, replies: asyncio.Queue) -> None:
+    await messages.put({"type": f"lifespan.{phase}"})
+    reply = await asyncio.wait_for(replies.get(), timeout=30)
+    if reply["type"].endswith(".failed"):
+        raise RuntimeError(reply.get("message", f"lifespan {phase} failed"))
+
+
+async def _request(spec: dict) -> dict:
+    from urllib.parse import unquote
+    target = spec["target"]
+    path, _, query = target.partition("?")
+    headers = [(b"host", b"testserver")]
+    headers += [(k.lower().encode(), v.encode()) for k, v in spec["headers"]]
+    if spec["cookies"]:
+        headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in spec["cookies"]).encode()))
+    body = spec["body"].encode() if spec["body"] is not None else b""
+    if spec["body"] is not None:
+        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
+             "method": spec["method"], "scheme": "http", "path": unquote(path), "raw_path": path.encode(),
+             "query_string": query.encode(), "root_path": "", "headers": headers,
+             "client": ("testclient", 50000), "server": ("testserver", 80), "extensions": {}}
+    done = asyncio.Event()
+    received = [False]
+    result = {"request": f"{spec['method']} {target}", "status": None, "headers": {}, "body": b""}
+
+    async def receive():
+        if not received[0]:
+            received[0] = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message):
+        if message["type"] == "http.response.start":
+            result["status"] = message["status"]
+            result["headers"] = {k.decode().lower(): v.decode() for k, v in message.get("headers", [])}
+            record("response", message["status"])
+        elif message["type"] == "http.response.body":
+            result["body"] += message.get("body", b"")
+            if not message.get("more_body", False):
+                record("sent", result["status"])
+                done.set()
+
+    start = len(EVENTS)
+    try:
+        await asyncio.wait_for(app(scope, receive, send), timeout=60)
+    except Exception as raised:
+        exc = _innermost(raised)
+        record("server.error", type(exc).__name__, _slug(str(exc)))
+    finally:
+        done.set()
+    result["events"] = EVENTS[start:]
+    result["body"] = result["body"].decode("utf-8", "replace")
+    return result
+
+
+async def _drive() -> dict:
+    messages: asyncio.Queue = asyncio.Queue()
+    replies: asyncio.Queue = asyncio.Queue()
+    lifespan = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                                       messages.get, replies.put))
+    out = {"fastapi": _fastapi_version(), "app_error": None}
+    await _lifespan("startup", messages, replies)
+    out["startup"] = EVENTS[:]
+    out["requests"] = []
+    for spec in REQUESTS:
+        if spec["overrides"] is not None:
+            app.dependency_overrides = {PROVIDERS[k]: PROVIDERS[v] for k, v in spec["overrides"].items()}
+        out["requests"].append(await _request(spec))
+    mark = len(EVENTS)
+    await _lifespan("shutdown", messages, replies)
+    await lifespan
+    out["shutdown"] = EVENTS[mark:]
+    return out
+
+
+if TRACE_MODE:
+    print(json.dumps(asyncio.run(_drive()), ensure_ascii=False))
+"""#
+}

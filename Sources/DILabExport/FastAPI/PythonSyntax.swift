@@ -1,0 +1,107 @@
+import DILab
+import Foundation
+
+/// Turns dilab's values, `when:` conditions and `{{...}}` templates into Python source.
+/// Holes keep dilab's meaning exactly: paths go through the runtime's lenient `get`, interpolation
+/// through its `text`, so the exported app computes the same values the engine does.
+struct PythonSyntax {
+    /// How a template root is spelled in the function being written (`call`, `exc`, `i`, parameters...).
+    var roots: [String: String] = [:]
+
+    static let builtinRoots: [String: String] = [
+        "request": "request_number()", "state": "STATE", "closed": "closed()", "now": "now_ms()",
+    ]
+
+    func root(_ name: String) -> String {
+        roots[name] ?? Self.builtinRoots[name] ?? name
+    }
+
+    // MARK: literals
+
+    static func literal(_ value: Value) -> String {
+        switch value {
+        case .null: return "None"
+        case .bool(let b): return b ? "True" : "False"
+        case .int(let i): return String(i)
+        case .double(let d):
+            if d.isNaN { return "float('nan')" }
+            if d.isInfinite { return d > 0 ? "float('inf')" : "float('-inf')" }
+            return d == d.rounded() && abs(d) < 1e16 ? String(format: "%.1f", d) : "\(d)"
+        case .string(let s): return string(s)
+        case .array(let items): return "[" + items.map(literal).joined(separator: ", ") + "]"
+        case .object(let pairs): return "{" + pairs.map { string($0.0) + ": " + literal($0.1) }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// A double-quoted Python string literal.
+    static func string(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\x%02x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    // MARK: expressions
+
+    func expression(_ e: Expr) -> String {
+        switch e {
+        case .literal(let v): return Self.literal(v)
+        case .ref(let path):
+            let base = root(path[0])
+            guard path.count > 1 else { return base }
+            let keys = path.dropFirst().map { k in Int(k).map(String.init) ?? Self.string(k) }
+            return "get(\(base), \(keys.joined(separator: ", ")))"
+        case .list(let items): return "[" + items.map(expression).joined(separator: ", ") + "]"
+        case .not(let inner): return "not " + grouped(inner)
+        case .and(let a, let b): return grouped(a) + " and " + grouped(b)
+        case .or(let a, let b): return grouped(a) + " or " + grouped(b)
+        case .compare(let a, let op, let b):
+            var symbol = op.rawValue
+            // dilab's `is` compares values; Python's compares identity, which only means the same for None.
+            if op == .isOp || op == .isNot, b != .literal(.null), a != .literal(.null) { symbol = op == .isOp ? "==" : "!=" }
+            return grouped(a) + " \(symbol) " + grouped(b)
+        }
+    }
+
+    private func grouped(_ e: Expr) -> String {
+        switch e {
+        case .and, .or, .compare, .not: return "(" + expression(e) + ")"
+        default: return expression(e)
+        }
+    }
+
+    func condition(_ c: Condition) -> String { expression(c.expr) }
+
+    // MARK: templates
+
+    func template(_ t: Template) -> String {
+        switch t {
+        case .value(let v): return Self.literal(v)
+        case .text(let pieces):
+            if pieces.count == 1, case .hole(let e, _) = pieces[0] { return expression(e) }
+            return pieces.map { piece -> String in
+                switch piece {
+                case .literal(let s): return Self.string(s)
+                case .hole(let e, _): return "text(\(expression(e)))"
+                }
+            }.joined(separator: " + ")
+        case .array(let items): return "[" + items.map(template).joined(separator: ", ") + "]"
+        case .object(let pairs): return "{" + pairs.map { Self.string($0.0) + ": " + template($0.1) }.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// A template whose result is always interpolated as text (exception messages, stream chunks).
+    func textTemplate(_ t: Template) -> String {
+        if case .value(.string(let s)) = t { return Self.string(s) }
+        return "text(\(template(t)))"
+    }
+}

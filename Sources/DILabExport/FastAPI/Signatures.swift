@@ -1,0 +1,75 @@
+import DILab
+
+/// Python parameter lists for providers and handlers, written the way a FastAPI user would write them.
+enum Signatures {
+    /// `Depends(get_db, use_cache=False, scope="function")` or `Security(get_user, scopes=["items"])`.
+    static func depends(_ spec: DependsSpec, provider: String? = nil) -> String {
+        var args = [provider ?? spec.provider]
+        if !spec.useCache { args.append("use_cache=False") }
+        if let scope = spec.scope { args.append("scope=\(PythonSyntax.string(scope))") }
+        if spec.isSecurity {
+            if !spec.scopes.isEmpty { args.append("scopes=[" + spec.scopes.map(PythonSyntax.string).joined(separator: ", ") + "]") }
+            return "Security(\(args.joined(separator: ", ")))"
+        }
+        return "Depends(\(args.joined(separator: ", ")))"
+    }
+
+    static func pythonType(_ t: RequestParam.ValueType) -> String {
+        switch t {
+        case .int: return "int"
+        case .float: return "float"
+        case .str: return "str"
+        case .bool: return "bool"
+        case .dict: return "dict"
+        case .list: return "list"
+        case .any: return "Any"
+        }
+    }
+
+    /// One request parameter: `user_id: int`, `q: str | None = None`, `x_token: str = Header()`.
+    static func requestParam(_ name: String, _ p: RequestParam) -> (text: String, hasDefault: Bool) {
+        var type = pythonType(p.type)
+        if p.optional { type += " | None" }
+        let defaultValue: String? = p.defaultValue.map(PythonSyntax.literal) ?? (p.optional ? "None" : nil)
+        let marker: String?
+        switch p.source {
+        case .inferred: marker = p.alias == nil ? nil : "Query"
+        case .path: marker = "Path"
+        case .query: marker = "Query"
+        case .header: marker = "Header"
+        case .cookie: marker = "Cookie"
+        case .body: marker = "Body"
+        }
+        guard let marker else {
+            return ("\(name): \(type)" + (defaultValue.map { " = \($0)" } ?? ""), defaultValue != nil)
+        }
+        var args: [String] = []
+        if let d = defaultValue { args.append(d) }
+        if let alias = p.alias { args.append("alias=\(PythonSyntax.string(alias))") }
+        return ("\(name): \(type) = \(marker)(\(args.joined(separator: ", ")))", true)
+    }
+
+    /// A whole parameter list. Parameters that close a dependency cycle get `None` for now and are patched
+    /// once both functions exist (`late`); when a required parameter follows a defaulted one, `*` makes them
+    /// keyword-only, which FastAPI reads the same way.
+    static func list(_ params: [Param], late: Set<String> = [], extraBackgroundTasks: String? = nil) -> String {
+        var parts: [(String, Bool)] = []
+        for p in params {
+            switch p.kind {
+            case .depends(let spec):
+                parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
+            case .request(let rp): parts.append(requestParam(p.name, rp))
+            case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))
+            case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))
+            }
+        }
+        if let bt = extraBackgroundTasks { parts.append(("\(bt): BackgroundTasks", false)) }
+        var seenDefault = false
+        var needsStar = !late.isEmpty
+        for (_, hasDefault) in parts {
+            if hasDefault { seenDefault = true } else if seenDefault { needsStar = true }
+        }
+        let texts = parts.map(\.0)
+        return ((needsStar && !texts.isEmpty ? ["*"] : []) + texts).joined(separator: ", ")
+    }
+}
