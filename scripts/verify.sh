@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Real FastAPI as the judge (docs/verify.md). Every scenario is exported and run under each pinned FastAPI —
+# 0.165.0 (latest), 0.120.4, 0.115.14 and 0.105.0 — in venvs outside the repository, and compared event by event
+# with the engine. Then a self-check: a deliberately wrong rule must make `dilab verify` fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DILAB=${1:-.build/debug/dilab}
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+for profile in latest 0.120 0.115 0.105; do
+  echo "── dilab verify scenarios --fastapi $profile"
+  status=0
+  "$DILAB" verify scenarios --fastapi "$profile" --jobs 2 >"$log" || status=$?
+  grep -v '^ok' "$log" || true
+  [ "$status" -eq 0 ] || { echo "FAIL: dilab and FastAPI disagree under $profile (exit $status)"; exit 1; }
+done
+
+# The check must be able to fail: simulate with 0.115's rule (cleanup before the response) and judge with 0.165.
+root="${DILAB_VENV_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dilab/venvs}"
+out=$(mktemp)
+if "$DILAB" verify scenarios/seeds/db-session-read-user.yaml --fastapi 0.115 --python "$root/fastapi-0.165.0/bin/python" >"$out"; then
+  cat "$out"; echo "FAIL: a wrong cleanup rule was not caught"; exit 1
+fi
+grep -q 'first divergence at event 4' "$out" || { cat "$out"; echo "FAIL: the wrong rule was caught at the wrong place"; exit 1; }
+rm -f "$out"
+echo "verify: all profiles agree; a wrong rule is caught"
