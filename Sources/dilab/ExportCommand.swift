@@ -7,16 +7,17 @@ import Foundation
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a scenario: a runnable FastAPI app, a Mermaid graph, or a Chrome trace.",
+        abstract: "Export a scenario: a runnable FastAPI app, a Mermaid or DOT graph, or a Chrome trace.",
         discussion: """
         --to fastapi   one app.py: real Depends, yield dependencies, routers, BackgroundTasks... plus a recorder.
                        Run it with `uvicorn app:app`, or `python app.py --trace` to print its events as JSON.
         --to mermaid   the dependency graph of every route (same as `dilab graph --format mermaid`).
+        --to dot       the same graph for Graphviz.
         --to chrome    the simulated trace in Chrome's trace-event format (open in about:tracing or Perfetto).
         """)
 
     @Argument(help: "The scenario file.") var scenario: String
-    @Option(name: .customLong("to"), help: "fastapi | mermaid | chrome") var target: ExportTarget = .fastapi
+    @Option(name: .customLong("to"), help: "fastapi | mermaid | dot | chrome") var target: ExportTarget = .fastapi
     @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
     @OptionGroup var profileOption: ProfileOption
 
@@ -26,6 +27,7 @@ struct ExportCommand: ParsableCommand {
         switch target {
         case .fastapi: text = FastAPIExporter(scenario: app.scenario, profile: app.profile).export()
         case .mermaid: text = GraphRenderer.render(app, format: .mermaid)
+        case .dot: text = GraphRenderer.render(app, format: .dot)
         case .chrome: text = ChromeTraceExporter.export(Engine.run(app))
         }
         if let output {
@@ -47,5 +49,5 @@ struct ExportCommand: ParsableCommand {
 }
 
 enum ExportTarget: String, ExpressibleByArgument, CaseIterable {
-    case fastapi, mermaid, chrome
+    case fastapi, mermaid, dot, chrome
 }
