@@ -82,7 +82,8 @@ public enum Value: Equatable, Hashable, Sendable {
         return "\(d)"
     }
 
-    static func quote(_ s: String) -> String {
+    /// A JSON string literal, which is also a valid Python string literal.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

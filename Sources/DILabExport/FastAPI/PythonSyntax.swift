@@ -33,22 +33,8 @@ struct PythonSyntax {
         }
     }
 
-    /// A double-quoted Python string literal.
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7f { out += String(format: "\\x%02x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    /// A double-quoted Python string literal: JSON's escapes (`\"`, `\\`, `\n`, `\u0001`) mean the same in Python.
+    static func string(_ s: String) -> String { Value.quote(s) }
 
     // MARK: expressions
 
