@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Real FastAPI as the judge (docs/verify.md). Every scenario is exported and run under each pinned FastAPI —
+# Real FastAPI as the judge (docs/verify.md). Every scenario (corpus and lessons) is exported and run under each pinned FastAPI —
 # 0.165.0 (latest), 0.120.4, 0.115.14 and 0.105.0 — in venvs outside the repository, and compared event by event
 # with the engine. Then a self-check: a deliberately wrong rule must make `dilab verify` fail.
 set -euo pipefail
@@ -8,10 +8,13 @@ DILAB=${1:-.build/debug/dilab}
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
+# The corpus and every scenario the lessons use (exercise starts included: a lesson must not teach a wrong trace).
+mapfile -t lesson_scenarios < <(find lessons -name '*.yaml' ! -name lesson.yaml 2>/dev/null | sort)
+
 for profile in latest 0.120 0.115 0.105; do
-  echo "── dilab verify scenarios --fastapi $profile"
+  echo "── dilab verify scenarios lessons --fastapi $profile"
   status=0
-  "$DILAB" verify scenarios --fastapi "$profile" --jobs 2 >"$log" || status=$?
+  "$DILAB" verify scenarios "${lesson_scenarios[@]}" --fastapi "$profile" --jobs 2 >"$log" || status=$?
   grep -v '^ok' "$log" || true
   [ "$status" -eq 0 ] || { echo "FAIL: dilab and FastAPI disagree under $profile (exit $status)"; exit 1; }
 done
