@@ -33,7 +33,9 @@ struct ComparisonTests {
         #expect(first.place.hasPrefix("request 1 GET /users/1: first divergence at event 4"))
         #expect(first.dilab == "exit get_db @threadpool")
         #expect(first.fastapi == "response 200")
-        #expect(first.description.contains("▶"))
+        let rows = first.description.split(separator: "\n").map(String.init)
+        #expect(rows.contains("  < exit get_db @threadpool"), "the side-by-side view marks what only dilab has")
+        #expect(rows.contains { $0.hasPrefix("  > ") && $0.hasSuffix("exit get_db @threadpool") }, "and what only FastAPI has")
     }
 
     @Test func aMovedEventInTheRealRunIsReported() throws {

@@ -19,15 +19,16 @@ public struct Mismatch: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
+    /// Aligned on the longest common subsequence: `<` only in dilab, `>` only in FastAPI.
     static func sideBySide(_ a: [String], _ b: [String]) -> String {
         let width = max(28, (a.map(\.count).max() ?? 0) + 2)
         var rows = ["    " + "dilab".padding(toLength: width, withPad: " ", startingAt: 0) + "  fastapi"]
-        let first = LineDiff.firstDivergence(a, b) ?? -1
-        for i in 0..<max(a.count, b.count) {
-            let l = i < a.count ? a[i] : ""
-            let r = i < b.count ? b[i] : ""
-            let mark = i == first ? "▶ " : "  "
-            rows.append(mark + "  " + l.padding(toLength: width, withPad: " ", startingAt: 0) + (l == r ? "  " : "≠ ") + r)
+        for op in LineDiff.diff(a, b) {
+            switch op {
+            case .same(let l): rows.append("    " + l.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + l)
+            case .removed(let l): rows.append("  < " + l)
+            case .added(let r): rows.append("  > " + String(repeating: " ", count: width) + "  " + r)
+            }
         }
         return rows.joined(separator: "\n")
     }
