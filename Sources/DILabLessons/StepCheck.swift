@@ -158,8 +158,14 @@ public enum StepCheck {
             return CheckOutcome(verdict: .badInput, text: "\(error)")
         }
         if !app.appErrors.isEmpty {
-            return CheckOutcome(verdict: .wrong, text: style.red("✗ FastAPI refuses to build your app:") + "\n"
-                                + app.appErrors.map { "  " + $0.message }.joined(separator: "\n"))
+            // The goal is still shown, beside an empty column: the learner needs to see where they are heading.
+            var text = style.red("✗ FastAPI refuses to build your app:") + "\n"
+                + app.appErrors.map { "  " + $0.message }.joined(separator: "\n") + "\n\n"
+            for goal in spec.goal {
+                text += "\(style.red("✗")) \(goal.request)  (no response: the app does not start)\n"
+                text += SideBySide.render(goal: goal.trace, yours: [], style: style)
+            }
+            return CheckOutcome(verdict: .wrong, text: text)
         }
         let result = Engine.run(app, requests: requests)
         var text = ""
