@@ -54,6 +54,6 @@ extension CommandRegistry {
     /// The built-in commands, in the order `help` lists them.
     public static var standard: CommandRegistry {
         CommandRegistry(LoadCommands.all + BrowseCommands.all + RequestCommands.all + StepCommands.all
-                        + ExplainCommands.all + VariantCommands.all + HelpCommands.all)
+                        + ExplainCommands.all + VariantCommands.all + LessonCommands.all + HelpCommands.all)
     }
 }

@@ -146,9 +146,10 @@ extension LessonRunner {
         let resume = progress.lastLesson.flatMap(course.lesson(matching:)).flatMap { progress.isDone($0) ? nil : $0 }
             ?? course.lessons.first { !progress.isDone($0) }
         if let l = resume {
-            out += "Continue: " + style.bold("dilab lesson \(String(format: "%02d", l.number))") + " — \(l.title)\n"
+            out += "Continue: " + style.bold(commandPrefix(l).trimmingCharacters(in: .whitespaces)) + " — \(l.title)\n"
         }
-        out += style.dim("Also: `dilab lesson list`, `dilab lesson NN hint|answer …|check|giveup|solution|next|back|reset`, `dilab lesson check` (self-test).") + "\n"
+        let cmd = commandPrefix(resume ?? course.lessons[0]).hasPrefix("dilab") ? "dilab lesson" : "lesson"
+        out += style.dim("Also: `\(cmd) list`, `\(cmd) NN hint|answer …|check|giveup|solution|next|back|reset`, `\(cmd) check` (self-test).") + "\n"
         return out
     }
 }

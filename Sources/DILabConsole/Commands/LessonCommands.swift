@@ -1,0 +1,78 @@
+import DILab
+import DILabLessons
+import Foundation
+
+/// `lesson ...` in the REPL: the same `LessonRunner` as `dilab lesson`, with the same progress file, so a
+/// learner can move between the shell and the REPL and keep their place. Each call loads the course and the
+/// progress and saves after acting: no lesson state lives in the session, nothing can go stale.
+enum LessonCommands {
+    static let all: [ConsoleCommand] = [lesson]
+
+    static let actionWords = ["show", "next", "back", "hint", "answer", "check", "giveup", "solution", "reset"]
+
+    static let lesson = ConsoleCommand(
+        name: "lesson", aliases: ["lessons"],
+        usage: "lesson [list | check | continue | NN [next|back|hint|answer …|check|giveup|solution|reset] | reset --all]",
+        summary: "The guided course: lessons whose predictions and exercises are checked against the engine.",
+        examples: ["lesson", "lesson 01", "lesson 01 answer 3 1 2 4 5 6 7", "lesson hint", "lesson next", "lesson check"],
+        arguments: [[.words(["list", "check", "continue", "reset"] + actionWords)], [.words(actionWords)]]
+    ) { state, call in
+        let root = ProcessInfo.processInfo.environment["DILAB_LESSONS"] ?? "lessons"
+        let course: Course
+        do {
+            course = try CourseLoader.load(root: root)
+        } catch {
+            throw ConsoleError("\(error)", hint: "start the REPL from the repository root, or set DILAB_LESSONS")
+        }
+        var args = call.args
+        // `lesson check` alone is the self-test; `lesson 03 check` checks an exercise.
+        if args == ["check"] {
+            let results = CourseCheck.run(course)
+            let report = CourseCheck.report(results, style: state.style)
+            if results.contains(where: { $0.failure != nil }) { throw ConsoleError(report) }
+            return report
+        }
+        let store = ProgressStore(directory: ProgressStore.defaultDirectory())
+        let progress: CourseProgress
+        do { progress = try store.load() } catch { throw ConsoleError("\(error)") }
+        var runner = LessonRunner(course: course, progress: progress, workspace: store.workspace, style: state.style,
+                                  commandPrefix: { "lesson \(String(format: "%02d", $0.number)) " })
+        defer { if runner.progress != progress { try? store.save(runner.progress) } }
+
+        guard let first = args.first else { return runner.menu() }
+        switch first.lowercased() {
+        case "list":
+            return runner.progressBar() + "\n\n" + runner.list()
+        case "reset" where args.count == 1 || args.dropFirst().first == "--all":
+            guard args.count == 2 else { throw ConsoleError("say which lesson (`lesson reset 03`) or `lesson reset --all`") }
+            runner.resetAll()
+            return "Every lesson is reset.\n"
+        case "reset":
+            args = [args[1], "reset"]
+        case "continue":
+            args[0] = runner.progress.lastLesson ?? course.lessons.first { !runner.progress.isDone($0) }?.id ?? course.lessons[0].id
+        default:
+            // `lesson hint`, `lesson answer …`: the lesson last worked on. Action words win over a lesson whose
+            // title happens to contain them ("resolution" contains "solution").
+            if actionWords.contains(first.lowercased()) {
+                guard let last = runner.progress.lastLesson else {
+                    throw ConsoleError("no lesson started yet", hint: "`lesson 01` starts the first one")
+                }
+                args.insert(last, at: 0)
+            }
+        }
+        var action = LessonAction.show
+        if args.count > 1 {
+            guard let a = LessonAction(word: args[1], rest: args.dropFirst(2).joined(separator: " ")) else {
+                throw ConsoleError("unknown lesson action '\(args[1])'", hint: "next, back, hint, answer …, check, giveup, solution or reset")
+            }
+            action = a
+        }
+        let out = runner.perform(action, lesson: args[0])
+        switch out.status {
+        case .ok, .correct: return out.text
+        // A wrong answer or a refusal is a failed command, so a piped session's exit code reports it.
+        case .wrong, .refused, .badInput: throw ConsoleError(out.text.trimmingCharacters(in: .newlines))
+        }
+    }
+}
