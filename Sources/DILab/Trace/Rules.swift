@@ -89,7 +89,9 @@ public enum Rules {
         case .catch: id = (e.data["q"] ?? "").hasSuffix("swallowed") ? "swallowed-exception" : "exception-path"
         case .raise: id = e.detail.contains("RequestValidationError") ? "validation" : "exception-path"
         case .validation: id = "validation"
-        case .response, .sent: id = "exception-path"
+        case .response, .sent:
+            // An error response is placed by the exception path; a successful one by when cleanup runs around it.
+            id = (Int(e.subject) ?? 200) >= 400 ? "exception-path" : "yield-request-scope"
         case .chunk: id = "streaming"
         case .taskAdd, .taskStart, .taskEnd, .taskFail: id = "background-tasks"
         case .serverError: id = "raise-after-yield"
