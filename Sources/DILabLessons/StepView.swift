@@ -132,11 +132,12 @@ extension LessonRunner {
 
     /// One line per lesson: done mark, number, title, steps done.
     public func list() -> String {
-        course.lessons.map { l in
+        let width = course.lessons.map(\.title.count).max() ?? 0
+        return course.lessons.map { l in
             let n = progress.doneCount(l)
             let mark = progress.isDone(l) ? style.green("✓") : (n > 0 || progress.lessons[l.id] != nil ? style.yellow("▸") : " ")
-            let title = l.title.padding(toLength: max(52, l.title.count), withPad: " ", startingAt: 0)
-            return "  \(mark) \(String(format: "%02d", l.number))  \(title) \(n)/\(l.steps.count)"
+            let title = l.title.padding(toLength: width, withPad: " ", startingAt: 0)
+            return "  \(mark) \(String(format: "%02d", l.number))  \(title)  \(n)/\(l.steps.count)"
         }.joined(separator: "\n") + "\n"
     }
 
