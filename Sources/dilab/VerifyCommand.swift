@@ -13,7 +13,7 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
         Venvs live in $DILAB_VENV_DIR, else $XDG_CACHE_HOME/dilab/venvs, else ~/.cache/dilab/venvs, one per
         FastAPI version, created on first use. What is compared, and what is normalised, is in docs/verify.md.
-        Exit status: 0 all agree, 1 a mismatch, 2 bad input or no Python.
+        Exit status: 0 all agree, 1 a mismatch, 2 a scenario dilab cannot read, or no Python.
         """)
 
     @Argument(help: "Scenario files or folders (default: scenarios/).") var paths: [String] = []
@@ -60,9 +60,11 @@ struct VerifyCommand: ParsableCommand {
         let outcomes = OrderedParallel.map(plan, jobs: max(1, jobs)) { chosen[$0.1]!.verify(file: $0.0, profile: $0.1) }
         let style = Terminal.style()
         for o in outcomes { print(VerifyReport.line(o, style: style)) }
-        let failed = outcomes.filter { !$0.passed }.count
-        print("\(outcomes.count - failed) agreed, \(failed) mismatched")
+        let unreadable = outcomes.filter(\.inputError).count
+        let failed = outcomes.filter { !$0.passed }.count - unreadable
+        print("\(outcomes.count - failed - unreadable) agreed, \(failed) mismatched" + (unreadable > 0 ? ", \(unreadable) unreadable" : ""))
         if keep == nil { try? FileManager.default.removeItem(atPath: work) }
+        if unreadable > 0 { throw ExitCode(2) }
         if failed > 0 { throw ExitCode(1) }
     }
 }

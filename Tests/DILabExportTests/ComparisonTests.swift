@@ -83,3 +83,28 @@ struct ComparisonTests {
                 "FastAPI's own RequestValidationError raise is dropped; the 422 is compared")
     }
 }
+
+@Suite("verify: a file dilab cannot read")
+struct VerifierInputTests {
+    @Test func anUnreadableScenarioIsAnInputErrorNotAMismatch() throws {
+        let dir = NSTemporaryDirectory() + "dilab-verify-input-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/bad.yaml"
+        try "routes:\n  - GET /x: {params: {d: Depends(nope)}}\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let outcome = Verifier(python: PythonEnvironment(python: "/nonexistent/python"), workDirectory: dir).verify(file: file, profile: .latest)
+        #expect(outcome.inputError)
+        #expect(!outcome.passed)
+        #expect(outcome.error?.contains("bad.yaml:2:34: error[unknown-provider]") == true)
+    }
+
+    @Test func aMissingPythonIsReportedAsSuch() throws {
+        let dir = NSTemporaryDirectory() + "dilab-verify-nopy-\(ProcessInfo.processInfo.processIdentifier)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let outcome = Verifier(python: PythonEnvironment(python: "/nonexistent/python"), workDirectory: dir)
+            .verify(file: ComparisonTests.scenarioFile, profile: .latest)
+        #expect(!outcome.inputError)
+        #expect(outcome.error?.contains("cannot start /nonexistent/python") == true)
+    }
+}

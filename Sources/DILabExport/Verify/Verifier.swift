@@ -12,6 +12,8 @@ public struct Verifier: Sendable {
         public var mismatches: [Mismatch]
         /// The scenario could not be verified at all (bad file, Python failed): reported, and counted as a failure.
         public var error: String?
+        /// The error is in the scenario file itself (dilab cannot load it), not in the comparison.
+        public var inputError = false
         public var passed: Bool { error == nil && mismatches.isEmpty }
     }
 
@@ -46,6 +48,7 @@ public struct Verifier: Sendable {
             if outcome.passed { try? FileManager.default.removeItem(atPath: appFile) }
         } catch let list as DiagnosticList {
             outcome.error = list.description
+            outcome.inputError = true
         } catch {
             outcome.error = "\(error)"
         }
