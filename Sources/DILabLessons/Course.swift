@@ -164,7 +164,8 @@ public struct QuestionSpec: Sendable {
     public var fact: Fact?
 
     public struct Fact: Sendable {
-        public enum Of: String, Sendable { case status, body, appError = "app_error", count }
+        /// `last`: the subject of the last event of the kind named by `event` (`exit` → who was cleaned up last).
+        public enum Of: String, Sendable { case status, body, appError = "app_error", count, last }
         public var source: TraceSource
         public var of: Of
         /// For `count`: the compact line (or its prefix, ending in `*`) to count.

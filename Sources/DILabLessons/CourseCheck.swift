@@ -88,6 +88,11 @@ public enum CourseCheck {
                 let lines = TraceProbe.lines(t, kinds: []).map(Answers.normaliseEvent)
                 let n = want.hasSuffix("*") ? lines.filter { $0.hasPrefix(String(want.dropLast())) }.count : lines.filter { $0 == want }.count
                 actual = String(n)
+            case .last:
+                guard let t = o.trace else { return problems + ["the request was not served"] }
+                let kind = fact.event ?? ""
+                guard let e = t.events.last(where: { $0.kind.rawValue == kind }) else { return problems + ["the trace has no `\(kind)` event"] }
+                actual = e.subject
             }
             // A short answer must equal the engine's value; a choice must mention it (`... (200)`).
             let agrees = spec.choices.isEmpty

@@ -197,9 +197,10 @@ struct QuestionFile: Decodable {
         var f: QuestionSpec.Fact?
         if let fact {
             guard let of = QuestionSpec.Fact.Of(rawValue: fact.of) else {
-                throw StepProblem(message: "fact `of:` is status, body, app_error or count")
+                throw StepProblem(message: "fact `of:` is status, body, app_error, count or last")
             }
             if of == .count, fact.event == nil { throw StepProblem(message: "a `count` fact names the `event:` to count") }
+            if of == .last, fact.event == nil { throw StepProblem(message: "a `last` fact names the event kind (`event: exit`)") }
             let source = try SourceFile(scenario: fact.scenario, request: fact.request, occurrence: fact.occurrence, profile: fact.profile).model()
             f = QuestionSpec.Fact(source: source, of: of, event: fact.event, field: fact.field)
         }

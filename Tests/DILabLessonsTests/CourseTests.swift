@@ -29,6 +29,26 @@ struct CourseTests {
         #expect(results.first { $0.step == "question" }?.failure?.contains("status = 200") == true)
     }
 
+    /// `of: last` proves "which one is cleaned up last / runs last" questions against the engine.
+    @Test func aLastEventFactChecksTheChoice() throws {
+        func yaml(_ answer: String) -> String {
+            Fixture.lessonYAML().replacingOccurrences(of: """
+                  prompt: Status?
+                  answer: "200"
+                  fact: {scenario: app.yaml, request: GET /items, of: status}
+            """, with: """
+                  prompt: What runs last?
+                  choices: [the handler read_items, the task audit, the cleanup of get_db]
+                  answer: \(answer)
+                  fact: {scenario: app.yaml, request: GET /items, of: last, event: exit}
+            """)
+        }
+        let right = CourseCheck.run(try Fixture(lessonYAML: yaml("c")).course())
+        #expect(right.first { $0.step == "question" }?.failure == nil)
+        let wrong = CourseCheck.run(try Fixture(lessonYAML: yaml("b")).course())
+        #expect(wrong.first { $0.step == "question" }?.failure?.contains("last = get_db") == true)
+    }
+
     @Test func loaderReportsABrokenLessonFile() throws {
         let f = try Fixture(lessonYAML: "title: Broken\nsteps:\n  - id: a\n    prompt: x: y\n")
         #expect(throws: CourseErrors.self) { try f.course() }
