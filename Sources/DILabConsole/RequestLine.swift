@@ -21,7 +21,7 @@ public enum RequestLine {
         }
         var spec = RequestSpec(method: method.uppercased(), target: words[1])
         var fields: [(String, Value)] = []
-        var rawBody: Value?
+        var rawBody: String?
         var query: [String] = []
         var i = 2
         func next(_ flag: String) throws -> String {
@@ -42,9 +42,7 @@ public enum RequestLine {
                 guard kv.count == 2 else { throw ConsoleError("bad cookie '\(c)'", hint: "write name=value") }
                 spec.cookies.append((kv[0], kv[1]))
             case "-d", "--body", "--data":
-                let b = try next(w)
-                guard let v = Value.parse(json: b) else { throw ConsoleError("the body is not valid JSON: \(b)") }
-                rawBody = v
+                rawBody = try next(w)
             default:
                 switch item(w) {
                 case .query(let k, let v): query.append(encode(k) + "=" + encode(v))
@@ -66,7 +64,9 @@ public enum RequestLine {
         if rawBody != nil, !fields.isEmpty {
             throw ConsoleError("give the body either as --body JSON or as k=v fields, not both")
         }
-        if let rawBody { spec.body = rawBody } else if !fields.isEmpty { spec.body = .object(fields) }
+        // A typed body stays bytes for the engine to decode (a malformed one is FastAPI's 422); fields are a value,
+        // like a scenario's `body:`.
+        if let rawBody { spec.setJSONBody(text: rawBody) } else if !fields.isEmpty { spec.body = .object(fields) }
         return spec
     }
 
@@ -108,7 +108,7 @@ public enum RequestLine {
         var parts = [r.method, r.target]
         for (k, v) in r.headers { parts.append("-H '\(k): \(v)'") }
         for (k, v) in r.cookies { parts.append("--cookie \(k)=\(v)") }
-        if let b = r.body { parts.append("--body '\(b.json)'") }
+        if let b = r.body { parts.append("--body '\(b.json)'") } else if let raw = r.rawBody { parts.append("--body '\(String(decoding: raw, as: UTF8.self))'") }
         return parts.joined(separator: " ")
     }
 }

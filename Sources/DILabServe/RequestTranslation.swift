@@ -19,102 +19,25 @@ struct IncomingRequest: Sendable {
     func header(_ name: String) -> String? { headers.last { $0.0 == name }?.1 }
 }
 
-/// A request the server answers itself because FastAPI would fail it before any dependency runs:
-/// a body that is not JSON (422 `json_invalid`), not text (400), or too large (413).
+/// A request the server answers itself, before FastAPI would see it: a body over `--max-body` (413).
+/// Everything FastAPI itself decides (json_invalid, an unreadable body) is the engine's.
 struct Rejection: Error, Sendable, Equatable {
     var status: Int
     var body: Value
-    /// The exception FastAPI (or Starlette) raises, for the trace: `RequestValidationError`, `HTTPException 400`.
+    /// The exception the server raises, for the trace: `HTTPException 413`.
     var exception: String
     var reason: String
     /// The 422's error objects, one validation event each.
     var errors: [Value] = []
 }
 
-enum Translation: Sendable {
-    case engine(RequestSpec)
-    case reject(Rejection)
-}
-
-/// Turns an HTTP request into the engine's `RequestSpec` the way Starlette and FastAPI read one.
+/// Turns an HTTP request into the engine's `RequestSpec`: the wire's method, target, headers and bytes, unparsed.
+/// Cookies and the body are read by the engine (`RequestSpec.cookieJar`, `decodedBody`), as for every door.
 enum RequestTranslator {
-    static func translate(_ incoming: IncomingRequest, app: CompiledApp) -> Translation {
-        var spec = spec(incoming)
-        guard !incoming.body.isEmpty,
-              let route = app.matchingRoute(method: spec.method, path: spec.path), readsBody(route.dependant) else {
-            return .engine(spec)
-        }
-        switch body(incoming.body, contentType: incoming.header("content-type"), profile: app.profile) {
-        case .success(let value): spec.body = value
-        case .failure(let rejection):
-            // FastAPI's own decoding errors belong to the engine's trace, like any other request.
-            spec.bodyProblem = rejection.errors.first.map(BodyProblem.invalidJSON) ?? .unreadable
-        }
-        return .engine(spec)
-    }
-
-    /// Method, target, headers and cookies; no body.
     static func spec(_ incoming: IncomingRequest) -> RequestSpec {
         let target = incoming.target.hasPrefix("/") ? incoming.target : "/" + incoming.target
         return RequestSpec(method: incoming.method.uppercased(), target: target, headers: incoming.headers,
-                           cookies: cookies(incoming.header("cookie") ?? ""))
-    }
-
-    /// Whether FastAPI builds a body field for the route: the handler or any dependency has a body parameter.
-    static func readsBody(_ d: Dependant) -> Bool {
-        d.requestParams.contains { $0.source == .body } || d.dependencies.contains(where: readsBody)
-    }
-
-    /// `get_request_handler`: JSON for `application/json` and `application/*+json`; any other media type leaves
-    /// the raw bytes (validated as a string). Without a content-type, 0.165's `strict_content_type=True` keeps the
-    /// raw bytes too, while 0.120 and older parse JSON (fastapi/routing.py, both versions read).
-    static func body(_ bytes: [UInt8], contentType: String?, profile: Profile) -> Result<Value, Rejection> {
-        let parsesJSON: Bool
-        if let contentType, !contentType.trimmingCharacters(in: .whitespaces).isEmpty {
-            let media = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
-            let parts = media.split(separator: "/", maxSplits: 1).map(String.init)
-            parsesJSON = parts.count == 2 && parts[0] == "application" && (parts[1] == "json" || parts[1].hasSuffix("+json"))
-        } else {
-            parsesJSON = profile != .latest
-        }
-        // json.loads(bytes) decodes UTF-8 (a BOM is allowed); undecodable bytes are "an error parsing the body".
-        var utf8 = bytes
-        if utf8.starts(with: [0xEF, 0xBB, 0xBF]) { utf8.removeFirst(3) }
-        guard let text = String(validating: utf8, as: UTF8.self) else {
-            if !parsesJSON { return .success(.string(String(decoding: bytes, as: UTF8.self))) }
-            return .failure(Rejection(status: 400, body: .object([("detail", .string("There was an error parsing the body"))]),
-                                      exception: "HTTPException 400", reason: "the body is not UTF-8 text"))
-        }
-        guard parsesJSON else { return .success(.string(text)) }
-        switch PythonJSON.loads(text) {
-        case .success(let value):
-            return .success(value)
-        case .failure(let e):
-            let error: Value = .object([
-                ("type", .string("json_invalid")), ("loc", .array([.string("body"), .int(e.position)])),
-                ("msg", .string("JSON decode error")), ("input", .object([])), ("ctx", .object([("error", .string(e.message))])),
-            ])
-            return .failure(Rejection(status: 422, body: .object([("detail", .array([error]))]), exception: "RequestValidationError",
-                                      reason: "JSON decode error: \(e.message): char \(e.position)", errors: [error]))
-        }
-    }
-
-    /// Starlette's `cookie_parser`: `;`-separated pairs, a chunk without `=` is a value with an empty name,
-    /// surrounding whitespace is stripped and double quotes removed; the last duplicate wins.
-    static func cookies(_ header: String) -> [(String, String)] {
-        var out: [(String, String)] = []
-        for chunk in header.split(separator: ";", omittingEmptySubsequences: false) {
-            let kv = chunk.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            var key = kv.count == 2 ? String(kv[0]) : ""
-            var value = String(kv.count == 2 ? kv[1] : kv[0])
-            key = key.trimmingCharacters(in: .whitespaces)
-            value = value.trimmingCharacters(in: .whitespaces)
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            guard !key.isEmpty || !value.isEmpty else { continue }
-            out.removeAll { $0.0 == key }
-            out.append((key, value))
-        }
-        return out
+                           rawBody: incoming.body.isEmpty ? nil : incoming.body)
     }
 
     /// The events of a request the server answered itself, in the engine's vocabulary, so the terminal,

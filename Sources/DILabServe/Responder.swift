@@ -70,10 +70,7 @@ struct DILabResponder: HTTPResponder {
                                       reason: "the body is larger than the server's limit of \(limit) bytes (--max-body)")
             return rejected(rejection, RequestTranslator.spec(incoming))
         }
-        switch RequestTranslator.translate(incoming, app: core.app) {
-        case .reject(let rejection): return rejected(rejection, RequestTranslator.spec(incoming))
-        case .engine(let spec): return await run(spec)
-        }
+        return await run(RequestTranslator.spec(incoming))
     }
 
     func rejected(_ rejection: Rejection, _ spec: RequestSpec) -> Response {

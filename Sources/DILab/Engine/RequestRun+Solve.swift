@@ -4,20 +4,25 @@ extension RequestRun {
     /// when `raiseValidation` is false (0.115's shape).
     func solveAndHandle(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
         let bodyParams = flatBodyParams(route.dependant)
-        if !bodyParams.isEmpty, let problem = request.bodyProblem {
-            // FastAPI decodes the body before solving: no dependency has run yet.
-            let e: PyError
-            switch problem {
-            case .invalidJSON(let error):
-                let loc = error.validationLoc
-                emit(.validation, loc, error["msg"]?.text ?? "", q: error["type"]?.text ?? "", depth: 1, data: ["error": error.json])
-                e = PyError(type: "RequestValidationError", errors: [error])
-            case .unreadable: e = .http(400, .string("There was an error parsing the body"))
+        var body: Value?
+        if !bodyParams.isEmpty {
+            switch request.decodedBody(profile: profile) {
+            case .success(let value): body = value
+            case .failure(let problem):
+                // FastAPI decodes the body before solving: no dependency has run yet.
+                let e: PyError
+                switch problem {
+                case .invalidJSON(let error):
+                    let loc = error.validationLoc
+                    emit(.validation, loc, error["msg"]?.text ?? "", q: error["type"]?.text ?? "", depth: 1, data: ["error": error.json])
+                    e = PyError(type: "RequestValidationError", errors: [error])
+                case .unreadable: e = .http(400, .string("There was an error parsing the body"))
+                }
+                emit(.raise, route.route.handlerName, "the body could not be decoded, before any dependency ran", q: e.summary)
+                throw e
             }
-            emit(.raise, route.route.handlerName, "the body could not be decoded, before any dependency ran", q: e.summary)
-            throw e
         }
-        let reader = RequestValues(request: request, pathValues: pathValues, profile: profile,
+        let reader = RequestValues(request: request, body: body, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
                                    embedBody: Set(bodyParams.map(\.name)).count > 1)
         let solved = try solve(route.dependant, reader: reader, depth: 1)
         if !solved.errors.isEmpty {

@@ -54,7 +54,10 @@ final class RequestRun {
         self.clock = clock
         self.overrides = overrides
         self.observer = observer
-        self.trace = RequestTrace(id: id, request: request, profile: engine.app.profile)
+        // The trace names the request; it does not keep the body's bytes (a retained trace stays small).
+        var named = request
+        named.rawBody = nil
+        self.trace = RequestTrace(id: id, request: named, profile: engine.app.profile)
     }
 
     // MARK: events

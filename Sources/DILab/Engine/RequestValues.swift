@@ -2,6 +2,10 @@
 /// producing error objects in FastAPI's exact 422 shape.
 struct RequestValues {
     let request: RequestSpec
+    /// The decoded body (`RequestSpec.decodedBody`), read by body fields.
+    let body: Value?
+    /// The request's cookie jar (`RequestSpec.cookieJar`), parsed once per request.
+    let cookies: [(String, String)]
     let pathValues: [String: String]
     let profile: Profile
     /// Whether body parameters are embedded under their names (`_should_embed_body_fields`).
@@ -36,12 +40,12 @@ struct RequestValues {
         case .path: raw = pathValues[p.key].map(Value.string)
         case .query: raw = request.query.last { $0.0 == p.key }.map { .string($0.1) }
         case .header: raw = request.headers.last { $0.0.lowercased() == p.key.lowercased() }.map { .string($0.1) }
-        case .cookie: raw = request.cookies.last { $0.0 == p.key }.map { .string($0.1) }
+        case .cookie: raw = cookies.last { $0.0 == p.key }.map { .string($0.1) }
         case .body:
             if embedBody {
-                if case .object? = request.body { raw = request.body?[p.key] } else { raw = nil }
+                if case .object? = body { raw = body?[p.key] } else { raw = nil }
             } else {
-                raw = request.body
+                raw = body
             }
         case .inferred: raw = nil
         }

@@ -411,6 +411,9 @@ public struct RequestSpec: Sendable, Equatable {
     public var headers: [(String, String)]
     public var cookies: [(String, String)]
     public var body: Value?
+    /// The body as bytes, when it came over a wire or a command line: decoded by the engine with FastAPI's
+    /// content-type rule, and only for routes that read a body (`decodedBody(profile:)`).
+    public var rawBody: [UInt8]?
     /// The body could not be decoded (a real HTTP request in serve mode): FastAPI reports it before any dependency runs.
     public var bodyProblem: BodyProblem?
     /// `app.dependency_overrides` replaced from this request on (`{}` is `.clear()`); nil leaves them as they are.
@@ -418,8 +421,10 @@ public struct RequestSpec: Sendable, Equatable {
     public var location: SourceLocation
 
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [],
-                body: Value? = nil, bodyProblem: BodyProblem? = nil, overrides: [String: String]? = nil, location: SourceLocation = .unknown) {
+                body: Value? = nil, rawBody: [UInt8]? = nil, bodyProblem: BodyProblem? = nil, overrides: [String: String]? = nil,
+                location: SourceLocation = .unknown) {
         self.overrides = overrides
+        self.rawBody = rawBody
         self.bodyProblem = bodyProblem
         self.method = method
         self.target = target
@@ -430,7 +435,7 @@ public struct RequestSpec: Sendable, Equatable {
     }
 
     public static func == (a: RequestSpec, b: RequestSpec) -> Bool {
-        a.method == b.method && a.target == b.target && a.body == b.body
+        a.method == b.method && a.target == b.target && a.body == b.body && a.rawBody == b.rawBody
             && a.headers.map { "\($0.0.lowercased()):\($0.1)" } == b.headers.map { "\($0.0.lowercased()):\($0.1)" }
             && a.cookies.map { "\($0.0)=\($0.1)" } == b.cookies.map { "\($0.0)=\($0.1)" }
     }
@@ -453,7 +458,7 @@ public struct RequestSpec: Sendable, Equatable {
 }
 
 /// Why FastAPI could not read a request body.
-public enum BodyProblem: Sendable, Equatable {
+public enum BodyProblem: Error, Sendable, Equatable {
     /// Malformed JSON: a 422 with this error object (`json_invalid`).
     case invalidJSON(Value)
     /// Anything else FastAPI answers with `HTTPException(400, "There was an error parsing the body")`.

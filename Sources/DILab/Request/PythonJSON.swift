@@ -4,14 +4,24 @@ import DILab
 /// message and character position: `{"type":"json_invalid","loc":["body",12],"msg":"JSON decode error",
 /// "input":{},"ctx":{"error":"Expecting ',' delimiter"}}`. Foundation's parser reports neither the same way,
 /// and it rejects what Python accepts (`NaN`, `Infinity`, huge integers).
-enum PythonJSON {
-    /// `json.JSONDecodeError`: the message and the position in characters (code points), as Python counts.
-    struct DecodeError: Error, Equatable {
-        var message: String
-        var position: Int
+public enum PythonJSON {
+    /// `json.JSONDecodeError` (the message and the position in characters, as Python counts), or another
+    /// exception `json.loads` raises (`RecursionError`, `ValueError`), which FastAPI answers with a 400.
+    public struct DecodeError: Error, Equatable, Sendable {
+        public var message: String
+        public var position: Int
+        public var isJSONDecodeError: Bool = true
     }
 
-    static func loads(_ text: String) -> Result<Value, DecodeError> {
+    /// How deep arrays and objects may nest before CPython's scanner raises `RecursionError`. Python counts the
+    /// interpreter frames below `json.loads` too, so the exact figure depends on the server; this is what
+    /// FastAPI 0.165 on CPython 3.11 under the export's ASGI driver accepts (docs/beyond-the-spec.md).
+    public static let maxNesting = 500
+
+    /// CPython 3.11's `sys.int_info.default_max_str_digits`: a longer integer literal is a `ValueError`.
+    public static let maxIntegerDigits = 4300
+
+    public static func loads(_ text: String) -> Result<Value, DecodeError> {
         var scanner = Scanner(chars: Array(text.unicodeScalars))
         do {
             let start = scanner.skipWhitespace(0)
@@ -70,7 +80,10 @@ enum PythonJSON {
         mutating func nested(_ body: (inout Scanner) throws -> (Value, Int)) throws -> (Value, Int) {
             depth += 1
             defer { depth -= 1 }
-            if depth > 500 { throw DecodeError(message: "maximum recursion depth exceeded while decoding a JSON document", position: 0) }
+            if depth > PythonJSON.maxNesting {
+                throw DecodeError(message: "RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string",
+                                  position: 0, isJSONDecodeError: false)
+            }
             return try body(&self)
         }
 
@@ -104,6 +117,10 @@ enum PythonJSON {
                 if isDigit(i - 1) { isFloat = true } else { i = eStart }
             }
             let text = String(String.UnicodeScalarView(chars[start..<i]))
+            if !isFloat, text.utf8.count - (text.hasPrefix("-") ? 1 : 0) > PythonJSON.maxIntegerDigits {
+                throw DecodeError(message: "ValueError: Exceeds the limit (\(PythonJSON.maxIntegerDigits) digits) for integer string conversion",
+                                  position: start, isJSONDecodeError: false)
+            }
             if !isFloat, let n = Int(text) { return (.int(n), i) }
             return (.double(Double(text) ?? .nan), i)
         }
