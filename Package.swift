@@ -28,6 +28,10 @@ let package = Package(
         .target(name: "DILabConsole", dependencies: ["DILab", "DILabSuite", "DILabLessons", "CEditLine"]),
         // Serve mode: the engine on the real clock behind Hummingbird.
         .target(name: "DILabServe", dependencies: ["DILab", .product(name: "Hummingbird", package: "hummingbird")]),
+        // The fuzz harness: one input through loader, engine, renderers and exporters (tests and dilab-fuzz).
+        .target(name: "DILabFuzz", dependencies: ["DILab", "DILabExport"]),
+        // libFuzzer's entry point (scripts/fuzz.sh builds it with -sanitize=fuzzer); plainly built, a replayer.
+        .executableTarget(name: "dilab-fuzz", dependencies: ["DILabFuzz"]),
         .executableTarget(name: "dilab", dependencies: [
             "DILab", "DILabSuite", "DILabExport", "DILabLessons", "DILabConsole", "DILabServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -37,6 +41,7 @@ let package = Package(
         .testTarget(name: "DILabExportTests", dependencies: ["DILab", "DILabExport"]),
         .testTarget(name: "DILabLessonsTests", dependencies: ["DILab", "DILabLessons"]),
         .testTarget(name: "DILabConsoleTests", dependencies: ["DILab", "DILabConsole"]),
+        .testTarget(name: "DILabFuzzTests", dependencies: ["DILab", "DILabFuzz"]),
         .testTarget(name: "DILabServeTests", dependencies: ["DILab", "DILabServe"]),
     ]
 )
