@@ -53,6 +53,7 @@ struct PythonJSONTests {
         #expect(PythonJSON.loads(String(repeating: "[", count: n) + String(repeating: "]", count: n)).isJSONDecodeFailure == nil)
         #expect(PythonJSON.loads(String(repeating: "[", count: n + 1) + String(repeating: "]", count: n + 1)).isJSONDecodeFailure == false)
         #expect(Value.parse(json: String(repeating: "{\"a\":", count: 20_000)) == nil)
+        #expect(PythonJSON.loads("[[[]]]", maxNesting: 2).isJSONDecodeFailure == false)
     }
 }
 

@@ -1,4 +1,5 @@
 @testable import DILab
+import Foundation
 import Testing
 
 /// One request path for every door: cookies from the `Cookie` header and body bytes are read by the engine.
@@ -49,6 +50,34 @@ struct RequestReadingTests {
             let t = try handle(spec)
             #expect(t.status == 400 && t.bodyText == #"{"detail":"There was an error parsing the body"}"#)
         }
+    }
+
+    @Test("each profile's measured nesting limit: the limit decodes and echoes, one more is a 400 — on any thread")
+    func nestingLimit() throws {
+        for profile in Profile.allCases {
+            let n = profile.jsonNestingLimit
+            func status(_ depth: Int) throws -> Int {
+                var spec = RequestSpec(method: "POST", target: "/items")
+                spec.setJSONBody(text: "{\"a\":" + String(repeating: "[", count: depth - 1) + String(repeating: "]", count: depth - 1) + "}")
+                return try handle(spec, profile: profile).status
+            }
+            #expect(try status(n) == 200, "\(profile)")
+            #expect(try status(n + 1) == 400, "\(profile)")
+        }
+        // A secondary thread's smaller stack holds the deepest accepted body too (serve decodes off the main thread).
+        let app = try compile(Self.yaml)
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var status = 0
+        let thread = Thread {
+            var spec = RequestSpec(method: "POST", target: "/items")
+            let n = Profile.latest.jsonNestingLimit
+            spec.setJSONBody(text: "{\"a\":" + String(repeating: "[", count: n - 1) + String(repeating: "]", count: n - 1) + "}")
+            status = Engine(app: app).handle(spec).status
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+        #expect(status == 200)
     }
 
     @Test("a route without a body field never decodes the bytes")

@@ -48,6 +48,17 @@ public enum Profile: String, CaseIterable, Sendable, Codable {
     public var scopesOnlyWhenUsed: Bool { self == .latest }
     /// Validation errors carry a pydantic `url` key.
     public var validationErrorsHaveURL: Bool { self == .v0_105 }
+    /// The deepest JSON body `json.loads` decodes before CPython 3.11's recursion limit (1000 frames, shared with
+    /// the interpreter frames below it) makes it a `RecursionError`, which FastAPI answers with a 400. Measured at
+    /// raw ASGI on each pinned release (docs/beyond-the-spec.md); a server with more frames below accepts less.
+    public var jsonNestingLimit: Int {
+        switch self {
+        case .latest: return 968
+        case .v0_120: return 971
+        case .v0_115: return 972
+        case .v0_105: return 975
+        }
+    }
     /// `APIRouter(lifespan=)` of an included router runs.
     public var runsRouterLifespan: Bool { self != .v0_105 }
 }

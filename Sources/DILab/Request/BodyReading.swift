@@ -22,7 +22,7 @@ public enum BodyReading {
             return .failure(.unreadable)
         }
         guard parsesJSON else { return .success(.string(text)) }
-        switch PythonJSON.loads(text) {
+        switch PythonJSON.loads(text, maxNesting: profile.jsonNestingLimit) {
         case .success(let value):
             return .success(value)
         case .failure(let e) where e.isJSONDecodeError:

@@ -1,4 +1,3 @@
-import DILab
 
 /// Python's `json.loads` (CPython 3.11's C scanner), because FastAPI's 422 `json_invalid` error carries its
 /// message and character position: `{"type":"json_invalid","loc":["body",12],"msg":"JSON decode error",
@@ -13,16 +12,15 @@ public enum PythonJSON {
         public var isJSONDecodeError: Bool = true
     }
 
-    /// How deep arrays and objects may nest before CPython's scanner raises `RecursionError`. Python counts the
-    /// interpreter frames below `json.loads` too, so the exact figure depends on the server; this is what
-    /// FastAPI 0.165 on CPython 3.11 under the export's ASGI driver accepts (docs/beyond-the-spec.md).
-    public static let maxNesting = 500
+    /// How deep arrays and objects may nest before CPython's scanner raises `RecursionError`, when nothing
+    /// says better: request bodies use their profile's measured `Profile.jsonNestingLimit`.
+    public static let maxNesting = 1000
 
     /// CPython 3.11's `sys.int_info.default_max_str_digits`: a longer integer literal is a `ValueError`.
     public static let maxIntegerDigits = 4300
 
-    public static func loads(_ text: String) -> Result<Value, DecodeError> {
-        var scanner = Scanner(chars: Array(text.unicodeScalars))
+    public static func loads(_ text: String, maxNesting: Int = PythonJSON.maxNesting) -> Result<Value, DecodeError> {
+        var scanner = Scanner(chars: Array(text.unicodeScalars), maxNesting: maxNesting)
         do {
             let start = scanner.skipWhitespace(0)
             let (value, end) = try scanner.scanOnce(start)
@@ -44,6 +42,7 @@ public enum PythonJSON {
 
     struct Scanner {
         let chars: [Unicode.Scalar]
+        let maxNesting: Int
         /// Python's nesting limit shows up as RecursionError, not a JSON error; we stop early instead of crashing.
         var depth = 0
 
@@ -80,7 +79,7 @@ public enum PythonJSON {
         mutating func nested(_ body: (inout Scanner) throws -> (Value, Int)) throws -> (Value, Int) {
             depth += 1
             defer { depth -= 1 }
-            if depth > PythonJSON.maxNesting {
+            if depth > maxNesting {
                 throw DecodeError(message: "RecursionError: maximum recursion depth exceeded while decoding a JSON array from a unicode string",
                                   position: 0, isJSONDecodeError: false)
             }
