@@ -20,7 +20,7 @@ while IFS= read -r f; do
 done < <(find scenarios -name '*.yaml' | sort)
 
 step "dilab test scenarios/"
-"$DILAB" test scenarios --jobs 2 --junit .build/dilab-junit.xml
+"$DILAB" test scenarios --jobs 2 --require-expectations --junit .build/dilab-junit.xml
 
 if [ -d lessons ] && [ -n "$(ls -A lessons 2>/dev/null | grep -v '^README' || true)" ]; then
   step "dilab lesson check"

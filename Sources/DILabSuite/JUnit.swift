@@ -11,7 +11,7 @@ public enum JUnitReport {
             let caseFailures = r.cases.filter { $0.failure != nil }.count
             let problemCase = r.problem != nil && r.status == .failed
             let tests = r.cases.count + (problemCase || r.status == .skipped ? 1 : 0)
-            out += "  <testsuite name=\"\(escape(r.file))\" tests=\"\(tests)\" failures=\"\(caseFailures + (problemCase ? 1 : 0))\" skipped=\"\(r.status == .skipped ? 1 : 0)\">\n"
+            out += "  <testsuite name=\"\(escape(r.file))\" tests=\"\(tests)\" failures=\"\(caseFailures + (problemCase ? 1 : 0))\" skipped=\"\(r.status == .skipped ? 1 : 0)\" time=\"\(time(r.seconds))\">\n"
             if problemCase {
                 out += "    <testcase classname=\"\(escape(r.file))\" name=\"load\" file=\"\(escape(r.file))\" line=\"1\">\n"
                 out += "      <failure message=\"the scenario did not load\">\(escape(r.problem ?? ""))</failure>\n    </testcase>\n"
@@ -31,6 +31,13 @@ public enum JUnitReport {
             out += "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
+    }
+
+    /// Seconds with millisecond precision, as JUnit readers expect (`0.012`).
+    static func time(_ seconds: Double) -> String {
+        let ms = Int((seconds * 1000).rounded())
+        let frac = String(ms % 1000)
+        return "\(ms / 1000)." + String(repeating: "0", count: 3 - frac.count) + frac
     }
 
     static func escape(_ s: String) -> String {

@@ -20,6 +20,10 @@ public struct FileResult: Sendable {
     public var cases: [CaseResult]
     /// A problem with the file as a whole (unreadable, input errors, unexpected app errors).
     public var problem: String?
+    /// The file is not a scenario dilab can read (YAML, shape or names): bad input, exit 2 as everywhere else.
+    public var isInputError = false
+    /// Wall-clock seconds spent on the file, for JUnit.
+    public var seconds: Double = 0
 }
 
 /// Runs scenarios against their golden expectations.
@@ -31,15 +35,17 @@ public struct SuiteRunner: Sendable {
     }
 
     public func check(file: String) -> FileResult {
-        let scenario: Scenario
+        let start = DispatchTime.now().uptimeNanoseconds
+        var result: FileResult
         do {
-            scenario = try ScenarioLoader.load(path: file)
+            result = check(try ScenarioLoader.load(path: file))
         } catch let list as DiagnosticList {
-            return FileResult(file: file, status: .failed, cases: [], problem: list.description)
+            result = FileResult(file: file, status: .failed, cases: [], problem: list.description, isInputError: true)
         } catch {
-            return FileResult(file: file, status: .failed, cases: [], problem: "\(error)")
+            result = FileResult(file: file, status: .failed, cases: [], problem: "\(error)", isInputError: true)
         }
-        return check(scenario)
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return result
     }
 
     /// Groups expectations by profile, runs every request of the file once per profile (so app-lifetime state
@@ -62,9 +68,9 @@ public struct SuiteRunner: Sendable {
             do {
                 app = try Validator.compile(scenario, profile: profile)
             } catch let list as DiagnosticList {
-                return FileResult(file: file, status: .failed, cases: [], problem: list.description)
+                return FileResult(file: file, status: .failed, cases: [], problem: list.description, isInputError: true)
             } catch {
-                return FileResult(file: file, status: .failed, cases: [], problem: "\(error)")
+                return FileResult(file: file, status: .failed, cases: [], problem: "\(error)", isInputError: true)
             }
             let actualErrors = app.appErrors.map(\.message)
             if !actualErrors.isEmpty || !scenario.expectedAppErrors.isEmpty {
@@ -118,7 +124,10 @@ public struct SuiteRunner: Sendable {
         }
         if let body = e.body {
             let actual = trace.isJSON ? trace.body : .string(trace.bodyText)
-            if body != actual { problems.append("body: expected \(body.json), got \(actual.json)") }
+            if body != actual {
+                problems.append("body: expected \(body.json), got \(actual.json)")
+                if problems.count == 1, let at = e.bodyLocation { result.location = at }
+            }
         }
         if let expected = e.trace {
             let actual = trace.events.filter { $0.kind != .request }

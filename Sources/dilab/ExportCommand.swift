@@ -32,6 +32,9 @@ struct ExportCommand: ParsableCommand {
         }
         if let output {
             do {
+                // `-o /tmp/app/app.py` as the README writes it: the folder is made if it is not there.
+                let folder = URL(fileURLWithPath: output).deletingLastPathComponent()
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 try text.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
                 Terminal.printError("cannot write \(output): \(error.localizedDescription)")

@@ -55,15 +55,34 @@ struct CheckCommand: ParsableCommand {
         let profile = try profileOption.profile()
         var failed = 0
         for path in scenarios {
-            let diagnostics = Validator.check(path: path, profile: profile)
-            if diagnostics.isEmpty {
-                print("ok  \(path)")
-            } else {
+            switch Self.outcome(path, profile: profile) {
+            case .ok: print("ok  \(path)")
+            case .expectedAppErrors(let messages):
+                // The file says FastAPI refuses this app (`expect_app_errors`), and it does: that is what it teaches.
+                print("ok  \(path) (expected app error: \(messages.joined(separator: "; ")))")
+            case .problems(let diagnostics):
                 failed += 1
                 Terminal.printError(diagnostics.map(\.description).joined(separator: "\n"))
                 print("bad \(path): \(diagnostics.count) problem\(diagnostics.count == 1 ? "" : "s")")
             }
         }
         if failed > 0 { throw ExitCode(2) }
+    }
+
+    enum Outcome { case ok, expectedAppErrors([String]), problems([Diagnostic]) }
+
+    static func outcome(_ path: String, profile: Profile?) -> Outcome {
+        let scenario: Scenario
+        do {
+            scenario = try ScenarioLoader.load(path: path)
+        } catch let list as DiagnosticList {
+            return .problems(list.diagnostics)
+        } catch {
+            return .problems([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")])
+        }
+        let diagnostics = Validator.check(path: path, profile: profile)
+        if diagnostics.isEmpty { return .ok }
+        let messages = diagnostics.map(\.message)
+        return !scenario.expectedAppErrors.isEmpty && messages == scenario.expectedAppErrors ? .expectedAppErrors(messages) : .problems(diagnostics)
     }
 }

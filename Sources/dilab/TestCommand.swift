@@ -26,6 +26,9 @@ struct TestCommand: ParsableCommand {
     @Option(help: "Scenario files checked in parallel.")
     var jobs: Int = 1
 
+    @Flag(help: "A scenario without `expect:` fails instead of being skipped (CI sets this).")
+    var requireExpectations = false
+
     func run() throws {
         let profile = try profileOption.profile()
         var files: [String]
@@ -35,7 +38,14 @@ struct TestCommand: ParsableCommand {
             Terminal.printError("\(error)")
             throw ExitCode(2)
         }
-        if let filter { files = files.filter { $0.contains(filter) } }
+        if let filter {
+            files = files.filter { $0.contains(filter) }
+            // A typo in CI must not go green on zero scenarios.
+            guard !files.isEmpty else {
+                Terminal.printError("error: --filter '\(filter)' matches no scenario file under \((paths.isEmpty ? ["scenarios"] : paths).joined(separator: " "))")
+                throw ExitCode(2)
+            }
+        }
         if update {
             guard ProcessInfo.processInfo.environment["CI"] == nil else {
                 Terminal.printError(SuiteError.updateRefusedInCI.description)
@@ -44,11 +54,18 @@ struct TestCommand: ParsableCommand {
             try updateGoldens(files, profile: profile)
             return
         }
-        let results = SuiteRunner(profileFilter: profile).check(files: files, jobs: jobs)
+        var results = SuiteRunner(profileFilter: profile).check(files: files, jobs: jobs)
+        if requireExpectations {
+            for i in results.indices where results[i].status == .skipped && results[i].problem == "no expectations" {
+                results[i].status = .failed
+                results[i].problem = "no `expect:` in this scenario (--require-expectations): add one, or run `dilab test --update` locally"
+            }
+        }
         print(SuiteReport.text(results, style: Terminal.style()), terminator: "")
         if let junit {
             try JUnitReport.xml(results).write(toFile: junit, atomically: true, encoding: .utf8)
         }
+        if results.contains(where: \.isInputError) { throw ExitCode(2) }
         if results.contains(where: { $0.status == .failed }) { throw ExitCode(1) }
     }
 

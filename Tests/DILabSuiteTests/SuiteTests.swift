@@ -75,6 +75,21 @@ struct SuiteTests {
         #expect(SuiteRunner().check(file: path).cases.first?.failure?.contains("status: expected 201, got 200") == true)
     }
 
+    @Test("a wrong body points at the `body:` line; a file that does not load is an input error")
+    func wrongBodyAndInputError() throws {
+        let path = try goldenFile()
+        var lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        let bodyLine = try #require(lines.firstIndex { $0.hasPrefix("    body:") })
+        lines[bodyLine] = "    body: {id: 2}"
+        try lines.joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let result = SuiteRunner().check(file: path)
+        #expect(result.status == .failed && !result.isInputError)
+        #expect(result.cases.first?.location.line == bodyLine + 1)
+        try "routes: [\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let broken = SuiteRunner().check(file: path)
+        #expect(broken.status == .failed && broken.isInputError)
+    }
+
     @Test("the JUnit report is well-formed XML with one testcase per expectation, file and line")
     func junit() throws {
         let good = SuiteRunner().check(file: try goldenFile())
@@ -92,6 +107,9 @@ struct SuiteTests {
         #expect(cases[1].attribute(forName: "line")?.stringValue == "7")
         #expect(cases[1].attribute(forName: "name")?.stringValue == "GET /<&>\" [0.115]")
         #expect(try root.nodes(forXPath: "//failure").count == 1)
+        let suites = try root.nodes(forXPath: "//testsuite").compactMap { $0 as? XMLElement }
+        #expect(suites.allSatisfy { ($0.attribute(forName: "time")?.stringValue).flatMap(Double.init) != nil })
+        #expect(JUnitReport.time(1.2345) == "1.235" && JUnitReport.time(0.004) == "0.004")
     }
 
     @Test("running the suite twice gives identical output")

@@ -185,7 +185,9 @@ enum RequestReader {
                     entry.value.error("unknown FastAPI profile '\(raw)'", rule: "profile", hint: "use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))
                 }
             case "status": e.status = entry.value.int("the status")
-            case "body": e.body = entry.value.value
+            case "body":
+                e.body = entry.value.value
+                e.bodyLocation = entry.value.location
             case "trace":
                 let lines = entry.value.list()
                 e.trace = lines.compactMap { $0.string("a trace line") }

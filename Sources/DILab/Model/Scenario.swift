@@ -483,6 +483,8 @@ public struct Expectation: Sendable {
     public var trace: [String]?
     public var location: SourceLocation
     public var traceLocation: SourceLocation?
+    /// Where `body:` was written, so a body mismatch points at it.
+    public var bodyLocation: SourceLocation?
     /// Where each expected trace line was written, so a failure can point at the exact line.
     public var traceLineLocations: [SourceLocation] = []
     public init(request: String, profile: Profile? = nil, status: Int? = nil, body: Value? = nil, trace: [String]? = nil,
