@@ -52,6 +52,25 @@ struct InjectionCorpusTests {
         #expect(report.runtimeChecks.hasPrefix("111111"), "the runtime's get/text: \(report.runtimeChecks)")
     }
 
+    /// The same proof for what ships: every scenario and lesson file exports to Python that imports cleanly.
+    @Test func everyShippedExportImportsWithoutRunningAnything() throws {
+        let root = ComparisonTests.root
+        var exports: [String: String] = [:]
+        for folder in ["scenarios", "lessons"] {
+            for case let rel as String in FileManager.default.enumerator(atPath: "\(root)/\(folder)")! where rel.hasSuffix(".yaml") && !rel.hasSuffix("lesson.yaml") {
+                let s = try ScenarioLoader.load(path: "\(root)/\(folder)/\(rel)")
+                exports[(folder + "_" + rel).replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "-", with: "_")] = FastAPIExporter(scenario: s, profile: s.profile).export()
+            }
+        }
+        #expect(exports.count >= 100)
+        let report = try InjectionHarness.run(exports)
+        #expect(report.findings.count == exports.count, "\(report.runtimeChecks)")
+        for (name, f) in report.findings.sorted(by: { $0.key < $1.key }) {
+            #expect(f.parsed && f.imported, "\(name): \(f.error ?? "")")
+        }
+        #expect(!report.sentinelWritten)
+    }
+
     @Test func theIssuesOwnVectorsEndAsData() throws {
         func export(_ name: String) throws -> String {
             let v = try #require(InjectionVector.all.first { $0.name == name })
