@@ -114,17 +114,34 @@ if last is not None:
 print("RUNTIME " + "".join("1" if c else "0" for c in checks))
 """#
 
-    /// Writes each export to a fresh folder with the stub beside it and runs the checker over all of them.
-    static func run(_ exports: [String: String]) throws -> Report {
+    /// A fresh folder holding the stub packages; removed by the caller.
+    static func stubFolder() throws -> String {
         let dir = NSTemporaryDirectory() + "dilab-injection-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         let fm = FileManager.default
-        defer { try? fm.removeItem(atPath: dir) }
         for pkg in ["fastapi", "starlette"] { try fm.createDirectory(atPath: "\(dir)/\(pkg)", withIntermediateDirectories: true) }
         try stub.write(toFile: "\(dir)/fastapi/__init__.py", atomically: true, encoding: .utf8)
         for sub in ["fastapi/exceptions", "fastapi/responses", "fastapi/security", "starlette/background", "starlette/exceptions"] {
             try "from fastapi import *\nfrom fastapi import _Any\n".write(toFile: "\(dir)/\(sub).py", atomically: true, encoding: .utf8)
         }
         try "".write(toFile: "\(dir)/starlette/__init__.py", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// Imports one export against the stub and prints `json.dumps` of a Python expression evaluated in it.
+    static func evaluate(_ export: String, _ expression: String) throws -> String {
+        let dir = try stubFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try export.write(toFile: "\(dir)/exported.py", atomically: true, encoding: .utf8)
+        let script = "import asyncio, inspect, json\nfrom exported import *\nv = \(expression)\nprint(json.dumps(asyncio.run(v) if inspect.iscoroutine(v) else v, separators=(',', ':')))"
+        let r = try Subprocess.run(["/bin/sh", "-c", "cd \"$0\" && PYTHONPATH=\"$0\" python3 -c \"$1\"", dir, script], timeout: 60)
+        return r.status == 0 ? r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : "error: \(r.stderr)"
+    }
+
+    /// Writes each export to a fresh folder with the stub beside it and runs the checker over all of them.
+    static func run(_ exports: [String: String]) throws -> Report {
+        let dir = try stubFolder()
+        let fm = FileManager.default
+        defer { try? fm.removeItem(atPath: dir) }
         var files: [String] = []
         for (name, text) in exports.sorted(by: { $0.key < $1.key }) {
             let path = "\(dir)/\(name).py"
