@@ -103,6 +103,11 @@ struct InjectionCorpusTests {
         #expect(py.components(separatedBy: "class Pager:").count == 2, "one `class Pager:`")
         #expect(py.contains("class Pager_pager:"))
         #expect(py.contains("pager = Pager_pager(\"pager\")"))
+        let e = try #require(InjectionVector.all.first { $0.name == "instance_of naming an exception class" })
+        let app2 = try Self.compiled(e)
+        let py2 = FastAPIExporter(scenario: app2.scenario, profile: app2.profile).export()
+        #expect(py2.components(separatedBy: "class Boom").count == 3, "`class Boom(Exception):` and `class Boom_db:`, nothing else")
+        #expect(py2.contains("class Boom(Exception):") && py2.contains("class Boom_db:"))
     }
 
     /// DOT: outside double quotes only DOT syntax; the payload and every label live inside balanced quotes.

@@ -39,6 +39,7 @@ extension InjectionVector {
         .exports("soft keywords as parameter names", "routes:\n  - GET /x: {params: {match: int = 1, case: int = 2, type: str = 't', _: int = 0}, returns: \"{{match}}{{case}}{{type}}{{_}}\"}\n"),
         .exports("catching BaseException", db + "    yield: true\n    except: [{catch: BaseException, then: swallow}]\n" + usesDB),
         .exports("a class also named by instance_of", "providers:\n  Pager: {class: true, params: {page: int = 1}}\n  pager: {instance_of: Pager, returns: p}\nroutes:\n  - GET /c: {params: {p: Pager = Depends()}}\n  - GET /i: {params: {p: Depends(pager)}}\n"),
+        .exports("instance_of naming an exception class", "providers:\n  db: {instance_of: Boom, returns: 1}\nroutes:\n  - GET /x: {params: {d: Depends(db)}, raises: {exception: Boom, when: \"d == 2\"}}\n"),
     ]
 
     static let all: [Self] = names + paths + texts

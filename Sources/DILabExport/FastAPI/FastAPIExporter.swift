@@ -63,8 +63,8 @@ public struct FastAPIExporter {
         w.line()
     }
 
-    /// Exception classes the scenario names that neither Python nor FastAPI defines.
-    func exceptions(into w: inout PythonWriter) {
+    /// Exception classes the scenario names that neither Python nor FastAPI defines, in first-use order.
+    static func customExceptions(_ scenario: Scenario) -> [String] {
         var names: [String] = []
         func add(_ n: String) {
             if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !names.contains(n) { names.append(n) }
@@ -79,6 +79,11 @@ public struct FastAPIExporter {
         for r in scenario.routes { r.raises.forEach { add($0.exception) } }
         for t in scenario.tasks { t.raises.forEach { add($0.exception) } }
         scenario.app.exceptionHandlers.forEach { add($0.exception) }
+        return names
+    }
+
+    func exceptions(into w: inout PythonWriter) {
+        let names = Self.customExceptions(scenario)
         guard !names.isEmpty else { return }
         w.section("the scenario's own exceptions")
         for n in names {

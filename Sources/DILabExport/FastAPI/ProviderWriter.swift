@@ -73,11 +73,13 @@ struct ProviderWriter {
     }
 
     /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
-    /// when several instances share it or the name is already a provider (a `class: true` one), so no class is defined twice.
+    /// when several instances share it or the module already defines the name (a `class: true` provider, a task,
+    /// a router, a handler, an exception class), so no name is defined twice.
     func instanceClassName(_ p: Provider) -> String {
         let siblings = scenario.providers.filter { $0.form == .instance && $0.instanceOf == p.instanceOf }
         let base = p.instanceOf ?? "Callable"
-        let taken = scenario.provider(named: base) != nil || scenario.task(named: base) != nil
+        let taken = scenario.provider(named: base) != nil || scenario.task(named: base) != nil || scenario.router(named: base) != nil
+            || scenario.routes.contains { $0.handlerName == base } || FastAPIExporter.customExceptions(scenario).contains(base)
         return siblings.count > 1 || taken ? "\(base)_\(p.name)" : base
     }
 
