@@ -10,9 +10,10 @@ struct ExporterTests {
         return FastAPIExporter(scenario: scenario, profile: profile).export()
     }
 
-    static func expr(_ text: String, roots: [String: String] = [:]) throws -> String {
+    static func expr(_ text: String, roots: [String: String] = [:], locals: Set<String> = ["user", "items", "q", "flag", "a", "b"]) throws -> String {
         var s = PythonSyntax()
         s.roots = roots
+        s.locals = locals
         return s.expression(try ExprParser.parse(text))
     }
 
@@ -24,10 +25,12 @@ struct ExporterTests {
         #expect(try Self.expr("not flag and (a or b)") == "(not flag) and (a or b)")
         #expect(try Self.expr("exc.type == 'ValueError'", roots: ["exc": "describe(exc)"]) == "get(describe(exc), \"type\") == \"ValueError\"")
         #expect(try Self.expr("request == 2") == "request_number() == 2")
+        #expect(try Self.expr("os.environ == 1", locals: []) == "get(None, \"environ\") == 1", "a root that is no parameter is None, never a Python global")
     }
 
     @Test func templatesKeepTheTypeOfASingleHoleAndInterpolateOtherwise() throws {
-        let s = PythonSyntax()
+        var s = PythonSyntax()
+        s.locals = ["user_id", "call"]
         #expect(s.template(try Template.parse(string: "{{user_id}}")) == "user_id")
         #expect(s.template(try Template.parse(string: "Session#{{call}}")) == "\"Session#\" + text(call)")
         #expect(s.template(.object([("a", .value(.array([.int(1), .null, .bool(true), .double(2)])))])) == "{\"a\": [1, None, True, 2.0]}")

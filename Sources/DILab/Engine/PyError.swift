@@ -33,17 +33,47 @@ public struct PyError: Error, Sendable, Equatable {
         return message.isEmpty ? type : "\(type): \(message)"
     }
 
-    /// Built-in exception classes and their bases; anything else is a user class deriving from `Exception`.
-    static let bases: [String: String] = [
-        "HTTPException": "Exception", "ValueError": "Exception", "RuntimeError": "Exception", "TypeError": "Exception",
-        "KeyError": "LookupError", "IndexError": "LookupError", "LookupError": "Exception",
-        "ZeroDivisionError": "ArithmeticError", "ArithmeticError": "Exception",
-        "RequestValidationError": "ValidationException", "ValidationException": "Exception",
-        "FastAPIError": "RuntimeError", "DependencyScopeError": "FastAPIError",
-        "UnboundLocalError": "NameError", "NameError": "Exception",
-        "ConnectionError": "OSError", "TimeoutError": "OSError", "OSError": "Exception",
-        "Exception": "BaseException",
+    /// Python's built-in exception classes and their bases (3.11+, aliases such as IOError left out).
+    static let pythonBuiltins: [String: String] = [
+        "Exception": "BaseException", "BaseExceptionGroup": "BaseException", "GeneratorExit": "BaseException",
+        "KeyboardInterrupt": "BaseException", "SystemExit": "BaseException",
+        "ArithmeticError": "Exception", "FloatingPointError": "ArithmeticError", "OverflowError": "ArithmeticError",
+        "ZeroDivisionError": "ArithmeticError", "AssertionError": "Exception", "AttributeError": "Exception",
+        "BufferError": "Exception", "EOFError": "Exception", "ExceptionGroup": "Exception", "ImportError": "Exception",
+        "ModuleNotFoundError": "ImportError", "LookupError": "Exception", "IndexError": "LookupError", "KeyError": "LookupError",
+        "MemoryError": "Exception", "NameError": "Exception", "UnboundLocalError": "NameError",
+        "OSError": "Exception", "BlockingIOError": "OSError", "ChildProcessError": "OSError", "ConnectionError": "OSError",
+        "BrokenPipeError": "ConnectionError", "ConnectionAbortedError": "ConnectionError",
+        "ConnectionRefusedError": "ConnectionError", "ConnectionResetError": "ConnectionError",
+        "FileExistsError": "OSError", "FileNotFoundError": "OSError", "InterruptedError": "OSError",
+        "IsADirectoryError": "OSError", "NotADirectoryError": "OSError", "PermissionError": "OSError",
+        "ProcessLookupError": "OSError", "TimeoutError": "OSError", "ReferenceError": "Exception",
+        "RuntimeError": "Exception", "NotImplementedError": "RuntimeError", "RecursionError": "RuntimeError",
+        "StopAsyncIteration": "Exception", "StopIteration": "Exception", "SyntaxError": "Exception",
+        "IndentationError": "SyntaxError", "TabError": "IndentationError", "SystemError": "Exception",
+        "TypeError": "Exception", "ValueError": "Exception", "UnicodeError": "ValueError",
+        "UnicodeDecodeError": "UnicodeError", "UnicodeEncodeError": "UnicodeError", "UnicodeTranslateError": "UnicodeError",
+        "Warning": "Exception", "BytesWarning": "Warning", "DeprecationWarning": "Warning", "EncodingWarning": "Warning",
+        "FutureWarning": "Warning", "ImportWarning": "Warning", "PendingDeprecationWarning": "Warning",
+        "ResourceWarning": "Warning", "RuntimeWarning": "Warning", "SyntaxWarning": "Warning", "UnicodeWarning": "Warning",
+        "UserWarning": "Warning",
     ]
+
+    /// Built-in exception classes (Python's and FastAPI's) and their bases; anything else is a user class deriving from `Exception`.
+    static let bases: [String: String] = pythonBuiltins.merging([
+        "HTTPException": "Exception", "RequestValidationError": "ValidationException", "ValidationException": "Exception",
+        "FastAPIError": "RuntimeError", "DependencyScopeError": "FastAPIError",
+    ]) { a, _ in a }
+
+    /// A Python built-in exception and its bases up to BaseException (`KeyError` → LookupError, Exception,
+    /// BaseException); nil when Python has no built-in of that name. The export uses the built-in for these.
+    public static func builtinChain(_ name: String) -> [String]? {
+        guard name == "BaseException" || pythonBuiltins[name] != nil else { return nil }
+        var chain: [String] = []
+        var current = pythonBuiltins[name]
+        while let c = current { chain.append(c); current = pythonBuiltins[c] }
+        return chain
+    }
 
     /// Whether `except <name>:` catches this exception.
     public func isInstance(of name: String) -> Bool {

@@ -5,6 +5,7 @@ enum ProviderReader {
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
+        node.checkName(name, .global, what: "provider name", at: location)
         if node.isNull { return p }
         let pairs = node.mapping("provider '\(name)'", allowed: keys)
         for entry in pairs {
@@ -13,7 +14,10 @@ enum ProviderReader {
             case "yield": p.isGenerator = v.bool("yield") ?? false
             case "async": p.isAsync = v.bool("async") ?? false
             case "class": if v.bool("class") == true { p.form = .classType }
-            case "instance_of": p.form = .instance; p.instanceOf = v.string("the class name")
+            case "instance_of":
+                p.form = .instance
+                p.instanceOf = v.string("the class name")
+                if let n = p.instanceOf { v.checkName(n, .global, what: "instance_of") }
             case "factory": p.factory = v.string("the factory call")
             case "lru_cache": p.lruCache = v.bool("lru_cache") ?? false
             case "scheme":
@@ -36,6 +40,9 @@ enum ProviderReader {
             case "doc": p.doc = v.string("doc")
             default: break
             }
+        }
+        if p.form == .classType, let fields = node["returns"]?.pairs {
+            for f in fields { f.keyNode.checkName(f.key, .attribute, what: "field of class '\(name)'") }
         }
         if p.lruCache && p.isGenerator {
             node.error("provider '\(name)' cannot be both `lru_cache` and `yield`",
@@ -72,7 +79,9 @@ enum ProviderReader {
             var h = ExceptHandler(location: item.location)
             for entry in pairs {
                 switch entry.key {
-                case "catch": h.catches = entry.value.string("the exception type to catch") ?? "Exception"
+                case "catch":
+                    h.catches = entry.value.string("the exception type to catch") ?? "Exception"
+                    entry.value.checkName(h.catches, .caughtException, what: "except type")
                 case "then":
                     guard let a = action(entry.value.scalar ?? "", entry.value) else { return nil }
                     h.action = a
@@ -102,6 +111,7 @@ enum ProviderReader {
 enum TaskReader {
     static func task(name: String, node: YNode, at location: SourceLocation) -> TaskDef {
         var t = TaskDef(name: name, location: location)
+        node.checkName(name, .global, what: "task name", at: location)
         if node.isNull { return t }
         for entry in node.mapping("task '\(name)'", allowed: ["async", "duration", "uses", "raises", "params"]) {
             let v = entry.value
@@ -110,7 +120,9 @@ enum TaskReader {
             case "duration": t.duration = v.duration("duration") ?? 0
             case "uses": t.uses = v.list().compactMap { $0.string("a provider name") }
             case "raises": t.raises = PieceReader.raises(v)
-            case "params": t.params = v.list().compactMap { $0.string("a parameter name") }
+            case "params": t.params = v.list().compactMap { item in
+                item.string("a parameter name").flatMap { item.checkName($0, .parameter, what: "task parameter") ? $0 : nil }
+            }
             default: break
             }
         }

@@ -12,6 +12,7 @@ enum RouteReader {
             case "lifespan": app.lifespan = lifespan(entry.value)
             case "exception_handlers":
                 app.exceptionHandlers = entry.value.mapping("exception_handlers").compactMap { h in
+                    guard h.keyNode.checkName(h.key, .caughtException, what: "exception handler type") else { return nil }
                     var spec = ExceptionHandlerSpec(exception: h.key, status: 500, body: .value(.null), location: h.keyNode.location)
                     for e in h.value.mapping("an exception handler", allowed: ["status", "body"]) {
                         switch e.key {
@@ -53,6 +54,7 @@ enum RouteReader {
 
     static func router(name: String, node: YNode, at location: SourceLocation) -> Router {
         var r = Router(name: name, location: location)
+        node.checkName(name, .global, what: "router name", at: location)
         for entry in node.mapping("router '\(name)'", allowed: ["prefix", "dependencies", "include", "lifespan"]) {
             switch entry.key {
             case "prefix": r.prefix = entry.value.string("the prefix") ?? ""
@@ -61,7 +63,9 @@ enum RouteReader {
             case "include":
                 for inc in entry.value.mapping("include", allowed: ["in", "prefix", "dependencies"]) {
                     switch inc.key {
-                    case "in": r.includedIn = inc.value.string("the parent (app or a router)") ?? "app"
+                    case "in":
+                        r.includedIn = inc.value.string("the parent (app or a router)") ?? "app"
+                        if r.includedIn != "app" { inc.value.checkName(r.includedIn, .global, what: "include in") }
                     case "prefix": r.includePrefix = inc.value.string("the include prefix") ?? ""
                     case "dependencies": r.includeDependencies = PieceReader.dependencies(inc.value)
                     default: break
@@ -96,8 +100,12 @@ enum RouteReader {
         for entry in pairs where entry.key != "route" {
             let v = entry.value
             switch entry.key {
-            case "handler": route.handlerName = v.string("the handler name") ?? route.handlerName
-            case "router": route.router = v.string("the router name")
+            case "handler":
+                route.handlerName = v.string("the handler name") ?? route.handlerName
+                v.checkName(route.handlerName, .global, what: "handler name")
+            case "router":
+                route.router = v.string("the router name")
+                if let r = route.router { v.checkName(r, .global, what: "router") }
             case "async": route.isAsync = v.bool("async") ?? true
             case "params": route.params = PieceReader.params(v)
             case "dependencies": route.dependencies = PieceReader.dependencies(v)
@@ -112,6 +120,9 @@ enum RouteReader {
             default:
                 entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
             }
+        }
+        if !pairs.contains(where: { $0.key == "handler" }) {
+            node.checkName(route.handlerName, .global, what: "handler name (from the path; set `handler:`)", at: location)
         }
         return route
     }
@@ -130,9 +141,9 @@ enum RouteReader {
         return spec
     }
 
-    /// `GET /users/{user_id}` → `get_users_user_id`, as a Python function name.
+    /// `GET /users/{user_id}` → `get_users_user_id`, as a Python function name (ASCII words only).
     static func defaultHandlerName(_ method: String, _ path: String) -> String {
-        let words = path.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.lowercased() }
+        let words = path.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).map { $0.lowercased() }
         return ([method.lowercased()] + words).joined(separator: "_")
     }
 }

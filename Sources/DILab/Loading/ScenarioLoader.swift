@@ -76,7 +76,9 @@ public enum ScenarioLoader {
             case "routes": scenario.routes = v.list().compactMap(RouteReader.route)
             case "dependency_overrides":
                 scenario.overrides = v.mapping("dependency_overrides").compactMap { p in
-                    guard let replacement = p.value.string("the replacement provider") else { return nil }
+                    guard p.keyNode.checkName(p.key, .global, what: "overridden provider"),
+                          let replacement = p.value.string("the replacement provider"),
+                          p.value.checkName(replacement, .global, what: "replacement provider") else { return nil }
                     return Override(original: p.key, replacement: replacement, location: p.keyNode.location)
                 }
             case "requests": scenario.requests = v.list().compactMap(RequestReader.request)
@@ -86,6 +88,7 @@ public enum ScenarioLoader {
             }
         }
         if scenario.name.isEmpty { scenario.name = (file as NSString).lastPathComponent }
+        PythonName.collisions(in: scenario).forEach(context.report)
         return (scenario, context.diagnostics)
     }
 
@@ -124,6 +127,7 @@ enum PieceReader {
     }
 
     static func param(name: String, node: YNode, at location: SourceLocation) -> Param? {
+        guard node.checkName(name, .parameter, what: "parameter name", at: location) else { return nil }
         if node.pairs != nil { return mapParam(name: name, node: node, at: location) }
         guard let text = node.scalar, !node.isNull else {
             node.error("parameter '\(name)' needs a type or Depends(...)", hint: "e.g. `\(name): int` or `\(name): Depends(get_db)`")
@@ -138,6 +142,7 @@ enum PieceReader {
                     node.error("Depends() needs a provider here", hint: "write Depends(provider_name) or `ClassName = Depends()`")
                     return nil
                 }
+                guard node.checkName(d.provider, .global, what: "dependency", at: d.location) else { return nil }
                 kind = .depends(d)
             }
             return Param(name: name, kind: kind, location: location)
@@ -156,7 +161,7 @@ enum PieceReader {
         let pairs = node.mapping("parameter '\(name)'", allowed: ["depends", "security", "use_cache", "scope", "scopes", "in", "type", "default", "alias", "optional"])
         func get(_ k: String) -> YNode? { pairs.first { $0.key == k }?.value }
         if let dep = get("depends") ?? get("security") {
-            guard let provider = dep.string("the provider") else { return nil }
+            guard let provider = dep.string("the provider"), dep.checkName(provider, .global, what: "dependency") else { return nil }
             var spec = DependsSpec(provider: provider, isSecurity: get("security") != nil, location: dep.location)
             if let u = get("use_cache") { spec.useCache = u.bool("use_cache") ?? true }
             if let s = get("scope") { spec.scope = s.string("scope"); spec.scopeLocation = s.location }
@@ -197,7 +202,7 @@ enum PieceReader {
                 var spec = try ParamParser.parseDependency(text)
                 spec.location = item.location.offset(by: spec.location.column + (item.isQuoted ? 1 : 0))
                 if let s = spec.scopeLocation { spec.scopeLocation = item.location.offset(by: s.column + (item.isQuoted ? 1 : 0)) }
-                return spec
+                return item.checkName(spec.provider, .global, what: "dependency", at: spec.location) ? spec : nil
             } catch let f as ParamParser.Failure {
                 item.error("bad dependency: \(f.message)", rule: "param", hint: f.hint, at: item.location.offset(by: f.offset))
                 return nil
@@ -217,12 +222,16 @@ enum PieceReader {
     static func raise(_ node: YNode) -> RaiseSpec? {
         if let name = node.scalar, !node.isNull {
             // `raises: ValueError` shorthand.
+            guard node.checkName(name, .raisedException, what: "exception type") else { return nil }
             return RaiseSpec(exception: name, message: .value(.string("")), location: node.location)
         }
         let pairs = node.mapping("an exception", allowed: raiseKeys)
         func get(_ k: String) -> YNode? { pairs.first { $0.key == k }?.value }
         var spec = RaiseSpec(location: node.location)
-        if let e = get("exception") { spec.exception = e.string("the exception type") ?? "Exception" }
+        if let e = get("exception") {
+            spec.exception = e.string("the exception type") ?? "Exception"
+            guard e.checkName(spec.exception, .raisedException, what: "exception type") else { return nil }
+        }
         if let s = get("status") { spec.status = s.int("the status code") }
         if spec.isHTTPException, spec.status == nil, get("exception") == nil {
             node.error("an exception needs `status:` (for HTTPException) or `exception:` (a type name)",
@@ -249,7 +258,7 @@ enum PieceReader {
             var call = TaskCall(task: t.value.string("the task name") ?? "", location: t.value.location)
             for p in pairs where p.key != "task" {
                 switch p.key {
-                case "args": call.args = p.value.mapping("args").compactMap { a in a.value.template("an argument").map { (a.key, $0) } }
+                case "args": call.args = args(p.value.mapping("args"))
                 case "when": call.when = p.value.condition("when")
                 default: p.keyNode.error("unknown key '\(p.key)' in a task call", hint: "a task call has task, args and when")
                 }
@@ -260,8 +269,15 @@ enum PieceReader {
             node.error("expected a task name or {task: name, args: {...}}")
             return nil
         }
-        let args = only.value.mapping("the task's arguments").compactMap { a in a.value.template("an argument").map { (a.key, $0) } }
-        return TaskCall(task: only.key, args: args, location: only.keyNode.location)
+        return TaskCall(task: only.key, args: args(only.value.mapping("the task's arguments")), location: only.keyNode.location)
+    }
+
+    /// A task call's keyword arguments: each key becomes `key=` in Python, so it must be a parameter name.
+    static func args(_ pairs: [(key: String, keyNode: YNode, value: YNode)]) -> [(String, Template)] {
+        pairs.compactMap { a in
+            guard a.keyNode.checkName(a.key, .parameter, what: "task argument") else { return nil }
+            return a.value.template("an argument").map { (a.key, $0) }
+        }
     }
 
     static func bool(_ node: YNode?, _ what: String) -> Bool? { node?.bool(what) }

@@ -134,7 +134,8 @@ struct YNode {
         case .scalar(let s):
             if s.style == .plain, case let v = value, !(v.isString) { return .value(v) }
             do {
-                return try Template.parse(string: s.string)
+                let t = try Template.parse(string: s.string)
+                return checkPath(TemplatePath.hiddenMember(in: t), what: "the template in \(what)") ? t : nil
             } catch let e as ExprError {
                 error("bad template in \(what): \(e.message)", rule: "template",
                       hint: "holes look like {{user_id}} or {{user.role}}", at: location.offset(by: isQuoted ? e.offset + 1 : e.offset))
@@ -164,7 +165,8 @@ struct YNode {
     func condition(_ what: String) -> Condition? {
         guard let text = string(what) else { return nil }
         do {
-            return Condition(source: text, expr: try ExprParser.parse(text))
+            let expr = try ExprParser.parse(text)
+            return checkPath(TemplatePath.hiddenMember(in: expr), what: "the condition in \(what)") ? Condition(source: text, expr: expr) : nil
         } catch let e as ExprError {
             error("bad condition in \(what): \(e.message)", rule: "condition",
                   hint: "conditions look like: token == 'bad', user.role != 'admin', q is None",

@@ -63,9 +63,9 @@ public enum GraphRenderer {
 
     static func dot(_ app: CompiledApp) -> String {
         var out = "digraph dependencies {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n"
-        for p in app.scenario.providers where p.isGenerator { out += "  \"\(p.name)\" [style=rounded, color=orange];\n" }
-        for r in app.routes { out += "  \"\(r.route.method) \(r.fullPath)\" [shape=oval];\n" }
-        for (a, b, l) in edges(app) { out += "  \"\(a)\" -> \"\(b)\"" + (l.isEmpty ? "" : " [label=\"\(l)\"]") + ";\n" }
+        for p in app.scenario.providers where p.isGenerator { out += "  \(dotID(p.name)) [style=rounded, color=orange];\n" }
+        for r in app.routes { out += "  \(dotID("\(r.route.method) \(r.fullPath)")) [shape=oval];\n" }
+        for (a, b, l) in edges(app) { out += "  \(dotID(a)) -> \(dotID(b))" + (l.isEmpty ? "" : " [label=\(dotID(l))]") + ";\n" }
         return out + "}\n"
     }
 
@@ -79,8 +79,43 @@ public enum GraphRenderer {
         }
         var out = "graph LR\n"
         for (a, b, l) in edges(app) {
-            out += "  \(id(a))[\"\(a)\"] -->" + (l.isEmpty ? "" : "|\(l)|") + " \(id(b))[\"\(b)\"]\n"
+            out += "  \(id(a))[\"\(mermaidText(a))\"] -->" + (l.isEmpty ? "" : "|\"\(mermaidText(l))\"|") + " \(id(b))[\"\(mermaidText(b))\"]\n"
         }
         return out
+    }
+
+    /// A DOT double-quoted ID: a route path or scope is scenario text, so quotes and backslashes are escaped,
+    /// line breaks become `\n` and other control characters are dropped; nothing can end the string early.
+    public static func dotID(_ s: String) -> String {
+        var out = "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}": out += "\\n"
+            default: if !isInvisible(scalar) { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+
+    /// Text inside a quoted Mermaid label: every character Mermaid or its HTML rendering reads as syntax
+    /// (`"`, `#`, `;`, `|`, brackets, `<`, `>`, `&`, backslash, backtick) as a `#code;` entity; line breaks as spaces.
+    public static func mermaidText(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if "\"#;|[]{}<>&\\`".unicodeScalars.contains(scalar) {
+                out += "#\(scalar.value);"
+            } else if ["\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{2028}", "\u{2029}"].contains(scalar) {
+                out += " "
+            } else if !isInvisible(scalar) {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        [.control, .format, .lineSeparator, .paragraphSeparator].contains(s.properties.generalCategory)
     }
 }

@@ -123,7 +123,9 @@ struct RouteWriter {
     }
 
     func body(_ bt: String, into w: inout PythonWriter) {
-        let b = Bodies(syntax: PythonSyntax(), subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
+        var syntax = PythonSyntax()
+        syntax.locals = Set(route.params.map(\.name) + ["call"])
+        let b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: roots.contains("call"),
                                 duration: route.duration, tasks: route.addsTasks, raising: route.raises, into: &w)
         guard !always else { return }
@@ -144,6 +146,7 @@ struct RouteWriter {
     func streaming(_ stream: StreamSpec, status: String, into w: inout PythonWriter) {
         var syntax = PythonSyntax()
         syntax.roots["i"] = "i"
+        syntax.locals = Set(route.params.map(\.name) + ["call"])
         w.line()
         w.line("async def chunks():")
         w.indented { w in

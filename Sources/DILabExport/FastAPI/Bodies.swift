@@ -10,13 +10,6 @@ struct Bodies {
     /// The BackgroundTasks parameter in scope, for `adds_tasks`.
     var backgroundTasks: String?
 
-    static let pythonExceptions: Set<String> = [
-        "Exception", "ValueError", "RuntimeError", "TypeError", "KeyError", "IndexError", "LookupError",
-        "ZeroDivisionError", "ArithmeticError", "ConnectionError", "TimeoutError", "OSError", "NameError",
-        "UnboundLocalError", "RecursionError", "PermissionError", "NotImplementedError", "AttributeError",
-    ]
-    static let fastapiExceptions: Set<String> = ["HTTPException", "RequestValidationError", "FastAPIError"]
-
     func pause(_ ms: Int, into w: inout PythonWriter) {
         guard ms > 0 else { return }
         w.line(isAsync ? "await asleep_ms(\(ms))" : "sleep_ms(\(ms))")

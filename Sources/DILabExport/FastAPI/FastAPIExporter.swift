@@ -35,14 +35,15 @@ public struct FastAPIExporter {
     }
 
     func header(into w: inout PythonWriter) {
+        // The title, the description and the file name are scenario data: escaped, so they stay inside the docstring.
         let title = scenario.name.isEmpty ? "a dilab scenario" : scenario.name
-        w.line("\"\"\"\(title.replacingOccurrences(of: "\"\"\"", with: "'''"))")
+        w.block("\"\"\"" + PythonSyntax.docstring(title))
         if !scenario.description.isEmpty {
             w.line()
-            w.block(scenario.description.trimmingCharacters(in: .whitespacesAndNewlines).replacingOccurrences(of: "\"\"\"", with: "'''"))
+            w.block(PythonSyntax.docstring(scenario.description.trimmingCharacters(in: .whitespacesAndNewlines)))
         }
         w.line()
-        w.line("Exported by dilab from \(scenario.file) for FastAPI \(profile.fastapiVersion) (profile \(profile.rawValue)).")
+        w.block("Exported by dilab from \(PythonSyntax.docstring(scenario.file)) for FastAPI \(profile.fastapiVersion) (profile \(profile.rawValue)).")
         w.line("    pip install \"fastapi==\(profile.fastapiVersion)\" uvicorn")
         w.line("    uvicorn app:app             # serve it; each event is printed as it happens")
         w.line("    python app.py --trace       # send the scenario's requests, print the events as JSON")
@@ -54,19 +55,19 @@ public struct FastAPIExporter {
         w.line("from typing import Any")
         w.line()
         w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
-        w.line("from fastapi.exceptions import RequestValidationError")
+        w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
         w.line("from fastapi.responses import JSONResponse, StreamingResponse")
-        w.line("from fastapi.security import APIKeyHeader, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
+        w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
         w.line("from starlette.background import BackgroundTask")
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
         w.line()
     }
 
-    /// Exception classes the scenario names that neither Python nor FastAPI defines.
-    func exceptions(into w: inout PythonWriter) {
+    /// Exception classes the scenario names that neither Python nor FastAPI defines, in first-use order.
+    static func customExceptions(_ scenario: Scenario) -> [String] {
         var names: [String] = []
         func add(_ n: String) {
-            if !Bodies.pythonExceptions.contains(n), !Bodies.fastapiExceptions.contains(n), !names.contains(n) { names.append(n) }
+            if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !names.contains(n) { names.append(n) }
         }
         for p in scenario.providers {
             (p.raises + p.cleanup.raises).forEach { add($0.exception) }
@@ -78,6 +79,11 @@ public struct FastAPIExporter {
         for r in scenario.routes { r.raises.forEach { add($0.exception) } }
         for t in scenario.tasks { t.raises.forEach { add($0.exception) } }
         scenario.app.exceptionHandlers.forEach { add($0.exception) }
+        return names
+    }
+
+    func exceptions(into w: inout PythonWriter) {
+        let names = Self.customExceptions(scenario)
         guard !names.isEmpty else { return }
         w.section("the scenario's own exceptions")
         for n in names {

@@ -38,8 +38,8 @@ struct ProviderWriter {
         }
         w.line()
         w.line()
-        if let doc = p.doc, !doc.isEmpty { w.line("# " + doc.split(separator: "\n").joined(separator: " ")) }
-        if let factory = p.factory { w.line("# stands for \(factory): FastAPI caches it by this callable, as it would the real one") }
+        if let doc = p.doc, !doc.isEmpty { w.line("# " + PythonSyntax.comment(doc)) }
+        if let factory = p.factory { w.line("# stands for \(PythonSyntax.comment(factory)): FastAPI caches it by this callable, as it would the real one") }
         let needsTasks = !p.addsTasks.isEmpty || !p.cleanup.addsTasks.isEmpty
         let bt = backgroundTasksParam(p.params, needed: needsTasks)
         let params = Signatures.list(p.params, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
@@ -72,16 +72,22 @@ struct ProviderWriter {
         }
     }
 
-    /// One class per callable instance, named after the class the scenario says it is an instance of.
+    /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
+    /// when several instances share it or the module already defines the name (a `class: true` provider, a task,
+    /// a router, a handler, an exception class), so no name is defined twice.
     func instanceClassName(_ p: Provider) -> String {
         let siblings = scenario.providers.filter { $0.form == .instance && $0.instanceOf == p.instanceOf }
         let base = p.instanceOf ?? "Callable"
-        return siblings.count > 1 ? "\(base)_\(p.name)" : base
+        let taken = scenario.provider(named: base) != nil || scenario.task(named: base) != nil || scenario.router(named: base) != nil
+            || scenario.routes.contains { $0.handlerName == base } || FastAPIExporter.customExceptions(scenario).contains(base)
+        return siblings.count > 1 || taken ? "\(base)_\(p.name)" : base
     }
 
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
-        let body = Bodies(syntax: PythonSyntax(), subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
+        var syntax = PythonSyntax()
+        syntax.locals = Set(p.params.map(\.name) + ["call"])
+        let body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         let counter = subject
         if p.isGenerator {
             writeGenerator(p, body: body, usesCall: roots.contains("call"), into: &w)
@@ -180,7 +186,7 @@ struct ProviderWriter {
         var unique: [String] = []
         for n in names where !unique.contains(n) { unique.append(n) }
         var syntax = PythonSyntax()
-        syntax.roots = [:]
+        syntax.locals = Set(unique)
         let body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
         w.line()
         w.line()

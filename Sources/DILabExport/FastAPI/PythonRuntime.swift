@@ -90,33 +90,43 @@ def describe(exc: BaseException) -> dict:
             "detail": getattr(exc, "detail", None), "message": "" if is_http else str(exc)}
 
 
-def plain(value):
-    if hasattr(value, "model_dump"):
-        return value.model_dump()
-    if isinstance(value, (dict, list, str, int, float, bool)) or value is None:
+def _fields(value):
+    """What a template may read on an object: the fields the app's own classes set, and the two FastAPI
+    objects dilab models. Never other attributes, never `_` names: a scenario cannot reach `__globals__`."""
+    if isinstance(value, SecurityScopes):
+        return {"scopes": list(value.scopes), "scope_str": value.scope_str}
+    if isinstance(value, HTTPAuthorizationCredentials):
+        return {"scheme": value.scheme, "credentials": value.credentials}
+    if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
+        return {k: v for k, v in value.__dict__.items() if isinstance(k, str) and not k.startswith("_")}
+    return None
+
+
+def _plain(value):
+    """The value as dilab shows it: data as is, objects as their `_fields`, anything else as `<TypeName>`."""
+    if isinstance(value, (dict, list, tuple, str, int, float, bool)) or value is None:
         return value
-    if hasattr(value, "__dict__"):
-        return {k: v for k, v in vars(value).items() if not k.startswith("_")}
-    return value
+    found = _fields(value)
+    return found if found is not None else f"<{type(value).__name__}>"
 
 
 def get(value, *path):
-    """`a.b.0` in dilab's templates: dict keys, list indexes and attributes; None when missing."""
+    """`a.b.0` in dilab's templates: dict keys, list indexes and `_fields`; None when missing."""
     for key in path:
+        if not isinstance(value, (dict, list, tuple)):
+            value = _fields(value)
         if isinstance(value, dict):
-            value = value.get(key, value.get(str(key)))
+            value = dict.get(value, key, dict.get(value, str(key)))
         elif isinstance(value, (list, tuple)):
             value = value[key] if isinstance(key, int) and -len(value) <= key < len(value) else None
-        elif value is None:
-            return None
         else:
-            value = getattr(value, str(key), None)
+            return None
     return value
 
 
 def text(value) -> str:
     """How dilab interpolates a value into text: like str(), with JSON for lists and dicts."""
-    value = plain(value)
+    value = _plain(value)
     if isinstance(value, str):
         return value
     if value is None or isinstance(value, (bool, int, float)):

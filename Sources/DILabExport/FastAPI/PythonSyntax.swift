@@ -5,15 +5,64 @@ import Foundation
 /// Holes keep dilab's meaning exactly: paths go through the runtime's lenient `get`, interpolation
 /// through its `text`, so the exported app computes the same values the engine does.
 struct PythonSyntax {
-    /// How a template root is spelled in the function being written (`call`, `exc`, `i`, parameters...).
+    /// How a template root is spelled in the function being written (`call`, `exc`, `i`...).
     var roots: [String: String] = [:]
+    /// The parameters in scope. Any other root is `None`, as in the engine: a template never names a Python global.
+    var locals: Set<String> = []
 
     static let builtinRoots: [String: String] = [
         "request": "request_number()", "state": "STATE", "closed": "closed()", "now": "now_ms()",
     ]
 
     func root(_ name: String) -> String {
-        roots[name] ?? Self.builtinRoots[name] ?? name
+        roots[name] ?? Self.builtinRoots[name] ?? (locals.contains(name) ? name : "None")
+    }
+
+    // MARK: inert text
+
+    /// Scenario text as the body of a (non-raw) triple-quoted docstring: every line break becomes LF, and
+    /// quotes, backslashes, control and format characters are escaped, so nothing can end the string early.
+    static func docstring(_ s: String) -> String {
+        var out = ""
+        var afterCR = false
+        for scalar in s.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n", afterCR { continue }
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\t": out += "\t"
+            default:
+                if isLineBreak(scalar) { out += "\n" } else if isInvisible(scalar) { out += escaped(scalar) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// Scenario text on one `#` comment line: line breaks become spaces, invisible characters `\u....`.
+    static func comment(_ s: String) -> String {
+        var out = ""
+        var afterCR = false
+        for scalar in s.unicodeScalars {
+            defer { afterCR = scalar == "\r" }
+            if scalar == "\n", afterCR { continue }
+            if isLineBreak(scalar) { out += " " } else if isInvisible(scalar) { out += escaped(scalar) } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    /// What Python, editors or `str.splitlines` may take as the end of a line.
+    static func isLineBreak(_ s: Unicode.Scalar) -> Bool {
+        [0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x85, 0x2028, 0x2029].contains(s.value)
+    }
+
+    /// Control and format characters (NUL, ESC, bidi overrides): visible as escapes, never raw in source.
+    static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        s != "\t" && [.control, .format, .lineSeparator, .paragraphSeparator].contains(s.properties.generalCategory)
+    }
+
+    static func escaped(_ s: Unicode.Scalar) -> String {
+        s.value > 0xFFFF ? String(format: "\\U%08x", s.value) : String(format: "\\u%04x", s.value)
     }
 
     // MARK: literals

@@ -7,9 +7,10 @@ struct PythonWriter {
         lines.append(text.isEmpty ? "" : String(repeating: "    ", count: level) + text)
     }
 
-    /// Lines at the current indentation; each may hold its own newlines (indented as a block).
+    /// Lines at the current indentation; each may hold its own newlines (indented as a block). Split on
+    /// every line break Swift knows (a "\r\n" is one Character, not "\n"), so no line carries a raw break.
     mutating func block(_ text: String) {
-        for l in text.split(separator: "\n", omittingEmptySubsequences: false) { line(String(l)) }
+        for l in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) { line(String(l)) }
     }
 
     mutating func indented(_ body: (inout PythonWriter) -> Void) {
