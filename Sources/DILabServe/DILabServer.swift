@@ -139,6 +139,9 @@ public final class DILabServer: @unchecked Sendable {
 
     /// Number of traces held for `/_dilab/traces/{id}` (bounded by `keepTraces`).
     public var retainedTraces: Int { core.store.count }
+
+    /// Bytes those traces account for (bounded by `keepBytes`, plus the trace being written).
+    public var retainedTraceBytes: Int { core.store.accountedBytes }
 }
 
 /// The bound port, delivered once from `onServerRunning`, or the error that stopped the server first.

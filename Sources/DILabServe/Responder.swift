@@ -25,7 +25,7 @@ struct DILabResponder: HTTPResponder {
     /// `GET /_dilab/traces/{id}`: the trace so far, `complete` once its tasks and cleanup have finished.
     func trace(_ id: String) -> Response {
         guard let value = core.store.json(id.removingPercentEncoding ?? id) else {
-            return HTTPOut.json(404, .object([("detail", .string("No trace with id '\(id)' (unknown, or dropped: the server keeps the newest \(core.options.keepTraces))"))]))
+            return HTTPOut.json(404, .object([("detail", .string("No trace with id '\(id)' (unknown, or dropped: the server keeps the newest \(core.options.keepTraces), within \(core.options.keepBytes) bytes)"))]))
         }
         return HTTPOut.json(200, value, pretty: true)
     }

@@ -42,6 +42,12 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("keep-traces"), help: "How many request traces /_dilab/traces keeps (oldest dropped).")
     var keepTraces = 1000
 
+    @Option(name: .customLong("keep-bytes"), help: """
+        Byte budget of the kept traces (oldest dropped beyond it); every string in a trace, a log line or a live \
+        event is cut to 4 KiB and marked '…(truncated, N bytes)'.
+        """)
+    var keepBytes = 64 << 20
+
     @Option(name: .customLong("drain-timeout"), help: "Seconds shutdown waits for running requests and their tasks.")
     var drainTimeout = 30.0
 
@@ -52,6 +58,7 @@ struct ServeCommand: ParsableCommand {
         guard timeScale > 0, timeScale.isFinite else { throw ValidationError("--time-scale must be a positive number") }
         guard maxBody >= 0 else { throw ValidationError("--max-body must not be negative") }
         guard keepTraces >= 1 else { throw ValidationError("--keep-traces must be at least 1") }
+        guard keepBytes >= 1 << 16 else { throw ValidationError("--keep-bytes must be at least 65536") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
     }
 
@@ -65,7 +72,8 @@ struct ServeCommand: ParsableCommand {
         // Before any server thread exists, so every thread inherits the blocked mask and the signal waits for us.
         let signals = SignalWaiter.blockTerminationSignals()
         let options = ServeOptions(host: host, port: port, timeScale: timeScale, log: log == .json ? .json : .text,
-                                   maxBodyBytes: maxBody, keepTraces: keepTraces, drainTimeout: drainTimeout)
+                                   maxBodyBytes: maxBody, keepTraces: keepTraces, keepBytes: keepBytes,
+                                   drainTimeout: drainTimeout)
         let server = DILabServer(app: app, options: options, style: log == .text ? Terminal.style() : .plain)
         do {
             _ = try Blocking.run { try await server.start() }
