@@ -18,6 +18,13 @@ public struct ServeOptions: Sendable {
     public var keepBytes: Int
     /// Each string of a retained trace, a log line or a live event is cut to this many bytes (and says so).
     public var traceFieldBytes: Int
+    /// Seconds a client has to send a whole request head, from connecting or from the first byte of the next
+    /// request (slowloris); then the connection is closed.
+    public var headerTimeout: Double
+    /// Seconds a keep-alive connection may sit idle between requests before it is closed.
+    public var idleTimeout: Double
+    /// Open connections at most; more wait in the listen backlog (so a flood cannot exhaust file descriptors).
+    public var maxConnections: Int
     /// How long shutdown waits for in-flight requests, their background tasks and cleanup.
     public var drainTimeout: Double
     /// How long the engine waits, at `sent`, for the server to finish writing the body before running tasks.
@@ -25,6 +32,7 @@ public struct ServeOptions: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8000, timeScale: Double = 1, log: LogFormat = .text,
                 maxBodyBytes: Int = 1 << 20, keepTraces: Int = 1000, keepBytes: Int = 64 << 20, traceFieldBytes: Int = 4096,
+                headerTimeout: Double = 10, idleTimeout: Double = 60, maxConnections: Int = 512,
                 drainTimeout: Double = 30, writeTimeout: Double = 10) {
         self.host = host
         self.port = port
@@ -34,6 +42,9 @@ public struct ServeOptions: Sendable {
         self.keepTraces = keepTraces
         self.keepBytes = keepBytes
         self.traceFieldBytes = traceFieldBytes
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
         self.drainTimeout = drainTimeout
         self.writeTimeout = writeTimeout
     }

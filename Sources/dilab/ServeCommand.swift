@@ -17,6 +17,11 @@ struct ServeCommand: ParsableCommand {
         The lifespan startup runs before the port opens. Ctrl-C (SIGINT) or SIGTERM stops accepting, waits for \
         running requests, their background tasks and cleanup (--drain-timeout), runs the lifespan shutdown and \
         exits 0; 1 if the drain timed out. A second signal exits at once (130).
+
+        Memory is bounded: kept traces within --keep-bytes (default 64 MiB), each string in them cut to 4 KiB; \
+        beyond that only requests in flight, at most --max-connections of them, each holding at most --max-body \
+        of body. With the defaults, RSS stays under about 64 MiB + 512 × 1 MiB plus the runtime's own ~40 MiB; \
+        under a slow-header flood each connection is dropped after --header-timeout.
         """)
 
     @Argument(help: "The scenario file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -48,6 +53,20 @@ struct ServeCommand: ParsableCommand {
         """)
     var keepBytes = 64 << 20
 
+    @Option(name: .customLong("header-timeout"), help: """
+        Seconds a client has for a whole request head, from connecting (or from the first byte of its next \
+        request); then it is disconnected. A slow trickle of header lines does not extend it.
+        """)
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a keep-alive connection may wait between requests.")
+    var idleTimeout = 60.0
+
+    @Option(name: .customLong("max-connections"), help: """
+        Open connections at most; more wait in the listen backlog. Keep it below `ulimit -n`.
+        """)
+    var maxConnections = 512
+
     @Option(name: .customLong("drain-timeout"), help: "Seconds shutdown waits for running requests and their tasks.")
     var drainTimeout = 30.0
 
@@ -59,6 +78,9 @@ struct ServeCommand: ParsableCommand {
         guard maxBody >= 0 else { throw ValidationError("--max-body must not be negative") }
         guard keepTraces >= 1 else { throw ValidationError("--keep-traces must be at least 1") }
         guard keepBytes >= 1 << 16 else { throw ValidationError("--keep-bytes must be at least 65536") }
+        guard headerTimeout > 0, headerTimeout.isFinite, headerTimeout <= 86400 else { throw ValidationError("--header-timeout must be a positive number of seconds (at most 86400)") }
+        guard idleTimeout > 0, idleTimeout.isFinite, idleTimeout <= 86400 else { throw ValidationError("--idle-timeout must be a positive number of seconds (at most 86400)") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
     }
 
@@ -73,6 +95,7 @@ struct ServeCommand: ParsableCommand {
         let signals = SignalWaiter.blockTerminationSignals()
         let options = ServeOptions(host: host, port: port, timeScale: timeScale, log: log == .json ? .json : .text,
                                    maxBodyBytes: maxBody, keepTraces: keepTraces, keepBytes: keepBytes,
+                                   headerTimeout: headerTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections,
                                    drainTimeout: drainTimeout)
         let server = DILabServer(app: app, options: options, style: log == .text ? Terminal.style() : .plain)
         do {
