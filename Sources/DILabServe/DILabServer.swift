@@ -69,7 +69,7 @@ public final class DILabServer: @unchecked Sendable {
         let bound = PortPromise()
         let application = Application(
             responder: DILabResponder(core: core),
-            server: GuardedHTTP1Channel.builder(headerTimeout: options.headerTimeout, idleTimeout: options.idleTimeout),
+            server: GuardedHTTP1Channel.builder(options),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil,
                                  availableConnectionsDelegate: MaximumAvailableConnections(max(1, options.maxConnections))),
             onServerRunning: { channel in bound.fulfill(.success(channel.localAddress?.port ?? 0)) },

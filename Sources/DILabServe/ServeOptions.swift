@@ -21,6 +21,8 @@ public struct ServeOptions: Sendable {
     /// Seconds a client has to send a whole request head, from connecting or from the first byte of the next
     /// request (slowloris); then the connection is closed.
     public var headerTimeout: Double
+    /// Seconds a client has to send a whole request body once its head is in (slow POST).
+    public var bodyTimeout: Double
     /// Seconds a keep-alive connection may sit idle between requests before it is closed.
     public var idleTimeout: Double
     /// Open connections at most; more wait in the listen backlog (so a flood cannot exhaust file descriptors).
@@ -32,7 +34,7 @@ public struct ServeOptions: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8000, timeScale: Double = 1, log: LogFormat = .text,
                 maxBodyBytes: Int = 1 << 20, keepTraces: Int = 1000, keepBytes: Int = 64 << 20, traceFieldBytes: Int = 4096,
-                headerTimeout: Double = 10, idleTimeout: Double = 60, maxConnections: Int = 512,
+                headerTimeout: Double = 10, bodyTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512,
                 drainTimeout: Double = 30, writeTimeout: Double = 10) {
         self.host = host
         self.port = port
@@ -43,6 +45,7 @@ public struct ServeOptions: Sendable {
         self.keepBytes = keepBytes
         self.traceFieldBytes = traceFieldBytes
         self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections
         self.drainTimeout = drainTimeout

@@ -21,8 +21,8 @@ struct ServeCommand: ParsableCommand {
         Memory is bounded: the kept traces within --keep-bytes (default 64 MiB; each string in them cut to 4 KiB), \
         so RSS is about 40 MiB of runtime plus --keep-bytes, plus the requests in flight (at most \
         --max-connections, each with a body of at most --max-body and the engine's copy of it). Measured: ~72 MB \
-        after 1,000 POSTs of 1 MiB bodies (2 GB before the byte budget). Under a slow-header flood every \
-        connection is dropped after --header-timeout, and other clients are served.
+        after 1,000 POSTs of 1 MiB bodies (2 GB before the byte budget). Under a slow-header (or slow-body) \
+        flood every connection is dropped after --header-timeout (--body-timeout), and other clients are served.
         """)
 
     @Argument(help: "The scenario file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -60,6 +60,9 @@ struct ServeCommand: ParsableCommand {
         """)
     var headerTimeout = 10.0
 
+    @Option(name: .customLong("body-timeout"), help: "Seconds a client has for a whole request body, once its head is in.")
+    var bodyTimeout = 30.0
+
     @Option(name: .customLong("idle-timeout"), help: "Seconds a keep-alive connection may wait between requests.")
     var idleTimeout = 60.0
 
@@ -80,6 +83,7 @@ struct ServeCommand: ParsableCommand {
         guard keepTraces >= 1 else { throw ValidationError("--keep-traces must be at least 1") }
         guard keepBytes >= 1 << 16 else { throw ValidationError("--keep-bytes must be at least 65536") }
         guard headerTimeout > 0, headerTimeout.isFinite, headerTimeout <= 86400 else { throw ValidationError("--header-timeout must be a positive number of seconds (at most 86400)") }
+        guard bodyTimeout > 0, bodyTimeout.isFinite, bodyTimeout <= 86400 else { throw ValidationError("--body-timeout must be a positive number of seconds (at most 86400)") }
         guard idleTimeout > 0, idleTimeout.isFinite, idleTimeout <= 86400 else { throw ValidationError("--idle-timeout must be a positive number of seconds (at most 86400)") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
@@ -96,7 +100,7 @@ struct ServeCommand: ParsableCommand {
         let signals = SignalWaiter.blockTerminationSignals()
         let options = ServeOptions(host: host, port: port, timeScale: timeScale, log: log == .json ? .json : .text,
                                    maxBodyBytes: maxBody, keepTraces: keepTraces, keepBytes: keepBytes,
-                                   headerTimeout: headerTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections,
+                                   headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections,
                                    drainTimeout: drainTimeout)
         let server = DILabServer(app: app, options: options, style: log == .text ? Terminal.style() : .plain)
         do {

@@ -50,6 +50,27 @@ struct ConnectionTests {
         _ = await live.stop()
     }
 
+    @Test("slow POST: a body trickled byte by byte is cut at the body deadline")
+    func slowBodyIsCut() async throws {
+        var options = Self.options(header: 5)
+        options.bodyTimeout = 0.6
+        let live = try await LiveServer.start(Scenarios.shop, options: options)
+        let socket = try RawSocket(port: live.port, readTimeout: 0.15)
+        let start = Date()
+        socket.write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{")
+        var closedAfter: Double?
+        while Date().timeIntervalSince(start) < 4 {
+            if socket.read() == .closed { closedAfter = Date().timeIntervalSince(start); break }
+            socket.write(" ")
+        }
+        #expect(closedAfter != nil, "the trickling body was still being read after 4 s")
+        if let closedAfter { #expect(closedAfter >= 0.5) }
+        // A whole body in time is fine.
+        let ok = try await live.send("POST", "/items", body: #"{"name":"pen"}"#, headers: ["Content-Type": "application/json"])
+        #expect(ok.status == 200)
+        _ = await live.stop()
+    }
+
     @Test("a connection that sends nothing is closed at the header deadline")
     func silentConnection() async throws {
         let live = try await LiveServer.start(Scenarios.shop, options: Self.options(header: 0.4))
@@ -164,27 +185,36 @@ struct ConnectionTests {
     }
 }
 
-/// The whole-head deadline as a state machine, without a socket.
-struct HeaderDeadlineTests {
-    @Test func armsOnOpenAndDisarmsOnlyOnACompleteHead() {
-        var d = HeaderDeadline()
-        #expect(d.opened() == .arm)
+/// The read deadlines as a state machine, without a socket.
+struct ReadDeadlineTests {
+    @Test func aHeadThenABodyEachGetOneDeadlineThatATrickleDoesNotRestart() {
+        var d = ReadDeadline()
+        #expect(d.opened() == .arm(.readingHead))
         #expect(d.bytesRead() == .none)            // a header line: the deadline keeps running
-        #expect(d.headRead() == .disarm)
-        #expect(d.bytesRead() == .none)            // body bytes
-        #expect(d.requestEnded() == .none)
+        #expect(d.headRead() == .arm(.readingBody))
+        #expect(d.bytesRead() == .none)            // body bytes: the body deadline keeps running
+        #expect(d.requestEnded() == .disarm)
         #expect(d.responseWritten() == .none)      // between requests: the idle timeout's business
-        #expect(d.bytesRead() == .arm)             // the next request's first byte
+        #expect(d.bytesRead() == .arm(.readingHead))  // the next request's first byte
         #expect(d.expired() == .close)
     }
 
-    @Test func doesNotCloseWhileAResponseIsOwed() {
-        var d = HeaderDeadline()
+    @Test func doesNotRunWhileAResponseIsOwed() {
+        var d = ReadDeadline()
         _ = d.opened()
         _ = d.headRead()
         _ = d.requestEnded()
         #expect(d.bytesRead() == .none)            // pipelined: the server still owes the first response
-        #expect(d.responseWritten() == .arm)       // now the client owes the head
+        #expect(d.responseWritten() == .arm(.readingHead))  // now the client owes the head
         #expect(d.expired() == .close)
+        // A pipelined body waits for the server too: its deadline starts when the earlier response is out.
+        var p = ReadDeadline()
+        _ = p.opened()
+        _ = p.headRead()
+        _ = p.requestEnded()
+        _ = p.bytesRead()
+        #expect(p.headRead() == .none)
+        #expect(p.expired() == .none)
+        #expect(p.responseWritten() == .arm(.readingBody))
     }
 }

@@ -5,59 +5,67 @@ import Logging
 import NIOCore
 import NIOHTTPTypes
 
-/// When the server stops waiting for a request head. Slowloris sends a partial head and then one header line
-/// every few seconds; a per-read timeout never fires, so the deadline is for the *whole* head: it starts when the
-/// connection opens or the first byte of the next request arrives, and only a complete head stops it. It does
-/// not run while a response is still owed (a slow handler is not the client's fault); it restarts once it is.
-struct HeaderDeadline: Equatable {
+/// When the server stops waiting for a client to send its request. Slowloris sends a partial head and then one
+/// header line every few seconds, so a per-read timeout never fires: the deadline is for the *whole* head (from
+/// connecting, or from the first byte of the next request, to a complete head), and then for the whole body
+/// (from the head to its end). It runs only while the server is waiting on the client: not while a response is
+/// still owed (a slow handler, or a pipelined request the server has not got to, is not the client's fault).
+struct ReadDeadline: Equatable {
     enum Phase: Equatable { case readingHead, readingBody, betweenRequests }
-    enum Action: Equatable { case arm, disarm, close, none }
+    enum Action: Equatable { case arm(Phase), disarm, close, none }
 
     private(set) var phase = Phase.readingHead
     private(set) var responsesOwed = 0
-    private(set) var armed = false
+    /// The phase whose deadline is running, if any.
+    private(set) var armed: Phase?
 
     /// The connection is open: its first head is due.
-    mutating func opened() -> Action { armIfWaiting() }
+    mutating func opened() -> Action { settle() }
 
     /// Bytes arrived; between requests they start the next head.
     mutating func bytesRead() -> Action {
         if phase == .betweenRequests { phase = .readingHead }
-        return armIfWaiting()
+        return settle()
     }
 
     mutating func headRead() -> Action {
         phase = .readingBody
         responsesOwed += 1
-        return disarm()
+        return settle()
     }
 
     mutating func requestEnded() -> Action {
         if phase == .readingBody { phase = .betweenRequests }
-        return .none
+        return settle()
     }
 
     mutating func responseWritten() -> Action {
         responsesOwed = max(0, responsesOwed - 1)
-        return armIfWaiting()
+        return settle()
     }
 
-    /// The timer fired: close only if the client still owes a head and the server owes nothing.
+    /// The timer fired: close if the server is still waiting on the client.
     mutating func expired() -> Action {
-        armed = false
-        return phase == .readingHead && responsesOwed == 0 ? .close : .none
+        armed = nil
+        return waitingOn == nil ? .none : .close
     }
 
-    private mutating func armIfWaiting() -> Action {
-        guard phase == .readingHead, responsesOwed == 0, !armed else { return .none }
-        armed = true
-        return .arm
+    /// The part of a request the server is waiting for: a head when it owes nothing, the body of the one
+    /// request it is reading.
+    var waitingOn: Phase? {
+        switch phase {
+        case .readingHead: return responsesOwed == 0 ? .readingHead : nil
+        case .readingBody: return responsesOwed == 1 ? .readingBody : nil
+        case .betweenRequests: return nil
+        }
     }
 
-    private mutating func disarm() -> Action {
-        guard armed else { return .none }
-        armed = false
-        return .disarm
+    /// A running deadline is kept (a trickle does not restart it); a new phase gets a fresh one.
+    private mutating func settle() -> Action {
+        let wanted = waitingOn
+        guard wanted != armed else { return .none }
+        armed = wanted
+        return wanted.map(Action.arm) ?? .disarm
     }
 }
 
@@ -65,17 +73,21 @@ struct HeaderDeadline: Equatable {
 enum RequestProgress { case head, end, responseWritten }
 
 /// First in the pipeline, on raw bytes: it sees the bytes of a head before the decoder has a head to show.
-final class HeaderDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+final class ReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    let timeout: TimeAmount
-    private var state = HeaderDeadline()
+    let headerTimeout: TimeAmount
+    let bodyTimeout: TimeAmount
+    private var state = ReadDeadline()
     private var timer: Scheduled<Void>?
 
-    init(timeout: TimeAmount) { self.timeout = timeout }
+    init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { apply(state.opened(), context) }
@@ -111,11 +123,12 @@ final class HeaderDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler
         promise?.succeed(())
     }
 
-    private func apply(_ action: HeaderDeadline.Action, _ context: ChannelHandlerContext) {
+    private func apply(_ action: ReadDeadline.Action, _ context: ChannelHandlerContext) {
         switch action {
-        case .arm:
+        case .arm(let phase):
+            cancel()
             let loop = context.eventLoop.assumeIsolated()
-            timer = loop.scheduleTask(in: timeout) { [self] in
+            timer = loop.scheduleTask(in: phase == .readingBody ? bodyTimeout : headerTimeout) { [self] in
                 timer = nil
                 if state.expired() == .close { context.close(promise: nil) }
             }
@@ -131,7 +144,7 @@ final class HeaderDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 }
 
-/// After the HTTP decoder: reports complete heads, request ends and written responses to `HeaderDeadlineHandler`.
+/// After the HTTP decoder: reports complete heads, request ends and written responses to `ReadDeadlineHandler`.
 /// It also closes the connection after a final 1xx response: HTTP/1.1 has no way to end an exchange with one,
 /// and a client would otherwise wait for a final response that never comes.
 final class RequestProgressHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -168,31 +181,35 @@ final class RequestProgressHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 }
 
-/// Hummingbird's HTTP/1.1 channel (with its keep-alive `idleTimeout`) behind the whole-head deadline.
+/// Hummingbird's HTTP/1.1 channel (with its keep-alive `idleTimeout`) behind the whole-head and whole-body deadlines.
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
     let headerTimeout: TimeAmount
+    let bodyTimeout: TimeAmount
 
-    init(responder: @escaping HTTPChannelHandler.Responder, headerTimeout: TimeAmount, idleTimeout: TimeAmount) {
+    init(responder: @escaping HTTPChannelHandler.Responder, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount) {
         inner = HTTP1Channel(responder: responder,
                              configuration: .init(additionalChannelHandlers: [RequestProgressHandler()], idleTimeout: idleTimeout))
         self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
     }
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let timeout = headerTimeout
+        let (header, body) = (headerTimeout, bodyTimeout)
         return channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(HeaderDeadlineHandler(timeout: timeout), position: .first)
+            try channel.pipeline.syncOperations.addHandler(ReadDeadlineHandler(headerTimeout: header, bodyTimeout: body), position: .first)
         }.flatMap { inner.setup(channel: channel, logger: logger) }
     }
 
     func handle(value: Value, logger: Logger) async { await inner.handle(value: value, logger: logger) }
 
-    static func builder(headerTimeout: Double, idleTimeout: Double) -> HTTPServerBuilder {
-        HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(responder: responder, headerTimeout: .nanoseconds(Int64(headerTimeout * 1e9)),
-                                idleTimeout: .nanoseconds(Int64(idleTimeout * 1e9)))
+    static func builder(_ options: ServeOptions) -> HTTPServerBuilder {
+        let header = TimeAmount.nanoseconds(Int64(options.headerTimeout * 1e9))
+        let body = TimeAmount.nanoseconds(Int64(options.bodyTimeout * 1e9))
+        let idle = TimeAmount.nanoseconds(Int64(options.idleTimeout * 1e9))
+        return HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, headerTimeout: header, bodyTimeout: body, idleTimeout: idle)
         }
     }
 }
