@@ -100,8 +100,9 @@ public enum CourseLoader {
             return CourseError(file: file, message: "`\(what)` '\(value)' \(problem)", line: mark?.line, column: mark?.column)
         }
         var errors: [CourseError] = []
-        if let md = raw.markdown, let p = LessonPaths.problem(lessonFile: md, in: directory) {
-            errors.append(error("markdown:", md, p, [.key("markdown")]))
+        // The default `lesson.md` too: it may be a symlink.
+        if let p = LessonPaths.problem(lessonFile: raw.markdown ?? "lesson.md", in: directory) {
+            errors.append(error("markdown:", raw.markdown ?? "lesson.md", p, [.key("markdown")]))
         }
         for (i, step) in raw.steps.enumerated() {
             guard let ex = step.exercise else { continue }

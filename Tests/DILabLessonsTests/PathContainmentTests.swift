@@ -95,6 +95,13 @@ struct PathContainmentTests {
         let errors = Self.loadErrors(f)
         #expect(errors.map(\.line) == [1])
         #expect(errors.first?.message.contains("`markdown:`") == true)
+        // The default lesson.md, as a symlink out of the folder, is refused as well (no line: nothing was written).
+        let (g, secret) = try Self.fixture(Self.exerciseYAML())
+        try FileManager.default.removeItem(atPath: g.root + "/01-fixture/lesson.md")
+        try FileManager.default.createSymbolicLink(atPath: g.root + "/01-fixture/lesson.md", withDestinationPath: secret)
+        let linked = Self.loadErrors(g)
+        #expect(linked.count == 1 && linked.first?.line == nil)
+        #expect(linked.first?.message.contains("resolves (through a symlink) outside") == true)
     }
 
     @Test func filesInsideTheLessonStillWorkAndTheCopyLandsInTheWorkspace() throws {
