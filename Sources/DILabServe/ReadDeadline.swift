@@ -205,9 +205,9 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     func handle(value: Value, logger: Logger) async { await inner.handle(value: value, logger: logger) }
 
     static func builder(_ options: ServeOptions) -> HTTPServerBuilder {
-        let header = TimeAmount.nanoseconds(Int64(options.headerTimeout * 1e9))
-        let body = TimeAmount.nanoseconds(Int64(options.bodyTimeout * 1e9))
-        let idle = TimeAmount.nanoseconds(Int64(options.idleTimeout * 1e9))
+        // Clamped: a NaN or infinite Double must not trap the conversion (the CLI validates; code may not).
+        func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds.isNaN ? 1 : min(max(seconds, 0.001), 1e6)) * 1e9)) }
+        let (header, body, idle) = (amount(options.headerTimeout), amount(options.bodyTimeout), amount(options.idleTimeout))
         return HTTPServerBuilder { responder in
             GuardedHTTP1Channel(responder: responder, headerTimeout: header, bodyTimeout: body, idleTimeout: idle)
         }
