@@ -51,11 +51,12 @@ struct ReadDeadline: Equatable {
     }
 
     /// The part of a request the server is waiting for: a head when it owes nothing, the body of the one
-    /// request it is reading.
+    /// request it is reading (not of a pipelined one behind it).
     var waitingOn: Phase? {
         switch phase {
         case .readingHead: return responsesOwed == 0 ? .readingHead : nil
-        case .readingBody: return responsesOwed == 1 ? .readingBody : nil
+        // 0 when the server answered early (a 413) and drains the rest of the body: still the client's turn.
+        case .readingBody: return responsesOwed <= 1 ? .readingBody : nil
         case .betweenRequests: return nil
         }
     }

@@ -69,6 +69,24 @@ struct ConnectionTests {
         let ok = try await live.send("POST", "/items", body: #"{"name":"pen"}"#, headers: ["Content-Type": "application/json"])
         #expect(ok.status == 200)
         _ = await live.stop()
+
+        // Answered 413 at once from Content-Length; the rest of the body is drained under the same deadline.
+        options.maxBodyBytes = 64
+        let small = try await LiveServer.start(Scenarios.shop, options: options)
+        let early = try RawSocket(port: small.port, readTimeout: 0.15)
+        let sent = Date()
+        early.write("POST /items HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n{")
+        var text = ""
+        var drainedUntil: Double?
+        while Date().timeIntervalSince(sent) < 4 {
+            let r = early.read()
+            if case .data(let more) = r { text += more }
+            if r == .closed { drainedUntil = Date().timeIntervalSince(sent); break }
+            early.write(" ")
+        }
+        #expect(text.hasPrefix("HTTP/1.1 413"))
+        #expect(drainedUntil != nil, "the drained body was still trickling after 4 s")
+        _ = await small.stop()
     }
 
     @Test("a connection that sends nothing is closed at the header deadline")
@@ -216,5 +234,11 @@ struct ReadDeadlineTests {
         #expect(p.headRead() == .none)
         #expect(p.expired() == .none)
         #expect(p.responseWritten() == .arm(.readingBody))
+        // Answered before the body was read (413): the body deadline keeps running while the rest is drained.
+        var early = ReadDeadline()
+        _ = early.opened()
+        #expect(early.headRead() == .arm(.readingBody))
+        #expect(early.responseWritten() == .none)
+        #expect(early.expired() == .close)
     }
 }
