@@ -6,11 +6,19 @@ import Yams
 public struct CourseError: Error, Sendable, CustomStringConvertible, Equatable {
     public var file: String
     public var message: String
-    public init(file: String, message: String) {
+    /// 1-based position of the offending value, when known.
+    public var line: Int?
+    public var column: Int?
+    public init(file: String, message: String, line: Int? = nil, column: Int? = nil) {
         self.file = file
         self.message = message
+        self.line = line
+        self.column = column
     }
-    public var description: String { "\(file): \(message)" }
+    public var description: String {
+        guard let line else { return "\(file): \(message)" }
+        return "\(file):\(line):\(column ?? 1): \(message)"
+    }
 }
 
 /// Reads `lessons/NN-name/lesson.yaml` (and its `lesson.md`) into the course model.
@@ -58,6 +66,8 @@ public enum CourseLoader {
         } catch {
             throw CourseErrors([CourseError(file: file, message: "not valid YAML: \(error)")])
         }
+        let pathErrors = pathProblems(raw, text: text, file: file, directory: directory)
+        if !pathErrors.isEmpty { throw CourseErrors(pathErrors) }
         let mdFile = "\(directory)/\(raw.markdown ?? "lesson.md")"
         guard let markdown = try? String(contentsOfFile: mdFile, encoding: .utf8) else {
             throw CourseErrors([CourseError(file: mdFile, message: "cannot read the lesson's Markdown")])
@@ -80,6 +90,34 @@ public enum CourseLoader {
         let number = Int(id.prefix { $0.isNumber }) ?? 0
         return Lesson(id: id, number: number, title: raw.title, summary: raw.summary ?? "", directory: directory,
                       sections: MarkdownSection.split(markdown), steps: steps)
+    }
+
+    /// Files the lesson copies or shows must stay in its folder, and the learner's copy in the workspace
+    /// (a shared lesson must not read `../../secret` or write `../../.bashrc`); each error points at the value.
+    static func pathProblems(_ raw: LessonFile, text: String, file: String, directory: String) -> [CourseError] {
+        func error(_ what: String, _ value: String, _ problem: String, _ at: [YAMLPosition.Key]) -> CourseError {
+            let mark = YAMLPosition.mark(text, at)
+            return CourseError(file: file, message: "`\(what)` '\(value)' \(problem)", line: mark?.line, column: mark?.column)
+        }
+        var errors: [CourseError] = []
+        // The default `lesson.md` too: it may be a symlink.
+        if let p = LessonPaths.problem(lessonFile: raw.markdown ?? "lesson.md", in: directory) {
+            errors.append(error("markdown:", raw.markdown ?? "lesson.md", p, [.key("markdown")]))
+        }
+        for (i, step) in raw.steps.enumerated() {
+            guard let ex = step.exercise else { continue }
+            let at: [YAMLPosition.Key] = [.key("steps"), .index(i), .key("exercise")]
+            for (key, value) in [("start", ex.start), ("solution", ex.solution)] {
+                if let p = LessonPaths.problem(lessonFile: value, in: directory) {
+                    errors.append(error("\(key):", value, p, at + [.key(key)]))
+                }
+            }
+            let name = ex.workspace_name ?? (ex.start as NSString).lastPathComponent
+            if let p = LessonPaths.problem(workspaceName: name) {
+                errors.append(error("workspace_name:", name, p, at + [.key(ex.workspace_name == nil ? "start" : "workspace_name")]))
+            }
+        }
+        return errors
     }
 
     static func path(_ keys: [CodingKey]) -> String {

@@ -213,12 +213,18 @@ public struct LessonRunner {
 
     /// Copies the starting scenario the first time; never overwrites the learner's edits.
     func ensureWorkspaceCopy(_ lesson: Lesson, _ spec: ExerciseSpec) -> String? {
+        // The loader already refuses these; a Lesson built in code must not escape either.
+        guard LessonPaths.problem(workspaceName: spec.workspaceName) == nil,
+              LessonPaths.problem(lessonFile: spec.start, in: lesson.directory) == nil else { return nil }
         let dir = workspace + "/" + lesson.id
         let path = dir + "/" + spec.workspaceName
-        if FileManager.default.fileExists(atPath: path) { return path }
+        if FileManager.default.fileExists(atPath: path) { return LessonPaths.contains(workspace, path) ? path : nil }
         do {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: lesson.path(spec.start), toPath: path)
+            guard LessonPaths.contains(workspace, path) else { return nil }
+            // The file's bytes, not the file: copying a symlink would let the learner's edits write into the lesson.
+            guard let data = FileManager.default.contents(atPath: LessonPaths.resolved(lesson.path(spec.start))),
+                  FileManager.default.createFile(atPath: path, contents: data) else { return nil }
             return path
         } catch {
             return nil

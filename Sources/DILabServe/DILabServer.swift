@@ -1,6 +1,7 @@
 import DILab
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -68,7 +69,9 @@ public final class DILabServer: @unchecked Sendable {
         let bound = PortPromise()
         let application = Application(
             responder: DILabResponder(core: core),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            server: GuardedHTTP1Channel.builder(options),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil,
+                                 availableConnectionsDelegate: MaximumAvailableConnections(max(1, options.maxConnections))),
             onServerRunning: { channel in bound.fulfill(.success(channel.localAddress?.port ?? 0)) },
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [], logger: logger))
@@ -139,6 +142,9 @@ public final class DILabServer: @unchecked Sendable {
 
     /// Number of traces held for `/_dilab/traces/{id}` (bounded by `keepTraces`).
     public var retainedTraces: Int { core.store.count }
+
+    /// Bytes those traces account for (bounded by `keepBytes`, plus the trace being written).
+    public var retainedTraceBytes: Int { core.store.accountedBytes }
 }
 
 /// The bound port, delivered once from `onServerRunning`, or the error that stopped the server first.

@@ -25,7 +25,7 @@ struct DILabResponder: HTTPResponder {
     /// `GET /_dilab/traces/{id}`: the trace so far, `complete` once its tasks and cleanup have finished.
     func trace(_ id: String) -> Response {
         guard let value = core.store.json(id.removingPercentEncoding ?? id) else {
-            return HTTPOut.json(404, .object([("detail", .string("No trace with id '\(id)' (unknown, or dropped: the server keeps the newest \(core.options.keepTraces))"))]))
+            return HTTPOut.json(404, .object([("detail", .string("No trace with id '\(id)' (unknown, or dropped: the server keeps the newest \(core.options.keepTraces), within \(core.options.keepBytes) bytes)"))]))
         }
         return HTTPOut.json(200, value, pretty: true)
     }
@@ -93,6 +93,14 @@ struct DILabResponder: HTTPResponder {
         var fields = HTTPOut.fields(head.headers + [("x-request-id", id)])
         if let type = head.contentType { fields[.contentType] = type }
         let status = HTTPOut.status(head.status)
+        if HTTPOut.isBodiless(head.status) {
+            // RFC 9110 §6.4.1: no body and no Content-Length, whatever the app returned (a 1xx also ends the
+            // connection: see `RequestProgressHandler`).
+            return Response(status: status, headers: fields, body: ResponseBody(contentLength: nil) { writer in
+                defer { exchange.bodyWritten() }
+                try await writer.finish(nil)
+            })
+        }
         if head.isStreaming {
             return Response(status: status, headers: fields, body: ResponseBody { writer in
                 defer { exchange.bodyWritten() }
@@ -116,6 +124,9 @@ enum HTTPOut {
     static func status(_ code: Int) -> HTTPResponse.Status {
         (100...999).contains(code) ? HTTPResponse.Status(code: code) : .internalServerError
     }
+
+    /// 1xx, 204 and 304 responses carry no body.
+    static func isBodiless(_ code: Int) -> Bool { (100..<200).contains(code) || code == 204 || code == 304 }
 
     /// Header names the app set; a name HTTP cannot carry is dropped rather than crashing the server.
     static func fields(_ pairs: [(String, String)]) -> HTTPFields {

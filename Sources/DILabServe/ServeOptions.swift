@@ -14,19 +14,40 @@ public struct ServeOptions: Sendable {
     public var maxBodyBytes: Int
     /// How many request traces `/_dilab/traces/{id}` keeps; the oldest are dropped so memory stays flat.
     public var keepTraces: Int
+    /// The byte budget of those traces (as `Footprint` accounts them); the oldest are dropped beyond it.
+    public var keepBytes: Int
+    /// Each string of a retained trace, a log line or a live event is cut to this many bytes (and says so).
+    public var traceFieldBytes: Int
+    /// Seconds a client has to send a whole request head, from connecting or from the first byte of the next
+    /// request (slowloris); then the connection is closed.
+    public var headerTimeout: Double
+    /// Seconds a client has to send a whole request body once its head is in (slow POST).
+    public var bodyTimeout: Double
+    /// Seconds a keep-alive connection may sit idle between requests before it is closed.
+    public var idleTimeout: Double
+    /// Open connections at most; more wait in the listen backlog (so a flood cannot exhaust file descriptors).
+    public var maxConnections: Int
     /// How long shutdown waits for in-flight requests, their background tasks and cleanup.
     public var drainTimeout: Double
     /// How long the engine waits, at `sent`, for the server to finish writing the body before running tasks.
     public var writeTimeout: Double
 
     public init(host: String = "127.0.0.1", port: Int = 8000, timeScale: Double = 1, log: LogFormat = .text,
-                maxBodyBytes: Int = 1 << 20, keepTraces: Int = 1000, drainTimeout: Double = 30, writeTimeout: Double = 10) {
+                maxBodyBytes: Int = 1 << 20, keepTraces: Int = 1000, keepBytes: Int = 64 << 20, traceFieldBytes: Int = 4096,
+                headerTimeout: Double = 10, bodyTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512,
+                drainTimeout: Double = 30, writeTimeout: Double = 10) {
         self.host = host
         self.port = port
         self.timeScale = timeScale
         self.log = log
         self.maxBodyBytes = maxBodyBytes
         self.keepTraces = keepTraces
+        self.keepBytes = keepBytes
+        self.traceFieldBytes = traceFieldBytes
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
         self.drainTimeout = drainTimeout
         self.writeTimeout = writeTimeout
     }

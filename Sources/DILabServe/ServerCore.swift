@@ -26,15 +26,17 @@ final class ServerCore: @unchecked Sendable {
         self.timeline = timeline
         let scale = options.timeScale
         self.engine = Engine(app: app, clock: { RealClock(timeScale: scale, origin: timeline.now) })
-        self.store = TraceStore(capacity: options.keepTraces, profile: app.profile)
+        self.store = TraceStore(capacity: options.keepTraces, byteBudget: options.keepBytes,
+                                limits: TraceLimits(fieldBytes: options.traceFieldBytes), profile: app.profile)
     }
 
     /// Lifespan startup or shutdown, on a thread of its own (its steps wait on the real clock).
     func lifespan(startup: Bool) async {
         await ServerCore.onThread { [self] in
             let observer: (TraceEvent) -> Void = { [self] e in
-                log.event(e)
-                events.publish(e, id: "lifespan")
+                let brief = store.limits.event(e).event
+                log.event(brief)
+                events.publish(brief, id: "lifespan")
             }
             _ = startup ? engine.startup(observer: observer) : engine.shutdown(observer: observer)
         }
@@ -65,8 +67,10 @@ final class ServerCore: @unchecked Sendable {
                     store.begin(id, request: spec)
                 }
                 store.append(id, e)
-                log.event(e, id: id)
-                events.publish(e, id: id)
+                // The log and the live stream get the cut event too: a 1 MiB body is not a 1 MiB log line.
+                let brief = store.limits.event(e).event
+                log.event(brief, id: id)
+                events.publish(brief, id: id)
                 if !exchange.observe(e) {
                     log.message("[\(id)] the response was not written within \(options.writeTimeout) s; the engine carries on")
                 }
@@ -93,8 +97,9 @@ final class ServerCore: @unchecked Sendable {
         let events = RequestTranslator.events(for: rejection, request: request, handler: handler, at: timeline.now)
         for e in events {
             store.append(id, e)
-            log.event(e, id: id)
-            self.events.publish(e, id: id)
+            let brief = store.limits.event(e).event
+            log.event(brief, id: id)
+            self.events.publish(brief, id: id)
         }
         store.complete(id, RequestTrace(id: 0, request: request, profile: app.profile, events: events, status: rejection.status,
                                         body: rejection.body, bodyText: rejection.body.json, isJSON: true))

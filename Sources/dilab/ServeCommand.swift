@@ -17,6 +17,12 @@ struct ServeCommand: ParsableCommand {
         The lifespan startup runs before the port opens. Ctrl-C (SIGINT) or SIGTERM stops accepting, waits for \
         running requests, their background tasks and cleanup (--drain-timeout), runs the lifespan shutdown and \
         exits 0; 1 if the drain timed out. A second signal exits at once (130).
+
+        Memory is bounded: the kept traces within --keep-bytes (default 64 MiB; each string in them cut to 4 KiB), \
+        so RSS is about 40 MiB of runtime plus --keep-bytes, plus the requests in flight (at most \
+        --max-connections, each with a body of at most --max-body and the engine's copy of it). Measured: ~81 MB \
+        after 1,000 POSTs of 1 MiB bodies (2 GB before the byte budget). Under a slow-header (or slow-body) \
+        flood every connection is dropped after --header-timeout (--body-timeout), and other clients are served.
         """)
 
     @Argument(help: "The scenario file.", completion: .file(extensions: ["yaml", "yml"]))
@@ -42,6 +48,29 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("keep-traces"), help: "How many request traces /_dilab/traces keeps (oldest dropped).")
     var keepTraces = 1000
 
+    @Option(name: .customLong("keep-bytes"), help: """
+        Byte budget of the kept traces (oldest dropped beyond it); every string in a trace, a log line or a live \
+        event is cut to 4 KiB and marked '…(truncated, N bytes)'.
+        """)
+    var keepBytes = 64 << 20
+
+    @Option(name: .customLong("header-timeout"), help: """
+        Seconds a client has for a whole request head, from connecting (or from the first byte of its next \
+        request); then it is disconnected. A slow trickle of header lines does not extend it.
+        """)
+    var headerTimeout = 10.0
+
+    @Option(name: .customLong("body-timeout"), help: "Seconds a client has for a whole request body, once its head is in.")
+    var bodyTimeout = 30.0
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds a keep-alive connection may wait between requests.")
+    var idleTimeout = 60.0
+
+    @Option(name: .customLong("max-connections"), help: """
+        Open connections at most; more wait in the listen backlog. Keep it below `ulimit -n`.
+        """)
+    var maxConnections = 512
+
     @Option(name: .customLong("drain-timeout"), help: "Seconds shutdown waits for running requests and their tasks.")
     var drainTimeout = 30.0
 
@@ -52,6 +81,11 @@ struct ServeCommand: ParsableCommand {
         guard timeScale > 0, timeScale.isFinite else { throw ValidationError("--time-scale must be a positive number") }
         guard maxBody >= 0 else { throw ValidationError("--max-body must not be negative") }
         guard keepTraces >= 1 else { throw ValidationError("--keep-traces must be at least 1") }
+        guard keepBytes >= 1 << 16 else { throw ValidationError("--keep-bytes must be at least 65536") }
+        guard headerTimeout > 0, headerTimeout.isFinite, headerTimeout <= 86400 else { throw ValidationError("--header-timeout must be a positive number of seconds (at most 86400)") }
+        guard bodyTimeout > 0, bodyTimeout.isFinite, bodyTimeout <= 86400 else { throw ValidationError("--body-timeout must be a positive number of seconds (at most 86400)") }
+        guard idleTimeout > 0, idleTimeout.isFinite, idleTimeout <= 86400 else { throw ValidationError("--idle-timeout must be a positive number of seconds (at most 86400)") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must not be negative") }
     }
 
@@ -65,7 +99,9 @@ struct ServeCommand: ParsableCommand {
         // Before any server thread exists, so every thread inherits the blocked mask and the signal waits for us.
         let signals = SignalWaiter.blockTerminationSignals()
         let options = ServeOptions(host: host, port: port, timeScale: timeScale, log: log == .json ? .json : .text,
-                                   maxBodyBytes: maxBody, keepTraces: keepTraces, drainTimeout: drainTimeout)
+                                   maxBodyBytes: maxBody, keepTraces: keepTraces, keepBytes: keepBytes,
+                                   headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections,
+                                   drainTimeout: drainTimeout)
         let server = DILabServer(app: app, options: options, style: log == .text ? Terminal.style() : .plain)
         do {
             _ = try Blocking.run { try await server.start() }

@@ -1,0 +1,216 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypes
+
+/// When the server stops waiting for a client to send its request. Slowloris sends a partial head and then one
+/// header line every few seconds, so a per-read timeout never fires: the deadline is for the *whole* head (from
+/// connecting, or from the first byte of the next request, to a complete head), and then for the whole body
+/// (from the head to its end). It runs only while the server is waiting on the client: not while a response is
+/// still owed (a slow handler, or a pipelined request the server has not got to, is not the client's fault).
+struct ReadDeadline: Equatable {
+    enum Phase: Equatable { case readingHead, readingBody, betweenRequests }
+    enum Action: Equatable { case arm(Phase), disarm, close, none }
+
+    private(set) var phase = Phase.readingHead
+    private(set) var responsesOwed = 0
+    /// The phase whose deadline is running, if any.
+    private(set) var armed: Phase?
+
+    /// The connection is open: its first head is due.
+    mutating func opened() -> Action { settle() }
+
+    /// Bytes arrived; between requests they start the next head.
+    mutating func bytesRead() -> Action {
+        if phase == .betweenRequests { phase = .readingHead }
+        return settle()
+    }
+
+    mutating func headRead() -> Action {
+        phase = .readingBody
+        responsesOwed += 1
+        return settle()
+    }
+
+    mutating func requestEnded() -> Action {
+        if phase == .readingBody { phase = .betweenRequests }
+        return settle()
+    }
+
+    mutating func responseWritten() -> Action {
+        responsesOwed = max(0, responsesOwed - 1)
+        return settle()
+    }
+
+    /// The timer fired: close if the server is still waiting on the client.
+    mutating func expired() -> Action {
+        armed = nil
+        return waitingOn == nil ? .none : .close
+    }
+
+    /// The part of a request the server is waiting for: a head when it owes nothing, the body of the one
+    /// request it is reading (not of a pipelined one behind it).
+    var waitingOn: Phase? {
+        switch phase {
+        case .readingHead: return responsesOwed == 0 ? .readingHead : nil
+        // 0 when the server answered early (a 413) and drains the rest of the body: still the client's turn.
+        case .readingBody: return responsesOwed <= 1 ? .readingBody : nil
+        case .betweenRequests: return nil
+        }
+    }
+
+    /// A running deadline is kept (a trickle does not restart it); a new phase gets a fresh one.
+    private mutating func settle() -> Action {
+        let wanted = waitingOn
+        guard wanted != armed else { return .none }
+        armed = wanted
+        return wanted.map(Action.arm) ?? .disarm
+    }
+}
+
+/// What the HTTP-level handler tells the byte-level one (as an outbound user event, which travels toward it).
+enum RequestProgress { case head, end, responseWritten }
+
+/// First in the pipeline, on raw bytes: it sees the bytes of a head before the decoder has a head to show.
+final class ReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let headerTimeout: TimeAmount
+    let bodyTimeout: TimeAmount
+    private var state = ReadDeadline()
+    private var timer: Scheduled<Void>?
+
+    init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount) {
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { apply(state.opened(), context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        apply(state.opened(), context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        apply(state.bytesRead(), context)
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        cancel()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) { cancel() }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let progress = event as? RequestProgress else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        switch progress {
+        case .head: apply(state.headRead(), context)
+        case .end: apply(state.requestEnded(), context)
+        case .responseWritten: apply(state.responseWritten(), context)
+        }
+        promise?.succeed(())
+    }
+
+    private func apply(_ action: ReadDeadline.Action, _ context: ChannelHandlerContext) {
+        switch action {
+        case .arm(let phase):
+            cancel()
+            let loop = context.eventLoop.assumeIsolated()
+            timer = loop.scheduleTask(in: phase == .readingBody ? bodyTimeout : headerTimeout) { [self] in
+                timer = nil
+                if state.expired() == .close { context.close(promise: nil) }
+            }
+        case .disarm: cancel()
+        case .close: context.close(promise: nil)
+        case .none: break
+        }
+    }
+
+    private func cancel() {
+        timer?.cancel()
+        timer = nil
+    }
+}
+
+/// After the HTTP decoder: reports complete heads, request ends and written responses to `ReadDeadlineHandler`.
+/// It also closes the connection after a final 1xx response: HTTP/1.1 has no way to end an exchange with one,
+/// and a client would otherwise wait for a final response that never comes.
+final class RequestProgressHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+    private var closeAfterResponse = false
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: context.triggerUserOutboundEvent(RequestProgress.head, promise: nil)
+        case .end: context.triggerUserOutboundEvent(RequestProgress.end, promise: nil)
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let head):
+            if head.status.kind == .informational { closeAfterResponse = true }
+            context.write(data, promise: promise)
+        case .body:
+            context.write(data, promise: promise)
+        case .end:
+            context.write(data, promise: promise)
+            context.triggerUserOutboundEvent(RequestProgress.responseWritten, promise: nil)
+            if closeAfterResponse {
+                context.flush()
+                context.close(promise: nil)
+            }
+        }
+    }
+}
+
+/// Hummingbird's HTTP/1.1 channel (with its keep-alive `idleTimeout`) behind the whole-head and whole-body deadlines.
+struct GuardedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let inner: HTTP1Channel
+    let headerTimeout: TimeAmount
+    let bodyTimeout: TimeAmount
+
+    init(responder: @escaping HTTPChannelHandler.Responder, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount) {
+        inner = HTTP1Channel(responder: responder,
+                             configuration: .init(additionalChannelHandlers: [RequestProgressHandler()], idleTimeout: idleTimeout))
+        self.headerTimeout = headerTimeout
+        self.bodyTimeout = bodyTimeout
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let (header, body) = (headerTimeout, bodyTimeout)
+        return channel.eventLoop.makeCompletedFuture {
+            try channel.pipeline.syncOperations.addHandler(ReadDeadlineHandler(headerTimeout: header, bodyTimeout: body), position: .first)
+        }.flatMap { inner.setup(channel: channel, logger: logger) }
+    }
+
+    func handle(value: Value, logger: Logger) async { await inner.handle(value: value, logger: logger) }
+
+    static func builder(_ options: ServeOptions) -> HTTPServerBuilder {
+        // Clamped: a NaN or infinite Double must not trap the conversion (the CLI validates; code may not).
+        func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds.isNaN ? 1 : min(max(seconds, 0.001), 1e6)) * 1e9)) }
+        let (header, body, idle) = (amount(options.headerTimeout), amount(options.bodyTimeout), amount(options.idleTimeout))
+        return HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, headerTimeout: header, bodyTimeout: body, idleTimeout: idle)
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import DILab
+
+/// How much of one event serve keeps: every string of a retained trace, a log line and a live event is cut
+/// to `fieldBytes`, so a 1 MiB body costs a few KiB per trace instead of megabytes. The cut says so in the
+/// text (`…(truncated, 1048576 bytes)`); the trace JSON also carries `"truncated": true`.
+struct TraceLimits: Sendable {
+    var fieldBytes: Int
+
+    init(fieldBytes: Int) { self.fieldBytes = max(16, fieldBytes) }
+
+    /// The first `fieldBytes` bytes (whole characters), then the marker with the original size; nil if short enough.
+    func cut(_ s: String) -> String? {
+        let size = s.utf8.count
+        guard size > fieldBytes else { return nil }
+        var kept = 0
+        var end = s.startIndex
+        for c in s {
+            let n = c.utf8.count
+            if kept + n > fieldBytes { break }
+            kept += n
+            end = s.index(after: end)
+        }
+        return String(s[..<end]) + "…(truncated, \(size) bytes)"
+    }
+
+    /// The event with its detail and data values cut; `truncated` tells whether anything was.
+    func event(_ e: TraceEvent) -> (event: TraceEvent, truncated: Bool) {
+        var out = e
+        var truncated = false
+        if let d = cut(e.detail) { out.detail = d; truncated = true }
+        if let s = cut(e.subject) { out.subject = s; truncated = true }
+        for (k, v) in e.data {
+            if let c = cut(v) { out.data[k] = c; truncated = true }
+        }
+        return (out, truncated)
+    }
+
+    /// A JSON body too large to keep becomes the string of its first bytes, with the marker.
+    func body(_ v: Value) -> (value: Value, truncated: Bool) {
+        guard let c = cut(v.json) else { return (v, false) }
+        return (.string(c), true)
+    }
+
+    /// What the store keeps of a request: its line (the trace JSON shows nothing else), cut if huge.
+    func request(_ r: RequestSpec) -> (spec: RequestSpec, truncated: Bool) {
+        let target = cut(r.target)
+        return (RequestSpec(method: r.method, target: target ?? r.target), target != nil)
+    }
+}
+
+/// An estimate of the heap a trace holds, in bytes: string contents plus the fixed cost of each value,
+/// event and dictionary slot. Errs high; what the byte budget of the store counts.
+enum Footprint {
+    static let perEvent = 256
+    static let perValue = MemoryLayout<Value>.stride + 16
+    static let perString = 32
+
+    static func of(_ s: String) -> Int { s.utf8.count + perString }
+
+    static func of(_ e: TraceEvent) -> Int {
+        perEvent + of(e.subject) + of(e.detail) + e.data.reduce(0) { $0 + of($1.key) + of($1.value) }
+    }
+
+    /// Iterative: a body's depth is not this function's stack.
+    static func of(_ v: Value) -> Int {
+        var total = 0
+        var stack = [v]
+        while let next = stack.popLast() {
+            total += perValue
+            switch next {
+            case .string(let s): total += of(s)
+            case .array(let items): stack += items
+            case .object(let pairs):
+                for (k, value) in pairs {
+                    total += of(k)
+                    stack.append(value)
+                }
+            default: break
+            }
+        }
+        return total
+    }
+
+    static func of(_ t: RequestTrace) -> Int {
+        t.events.reduce(of(t.request.target) + of(t.bodyText) + of(t.body)) { $0 + of($1) }
+            + t.headers.reduce(0) { $0 + of($1.0) + of($1.1) }
+    }
+}
