@@ -55,7 +55,10 @@ struct CheckCommand: ParsableCommand {
         let profile = try profileOption.profile()
         var failed = 0
         for path in scenarios {
-            let diagnostics = Validator.check(path: path, profile: profile)
+            let all = Validator.check(path: path, profile: profile)
+            let warnings = all.filter { $0.severity == .warning }
+            let diagnostics = all.filter { $0.severity == .error }
+            if !warnings.isEmpty { Terminal.printError(warnings.map(\.description).joined(separator: "\n")) }
             if diagnostics.isEmpty {
                 print("ok  \(path)")
             } else {

@@ -107,12 +107,11 @@ public enum Value: Equatable, Hashable, Sendable {
 import Foundation
 
 extension Value {
-    /// Parses JSON text (a request body, a golden expectation) keeping object key order.
+    /// Parses JSON text (a request body, a golden expectation) keeping object key order; nil when it is not
+    /// JSON or nests deeper than `BoundedJSON.maxDepth` (see `BoundedJSON.decode` for which).
     public static func parse(json text: String) -> Value? {
-        var parser = JSONTextParser(Array(text.utf8))
-        guard let value = parser.parseValue() else { return nil }
-        parser.skipWhitespace()
-        return parser.atEnd ? value : nil
+        if case .value(let v) = BoundedJSON.decode(text) { return v }
+        return nil
     }
 }
 
@@ -120,7 +119,16 @@ extension Value {
 struct JSONTextParser {
     let bytes: [UInt8]
     var index = 0
+    /// Open arrays and objects; past `BoundedJSON.maxDepth` parsing stops (`tooDeep`), before the stack does.
+    var depth = 0
+    var tooDeep = false
     init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func enter() -> Bool {
+        depth += 1
+        if depth > BoundedJSON.maxDepth { tooDeep = true }
+        return !tooDeep
+    }
 
     var atEnd: Bool { index >= bytes.count }
 
@@ -192,6 +200,8 @@ struct JSONTextParser {
     }
 
     mutating func parseArray() -> Value? {
+        guard enter() else { return nil }
+        defer { depth -= 1 }
         index += 1
         var items = [Value]()
         skipWhitespace()
@@ -208,6 +218,8 @@ struct JSONTextParser {
     }
 
     mutating func parseObject() -> Value? {
+        guard enter() else { return nil }
+        defer { depth -= 1 }
         index += 1
         var pairs = [(String, Value)]()
         skipWhitespace()
