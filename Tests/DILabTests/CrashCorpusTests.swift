@@ -78,6 +78,11 @@ struct CrashCorpusTests {
         #expect(try Self.outcome(text: Generated.cycle(600)) == .diagnostics(["cycle"]))
     }
 
+    @Test("a 40-level diamond (2⁴⁰ use sites, as FastAPI would build them) is refused once, not built")
+    func diamond() throws {
+        #expect(try Self.outcome(text: Generated.diamond(40)) == .diagnostics(["graph-size"]))
+    }
+
     @Test("10,000 sibling dependencies and 10,000 routes load, compile and run")
     func wide() throws {
         #expect(try Self.outcome(text: Generated.siblings(10_000)) == .trace([200]))
@@ -97,6 +102,13 @@ enum Generated {
         var s = "scenario: cycle\nproviders:\n"
         for i in 0..<n { s += "  d\(i): {params: {x: Depends(d\((i + 1) % n))}}\n" }
         return s + "routes:\n  - GET /a: {params: {x: Depends(d0)}, returns: 1}\nrequests:\n  - GET /a\n"
+    }
+
+    /// Each level uses the one below twice (once uncached), so FastAPI's unshared tree doubles per level.
+    static func diamond(_ n: Int) -> String {
+        var s = "scenario: diamond\nproviders:\n  d0: {}\n"
+        for i in 1..<n { s += "  d\(i): {params: {a: Depends(d\(i - 1)), b: \"Depends(d\(i - 1), use_cache=False)\"}}\n" }
+        return s + "routes:\n  - GET /a: {params: {x: Depends(d\(n - 1))}, returns: 1}\n"
     }
 
     static func siblings(_ n: Int) -> String {

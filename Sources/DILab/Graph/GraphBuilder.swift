@@ -5,7 +5,7 @@ public struct GraphBuilder {
     public let profile: Profile
     public private(set) var problems: [Diagnostic] = []
 
-    /// Dependants built so far, against `maxDependants`.
+    /// Dependants built so far, against `maxDependants` (one past it once the overflow is reported).
     var built = 0
     /// The deepest dependant built for the route being compiled (the route itself is 0).
     var deepest = 0
@@ -24,7 +24,7 @@ public struct GraphBuilder {
     public static let requestDepthLimit = 957
     /// FastAPI builds the dependant tree without sharing, so diamonds grow it exponentially. dilab refuses an
     /// app beyond this many use sites instead of hanging, as FastAPI would.
-    public static let maxDependants = 1_000_000
+    public static let maxDependants = 200_000
 
     /// The message FastAPI's `get_dependant` raises, verbatim.
     public static func scopeErrorMessage(_ parent: String) -> String {
@@ -122,6 +122,7 @@ public struct GraphBuilder {
                                       stack: [String], level: String, providerOverride: Provider? = nil) -> Dependant? {
         checkScopeKeyword(spec)
         guard built < GraphBuilder.maxDependants else {
+            if built == GraphBuilder.maxDependants { built += 1 } else { return nil }   // reported once
             report(Diagnostic(location: spec.location, rule: "graph-size",
                               message: "the dependency tree has more than \(GraphBuilder.maxDependants) use sites: FastAPI builds every use separately, so this app would not finish starting",
                               hint: "a provider used twice at each of many levels doubles the tree per level; share fewer uses"))
