@@ -83,6 +83,18 @@ struct CrashCorpusTests {
         #expect(try Self.outcome(text: Generated.diamond(40)) == .diagnostics(["graph-size"]))
     }
 
+    @Test("values that double per provider level are cut at the render budget, not walked 2^N times")
+    func doublingValues() throws {
+        let app = try compile(Generated.doubling(60))
+        let trace = Engine.run(app).requests[0]
+        #expect(trace.status == 200)
+        #expect(trace.bodyText.contains("value too large to simulate"))
+        #expect(trace.bodyText.utf8.count < 2_000_000)
+        let text = try run("scenario: t\nproviders:\n  big: {returns: \"\(String(repeating: "x", count: 1 << 19))\"}\n"
+            + "  twice: {params: {b: Depends(big)}, returns: \"{{b}}{{b}}{{b}}\"}\nroutes:\n  - GET /a: {params: {t: Depends(twice)}, returns: \"{{t}}\"}\n", requests: ["GET /a"])[0]
+        #expect(text.bodyText.contains("text truncated"))
+    }
+
     @Test("10,000 sibling dependencies and 10,000 routes load, compile and run")
     func wide() throws {
         #expect(try Self.outcome(text: Generated.siblings(10_000)) == .trace([200]))
@@ -109,6 +121,13 @@ enum Generated {
         var s = "scenario: diamond\nproviders:\n  d0: {}\n"
         for i in 1..<n { s += "  d\(i): {params: {a: Depends(d\(i - 1)), b: \"Depends(d\(i - 1), use_cache=False)\"}}\n" }
         return s + "routes:\n  - GET /a: {params: {x: Depends(d\(n - 1))}, returns: 1}\n"
+    }
+
+    /// Each provider returns its input twice: 2^N nodes if walked, N values in memory.
+    static func doubling(_ n: Int) -> String {
+        var s = "scenario: doubling\nproviders:\n  d0: {returns: 0}\n"
+        for i in 1..<n { s += "  d\(i): {params: {x: Depends(d\(i - 1))}, returns: {v: \"{{x}}\", w: [\"{{x}}\"]}}\n" }
+        return s + "routes:\n  - GET /a: {params: {x: Depends(d\(n - 1))}, returns: \"{{x}}\"}\nrequests:\n  - GET /a\n"
     }
 
     static func siblings(_ n: Int) -> String {

@@ -317,11 +317,12 @@ public indirect enum Template: Sendable, Equatable {
             return .string(pieces.map { piece in
                 switch piece {
                 case .literal(let s): return s
-                case .hole(let e, _): return e.evaluate(env).text
+                case .hole(let e, _): return e.evaluate(env).bounded.text.boundedText
                 }
-            }.joined())
-        case .array(let items): return .array(items.map { $0.render(env) })
-        case .object(let pairs): return .object(pairs.map { ($0.0, $0.1.render(env)) })
+            }.joined().boundedText)
+        // Only containers and texts can grow beyond their inputs: see ValueBudget.swift.
+        case .array(let items): return Value.array(items.map { $0.render(env) }).bounded
+        case .object(let pairs): return Value.object(pairs.map { ($0.0, $0.1.render(env)) }).bounded
         }
     }
 
