@@ -98,6 +98,13 @@ struct RobustnessTests {
         let at = SourceLines.firstInvalidUTF8(Array("ok\r\nab".utf8) + [0xE9])
         #expect(at?.line == 2 && at?.column == 3)
         #expect(SourceLines.firstInvalidUTF8(Array("fine".utf8)) == nil)
+        let path = CrashCorpusTests.folder.appendingPathComponent("latin1.yaml").path
+        #expect(throws: DiagnosticList.self) { try ScenarioLoader.load(path: path) }
+        do { _ = try ScenarioLoader.load(path: path) } catch let list as DiagnosticList {
+            let d = list.diagnostics[0]
+            #expect((d.location.line, d.location.column) == (2, 14))
+            #expect(d.snippet == "scenario: caf\u{FFFD}")
+        } catch { Issue.record("\(error)") }
     }
 
     @Test("CRLF, CR and NEL all end lines, as libyaml counts them")

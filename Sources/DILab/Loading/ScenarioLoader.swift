@@ -13,9 +13,12 @@ public enum ScenarioLoader {
         }
         guard let text = String(data: data, encoding: .utf8) else {
             let at = SourceLines.firstInvalidUTF8([UInt8](data)) ?? (line: 1, column: 1)
+            // The snippet decodes leniently: the bad byte shows as U+FFFD, right above the caret.
+            let lines = SourceLines.split(String(decoding: data, as: UTF8.self))
             throw DiagnosticList([Diagnostic(location: SourceLocation(file: path, line: at.line, column: at.column), rule: "file",
                                              message: "\(path) is not UTF-8 text: the first bad byte is here",
-                                             hint: "save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor's encoding menu)")])
+                                             hint: "save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor's encoding menu)",
+                                             snippet: at.line <= lines.count ? String(lines[at.line - 1]) : nil)])
         }
         return try load(text: text, file: path)
     }
