@@ -36,7 +36,7 @@ let package = Package(
             "DILab", "DILabSuite", "DILabExport", "DILabLessons", "DILabConsole", "DILabServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .testTarget(name: "DILabTests", dependencies: ["DILab"]),
+        .testTarget(name: "DILabTests", dependencies: ["DILab"], exclude: ["Fixtures"]),
         .testTarget(name: "DILabSuiteTests", dependencies: ["DILab", "DILabSuite"]),
         .testTarget(name: "DILabExportTests", dependencies: ["DILab", "DILabExport"]),
         .testTarget(name: "DILabLessonsTests", dependencies: ["DILab", "DILabLessons"]),

@@ -1,10 +1,9 @@
 import DILab
 
-/// Guards the engine against an override cycle (`get_db → repo` where `repo` depends on `get_db`): every
-/// solve of the replacement meets the original again and is replaced again, without end. The engine does not
-/// catch this yet (it overflows the stack, reported to the lead), so the REPL refuses to run such a request
-/// and names the cycle instead of crashing the session. This is input checking, not semantics: where the
-/// engine can run the app, the REPL always lets it.
+/// Refuses to *set* an override that loops (`get_db → repo` where `repo` depends on `get_db`), naming the
+/// cycle. Requests no longer need a guard: the engine models what FastAPI does with such an override (it
+/// re-analyses it at every use and dies with RecursionError, a 500), for every door, so a scenario file's own
+/// looping override runs in the REPL exactly as in `dilab run`.
 enum OverrideGuard {
     /// The first cycle reachable from a use site of any overridden provider, as names, or nil.
     static func cycle(in scenario: Scenario, overrides: [String: String]) -> [String]? {

@@ -13,7 +13,6 @@ public enum Variants {
     public static func run(_ scenario: Scenario, profile: Profile, request: RequestSpec, overrides: [String: String]) throws -> Outcome {
         let app = try ConsoleState.compile(scenario, profile: profile)
         guard app.appErrors.isEmpty else { return .refused(app.appErrors) }
-        try OverrideGuard.check(scenario, overrides: overrides)
         let engine = Engine(app: app)
         _ = engine.startup()
         engine.overrides = overrides

@@ -26,6 +26,16 @@ public struct CourseProgress: Codable, Sendable, Equatable {
         public var attempts = 0
         public init() {}
         public var done: Bool { solved || gaveUp }
+
+        /// A hand-edited file is untrusted: counts below zero are read as zero (a negative count would trap
+        /// in `prefix`), and a missing key is its default.
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            solved = try c.decodeIfPresent(Bool.self, forKey: .solved) ?? false
+            gaveUp = try c.decodeIfPresent(Bool.self, forKey: .gaveUp) ?? false
+            hintsShown = max(0, try c.decodeIfPresent(Int.self, forKey: .hintsShown) ?? 0)
+            attempts = max(0, try c.decodeIfPresent(Int.self, forKey: .attempts) ?? 0)
+        }
     }
 
     public func step(_ lesson: String, _ step: String) -> StepProgress {

@@ -104,7 +104,7 @@ public struct LessonRunner {
         case .solution:
             guard step.needsAnswer else { return RunnerOutput(text: "This step has no solution to show; `next` goes on.", status: .badInput) }
             guard progress.step(lesson.id, step.id).done else {
-                let left = step.hints.count - progress.step(lesson.id, step.id).hintsShown
+                let left = max(0, step.hints.count - progress.step(lesson.id, step.id).hintsShown)
                 return RunnerOutput(text: "The solution opens once you have solved this step"
                                     + (left > 0 ? " — try `hint` first (\(left) left)" : "")
                                     + ", or give up with `giveup` (that is recorded in your progress).", status: .refused)

@@ -56,7 +56,9 @@ struct CheckCommand: ParsableCommand {
         var failed = 0
         for path in scenarios {
             switch Self.outcome(path, profile: profile) {
-            case .ok: print("ok  \(path)")
+            case .ok(let warnings):
+                if !warnings.isEmpty { Terminal.printError(warnings.map(\.description).joined(separator: "\n")) }
+                print("ok  \(path)")
             case .expectedAppErrors(let messages):
                 // The file says FastAPI refuses this app (`expect_app_errors`), and it does: that is what it teaches.
                 print("ok  \(path) (expected app error: \(messages.joined(separator: "; ")))")
@@ -69,7 +71,7 @@ struct CheckCommand: ParsableCommand {
         if failed > 0 { throw ExitCode(2) }
     }
 
-    enum Outcome { case ok, expectedAppErrors([String]), problems([Diagnostic]) }
+    enum Outcome { case ok(warnings: [Diagnostic]), expectedAppErrors([String]), problems([Diagnostic]) }
 
     static func outcome(_ path: String, profile: Profile?) -> Outcome {
         let scenario: Scenario
@@ -80,8 +82,9 @@ struct CheckCommand: ParsableCommand {
         } catch {
             return .problems([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")])
         }
-        let diagnostics = Validator.check(path: path, profile: profile)
-        if diagnostics.isEmpty { return .ok }
+        let all = Validator.check(path: path, profile: profile)
+        let diagnostics = all.filter { $0.severity == .error }
+        if diagnostics.isEmpty { return .ok(warnings: all.filter { $0.severity == .warning }) }
         let messages = diagnostics.map(\.message)
         return !scenario.expectedAppErrors.isEmpty && messages == scenario.expectedAppErrors ? .expectedAppErrors(messages) : .problems(diagnostics)
     }

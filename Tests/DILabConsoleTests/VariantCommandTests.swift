@@ -42,6 +42,23 @@ struct VariantCommandTests {
         #expect(state.overrides.isEmpty)
     }
 
+    @Test func aLoopingOverrideInTheFileIsFastAPIsRecursionError() {
+        let path = Fixtures.write("""
+        scenario: o
+        providers:
+          get_db: {yield: true}
+          repo: {params: {db: Depends(get_db)}}
+        routes:
+          - GET /items: {params: {r: Depends(repo)}, returns: ok}
+        dependency_overrides:
+          get_db: repo
+        """)
+        let (state, out) = Fixtures.session(["load \(path)", "GET /items"])
+        #expect(out.error == nil)
+        #expect(state.lastTrace?.status == 500)
+        #expect(out.text.contains("RecursionError"))
+    }
+
     @Test func profileSwitchRestartsUnderTheOtherRules() {
         let (state, out, _) = Fixtures.fixtureSession(["profile 0.115"])
         #expect(out.text.hasPrefix("profile 0.115 (FastAPI 0.115.14): the app restarted"))

@@ -95,6 +95,15 @@ struct ExporterTests {
         #expect(py.contains("a.__kwdefaults__[\"b\"] = Depends(b)"))
     }
 
+    @Test func aTenThousandLongCycleIsOrderedWithoutRecursion() throws {
+        var yaml = "providers:\n"
+        for i in 0..<10_000 { yaml += "  d\(i): {params: {x: Depends(d\((i + 1) % 10_000))}}\n" }
+        let py = try Self.export(yaml + "routes:\n  - GET /x: {params: {t: Depends(d0)}}\n")
+        let last = try #require(py.range(of: "def d9999(")), first = try #require(py.range(of: "def d0("))
+        #expect(last.lowerBound < first.lowerBound)
+        #expect(py.contains("d9999.__kwdefaults__[\"x\"] = Depends(d0)"))
+    }
+
     @Test func requiredParametersAfterDefaultsBecomeKeywordOnly() throws {
         let py = try Self.export("""
         routes:

@@ -87,3 +87,16 @@ struct CourseTests {
         #expect(failures.isEmpty, "\(failures.map { "\($0.lesson)/\($0.step): \($0.failure ?? "")" })")
     }
 }
+
+@Suite("Progress file robustness")
+struct ProgressRobustnessTests {
+    @Test("negative counts in a hand-edited progress file read as zero")
+    func negativeCounts() throws {
+        let json = #"{"version":1,"lessons":{"01":{"current":"s","steps":{"s":{"solved":false,"gaveUp":false,"hintsShown":-5,"attempts":-2}}}}}"#
+        let p = try JSONDecoder().decode(CourseProgress.self, from: Data(json.utf8))
+        #expect(p.step("01", "s").hintsShown == 0)
+        #expect(p.step("01", "s").attempts == 0)
+        let minimal = try JSONDecoder().decode(CourseProgress.StepProgress.self, from: Data("{}".utf8))
+        #expect(minimal == CourseProgress.StepProgress())
+    }
+}

@@ -14,7 +14,11 @@ public final class VirtualClock: EngineClock, @unchecked Sendable {
     private var current: Int
     public init(start: Int = 0) { current = start }
     public var now: Int { current }
-    public func advance(_ ms: Int) { current += max(0, ms) }
+    /// Saturates instead of trapping: the loader caps each duration, but a long run may still add up.
+    public func advance(_ ms: Int) {
+        let (sum, overflow) = current.addingReportingOverflow(max(0, ms))
+        current = overflow ? Int.max : sum
+    }
 }
 
 /// Wall-clock time, scaled: `timeScale` 0.5 makes a 2 s duration take 1 s. Blocks the calling thread while waiting.

@@ -28,7 +28,10 @@ extension RequestRun {
     }
 
     /// Sends a complete response: status and body decided, then the last body byte leaves.
+    /// For a status without a body, FastAPI empties it (`response.body = b""`), whatever the handler returned.
     func respond(status: Int, body: Value, text: String? = nil, headers: [(String, String)] = []) {
+        var body = body, text = text
+        if !Scenario.bodyAllowed(status: status) { body = .string(""); text = "" }
         trace.status = status
         trace.body = body
         trace.isJSON = text == nil

@@ -3,6 +3,18 @@ extension RequestRun {
     /// Solves the route's dependant and calls the handler. Returns validation errors instead of raising them
     /// when `raiseValidation` is false (0.115's shape).
     func solveAndHandle(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
+        guard route.depth > DeepStack.inlineDepth else { return try solveAndHandleHere(route, pathValues, raiseValidation: raiseValidation) }
+        let outcome: Result<(response: PendingResponse?, validation: [Value]), PyError> = DeepStack.run(depth: route.depth) {
+            do throws(PyError) {
+                return .success(try solveAndHandleHere(route, pathValues, raiseValidation: raiseValidation))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
+    func solveAndHandleHere(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
         let bodyParams = flatBodyParams(route.dependant)
         var body: Value?
         if !bodyParams.isEmpty {
@@ -42,14 +54,36 @@ extension RequestRun {
 
     /// `solve_dependencies`: sub-dependencies depth-first, left to right, then the dependant's own request values.
     func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
+        if depth > GraphBuilder.requestDepthLimit {
+            let e = PyError(type: "RecursionError", message: GraphBuilder(scenario: app.scenario, profile: profile).recursionMessage())
+            emit(.raise, dependant.callName, "solve_dependencies recurses once per level: \(depth - 1) levels deep is past Python's recursion limit", q: e.summary)
+            throw e
+        }
         var values: [String: Value] = [:]
         var errors: [Value] = []
         for sub in dependant.dependencies {
             var use = sub
+            var overriding: String?
             if let provider = sub.provider, let replacement = overrides[provider.name] {
+                if expandingOverrides.contains(provider.name) {
+                    // FastAPI re-analyses the override at every use, so a replacement that depends on the original
+                    // recurses until Python gives up: RecursionError at request time.
+                    let e = PyError(type: "RecursionError", message: GraphBuilder(scenario: app.scenario, profile: profile).recursionMessage())
+                    emit(.raise, replacement, "the override \(provider.name) → \(replacement) depends on \(provider.name) again, which is overridden by \(replacement) again: FastAPI recurses until RecursionError", q: e.summary)
+                    throw e
+                }
                 use = try overrideDependant(for: sub, replacement: replacement)
+                overriding = provider.name
+                expandingOverrides.insert(provider.name)
             }
-            let solved = try solve(use, reader: reader, depth: depth + 1)
+            let solved: (values: [String: Value], errors: [Value])
+            do throws(PyError) {
+                solved = try solve(use, reader: reader, depth: depth + 1)
+            } catch {
+                if let o = overriding { expandingOverrides.remove(o) }
+                throw error
+            }
+            if let o = overriding { expandingOverrides.remove(o) }
             if !solved.errors.isEmpty {
                 errors += solved.errors
                 continue

@@ -23,6 +23,8 @@ final class RequestRun {
     /// Providers whose cleanup has run: a task or chunk that `uses` one afterwards is flagged.
     var closed: [String] = []
     var responseSent = false
+    /// Originals whose override is being solved right now: meeting one again means FastAPI's endless recursion.
+    var expandingOverrides: Set<String> = []
 
     struct StackEntry {
         var dependant: Dependant

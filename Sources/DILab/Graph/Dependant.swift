@@ -91,4 +91,6 @@ public struct CompiledRoute: Sendable {
     public var dependant: Dependant
     /// Level dependencies in FastAPI's order (app, include, router, decorator), for display.
     public var levels: [(level: String, spec: DependsSpec)]
+    /// The deepest dependant under the handler (1 for a direct dependency): against FastAPI's recursion limits.
+    public var depth: Int = 0
 }

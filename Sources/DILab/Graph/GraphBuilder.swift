@@ -5,10 +5,26 @@ public struct GraphBuilder {
     public let profile: Profile
     public private(set) var problems: [Diagnostic] = []
 
+    /// Dependants built so far, against `maxDependants` (one past it once the overflow is reported).
+    var built = 0
+    /// The deepest dependant built for the route being compiled (the route itself is 0).
+    var deepest = 0
+
     public init(scenario: Scenario, profile: Profile) {
         self.scenario = scenario
         self.profile = profile
     }
+
+    /// `get_dependant` recurses once per level. Measured on Python 3.11 (limit 1000) with FastAPI 0.165, a
+    /// module-level route whose chain is this many providers deep fails to register with RecursionError
+    /// (982 deep registers). See docs/beyond-the-spec.md.
+    public static let registrationDepthLimit = 983
+    /// A chain that registers but is at least this deep dies in `solve_dependencies` at request time:
+    /// RecursionError, a 500 (956 deep is served).
+    public static let requestDepthLimit = 957
+    /// FastAPI builds the dependant tree without sharing, so diamonds grow it exponentially. dilab refuses an
+    /// app beyond this many use sites instead of hanging, as FastAPI would.
+    public static let maxDependants = 200_000
 
     /// The message FastAPI's `get_dependant` raises, verbatim.
     public static func scopeErrorMessage(_ parent: String) -> String {
@@ -21,10 +37,10 @@ public struct GraphBuilder {
         "maximum recursion depth exceeded"
     }
 
+    var reported: Set<String> = []
+
     mutating func report(_ d: Diagnostic) {
-        if !problems.contains(where: { $0.location == d.location && $0.rule == d.rule && $0.message == d.message }) {
-            problems.append(d)
-        }
+        if reported.insert("\(d.location)|\(d.rule)|\(d.message)").inserted { problems.append(d) }
     }
 
     /// The chain of routers from the outermost include down to `name`.
@@ -67,6 +83,7 @@ public struct GraphBuilder {
         levels += route.dependencies.map { ("decorator", $0) }
         fullPath += route.path
         let pathParams = GraphBuilder.pathParamNames(fullPath)
+        deepest = 0
         var root = Dependant(provider: nil, name: nil, use: nil, level: "handler")
         for (level, spec) in levels {
             if let d = subDependant(spec: spec, name: nil, parent: root, pathParams: pathParams, stack: [], level: level) {
@@ -74,7 +91,7 @@ public struct GraphBuilder {
             }
         }
         absorb(params: route.params, into: &root, pathParams: pathParams, stack: [], parentIsGenerator: false, parentName: route.handlerName)
-        return CompiledRoute(route: route, fullPath: fullPath, dependant: root, levels: levels)
+        return CompiledRoute(route: route, fullPath: fullPath, dependant: root, levels: levels, depth: deepest)
     }
 
     /// `Depends(..., scope=...)` before 0.121, and `Security(..., scope=...)` always, is a TypeError when Python
@@ -104,6 +121,13 @@ public struct GraphBuilder {
     public mutating func subDependant(spec: DependsSpec, name: String?, parent: Dependant, pathParams: Set<String>,
                                       stack: [String], level: String, providerOverride: Provider? = nil) -> Dependant? {
         checkScopeKeyword(spec)
+        guard built < GraphBuilder.maxDependants else {
+            if built == GraphBuilder.maxDependants { built += 1 } else { return nil }   // reported once
+            report(Diagnostic(location: spec.location, rule: "graph-size",
+                              message: "the dependency tree has more than \(GraphBuilder.maxDependants) use sites: FastAPI builds every use separately, so this app would not finish starting",
+                              hint: "a provider used twice at each of many levels doubles the tree per level; share fewer uses"))
+            return nil
+        }
         guard let provider = providerOverride ?? scenario.provider(named: spec.provider) else {
             report(Diagnostic(location: spec.location, rule: "unknown-provider", message: "unknown provider '\(spec.provider)'",
                               hint: Suggest.hint(for: spec.provider, among: scenario.providers.map(\.name), kind: "providers")))
@@ -111,11 +135,21 @@ public struct GraphBuilder {
         }
         if stack.contains(provider.name) {
             let cycle = Array(stack.drop { $0 != provider.name }) + [provider.name]
+            let shown = cycle.count <= 12 ? cycle.joined(separator: " → ")
+                : (cycle.prefix(5) + ["… \(cycle.count - 10) more …"] + cycle.suffix(5)).joined(separator: " → ")
             report(Diagnostic(location: spec.location, origin: .fastapi, rule: "cycle",
-                              message: "dependency cycle \(cycle.joined(separator: " → ")): FastAPI has no cycle check, so registering this route dies with RecursionError: \(recursionMessage())",
-                              hint: "break the cycle: one of \(cycle.dropLast().joined(separator: ", ")) must stop depending on the next"))
+                              message: "dependency cycle \(shown): FastAPI has no cycle check, so registering this route dies with RecursionError: \(recursionMessage())",
+                              hint: "break the cycle: one of \(cycle.dropLast().prefix(8).joined(separator: ", "))\(cycle.count > 9 ? ", …" : "") must stop depending on the next"))
             return nil
         }
+        if stack.count + 1 >= GraphBuilder.registrationDepthLimit {
+            report(Diagnostic(location: spec.location, origin: .fastapi, rule: "recursion-depth",
+                              message: "dependency chain \(stack.count + 1) providers deep (\(stack.first ?? provider.name) → … → \(provider.name)): FastAPI's get_dependant recurses once per level, so registering this route dies with RecursionError: \(recursionMessage())",
+                              hint: "FastAPI registers chains up to \(GraphBuilder.registrationDepthLimit - 1) deep and serves up to \(GraphBuilder.requestDepthLimit - 1); flatten the chain"))
+            return nil
+        }
+        built += 1
+        deepest = max(deepest, stack.count + 1)
         var d = Dependant(provider: provider, name: name, use: spec, ownScopes: spec.isSecurity ? spec.scopes : [],
                           parentScopes: parent.oauthScopes, level: level)
         absorb(params: provider.params, into: &d, pathParams: pathParams, stack: stack + [provider.name],

@@ -17,12 +17,18 @@ public enum Validator {
     /// Input errors of the graph alone (unknown names), with snippets; used when the shape pass already failed.
     static func inputProblems(_ scenario: Scenario) -> [Diagnostic] {
         var builder = GraphBuilder(scenario: scenario, profile: scenario.profile)
-        _ = scenario.routes.map { builder.compile($0) }
+        DeepStack.run(depth: deepestRoute(scenario)) { _ = scenario.routes.map { builder.compile($0) } }
         return withSnippets(builder.problems + nameProblems(scenario), scenario.sourceText).filter { $0.origin == .input }
     }
 
+    /// How deep building may recurse: the longest chain under any route (cycles count as unbounded).
+    static func deepestRoute(_ scenario: Scenario) -> Int {
+        let depths = GraphDepth.providerDepths(scenario)
+        return scenario.routes.map { GraphDepth.routeDepth($0, scenario, depths) }.max() ?? 0
+    }
+
     static func withSnippets(_ problems: [Diagnostic], _ text: String) -> [Diagnostic] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = SourceLines.split(text)
         return problems.map { d in
             var d = d
             if d.snippet == nil, d.location.line > 0, d.location.line <= lines.count { d.snippet = String(lines[d.location.line - 1]) }
@@ -34,7 +40,7 @@ public enum Validator {
     public static func compile(_ scenario: Scenario, profile: Profile? = nil) throws -> CompiledApp {
         let profile = profile ?? scenario.profile
         var builder = GraphBuilder(scenario: scenario, profile: profile)
-        let routes = scenario.routes.map { builder.compile($0) }
+        let routes = DeepStack.run(depth: deepestRoute(scenario)) { scenario.routes.map { builder.compile($0) } }
         builder.checkScopeKeywordsEverywhere()
         var problems = withSnippets(builder.problems + nameProblems(scenario), scenario.sourceText)
         problems.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
@@ -43,16 +49,47 @@ public enum Validator {
         return CompiledApp(scenario: scenario, profile: profile, routes: routes, appErrors: problems.filter { $0.origin == .fastapi })
     }
 
-    /// Loads and compiles in one step; all diagnostics (input and FastAPI's) for `dilab check`.
+    /// Loads and compiles in one step; all diagnostics (input and FastAPI's) for `dilab check`, then warnings
+    /// (severity `.warning`) for what loads and registers but fails at request time.
     public static func check(path: String, profile: Profile? = nil) -> [Diagnostic] {
         do {
             let scenario = try ScenarioLoader.load(path: path)
-            return try compile(scenario, profile: profile).appErrors
+            let errors = try compile(scenario, profile: profile).appErrors
+            return errors + withSnippets(overrideWarnings(scenario), scenario.sourceText)
         } catch let list as DiagnosticList {
             return list.diagnostics
         } catch {
             return [Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")]
         }
+    }
+
+    /// Overrides whose replacement depends on the original again (through other overrides too): FastAPI
+    /// re-analyses an override at every use, so such a request recurses until RecursionError, a 500.
+    public static func overrideWarnings(_ s: Scenario) -> [Diagnostic] {
+        var sets = [s.overrides]
+        sets += s.requests.compactMap { r in r.overrides.map { $0.sorted { $0.key < $1.key }.map { Override(original: $0.key, replacement: $0.value, location: r.location) } } }
+        var out: [Diagnostic] = []
+        for overrides in sets {
+            let map = Dictionary(overrides.map { ($0.original, $0.replacement) }, uniquingKeysWith: { $1 })
+            for o in overrides {
+                var seen: Set<String> = [o.replacement]
+                var todo = [o.replacement]
+                var loops = false
+                while let name = todo.popLast(), !loops {
+                    for dep in GraphDepth.dependencies(of: name, in: s) {
+                        if dep == o.original { loops = true; break }
+                        let next = map[dep] ?? dep
+                        if seen.insert(next).inserted { todo.append(next) }
+                    }
+                }
+                if loops {
+                    out.append(Diagnostic(location: o.location, origin: .fastapi, rule: "override-recursion",
+                                          message: "the override \(o.original) → \(o.replacement) depends on \(o.original) again: FastAPI re-analyses an override at every use, so a request that uses \(o.original) dies with RecursionError (a 500)",
+                                          hint: "let \(o.replacement) depend on what \(o.original) depends on, not on \(o.original) itself", severity: .warning))
+                }
+            }
+        }
+        return out
     }
 
     static func nameProblems(_ s: Scenario) -> [Diagnostic] {

@@ -2,6 +2,8 @@
 public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     /// `input`: dilab cannot understand the file. `fastapi`: the file is clear, but FastAPI itself would refuse the app.
     public enum Origin: String, Sendable { case input, fastapi }
+    /// A warning is printed but fails nothing: the file runs, and does what FastAPI would (perhaps a 500).
+    public enum Severity: String, Sendable { case error, warning }
 
     public var location: SourceLocation
     public var origin: Origin
@@ -11,9 +13,11 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
     public var hint: String?
     /// The offending source line, for the caret display.
     public var snippet: String?
+    public var severity: Severity = .error
 
     public init(location: SourceLocation, origin: Origin = .input, rule: String, message: String, hint: String? = nil,
-                snippet: String? = nil) {
+                snippet: String? = nil, severity: Severity = .error) {
+        self.severity = severity
         self.location = location
         self.origin = origin
         self.rule = rule
@@ -24,12 +28,57 @@ public struct Diagnostic: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// `file:line:col: error[rule]: message` then the caret snippet and the hint.
     public var description: String {
-        var out = "\(location): error[\(rule)]: \(message)"
+        var out = "\(location): \(severity.rawValue)[\(rule)]: \(message)"
         if let snippet, location.line > 0 {
-            out += "\n    " + snippet + "\n    " + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+            let (shown, caret) = Diagnostic.window(snippet, column: location.column)
+            out += "\n    " + shown + "\n    " + String(repeating: " ", count: caret) + "^"
         }
         if let hint { out += "\n    hint: \(hint)" }
         return out
+    }
+}
+
+/// A source text cut into lines the way libyaml counts them (LF, CRLF, CR, NEL, LS, PS), so a diagnostic's
+/// line number finds its snippet in files from any platform.
+public enum SourceLines {
+    public static func split(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false) { c in
+            c == "\n" || c == "\r\n" || c == "\r" || c == "\u{85}" || c == "\u{2028}" || c == "\u{2029}"
+        }
+    }
+
+    /// Where the first byte that is not UTF-8 sits (line and column counted in characters before it), or nil.
+    public static func firstInvalidUTF8(_ bytes: [UInt8]) -> (line: Int, column: Int)? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var line = 1, column = 1, previousCR = false
+        while true {
+            switch decoder.decode(&iterator) {
+            case .emptyInput: return nil
+            case .error: return (line, column)
+            case .scalarValue(let s):
+                switch s {
+                case "\n" where previousCR: break
+                case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}": line += 1; column = 1
+                default: column += 1
+                }
+                previousCR = s == "\r"
+            }
+        }
+    }
+}
+
+extension Diagnostic {
+    /// The snippet as shown and the caret's offset in it: a line over 160 characters is cut to 120 around the
+    /// column, so a 1 MB line does not become a 1 MB message.
+    static func window(_ line: String, column: Int) -> (String, Int) {
+        let chars = Array(line)
+        let caret = max(0, column - 1)
+        guard chars.count > 160 else { return (line, caret) }
+        let start = max(0, min(caret - 60, chars.count - 120))
+        let end = min(chars.count, start + 120)
+        let head = start > 0 ? "…" : "", tail = end < chars.count ? "…" : ""
+        return (head + String(chars[start..<end]) + tail, caret - start + head.count)
     }
 }
 
@@ -42,7 +91,12 @@ public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
 
 /// "did you mean" by edit distance, for unknown names.
 public enum Suggest {
+    /// Names longer than this get no suggestion: no identifier is that long, and the edit distance is
+    /// O(n·m), so a 1 MB word would take minutes to compare.
+    static let longestSuggestible = 64
+
     public static func closest(to name: String, in candidates: [String]) -> String? {
+        guard name.count <= longestSuggestible else { return nil }
         let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         if best.1 <= max(2, name.count / 3) { return best.0 }

@@ -16,7 +16,7 @@ enum RouteReader {
                     var spec = ExceptionHandlerSpec(exception: h.key, status: 500, body: .value(.null), location: h.keyNode.location)
                     for e in h.value.mapping("an exception handler", allowed: ["status", "body"]) {
                         switch e.key {
-                        case "status": spec.status = e.value.int("the status") ?? 500
+                        case "status": spec.status = e.value.statusCode("the status") ?? 500
                         case "body": spec.body = e.value.template("the body") ?? .value(.null)
                         default: break
                         }
@@ -109,7 +109,7 @@ enum RouteReader {
             case "async": route.isAsync = v.bool("async") ?? true
             case "params": route.params = PieceReader.params(v)
             case "dependencies": route.dependencies = PieceReader.dependencies(v)
-            case "status": route.status = v.int("the status code") ?? 200
+            case "status": route.status = v.statusCode("the status code") ?? 200
             case "returns": route.returns = v.template("returns")
             case "raises": route.raises = PieceReader.raises(v)
             case "adds_tasks": route.addsTasks = PieceReader.taskCalls(v)
@@ -195,7 +195,7 @@ enum RequestReader {
                 if let p = Profile(name: raw) { e.profile = p } else {
                     entry.value.error("unknown FastAPI profile '\(raw)'", rule: "profile", hint: "use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))
                 }
-            case "status": e.status = entry.value.int("the status")
+            case "status": e.status = entry.value.statusCode("the status")
             case "body":
                 e.body = entry.value.value
                 e.bodyLocation = entry.value.location

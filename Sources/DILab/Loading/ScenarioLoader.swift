@@ -12,8 +12,13 @@ public enum ScenarioLoader {
                                              message: "cannot read \(path)", hint: "check the path; scenarios live under scenarios/")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw DiagnosticList([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "file",
-                                             message: "\(path) is not UTF-8 text")])
+            let at = SourceLines.firstInvalidUTF8([UInt8](data)) ?? (line: 1, column: 1)
+            // The snippet decodes leniently: the bad byte shows as U+FFFD, right above the caret.
+            let lines = SourceLines.split(String(decoding: data, as: UTF8.self))
+            throw DiagnosticList([Diagnostic(location: SourceLocation(file: path, line: at.line, column: at.column), rule: "file",
+                                             message: "\(path) is not UTF-8 text: the first bad byte is here",
+                                             hint: "save the file as UTF-8 (iconv -f latin1 -t utf-8, or your editor's encoding menu)",
+                                             snippet: at.line <= lines.count ? String(lines[at.line - 1]) : nil)])
         }
         return try load(text: text, file: path)
     }
@@ -26,7 +31,8 @@ public enum ScenarioLoader {
             // Graph problems of what did parse, minus names that may only be missing because their line was bad.
             let graph = Validator.inputProblems(scenario).filter { $0.rule != "unknown-name" }
             let all = (problems + graph).sorted { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
-            throw DiagnosticList(all.reduce(into: [Diagnostic]()) { acc, d in if !acc.contains(d) { acc.append(d) } })
+            var seen: Set<String> = []
+            throw DiagnosticList(all.filter { seen.insert("\($0.location)|\($0.rule)|\($0.message)|\($0.hint ?? "")").inserted })
         }
         return scenario
     }
@@ -34,12 +40,19 @@ public enum ScenarioLoader {
     /// The scenario as far as it parsed, and the shape errors found. Throws only when there is no YAML document at all.
     public static func loadCollecting(text: String, file: String = "<input>") throws -> (Scenario, [Diagnostic]) {
         let context = LoadContext(file: file, text: text)
+        func refuse(_ d: Diagnostic) -> DiagnosticList {
+            var d = d
+            if d.location.line >= 1, d.location.line <= context.lines.count { d.snippet = String(context.lines[d.location.line - 1]) }
+            return DiagnosticList([d])
+        }
+        if let d = YAMLGuard.preScan(text, file: file) { throw refuse(d) }
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 throw DiagnosticList([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), rule: "yaml",
                                                  message: "the file is empty", hint: "start with `scenario: <title>` and a `routes:` list")])
             }
+            if let d = YAMLGuard.expansion(node, file: file) { throw refuse(d) }
             root = node
         } catch let error as YamlError {
             throw DiagnosticList([yamlDiagnostic(error, file: file, context: context)])
@@ -232,8 +245,8 @@ enum PieceReader {
             spec.exception = e.string("the exception type") ?? "Exception"
             guard e.checkName(spec.exception, .raisedException, what: "exception type") else { return nil }
         }
-        if let s = get("status") { spec.status = s.int("the status code") }
-        if spec.isHTTPException, spec.status == nil, get("exception") == nil {
+        if let s = get("status") { spec.status = s.statusCode("the status code") }
+        if spec.isHTTPException, spec.status == nil, get("exception") == nil, get("status") == nil {
             node.error("an exception needs `status:` (for HTTPException) or `exception:` (a type name)",
                        hint: "e.g. {status: 404, detail: Not found} or {exception: ValueError, message: boom}")
             return nil

@@ -91,17 +91,36 @@ struct YNode {
         return i
     }
 
-    /// A duration in milliseconds: `250`, `250ms`, `2s`, `1.5s`.
+    /// An HTTP status code in `Scenario.statusCodes`.
+    func statusCode(_ what: String) -> Int? {
+        guard let code = int(what) else { return nil }
+        guard Scenario.statusCodes.contains(code) else {
+            error("\(what) \(code) is not an HTTP status code", rule: "status", hint: "use a code from 100 to 599, such as 200, 404 or 500")
+            return nil
+        }
+        return code
+    }
+
+    /// A duration in milliseconds: `250`, `250ms`, `2s`, `1.5s`, at most `Scenario.maxDurationMs`.
+    /// Checked as a Double first, so `1e16s` or `infs` is a diagnostic rather than an Int conversion trap.
     func duration(_ what: String) -> Int? {
         guard let raw = scalar?.trimmingCharacters(in: .whitespaces), !isNull else {
             error("expected \(what) as a duration like 250ms or 2s, found \(kindName)")
             return nil
         }
-        if let ms = Int(raw), ms >= 0 { return ms }
-        if raw.hasSuffix("ms"), let ms = Double(raw.dropLast(2)), ms >= 0 { return Int(ms.rounded()) }
-        if raw.hasSuffix("s"), let s = Double(raw.dropLast()), s >= 0 { return Int((s * 1000).rounded()) }
-        error("expected \(what) as a duration like 250ms or 2s, found '\(raw)'", hint: "write milliseconds (250ms) or seconds (2s)")
-        return nil
+        let ms: Double?
+        if raw.hasSuffix("ms") { ms = Double(raw.dropLast(2)) } else if raw.hasSuffix("s") { ms = Double(raw.dropLast()).map { $0 * 1000 } } else { ms = Double(raw) }
+        guard let ms, ms.isFinite, ms >= 0, raw.first?.isNumber == true || raw.first == "." else {
+            error("expected \(what) as a duration like 250ms or 2s, found '\(raw)'", hint: "write milliseconds (250ms) or seconds (2s)")
+            return nil
+        }
+        guard ms <= Double(Scenario.maxDurationMs) else {
+            error("\(what) '\(raw)' is longer than the longest dilab simulates (1 day)", rule: "duration",
+                  hint: "write at most 86400s; a simulated step that long is never what a scenario means")
+            return nil
+        }
+        if let exact = Int(raw) { return exact }
+        return Int(ms.rounded())
     }
 
     /// The node as a plain value: YAML scalars follow YAML 1.2 core typing unless quoted.
@@ -187,10 +206,12 @@ final class LoadContext {
     let file: String
     let lines: [Substring]
     private(set) var diagnostics: [Diagnostic] = []
+    /// What was reported already: a set, so 10,000 errors do not compare 10,000 times each.
+    private var reported: Set<String> = []
 
     init(file: String, text: String) {
         self.file = file
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lines = SourceLines.split(text)
     }
 
     func report(_ d: Diagnostic) {
@@ -198,7 +219,7 @@ final class LoadContext {
         if d.snippet == nil, d.location.line > 0, d.location.line <= lines.count {
             d.snippet = String(lines[d.location.line - 1])
         }
-        if !diagnostics.contains(d) { diagnostics.append(d) }
+        if reported.insert("\(d.location)|\(d.rule)|\(d.message)|\(d.hint ?? "")").inserted { diagnostics.append(d) }
     }
 }
 

@@ -87,14 +87,28 @@ public struct ExprError: Error, Sendable {
     public var offset: Int
 }
 
-/// Recursive-descent parser for `Expr`.
+/// Recursive-descent parser for `Expr`. Depth is bounded, so every tree it returns is shallow enough
+/// for the recursive `evaluate`, `roots` and `==` to run on any thread's stack.
 public struct ExprParser {
+    /// The deepest tree accepted: nesting of `(`, `[` and `not`, plus the length of `and`/`or` chains
+    /// (left-nested). Python's own parser stops at 200 nested parentheses.
+    public static let maxDepth = 100
+
     enum Token: Equatable {
         case ident(String), number(String), string(String), op(String), lparen, rparen, lbracket, rbracket, comma, dot, end
     }
 
     var tokens: [(Token, Int)] = []
     var position = 0
+    var depth = 0
+
+    /// Enters one tree level, refusing beyond `maxDepth` at the token that went too deep.
+    mutating func descend(at start: Int? = nil) throws {
+        depth += 1
+        if depth > ExprParser.maxDepth {
+            throw ExprError(message: "expression nested too deeply (more than \(ExprParser.maxDepth) levels)", offset: start ?? offset)
+        }
+    }
 
     public static func parse(_ text: String) throws -> Expr {
         var parser = ExprParser()
@@ -174,19 +188,28 @@ public struct ExprParser {
     }
 
     mutating func parseOr() throws -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try parseAnd()
-        while peek == .ident("or") { _ = advance(); left = .or(left, try parseAnd()) }
+        while peek == .ident("or") { _ = advance(); try descend(); left = .or(left, try parseAnd()) }
         return left
     }
 
     mutating func parseAnd() throws -> Expr {
+        let base = depth
+        defer { depth = base }
         var left = try parseNot()
-        while peek == .ident("and") { _ = advance(); left = .and(left, try parseNot()) }
+        while peek == .ident("and") { _ = advance(); try descend(); left = .and(left, try parseNot()) }
         return left
     }
 
     mutating func parseNot() throws -> Expr {
-        if peek == .ident("not") { _ = advance(); return .not(try parseNot()) }
+        if peek == .ident("not") {
+            try descend()
+            defer { depth -= 1 }
+            _ = advance()
+            return .not(try parseNot())
+        }
         return try parseCompare()
     }
 
@@ -231,10 +254,14 @@ public struct ExprParser {
             }
             return .ref(path)
         case .lparen:
+            try descend(at: at)
+            defer { depth -= 1 }
             let e = try parseOr()
             guard advance() == .rparen else { throw ExprError(message: "expected ')'", offset: tokens[position - 1].1) }
             return e
         case .lbracket:
+            try descend(at: at)
+            defer { depth -= 1 }
             var items: [Expr] = []
             if peek == .rbracket { _ = advance(); return .list(items) }
             while true {
@@ -290,11 +317,12 @@ public indirect enum Template: Sendable, Equatable {
             return .string(pieces.map { piece in
                 switch piece {
                 case .literal(let s): return s
-                case .hole(let e, _): return e.evaluate(env).text
+                case .hole(let e, _): return e.evaluate(env).bounded.text.boundedText
                 }
-            }.joined())
-        case .array(let items): return .array(items.map { $0.render(env) })
-        case .object(let pairs): return .object(pairs.map { ($0.0, $0.1.render(env)) })
+            }.joined().boundedText)
+        // Only containers and texts can grow beyond their inputs: see ValueBudget.swift.
+        case .array(let items): return Value.array(items.map { $0.render(env) }).bounded
+        case .object(let pairs): return Value.object(pairs.map { ($0.0, $0.1.render(env)) }).bounded
         }
     }
 

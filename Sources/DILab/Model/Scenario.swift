@@ -5,10 +5,10 @@ public struct Scenario: Sendable {
     public var file: String
     public var profile: Profile
     public var profileLocation: SourceLocation?
-    public var providers: [Provider]
-    public var tasks: [TaskDef]
+    public var providers: [Provider] { didSet { providerIndex = Scenario.index(providers.map(\.name)) } }
+    public var tasks: [TaskDef] { didSet { taskIndex = Scenario.index(tasks.map(\.name)) } }
     public var app: AppConfig
-    public var routers: [Router]
+    public var routers: [Router] { didSet { routerIndex = Scenario.index(routers.map(\.name)) } }
     public var routes: [Route]
     public var overrides: [Override]
     public var requests: [RequestSpec]
@@ -17,6 +17,17 @@ public struct Scenario: Sendable {
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
     public var sourceText: String = ""
+
+    /// The longest duration a scenario may write (1 day): a simulated step beyond that is a typo, and the cap
+    /// keeps every sum of durations far from `Int` overflow.
+    public static let maxDurationMs = 86_400_000
+    /// HTTP status codes are three digits, 100–599 (RFC 9110 §15); anything else is refused at load.
+    public static let statusCodes = 100...599
+
+    /// FastAPI's `is_body_allowed_for_status_code`: 1xx, 204, 205 and 304 responses carry no body at all.
+    public static func bodyAllowed(status: Int) -> Bool {
+        !(status < 200 || [204, 205, 304].contains(status))
+    }
 
     public init(name: String = "", description: String = "", file: String = "<input>", profile: Profile = .latest,
                 providers: [Provider] = [], tasks: [TaskDef] = [], app: AppConfig = AppConfig(), routers: [Router] = [],
@@ -35,11 +46,28 @@ public struct Scenario: Sendable {
         self.requests = requests
         self.expectations = expectations
         self.expectedAppErrors = expectedAppErrors
+        providerIndex = Scenario.index(providers.map(\.name))
+        taskIndex = Scenario.index(tasks.map(\.name))
+        routerIndex = Scenario.index(routers.map(\.name))
     }
 
-    public func provider(named name: String) -> Provider? { providers.first { $0.name == name } }
-    public func task(named name: String) -> TaskDef? { tasks.first { $0.name == name } }
-    public func router(named name: String) -> Router? { routers.first { $0.name == name } }
+    // Name → position, kept in step with the arrays: lookups by name happen per use site, so a linear
+    // search made 10,000 sibling dependencies quadratic.
+    private var providerIndex: [String: Int] = [:]
+    private var taskIndex: [String: Int] = [:]
+    private var routerIndex: [String: Int] = [:]
+
+    /// The first position of each name, as `first { $0.name == name }` would find it.
+    static func index(_ names: [String]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        out.reserveCapacity(names.count)
+        for (i, n) in names.enumerated() where out[n] == nil { out[n] = i }
+        return out
+    }
+
+    public func provider(named name: String) -> Provider? { providerIndex[name].map { providers[$0] } }
+    public func task(named name: String) -> TaskDef? { taskIndex[name].map { tasks[$0] } }
+    public func router(named name: String) -> Router? { routerIndex[name].map { routers[$0] } }
 }
 
 /// A dependency: a function, generator, class or callable instance that FastAPI calls through `Depends`.

@@ -19,7 +19,11 @@ public enum Value: Equatable, Hashable, Sendable {
         case let (.string(a), .string(b)): return a == b
         case let (.array(a), .array(b)): return a == b
         case let (.object(a), .object(b)):
-            return a.count == b.count && a.allSatisfy { key, value in b.first { $0.0 == key }?.1 == value }
+            guard a.count == b.count else { return false }
+            // Key order does not matter, as for Python dicts; a dictionary keeps 10,000 keys linear.
+            if a.count <= 8 { return a.allSatisfy { key, value in b.first { $0.0 == key }?.1 == value } }
+            let lookup = Dictionary(b, uniquingKeysWith: { first, _ in first })
+            return a.allSatisfy { key, value in lookup[key] == value }
         default: return false
         }
     }

@@ -52,7 +52,6 @@ enum RequestCommands {
             throw ConsoleError("FastAPI refuses to build this app, so no request is served:\n" + app.appErrors.map(\.description).joined(separator: "\n"),
                                hint: "fix the file (it reloads by itself) or try another profile")
         }
-        try OverrideGuard.check(app.scenario, overrides: state.overrides)
         engine.overrides = state.overrides
         let trace = engine.handle(spec)
         state.lastRequest = spec

@@ -134,18 +134,30 @@ struct ProviderOrder {
     var providers: [Provider] = []
     var late: [String: Set<String>] = [:]
 
+    /// A depth-first post-order walk with an explicit stack: a 10,000-long cycle must not overflow it.
     init(scenario: Scenario) {
         var state: [String: Bool] = [:]  // false: in progress, true: done
-        func visit(_ p: Provider) {
-            if state[p.name] != nil { return }
-            state[p.name] = false
-            for param in p.params {
-                guard let spec = param.depends, let sub = scenario.provider(named: spec.provider) else { continue }
-                if state[sub.name] == false { late[p.name, default: []].insert(param.name) } else { visit(sub) }
+        for root in scenario.providers where state[root.name] == nil {
+            state[root.name] = false
+            var stack: [(provider: Provider, next: Int)] = [(root, 0)]
+            while let top = stack.last {
+                let p = top.provider
+                if top.next < p.params.count {
+                    stack[stack.count - 1].next += 1
+                    let param = p.params[top.next]
+                    guard let spec = param.depends, let sub = scenario.provider(named: spec.provider) else { continue }
+                    if state[sub.name] == false {
+                        late[p.name, default: []].insert(param.name)
+                    } else if state[sub.name] == nil {
+                        state[sub.name] = false
+                        stack.append((sub, 0))
+                    }
+                    continue
+                }
+                stack.removeLast()
+                state[p.name] = true
+                providers.append(p)
             }
-            state[p.name] = true
-            providers.append(p)
         }
-        scenario.providers.forEach(visit)
     }
 }
