@@ -19,6 +19,7 @@ work="$scratch/corpus"
 findings="$scratch/findings"
 rm -rf "$work"; mkdir -p "$work" "$findings"
 cp Tests/DILabFuzzTests/Corpus/* "$work"/
+for f in Tests/DILabTests/Fixtures/crash/*; do cp "$f" "$work/crash-$(basename "$f")"; done
 i=0
 while IFS= read -r f; do cp "$f" "$work/seed-$i.yaml"; i=$((i + 1)); done < <(find scenarios lessons -name '*.yaml' ! -name lesson.yaml | sort)
 
