@@ -1,4 +1,5 @@
 import DILab
+import DILabSuite
 import Foundation
 
 /// `explain N` and `explain PROVIDER`: why an event happened where it did (cache key, scope, profile, the
@@ -82,7 +83,7 @@ struct EventExplainer {
         let why = reasons(n - 1, events: events, profile: trace.profile)
         if !why.isEmpty { out += style.bold("  why here") + "\n" + why.map { "    " + $0 + "\n" }.joined() }
         if let rule = Rules.governing(e, profile: trace.profile) {
-            out += Wrap.paragraph("rule  " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        evidence: \(rule.source)") + "\n"
+            out += Wrap.paragraph("rule  " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        see: \(RuleDocs.citation(rule))") + "\n"
         }
         // Re-run under the other profiles: find this event again (same kind, subject and occurrence).
         let fresh = try Variants.run(state.scenario!, profile: trace.profile, request: trace.request, overrides: state.overrides)
@@ -219,7 +220,7 @@ struct ProviderExplainer {
         let rules = mine.compactMap { Rules.governing(events[$0], profile: trace.profile) }
         var seen: Set<String> = []
         for rule in rules where seen.insert(rule.id).inserted {
-            out += Wrap.paragraph("rule: " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        evidence: \(rule.source)") + "\n"
+            out += Wrap.paragraph("rule: " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        see: \(RuleDocs.citation(rule))") + "\n"
         }
         let whatIf = WhatIf(state: state, only: only)
         out += style.bold("  under other profiles") + style.dim(" (the same request on a fresh app)") + "\n"
