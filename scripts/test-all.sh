@@ -23,8 +23,8 @@ step "dilab test scenarios/"
 "$DILAB" test scenarios --jobs 2 --require-expectations --junit .build/dilab-junit.xml
 
 if [ -d lessons ] && [ -n "$(ls -A lessons 2>/dev/null | grep -v '^README' || true)" ]; then
-  step "dilab lesson check"
-  "$DILAB" lesson check
+  step "dilab lesson selftest"
+  "$DILAB" lesson selftest
 fi
 
 for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/verify.sh scripts/serve-smoke.sh scripts/repl-tmux.sh; do

@@ -125,9 +125,12 @@ public struct LessonRunner {
         }
         if !step.needsAnswer { progress.update(lesson.id, step.id) { $0.solved = true } }
         guard index + 1 < lesson.steps.count else {
-            var text = style.green("Lesson \(lesson.id) is done") + " (\(progress.doneCount(lesson))/\(lesson.steps.count) steps).\n"
+            let gaveUp = progress.gaveUpCount(lesson)
+            var text = style.green("Lesson \(lesson.id) is done") + " (\(progress.doneCount(lesson))/\(lesson.steps.count) steps"
+                + (gaveUp > 0 ? ", \(gaveUp) given up" : "") + ").\n"
             if let nextLesson = course.lessons.first(where: { $0.number > lesson.number && !progress.isDone($0) }) {
-                text += "Next: " + style.bold("dilab lesson \(String(format: "%02d", nextLesson.number))") + " — \(nextLesson.title)\n"
+                let cmd = commandPrefix(nextLesson).trimmingCharacters(in: .whitespaces)
+                text += "Next: " + style.bold(cmd.isEmpty ? "lesson \(String(format: "%02d", nextLesson.number))" : cmd) + " — \(nextLesson.title)\n"
             } else if course.lessons.allSatisfy(progress.isDone) {
                 text += "That was the whole course. Well done.\n"
             }
@@ -158,7 +161,7 @@ public struct LessonRunner {
         let outcome: CheckOutcome
         switch step.kind {
         case .predict(let spec): outcome = StepCheck.predict(spec, lesson: lesson, input: text, style: style)
-        case .question(let spec): outcome = StepCheck.question(spec, input: text, style: style)
+        case .question(let spec): outcome = StepCheck.question(spec, input: text, style: style, lesson: lesson)
         case .exercise:
             return RunnerOutput(text: "This is an exercise: edit \(workspaceFile(lesson, step) ?? "your copy") and run `check`.", status: .badInput)
         case .prose, .run:

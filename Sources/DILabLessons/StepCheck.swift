@@ -60,6 +60,9 @@ public enum StepCheck {
                 guard order.allSatisfy({ $0 >= 1 && $0 <= shown.count }) else {
                     return .failure(CheckError("the events are numbered 1 to \(shown.count)"))
                 }
+                guard Set(order).count == shown.count, order.count == shown.count else {
+                    return .failure(CheckError("give each of the \(shown.count) numbers once, in the order you predict (e.g. `\((1...shown.count).map(String.init).joined(separator: " "))`)"))
+                }
                 return .success(order.map { shown[$0 - 1] })
             }
             return .success(Answers.eventLines(input))
@@ -100,8 +103,9 @@ public enum StepCheck {
 
     // MARK: question
 
-    public static func question(_ spec: QuestionSpec, input: String, style: Style = .plain) -> CheckOutcome {
+    public static func question(_ spec: QuestionSpec, input: String, style: Style = .plain, lesson: Lesson? = nil) -> CheckOutcome {
         let right: Bool
+        var picked: Int?
         if spec.choices.isEmpty {
             let given = Answers.normalise(input)
             if given.isEmpty { return CheckOutcome(verdict: .badInput, text: "type an answer") }
@@ -116,11 +120,16 @@ public enum StepCheck {
                 return CheckOutcome(verdict: .badInput, text: "answer with a letter, a to \(Answers.letter(spec.choices.count - 1))")
             }
             right = given == want
+            picked = given
         }
         if right {
             return CheckOutcome(verdict: .correct, text: style.green("✓ Correct.") + (spec.explain.map { "\n" + $0 } ?? ""))
         }
-        return CheckOutcome(verdict: .wrong, text: style.red("✗ Not quite.") + " `hint` gives a nudge.")
+        var text = style.red("✗ Not quite")
+        if let picked { text += ": " + Answers.letter(picked) + ") " + spec.choices[picked] }
+        text += "."
+        if let why = WrongAnswer.reason(spec, given: picked, input: input, lesson: lesson) { text += "\n" + Prose.wrap(why) }
+        return CheckOutcome(verdict: .wrong, text: text)
     }
 
     /// The reference answer as a learner would read it.

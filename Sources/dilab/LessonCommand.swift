@@ -20,14 +20,16 @@ struct LessonCommand: ParsableCommand {
         dilab lesson 01 giveup            record that you gave up, and see the solution
         dilab lesson 01 solution          the solution, once solved or given up
         dilab lesson 01 reset             start lesson 01 over (dilab lesson reset --all: everything)
-        dilab lesson check                self-test: every reference answer and solution against the engine (CI)
+        dilab lesson selftest             the course's self-test: every reference answer and solution against
+                                          the engine (CI; `dilab lesson check` is its deprecated spelling)
 
-        On a terminal, `dilab lesson 01` also opens a line loop (type next, hint, check, an answer, quit).
+        On a terminal, `dilab lesson 01` opens a prompt: type `help` for its commands (next, hint, check, a
+        choice's letter, your prediction, lesson NN, quit); nothing command-like is graded.
         Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else ~/.local/state/dilab (progress.json).
         Exit codes: 0 ok, 1 a wrong answer or a failed check, 2 bad input.
         """)
 
-    @Argument(help: "A lesson (01, 1, 01-depends, a word of its title) then an action; or list, check, reset.")
+    @Argument(help: "A lesson (01, 1, 01-depends, a word of its title) then an action; or list, selftest, reset.")
     var words: [String] = []
 
     @Option(name: .customLong("answer"), help: "An answer for the current step, e.g. \"3 1 2 4\" or \"call a; call b\".")
@@ -52,8 +54,13 @@ struct LessonCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let style = Terminal.style()
-        if words.first == "check", answer == nil {
-            guard words.count == 1 else { throw usage("`dilab lesson check` takes no lesson; it checks the whole course") }
+        if let first = words.first, first == "selftest" || (first == "check" && words.count == 1), answer == nil {
+            guard words.count == 1 else { throw usage("`dilab lesson selftest` takes no lesson; it checks the whole course") }
+            if first == "check" {
+                // The old spelling, kept for scripts; `dilab lesson NN check` is the learner's exercise check.
+                Terminal.printError("note: `dilab lesson check` is now `dilab lesson selftest` (the course's self-test); "
+                                    + "to check your exercise, name the lesson: `dilab lesson 05 check`")
+            }
             let results = CourseCheck.run(course)
             print(CourseCheck.report(results, style: style), terminator: "")
             if results.contains(where: { $0.failure != nil }) { throw ExitCode(1) }
@@ -135,27 +142,24 @@ struct LessonCommand: ParsableCommand {
         return out.exitCode
     }
 
-    /// The line loop: the first output is the current step; then one command (or answer) per line until quit/EOF.
+    /// The line loop (`LessonLoop`): the first output is the current step; then one line at a time until quit/EOF.
     func loop(_ runner: inout LessonRunner, lesson: String) -> Int32 {
-        var out = runner.perform(.show, lesson: lesson)
-        print(out.text)
-        guard out.status != .badInput else { return 2 }
-        runner.commandPrefix = { _ in "" }
-        saveQuietly(runner)
+        var loop = LessonLoop(runner: runner, lesson: lesson)
+        let first = loop.start()
+        print(first.text)
+        if first.quit { return 2 }
+        saveQuietly(loop.runner)
         while true {
-            print("lesson \(lesson) › ", terminator: "")
+            print(loop.prompt, terminator: "")
             fflush(nil)
-            guard let raw = readLine() else { print(""); return 0 }
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if ["quit", "exit", "q"].contains(line.lowercased()) { return 0 }
-            if ["menu", "list"].contains(line.lowercased()) { print(runner.menu()); continue }
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            let action = LessonAction(word: parts[0], rest: parts.count > 1 ? parts[1] : "") ?? .answer(line)
-            out = runner.perform(action, lesson: lesson)
-            print(out.text)
-            saveQuietly(runner)
+            guard let raw = readLine() else { print(""); break }
+            guard let reply = loop.handle(raw) else { continue }
+            if reply.quit { break }
+            print(reply.text)
+            saveQuietly(loop.runner)
         }
+        runner = loop.runner
+        return 0
     }
 
     /// In the loop every step is saved at once, so closing the terminal loses nothing.

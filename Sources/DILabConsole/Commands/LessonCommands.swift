@@ -12,10 +12,10 @@ enum LessonCommands {
 
     static let lesson = ConsoleCommand(
         name: "lesson", aliases: ["lessons"],
-        usage: "lesson [list | check | continue | NN [next|back|hint|answer …|check|giveup|solution|reset] | reset --all]",
+        usage: "lesson [list | selftest | continue | NN [next|back|hint|answer …|check|giveup|solution|reset] | reset --all]",
         summary: "The guided course: lessons whose predictions and exercises are checked against the engine.",
-        examples: ["lesson", "lesson 01", "lesson 01 answer 3 1 2 4 5 6 7", "lesson hint", "lesson next", "lesson check"],
-        arguments: [[.words(["list", "check", "continue", "reset"] + actionWords)], [.words(actionWords)]]
+        examples: ["lesson", "lesson 01", "lesson 01 answer 3 1 2 4 5 6 7", "lesson hint", "lesson next", "lesson 05 check", "lesson selftest"],
+        arguments: [[.words(["list", "selftest", "continue", "reset"] + actionWords)], [.words(actionWords)]]
     ) { state, call in
         let root = ProcessInfo.processInfo.environment["DILAB_LESSONS"] ?? "lessons"
         let course: Course
@@ -25,10 +25,14 @@ enum LessonCommands {
             throw ConsoleError("\(error)", hint: "start the REPL from the repository root, or set DILAB_LESSONS")
         }
         var args = call.args
-        // `lesson check` alone is the self-test; `lesson 03 check` checks an exercise.
-        if args == ["check"] {
+        // `lesson selftest` is the course's self-test; `lesson 03 check` checks an exercise. `lesson check` alone
+        // is the self-test's old spelling: it still runs, with a note.
+        if args == ["selftest"] || args == ["check"] {
             let results = CourseCheck.run(course)
-            let report = CourseCheck.report(results, style: state.style)
+            var report = CourseCheck.report(results, style: state.style)
+            if args == ["check"] {
+                report = state.style.dim("note: `lesson check` is now `lesson selftest`; `lesson 05 check` checks your exercise") + "\n" + report
+            }
             if results.contains(where: { $0.failure != nil }) { throw ConsoleError(report) }
             return report
         }

@@ -1,0 +1,109 @@
+import DILab
+import DILabLessons
+import Foundation
+import Testing
+
+/// The lesson prompt as a learner meets it: commands are never graded, letters answer choices, `next` goes on.
+@Suite struct LoopTests {
+    /// One line typed; an ignored (empty) line reads as an empty, ungraded reply.
+    func say(_ loop: inout LessonLoop, _ line: String) -> LoopReply {
+        loop.handle(line) ?? LoopReply(text: "")
+    }
+
+    func loop(_ yaml: String = Fixture.choiceLessonYAML) throws -> (LessonLoop, Fixture) {
+        let f = try Fixture(lessonYAML: yaml, secondLesson: true)
+        return (LessonLoop(runner: try f.runner(), lesson: "01"), f)
+    }
+
+    @Test func theFirstScreenShowsLoopFormCommands() throws {
+        var (loop, _) = try loop()
+        let first = loop.start()
+        #expect(first.text.contains("`next`"))
+        #expect(!first.text.contains("dilab lesson 01"))
+        #expect(first.text.contains("`help`"))
+        let menu = say(&loop, "menu").text
+        #expect(!menu.contains("`dilab lesson") && !menu.contains("Continue: dilab"))
+        #expect(menu.contains("`help`"))
+    }
+
+    @Test func helpAndCommandLikeWordsAreNeverGraded() throws {
+        var (loop, _) = try loop()
+        _ = loop.start()
+        _ = loop.handle("next")   // onto the prediction
+        for line in ["help", "?", "hnit", "foo", "c"] {
+            let reply = say(&loop, line)
+            #expect(!reply.graded, "\(line) was graded")
+        }
+        #expect(say(&loop, "help").text.contains("hint") == true)
+        #expect(say(&loop, "hnit").text.contains("did you mean `hint`") == true)
+        #expect(loop.runner.progress.step("01-fixture", "predict").attempts == 0)
+        #expect(say(&loop, "enter get_db; sent 200").graded == true)
+        #expect(loop.runner.progress.step("01-fixture", "predict").attempts == 1)
+    }
+
+    @Test func lettersInTheChoiceRangeAreAnswersAndAWrongOneSaysWhy() throws {
+        var (loop, _) = try loop()
+        _ = loop.start()
+        _ = loop.handle("next")
+        _ = loop.handle("giveup")
+        _ = loop.handle("next")
+        _ = loop.handle("200")
+        _ = loop.handle("next")   // onto the choice step
+        let wrong = say(&loop, "b")
+        #expect(wrong.graded)
+        #expect(wrong.text.contains("b) before the response is sent"))
+        #expect(wrong.text.contains("That is scope=\"function\""))
+        let right = say(&loop, "c")
+        #expect(right.graded && right.text.contains("Correct"))
+        #expect(loop.runner.progress.step("01-fixture", "choice").solved)
+        // `a` is a choice here too, not `answer` with nothing.
+        let lesson = try #require(loop.runner.course.lessons.first)
+        #expect(LoopInput.read("a", step: loop.runner.currentStep(lesson)) == .action(.answer("a")))
+        #expect(LoopInput.read("a", step: lesson.steps[1]) == .action(.answer("")))
+    }
+
+    @Test func nextAfterTheLastStepSaysDoneAndOpensTheNextLesson() throws {
+        var (loop, _) = try loop(Fixture.lessonYAML())
+        _ = loop.start()
+        _ = loop.handle("next")
+        _ = loop.handle("giveup")
+        _ = loop.handle("next")
+        _ = loop.handle("200")
+        let done = say(&loop, "next")
+        #expect(done.text.contains("is done"))
+        #expect(done.text.contains("1 given up"))
+        #expect(done.text.contains("Second lesson"))
+        #expect(loop.lessonID == "02-second")
+        #expect(loop.prompt == "lesson 02 › ")
+        // The last lesson of the course: nothing is graded any more.
+        let end = say(&loop, "next")
+        #expect(end.text.contains("last lesson"))
+        #expect(say(&loop, "enter get_db; sent 200").graded == false)
+        _ = loop.handle("lesson 01")
+        #expect(loop.lessonID == "01-fixture")
+    }
+
+    @Test func givenUpStepsShowApartFromSolvedOnes() throws {
+        var (loop, _) = try loop(Fixture.lessonYAML())
+        _ = loop.start()
+        _ = loop.handle("next")
+        _ = loop.handle("giveup")
+        _ = loop.handle("next")
+        _ = loop.handle("200")
+        let list = loop.runner.list()
+        #expect(list.contains("3/3, 1 given up"))
+        #expect(!list.contains("✓ 01"))
+        #expect(say(&loop, "back").text.contains("(given up)") == true)
+    }
+
+    @Test func aWrongShortAnswerShowsTheDecidingTraceLines() throws {
+        var (loop, _) = try loop(Fixture.lessonYAML())
+        _ = loop.start()
+        _ = loop.handle("next")
+        _ = loop.handle("giveup")
+        _ = loop.handle("next")
+        let wrong = say(&loop, "500")
+        #expect(wrong.graded)
+        #expect(wrong.text.contains("sent 200"))
+    }
+}
