@@ -46,6 +46,8 @@ public enum CourseLoader {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw CourseErrors([CourseError(file: file, message: "cannot read the file")])
         }
+        let unknownKeys = LessonSchema.check(text, file: file)
+        if !unknownKeys.isEmpty { throw CourseErrors(unknownKeys) }
         let raw: LessonFile
         do {
             raw = try YAMLDecoder().decode(LessonFile.self, from: text)

@@ -1,0 +1,41 @@
+import DILab
+import DILabLessons
+import Foundation
+import Testing
+
+/// The teacher's kit: lesson.yaml's keys are checked, and docs/lesson-format.md documents every one.
+@Suite struct FormatTests {
+    static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+
+    @Test func anUnknownKeyIsAnErrorWithLineColumnAndADidYouMean() throws {
+        let yaml = Fixture.lessonYAML().replacingOccurrences(of: "      request: GET /items\n      kinds:",
+                                                             with: "      request: GET /items\n      fastapi: \"0.115\"\n      kinds:")
+        #expect(yaml.contains("fastapi:"))
+        let f = try Fixture(lessonYAML: yaml)
+        #expect {
+            _ = try f.course()
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("lesson.yaml:11:7: unknown key `fastapi` in a predict step; did you mean `profile:`?")
+        }
+    }
+
+    @Test func aTypoInAStepKeyIsCaughtToo() throws {
+        let yaml = Fixture.lessonYAML().replacingOccurrences(of: "hints: [look at the response]", with: "hint: [look at the response]")
+        let f = try Fixture(lessonYAML: yaml)
+        #expect(throws: CourseErrors.self) { _ = try f.course() }
+        do { _ = try f.course() } catch { #expect("\(error)".contains("unknown key `hint` in a step; did you mean `hints:`?")) }
+    }
+
+    @Test func everyKeyIsDocumented() throws {
+        let doc = try String(contentsOfFile: Self.repo + "/docs/lesson-format.md", encoding: .utf8)
+        for key in CourseLoader.formatKeys.sorted() {
+            #expect(doc.contains("`\(key):`") || doc.contains("`\(key): "), "docs/lesson-format.md does not document `\(key):`")
+        }
+    }
+
+    @Test func theShippedLessonsUseOnlyKnownKeys() throws {
+        _ = try CourseLoader.load(root: Self.repo + "/lessons")
+    }
+}
