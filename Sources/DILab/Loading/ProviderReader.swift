@@ -6,7 +6,9 @@ enum ProviderReader {
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
         if node.isNull { return p }
-        let pairs = node.mapping("provider '\(name)'", allowed: keys)
+        let pairs = node.mapping("provider '\(name)'", allowed: keys, misplaced: [
+            "scope": "the scope is chosen where the dependency is used: `Depends(\(name), scope=\"function\")`",
+        ])
         for entry in pairs {
             let v = entry.value
             switch entry.key {
