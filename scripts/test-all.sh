@@ -25,6 +25,8 @@ step "dilab test scenarios/"
 if [ -d lessons ] && [ -n "$(ls -A lessons 2>/dev/null | grep -v '^README' || true)" ]; then
   step "dilab lesson selftest"
   "$DILAB" lesson selftest
+  step "scripts/lesson-python.sh: every Python snippet in lessons/ parses and matches its scenario"
+  bash scripts/lesson-python.sh "$DILAB"
 fi
 
 for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/verify.sh scripts/serve-smoke.sh scripts/repl-tmux.sh; do
