@@ -168,7 +168,7 @@ public enum StepCheck {
         }
         if !app.appErrors.isEmpty {
             // The goal is still shown, beside an empty column: the learner needs to see where they are heading.
-            var text = style.red("✗ FastAPI refuses to build your app:") + "\n"
+            var text = style.red("✗ FastAPI refuses to build your app") + " (\(path)):\n"
                 + app.appErrors.map { "  " + $0.message }.joined(separator: "\n") + "\n\n"
             for goal in spec.goal {
                 text += "\(style.red("✗")) \(goal.request)  (no response: the app does not start)\n"
@@ -196,11 +196,12 @@ public enum StepCheck {
             for p in problems { text += "  " + p + "\n" }
             if !same, let i = LineDiff.firstDivergence(goal.trace.map(Answers.normaliseEvent), yours.map(Answers.normaliseEvent)),
                i < events.count, let rule = Rules.governing(events[i], profile: app.profile) {
-                text += "  first difference at event \(i + 1): yours is `\(yours[i])` — rule: \(rule.title): \(rule.text)\n"
+                text += Prose.wrap("first difference at event \(i + 1): yours is `\(yours[i])` — rule: \(rule.title): \(rule.text)",
+                                   indent: "  ", hanging: "    ") + "\n    " + style.dim("see \(RuleDocs.citation(rule))") + "\n"
             }
         }
         if allMatch { return CheckOutcome(verdict: .correct, text: style.green("✓ Your scenario's trace matches the goal.") + "\n" + text) }
-        return CheckOutcome(verdict: .wrong, text: style.red("✗ Not yet: the traces differ.") + "\n" + text)
+        return CheckOutcome(verdict: .wrong, text: style.red("✗ Not yet: the traces differ.") + " Your copy: \(path)\n" + text)
     }
 }
 
