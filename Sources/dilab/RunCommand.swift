@@ -1,5 +1,6 @@
 import ArgumentParser
 import DILab
+import DILabSuite
 import Foundation
 
 struct RunCommand: ParsableCommand {
@@ -81,8 +82,12 @@ struct CheckCommand: ParsableCommand {
             return .problems([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")])
         }
         let diagnostics = Validator.check(path: path, profile: profile)
-        if diagnostics.isEmpty { return .ok }
+        // `expect:` is checked too: unknown event kinds, expectations for requests the file does not send.
+        let expectations = ExpectationCheck.diagnostics(scenario)
         let messages = diagnostics.map(\.message)
-        return !scenario.expectedAppErrors.isEmpty && messages == scenario.expectedAppErrors ? .expectedAppErrors(messages) : .problems(diagnostics)
+        let expectedOnly = !scenario.expectedAppErrors.isEmpty && messages == scenario.expectedAppErrors
+        if !expectations.isEmpty { return .problems((expectedOnly ? [] : diagnostics) + expectations) }
+        if diagnostics.isEmpty { return .ok }
+        return expectedOnly ? .expectedAppErrors(messages) : .problems(diagnostics)
     }
 }
