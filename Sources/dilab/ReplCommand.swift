@@ -40,7 +40,9 @@ struct ReplCommand: ParsableCommand {
         }
         let code: Int32
         if interactive {
-            if scenario == nil { repl.out("dilab REPL — `help` for commands, `load FILE` to start, Ctrl-D to leave.\n") }
+            // Always a banner: `help` and Tab are how a newcomer finds everything else.
+            repl.out("dilab REPL — `help` for commands, Tab completes (commands, requests, providers, files), Up recalls"
+                     + (scenario == nil ? "; `load FILE` to start" : "") + "; Ctrl-D to leave.\n")
             var source = EditLineSource(completer: Completer(registry: console.registry), historyPath: HistoryFile.path())
             code = repl.run(&source)
         } else {
