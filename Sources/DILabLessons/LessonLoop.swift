@@ -6,11 +6,14 @@ public struct LoopReply: Sendable, Equatable {
     public var quit = false
     /// True when the line was graded (an answer or an exercise check), so tests can pin "never graded".
     public var graded = false
+    /// `edit`: the file the front end should open in `$EDITOR` (the loop itself never starts processes).
+    public var editFile: String?
 
-    public init(text: String, quit: Bool = false, graded: Bool = false) {
+    public init(text: String, quit: Bool = false, graded: Bool = false, editFile: String? = nil) {
         self.text = text
         self.quit = quit
         self.graded = graded
+        self.editFile = editFile
     }
 }
 
@@ -59,6 +62,13 @@ public struct LessonLoop {
             lessonID = target.id
             courseFinished = false
             return LoopReply(text: runner.perform(.show, lesson: target.id).text)
+        case .edit:
+            guard let file = runner.workspaceFile(lesson, step) else { return LoopReply(text: "This step has no file to edit.") }
+            _ = runner.perform(.show, lesson: lessonID)  // makes sure the copy exists
+            return LoopReply(text: "Opening \(file) …", editFile: file)
+        case .path:
+            _ = runner.perform(.show, lesson: lessonID)
+            return LoopReply(text: runner.workspaceFile(lesson, step) ?? "This step has no file.")
         case .notAnAnswer(let text, let suggestion):
             return LoopReply(text: notAnAnswer(text, suggestion: suggestion, step: step, lesson: lesson))
         case .action(let action):
@@ -74,6 +84,20 @@ public struct LessonLoop {
             }
             return LoopReply(text: out.text, graded: graded)
         }
+    }
+
+    /// The exercise file to watch: saving it re-checks the exercise (nil on other steps).
+    public var watchedFile: String? {
+        guard let lesson else { return nil }
+        return runner.workspaceFile(lesson, runner.currentStep(lesson))
+    }
+
+    /// The watched file was saved: check it again, as `check` would, and say so.
+    public mutating func fileChanged() -> LoopReply {
+        guard let file = watchedFile else { return LoopReply(text: "") }
+        let out = runner.perform(.check, lesson: lessonID)
+        let graded = out.status == .correct || out.status == .wrong
+        return LoopReply(text: runner.style.dim("Saved: \(file) — checked again.") + "\n\n" + out.text, graded: graded)
     }
 
     func isLastStepFinished(_ lesson: Lesson) -> Bool {
@@ -120,7 +144,9 @@ public struct LessonLoop {
             if q.choices.isEmpty { rows.append(("answer …", "your answer (a bare answer works too)")) }
             else { rows.append(("a … \(Answers.letter(q.choices.count - 1))", "pick a choice: just type its letter")) }
         case .exercise:
-            rows.append(("check, c", "check your edited copy against the goal"))
+            rows.append(("check, c", "check your edited copy against the goal (saving the file checks it too)"))
+            rows.append(("edit", "open your copy in $EDITOR"))
+            rows.append(("path", "print the path of your copy"))
         }
         if step.needsAnswer {
             rows += [("hint, h", "the next hint"), ("giveup", "see the solution (recorded as given up)"),

@@ -9,12 +9,14 @@ public enum LoopInput: Equatable, Sendable {
     case menu
     /// `lesson 05`, `open 05`: jump to another lesson.
     case open(String)
+    /// Exercises: open the workspace copy in `$EDITOR` / print its path.
+    case edit, path
     /// Looks like a command (or is no answer this step takes): told so, never graded.
     case notAnAnswer(String, suggestion: String?)
 
     /// The words the loop itself understands, for did-you-mean on typos.
     static let commandWords = ["next", "back", "hint", "answer", "check", "giveup", "solution", "show", "reset",
-                               "help", "quit", "exit", "menu", "list", "lesson", "open"]
+                               "help", "quit", "exit", "menu", "list", "lesson", "open", "edit", "path"]
 
     /// Reads `line` at `step`. A letter (or number) in a choice step's range is an answer there, before the
     /// one-letter shortcuts (`a` answer, `c` check, `h` hint), so choices a and c can be typed as they read.
@@ -29,6 +31,8 @@ public enum LoopInput: Equatable, Sendable {
         case "quit", "exit", "q": return .quit
         case "menu", "list": return rest.isEmpty ? .menu : nil
         case "lesson", "open": return rest.isEmpty ? .menu : .open(rest)
+        case "edit" where rest.isEmpty && step.kind.isExercise: return .edit
+        case "path" where rest.isEmpty && step.kind.isExercise: return .path
         default: break
         }
         if case .question(let q) = step.kind, !q.choices.isEmpty, Answers.choiceIndex(text, count: q.choices.count) != nil {

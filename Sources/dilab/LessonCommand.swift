@@ -143,23 +143,44 @@ struct LessonCommand: ParsableCommand {
     }
 
     /// The line loop (`LessonLoop`): the first output is the current step; then one line at a time until quit/EOF.
+    /// On a terminal, an exercise's file is watched: saving it clears the screen and checks it again.
     func loop(_ runner: inout LessonRunner, lesson: String) -> Int32 {
         var loop = LessonLoop(runner: runner, lesson: lesson)
         let first = loop.start()
         print(first.text)
         if first.quit { return 2 }
         saveQuietly(loop.runner)
+        let watch = isatty(STDIN_FILENO) == 1
+        var seen = FileWatch(path: loop.watchedFile)
         while true {
             print(loop.prompt, terminator: "")
             fflush(nil)
+            if watch, seen.path != nil, seen.waitForInputOrChange() == .changed {
+                print("\u{1B}[2J\u{1B}[H", terminator: "")  // like rustlings: each check on a clean screen
+                print(loop.fileChanged().text)
+                saveQuietly(loop.runner)
+                continue
+            }
             guard let raw = readLine() else { print(""); break }
             guard let reply = loop.handle(raw) else { continue }
             if reply.quit { break }
             print(reply.text)
+            if let file = reply.editFile { openEditor(file) }
             saveQuietly(loop.runner)
+            if seen.path != loop.watchedFile { seen = FileWatch(path: loop.watchedFile) }
         }
         runner = loop.runner
         return 0
+    }
+
+    /// `$VISUAL`, else `$EDITOR`, else vi, on the terminal; the save is then noticed by the watch.
+    func openEditor(_ file: String) {
+        let env = ProcessInfo.processInfo.environment
+        let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", editor + " \"$1\"", "editor", file]
+        do { try p.run(); p.waitUntilExit() } catch { Terminal.printError("cannot start \(editor): \(error)") }
     }
 
     /// In the loop every step is saved at once, so closing the terminal loses nothing.

@@ -107,3 +107,44 @@ import Testing
         #expect(wrong.text.contains("sent 200"))
     }
 }
+
+/// Exercises at the prompt: the watched file is re-checked on save, `path` and `edit` name it.
+@Suite struct ExerciseLoopTests {
+    static let solution = Fixture.scenario.replacingOccurrences(of: "params: {db: Depends(get_db), background_tasks: BackgroundTasks}",
+                                                                 with: "params: {db: \"Depends(get_db, scope='function')\", background_tasks: BackgroundTasks}")
+    static let yaml = """
+    title: Exercise lesson
+    steps:
+      - id: fix
+        section: Predict
+        exercise:
+          start: app.yaml
+          solution: solution.yaml
+          kinds: [exit, sent]
+          goal:
+            - request: GET /items
+              trace: [exit get_db, sent 200]
+        hints: [scope="function"]
+    """
+
+    @Test func savingTheFileChecksItAgainAndPathAndEditNameIt() throws {
+        #expect(Self.solution != Fixture.scenario)
+        let f = try Fixture(lessonYAML: Self.yaml)
+        try Self.solution.write(toFile: f.root + "/01-fixture/solution.yaml", atomically: true, encoding: .utf8)
+        var loop = LessonLoop(runner: try f.runner(), lesson: "01")
+        _ = loop.start()
+        let file = try #require(loop.watchedFile)
+        #expect(FileManager.default.fileExists(atPath: file))
+        #expect(loop.handle("path")?.text == file)
+        #expect(loop.handle("edit")?.editFile == file)
+        let failed = loop.handle("check")
+        #expect(failed?.graded == true)
+        #expect(failed?.text.contains("Your copy: \(file)") == true)
+        try Self.solution.write(toFile: file, atomically: true, encoding: .utf8)
+        let saved = loop.fileChanged()
+        #expect(saved.graded)
+        #expect(saved.text.contains("Saved: \(file)"))
+        #expect(saved.text.contains("matches the goal"))
+        #expect(loop.runner.progress.step("01-fixture", "fix").solved)
+    }
+}
