@@ -38,4 +38,18 @@ import Testing
     @Test func theShippedLessonsUseOnlyKnownKeys() throws {
         _ = try CourseLoader.load(root: Self.repo + "/lessons")
     }
+
+    /// No right answer of the shipped course is mistaken for a command at the prompt (`page` is not `path`).
+    @Test func everyShippedAnswerReadsAsAnAnswerAtThePrompt() throws {
+        let course = try CourseLoader.load(root: Self.repo + "/lessons")
+        for lesson in course.lessons {
+            for step in lesson.steps {
+                guard case .question(let q) = step.kind else { continue }
+                let typed = q.choices.isEmpty ? [q.answer] + q.accept : (0..<q.choices.count).map(Answers.letter)
+                for t in typed {
+                    #expect(LoopInput.read(t, step: step) == .action(.answer(t)), "\(lesson.id) \(step.id): `\(t)`")
+                }
+            }
+        }
+    }
 }
