@@ -76,6 +76,15 @@ public struct LessonRunner {
 
     public func currentStep(_ lesson: Lesson) -> Step { lesson.steps[currentIndex(lesson)] }
 
+    /// `dilab lesson 01 c`, `lesson 01 a`: on a choice step a letter in range is an answer, not `check`/`answer`.
+    public func action(word: String, rest: String, lesson name: String) -> LessonAction? {
+        if rest.isEmpty, let lesson = course.lesson(matching: name), case .question(let q) = currentStep(lesson).kind,
+           !q.choices.isEmpty, Answers.choiceIndex(word, count: q.choices.count) != nil {
+            return .answer(word)
+        }
+        return LessonAction(word: word, rest: rest)
+    }
+
     public mutating func perform(_ action: LessonAction, lesson name: String) -> RunnerOutput {
         guard let lesson = course.lesson(matching: name) else {
             return RunnerOutput(text: "no lesson '\(name)'. Lessons:\n" + list(), status: .badInput)

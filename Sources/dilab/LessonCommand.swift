@@ -112,7 +112,7 @@ struct LessonCommand: ParsableCommand {
         let lesson = first
         var action: LessonAction = .show
         if words.count > 1 {
-            guard let a = LessonAction(word: words[1], rest: words.dropFirst(2).joined(separator: " ")) else {
+            guard let a = runner.action(word: words[1], rest: words.dropFirst(2).joined(separator: " "), lesson: lesson) else {
                 throw usage("unknown action '\(words[1])'; use next, back, hint, answer, check, giveup, solution or reset")
             }
             action = a

@@ -62,6 +62,17 @@ import Testing
         #expect(LoopInput.read("a", step: lesson.steps[1]) == .action(.answer("")))
     }
 
+    @Test func theCLIAndREPLFormsReadChoiceLettersAsAnswersToo() throws {
+        let f = try Fixture(lessonYAML: Fixture.choiceLessonYAML)
+        var runner = try f.runner()
+        #expect(runner.action(word: "c", rest: "", lesson: "01") == .check)   // the prose step: c is check
+        for _ in 0..<3 { _ = runner.perform(.giveUp, lesson: "01"); _ = runner.perform(.next, lesson: "01") }
+        #expect(runner.currentStep(try #require(runner.course.lessons.first)).id == "choice")
+        #expect(runner.action(word: "c", rest: "", lesson: "01") == .answer("c"))
+        #expect(runner.action(word: "a", rest: "", lesson: "01") == .answer("a"))
+        #expect(runner.action(word: "d", rest: "", lesson: "01") == nil)
+    }
+
     @Test func nextAfterTheLastStepSaysDoneAndOpensTheNextLesson() throws {
         var (loop, _) = try loop(Fixture.lessonYAML())
         _ = loop.start()

@@ -58,7 +58,11 @@ enum LessonCommands {
         default:
             // `lesson hint`, `lesson answer …`: the lesson last worked on. Action words win over a lesson whose
             // title happens to contain them ("resolution" contains "solution").
-            if actionWords.contains(first.lowercased()) {
+            // `lesson c` on a choice step: the letter answers it (before `c` = check).
+            if args.count == 1, first.count == 1, let last = runner.progress.lastLesson,
+               case .answer = runner.action(word: first, rest: "", lesson: last) {
+                args = [last, "answer", first]
+            } else if actionWords.contains(first.lowercased()) {
                 guard let last = runner.progress.lastLesson else {
                     throw ConsoleError("no lesson started yet", hint: "`lesson 01` starts the first one")
                 }
@@ -67,7 +71,7 @@ enum LessonCommands {
         }
         var action = LessonAction.show
         if args.count > 1 {
-            guard let a = LessonAction(word: args[1], rest: args.dropFirst(2).joined(separator: " ")) else {
+            guard let a = runner.action(word: args[1], rest: args.dropFirst(2).joined(separator: " "), lesson: args[0]) else {
                 throw ConsoleError("unknown lesson action '\(args[1])'", hint: "next, back, hint, answer …, check, giveup, solution or reset")
             }
             action = a
