@@ -34,7 +34,7 @@ enum WrongAnswer {
             picked = []
         }
         guard !picked.isEmpty else { return nil }
-        return "The lines of the trace that decide it (\(fact.source.request ?? "")):\n"
+        return "The lines of the trace that decide it:\n  " + (fact.source.request ?? "") + "\n"
             + picked.map { "    " + $0 }.joined(separator: "\n")
     }
 }
