@@ -239,5 +239,5 @@ public struct LessonRunner {
 }
 
 extension Step.Kind {
-    var isExercise: Bool { if case .exercise = self { return true }; return false }
+    public var isExercise: Bool { if case .exercise = self { return true }; return false }
 }

@@ -25,9 +25,16 @@ enum LessonCommands {
             throw ConsoleError("\(error)", hint: "start the REPL from the repository root, or set DILAB_LESSONS")
         }
         var args = call.args
+        let store = ProgressStore(directory: ProgressStore.defaultDirectory())
+        let progress: CourseProgress
+        do { progress = try store.load() } catch { throw ConsoleError("\(error)") }
+        var runner = LessonRunner(course: course, progress: progress, workspace: store.workspace, style: state.style,
+                                  commandPrefix: { "lesson \(String(format: "%02d", $0.number)) " })
         // `lesson selftest` is the course's self-test; `lesson 03 check` checks an exercise. `lesson check` alone
-        // is the self-test's old spelling: it still runs, with a note.
-        if args == ["selftest"] || args == ["check"] {
+        // checks the exercise the learner is on (like `lesson hint`); elsewhere it is the self-test's old
+        // spelling and still runs it, with a note.
+        let onExercise = runner.progress.lastLesson.flatMap(course.lesson(matching:)).map { runner.currentStep($0).kind.isExercise } ?? false
+        if args == ["selftest"] || (args == ["check"] && !onExercise) {
             let results = CourseCheck.run(course)
             var report = CourseCheck.report(results, style: state.style)
             if args == ["check"] {
@@ -36,15 +43,22 @@ enum LessonCommands {
             if results.contains(where: { $0.failure != nil }) { throw ConsoleError(report) }
             return report
         }
-        let store = ProgressStore(directory: ProgressStore.defaultDirectory())
-        let progress: CourseProgress
-        do { progress = try store.load() } catch { throw ConsoleError("\(error)") }
-        var runner = LessonRunner(course: course, progress: progress, workspace: store.workspace, style: state.style,
-                                  commandPrefix: { "lesson \(String(format: "%02d", $0.number)) " })
         defer { if runner.progress != progress { try? store.save(runner.progress) } }
 
         guard let first = args.first else { return runner.menu() }
         switch first.lowercased() {
+        case "help", "?":
+            return """
+            lesson                     the course and your progress;  lesson list: every lesson
+            lesson NN                  open lesson NN at your step (lesson continue: the last one)
+            lesson next | back | show  move on (once the step is done) / go back / this step again
+            lesson a | lesson b …      on a choice step: your choice;  lesson answer …: a prediction or answer
+            lesson hint | giveup       the next hint / see the solution (recorded as given up)
+            lesson check               check your copy of an exercise;  lesson solution: once done
+            lesson reset NN            start lesson NN over;  lesson selftest: the course's self-test
+            Nothing here is graded except an answer or a check.
+
+            """
         case "list":
             return runner.progressBar() + "\n\n" + runner.list()
         case "reset" where args.count == 1 || args.dropFirst().first == "--all":
