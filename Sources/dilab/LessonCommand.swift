@@ -10,22 +10,25 @@ struct LessonCommand: ParsableCommand {
         commandName: "lesson",
         abstract: "The guided course: lessons that check your predictions against the engine.",
         discussion: """
-        dilab lesson                      the menu, with your progress
-        dilab lesson list                 every lesson and how far you are
-        dilab lesson 01                   start lesson 01, or continue where you left off
-        dilab lesson 01 next | back       move on (a step with a question must be answered first) / go back
-        dilab lesson 01 answer 3 1 2 …    answer a prediction or question (also: --answer "…")
-        dilab lesson 01 hint              the next hint
-        dilab lesson 01 check             check your copy of an exercise scenario
-        dilab lesson 01 giveup            record that you gave up, and see the solution
-        dilab lesson 01 solution          the solution, once solved or given up
-        dilab lesson 01 reset             start lesson 01 over (dilab lesson reset --all: everything)
-        dilab lesson selftest             the course's self-test: every reference answer and solution against
-                                          the engine (CI; `dilab lesson check` is its deprecated spelling)
+        dilab lesson                    the menu, with your progress
+        dilab lesson list               every lesson and how far you are
+        dilab lesson 01                 start lesson 01, or continue where you left off
+        dilab lesson 01 next | back     move on (once the step is done) / go back
+        dilab lesson 01 answer 3 1 2 …  answer a prediction or question (or --answer "…")
+        dilab lesson 01 a               on a choice step, the letter of your choice
+        dilab lesson 01 hint            the next hint
+        dilab lesson 01 check           check your copy of an exercise scenario
+        dilab lesson 01 giveup          record that you gave up, and see the solution
+        dilab lesson 01 solution        the solution, once solved or given up
+        dilab lesson 01 reset           start lesson 01 over (reset --all: everything)
+        dilab lesson selftest           the course's self-test (CI): every reference
+                                        answer and solution against the engine
+                                        (`dilab lesson check` is its old spelling)
 
-        On a terminal, `dilab lesson 01` opens a prompt: type `help` for its commands (next, hint, check, a
-        choice's letter, your prediction, lesson NN, quit); nothing command-like is graded.
-        Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else ~/.local/state/dilab (progress.json).
+        On a terminal, `dilab lesson 01` opens a prompt: `help` lists its commands;
+        nothing command-like is graded. On an exercise, saving your copy checks it.
+        Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else
+        ~/.local/state/dilab (progress.json).
         Exit codes: 0 ok, 1 a wrong answer or a failed check, 2 bad input.
         """)
 

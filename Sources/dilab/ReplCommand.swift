@@ -12,8 +12,9 @@ struct ReplCommand: ParsableCommand {
         commandName: "repl",
         abstract: "Explore scenarios interactively: requests, timelines, stepping, explanations, profile diffs.",
         discussion: """
-        Type `help` inside. Piped input (e.g. `dilab repl FILE < transcript.txt`) runs one command per line
-        and exits 1 if any failed. History: $XDG_STATE_HOME/dilab/history (default ~/.local/state/dilab/history).
+        Type `help` inside; Tab completes commands, requests, providers and files. Piped input \
+        (e.g. `dilab repl FILE < transcript.txt`) runs one command per line and exits 1 if any failed. \
+        History: $XDG_STATE_HOME/dilab/history (default ~/.local/state/dilab/history).
         """)
 
     @Argument(help: "A scenario to load first.", completion: .file(extensions: ["yaml", "yml"]))
