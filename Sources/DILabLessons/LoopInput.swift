@@ -29,7 +29,7 @@ public enum LoopInput: Equatable, Sendable {
         switch word {
         case "help", "?", "commands": return .help
         case "quit", "exit", "q": return .quit
-        case "menu", "list": return rest.isEmpty ? .menu : nil
+        case "menu", "list": return .menu
         case "lesson", "open": return rest.isEmpty ? .menu : .open(rest)
         case "edit" where rest.isEmpty && step.kind.isExercise: return .edit
         case "path" where rest.isEmpty && step.kind.isExercise: return .path
@@ -41,9 +41,8 @@ public enum LoopInput: Equatable, Sendable {
         if let action = LessonAction(word: word, rest: rest) { return .action(action) }
         let single = !text.contains(where: \.isWhitespace)
         switch step.kind {
-        case .prose, .run:
-            return .notAnAnswer(text, suggestion: single ? closestCommand(word) : nil)
-        case .exercise:
+        case .prose, .run, .exercise:
+            // These steps take no typed answer: whatever it is, it is not graded.
             return .notAnAnswer(text, suggestion: single ? closestCommand(word) : nil)
         case .predict:
             // Every prediction has at least two words (`kind subject`) or is made of numbers.
