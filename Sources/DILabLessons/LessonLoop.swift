@@ -25,6 +25,8 @@ public struct LessonLoop {
     public private(set) var lessonID: String
     /// After the last lesson of the course: nothing is graded until the learner opens a lesson.
     public private(set) var courseFinished = false
+    /// While building an order step by step (`build`): the placements so far.
+    public private(set) var builder: OrderBuilder?
 
     public init(runner: LessonRunner, lesson: String) {
         var r = runner
@@ -50,8 +52,12 @@ public struct LessonLoop {
     public mutating func handle(_ line: String) -> LoopReply? {
         guard let lesson else { return LoopReply(text: "no lesson '\(lessonID)'", quit: true) }
         let step = runner.currentStep(lesson)
+        if builder != nil, let n = Int(line.trimmingCharacters(in: .whitespaces)) { return place(n, lesson: lesson) }
         guard let input = LoopInput.read(line, step: step) else { return nil }
+        if case .action(let a) = input, a != .hint { builder = nil }
+        if case .open = input { builder = nil }
         switch input {
+        case .build: return startBuilding(step, lesson: lesson)
         case .quit: return LoopReply(text: "", quit: true)
         case .help: return LoopReply(text: help(step))
         case .menu: return LoopReply(text: runner.menu())
@@ -83,6 +89,37 @@ public struct LessonLoop {
             default: graded = false
             }
             return LoopReply(text: out.text, graded: graded)
+        }
+    }
+
+    mutating func startBuilding(_ step: Step, lesson: Lesson) -> LoopReply {
+        guard case .predict(let spec) = step.kind, spec.mode == .order else {
+            return LoopReply(text: "`build` places the events of an order prediction one at a time; this step is not one.")
+        }
+        guard let (events, profile) = try? StepCheck.engineEvents(spec, lesson: lesson) else {
+            return LoopReply(text: "This step's scenario does not run.")
+        }
+        builder = OrderBuilder(events: events, profile: profile)
+        let intro = "Build FastAPI's order one event at a time: type the number of the event that comes next. "
+            + "A wrong pick is explained at once; `answer …` or `show` leaves this mode."
+        return LoopReply(text: Prose.wrap(intro) + "\n\n" + builder!.board())
+    }
+
+    mutating func place(_ n: Int, lesson: Lesson) -> LoopReply {
+        guard var b = builder else { return LoopReply(text: "") }
+        let result = b.place(n)
+        builder = b
+        switch result {
+        case .badNumber: return LoopReply(text: "Pick one of the numbers shown.\n" + b.board())
+        case .alreadyPlaced(let l): return LoopReply(text: "`\(l)` is placed already.\n" + b.board())
+        case .notYet(let l, _, let why):
+            return LoopReply(text: runner.style.red("✗") + " " + Prose.wrap("Not `\(l)` yet. " + why) + "\n\n" + b.board())
+        case .placed(let l):
+            guard b.isComplete else { return LoopReply(text: runner.style.green("✓ \(b.placed.count). \(l)") + "\n" + b.board()) }
+            builder = nil
+            let out = runner.perform(.answer(b.placed.joined(separator: "\n")), lesson: lessonID)
+            let note = b.mistakes == 0 ? "Placed without a single wrong pick." : "Placed, with \(b.mistakes) wrong pick(s) on the way."
+            return LoopReply(text: note + "\n" + out.text, graded: true)
         }
     }
 
@@ -140,6 +177,7 @@ public struct LessonLoop {
         case .predict(let spec):
             rows.append(("3 1 2 …", spec.mode == .order ? "your order, by the numbers shown" : "the missing events, separated by `;`"))
             rows.append(("answer …", "the same, spelled out (events one per line or separated by `;`)"))
+            if spec.mode == .order { rows.append(("build", "place the events one at a time, told at once when a pick is wrong")) }
         case .question(let q):
             if q.choices.isEmpty { rows.append(("answer …", "your answer (a bare answer works too)")) }
             else { rows.append(("a … \(Answers.letter(q.choices.count - 1))", "pick a choice: just type its letter")) }

@@ -9,6 +9,8 @@ public enum LoopInput: Equatable, Sendable {
     case menu
     /// `lesson 05`, `open 05`: jump to another lesson.
     case open(String)
+    /// Order predictions: place one event at a time (`build`).
+    case build
     /// Exercises: open the workspace copy in `$EDITOR` / print its path.
     case edit, path
     /// Looks like a command (or is no answer this step takes): told so, never graded.
@@ -16,7 +18,7 @@ public enum LoopInput: Equatable, Sendable {
 
     /// The words the loop itself understands, for did-you-mean on typos.
     static let commandWords = ["next", "back", "hint", "answer", "check", "giveup", "solution", "show", "reset",
-                               "help", "quit", "exit", "menu", "list", "lesson", "open", "edit", "path"]
+                               "help", "quit", "exit", "menu", "list", "lesson", "open", "edit", "path", "build"]
 
     /// Reads `line` at `step`. A letter (or number) in a choice step's range is an answer there, before the
     /// one-letter shortcuts (`a` answer, `c` check, `h` hint), so choices a and c can be typed as they read.
@@ -31,6 +33,7 @@ public enum LoopInput: Equatable, Sendable {
         case "quit", "exit", "q": return .quit
         case "menu", "list": return .menu
         case "lesson", "open": return rest.isEmpty ? .menu : .open(rest)
+        case "build" where rest.isEmpty: return .build
         case "edit" where rest.isEmpty && step.kind.isExercise: return .edit
         case "path" where rest.isEmpty && step.kind.isExercise: return .path
         default: break

@@ -28,7 +28,9 @@ extension LessonRunner {
             out += footer(lesson, ["next"])
         case .predict(let spec):
             out += predictView(lesson, spec)
-            out += footer(lesson, done ? ["next", "solution"] : ["answer …", "hint", "giveup"])
+            // At the prompt (no command prefix) an order can also be built one event at a time.
+            let build = commandPrefix(lesson).isEmpty && spec.mode == .order ? ["build"] : []
+            out += footer(lesson, done ? ["next", "solution"] : ["answer …"] + build + ["hint", "giveup"])
         case .question(let spec):
             out += style.bold("Question: ") + spec.prompt + "\n"
             for (i, c) in spec.choices.enumerated() { out += "  \(Answers.letter(i))) \(c)\n" }

@@ -159,3 +159,33 @@ import Testing
         #expect(loop.runner.progress.step("01-fixture", "fix").solved)
     }
 }
+
+/// `build`: an order prediction placed one event at a time, each wrong pick explained at once.
+@Suite struct BuildOrderTests {
+    @Test func aWrongPickIsExplainedAtOnceAndTheFinishedOrderIsGraded() throws {
+        let f = try Fixture()
+        var loop = LessonLoop(runner: try f.runner(), lesson: "01")
+        _ = loop.start()
+        _ = loop.handle("next")
+        let start = loop.handle("build")
+        let b = try #require(loop.builder)
+        #expect(start?.text.contains("Event 1 of 6?") == true)
+        let number = { (line: String) in String(b.shown.firstIndex(of: line)! + 1) }
+        // The tutorials' mistake: the cleanup before the background task.
+        for line in ["enter get_db", "handler read_items", "sent 200"] { #expect(loop.handle(number(line))?.text.contains("✓") == true) }
+        let wrong = loop.handle(number("exit get_db"))
+        #expect(wrong?.text.contains("✗ Not `exit get_db` yet.") == true)
+        #expect(start?.text.contains("Build FastAPI's order") == true)
+        #expect(wrong?.text.contains("event 6") == true)
+        #expect(wrong?.text.contains("Request-scoped cleanup") == true)
+        #expect(wrong?.graded == false)
+        #expect(loop.runner.progress.step("01-fixture", "predict").attempts == 0)
+        for line in ["task.start audit", "task.end audit"] { _ = loop.handle(number(line)) }
+        let done = loop.handle(number("exit get_db"))
+        #expect(done?.graded == true)
+        #expect(done?.text.contains("with 1 wrong pick") == true)
+        #expect(done?.text.contains("Correct") == true)
+        #expect(loop.builder == nil)
+        #expect(loop.runner.progress.step("01-fixture", "predict").solved)
+    }
+}
