@@ -26,6 +26,16 @@ struct ExplainTests {
         #expect(out.text.contains("    before the response is sent, before the background tasks"))
     }
 
+    @Test func whyNamesAnEventByItsTraceLine() {
+        let (_, byLine, _) = Fixtures.fixtureSession([Self.request, "why exit get_db"])
+        let (_, byNumber, _) = Fixtures.fixtureSession([Self.request, "explain 11"])
+        #expect(byLine.text.contains("get_db was set up at #2 enter get_db on the request exit stack"))
+        #expect(byLine.text.contains("docs/rules.md#yield-request-scope"))
+        #expect(byLine.text == byNumber.text.replacingOccurrences(of: "explain 11", with: "why exit get_db"))
+        let (_, missing, _) = Fixtures.fixtureSession([Self.request, "why task.start nothing"])
+        #expect(missing.error?.description.contains("no `task.start nothing` in the last request") == true)
+    }
+
     @Test func oneProfileOnly() {
         let (_, out, _) = Fixtures.fixtureSession([Self.request, "explain 11 0.115"])
         #expect(out.text.contains("0.115  before the response is sent"))

@@ -8,13 +8,23 @@ enum ExplainCommands {
     static let all: [ConsoleCommand] = [explain]
 
     static let explain = ConsoleCommand(
-        name: "explain", aliases: ["why"], usage: "explain N|PROVIDER [PROFILE]",
+        name: "explain", aliases: ["why"], usage: "explain N|PROVIDER [PROFILE] | explain KIND SUBJECT",
         summary: "Explain event N of the last request, or a provider: the cache key, the scope, the rule; then the same request under the other profiles (or only PROFILE) and the other scope.",
-        examples: ["explain 6", "explain get_db", "explain get_db 0.115"],
+        examples: ["explain 6", "explain get_db", "explain get_db 0.115", "why exit get_db"],
         arguments: [[.eventNumber, .provider], [.profile]],
         needsScenario: true
     ) { state, call in
-        guard let target = call.args.first, call.args.count <= 2 else { throw ConsoleError("usage: explain N|PROVIDER [PROFILE]") }
+        // `why exit get_db`: an event named as its trace line (kind, subject) rather than by its number.
+        if let kind = call.args.first, call.args.count >= 2, TraceEvent.Kind(rawValue: kind) != nil, !state.providerNames.contains(kind) {
+            let trace = try state.requireTrace()
+            let wanted = call.args.joined(separator: " ")
+            let events = ConsoleState.numbered(trace)
+            guard let i = events.firstIndex(where: { $0.compact == wanted || $0.compact.hasPrefix(wanted + " ") }) else {
+                throw ConsoleError("no `\(wanted)` in the last request", hint: "`show` lists its events")
+            }
+            return try EventExplainer(state: state, only: nil).explain(i + 1)
+        }
+        guard let target = call.args.first, call.args.count <= 2 else { throw ConsoleError("usage: explain N|PROVIDER [PROFILE] or explain KIND SUBJECT") }
         var only: Profile?
         if call.args.count == 2 {
             guard let p = Profile(name: call.args[1]) else { throw ProfileNames.unknown(call.args[1]) }
