@@ -36,6 +36,17 @@ struct ExplainTests {
         #expect(missing.error?.description.contains("no `task.start nothing` in the last request") == true)
     }
 
+    @Test func whyAParameterSaysWhereItsValueCameFrom() {
+        let (_, db, _) = Fixtures.fixtureSession([Self.request, "why db"])
+        #expect(db.text.contains("db — a parameter of the handler read_user (GET /users/{user_id})"))
+        #expect(db.text.contains("declared as `db: Depends(get_db)`"))
+        #expect(db.text.contains("enter get_db: the value the generator yielded"))
+        let (_, id, _) = Fixtures.fixtureSession([Self.request, "why user_id"])
+        #expect(id.text.contains("read from the request (the path)"))
+        let (_, overridden, _) = Fixtures.fixtureSession(["override get_db fake_db", Self.request, "why db"])
+        #expect(overridden.text.contains("overridden: dependency_overrides[get_db] = fake_db"))
+    }
+
     @Test func oneProfileOnly() {
         let (_, out, _) = Fixtures.fixtureSession([Self.request, "explain 11 0.115"])
         #expect(out.text.contains("0.115  before the response is sent"))

@@ -8,9 +8,9 @@ enum ExplainCommands {
     static let all: [ConsoleCommand] = [explain]
 
     static let explain = ConsoleCommand(
-        name: "explain", aliases: ["why"], usage: "explain N|PROVIDER [PROFILE] | explain KIND SUBJECT",
+        name: "explain", aliases: ["why"], usage: "explain N|PROVIDER [PROFILE] | explain KIND SUBJECT | explain PARAM",
         summary: "Explain event N of the last request, or a provider: the cache key, the scope, the rule; then the same request under the other profiles (or only PROFILE) and the other scope.",
-        examples: ["explain 6", "explain get_db", "explain get_db 0.115", "why exit get_db"],
+        examples: ["explain 6", "explain get_db", "explain get_db 0.115", "why exit get_db", "why db"],
         arguments: [[.eventNumber, .provider], [.profile]],
         needsScenario: true
     ) { state, call in
@@ -33,6 +33,8 @@ enum ExplainCommands {
         if let n = Int(target.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
             return try EventExplainer(state: state, only: only).explain(n)
         }
+        // `why db`: a parameter of the last request's handler (unless a provider has that name).
+        if only == nil, !state.providerNames.contains(target), let text = try ParamExplainer(state: state).explain(target) { return text }
         return try ProviderExplainer(state: state, only: only).explain(target)
     }
 }
