@@ -53,3 +53,28 @@ import Testing
         }
     }
 }
+
+/// Facts and predictions can look at the app's lifespan (`request: lifespan startup`), as `dilab test` can.
+@Suite struct LifespanFactTests {
+    static let scenario = Fixture.scenario.replacingOccurrences(of: "requests:", with: """
+    app:
+      lifespan:
+        startup: [{step: open pool, sets: {pool: pool-1}}]
+        shutdown: [close pool]
+    requests:
+    """)
+
+    func results(_ answer: String) throws -> [CourseCheck.StepResult] {
+        let yaml = Fixture.lessonYAML().replacingOccurrences(of: "fact: {scenario: app.yaml, request: GET /items, of: status}",
+                                                             with: "fact: {scenario: app.yaml, request: lifespan startup, of: count, event: lifespan.start *}")
+            .replacingOccurrences(of: "answer: \"200\"", with: "answer: \"\(answer)\"")
+        let f = try Fixture(lessonYAML: yaml)
+        try Self.scenario.write(toFile: f.root + "/01-fixture/app.yaml", atomically: true, encoding: .utf8)
+        return CourseCheck.run(try f.course())
+    }
+
+    @Test func aLifespanCountIsProvenAgainstTheEngine() throws {
+        #expect(try results("1").first { $0.step == "question" }?.failure == nil)
+        #expect(try results("2").first { $0.step == "question" }?.failure?.contains("count = 1") == true)
+    }
+}
