@@ -23,11 +23,13 @@ step "dilab test scenarios/"
 "$DILAB" test scenarios --jobs 2 --require-expectations --junit .build/dilab-junit.xml
 
 if [ -d lessons ] && [ -n "$(ls -A lessons 2>/dev/null | grep -v '^README' || true)" ]; then
-  step "dilab lesson check"
-  "$DILAB" lesson check
+  step "dilab lesson selftest"
+  "$DILAB" lesson selftest
+  step "scripts/lesson-python.sh: every Python snippet in lessons/ parses and matches its scenario"
+  bash scripts/lesson-python.sh "$DILAB"
 fi
 
-for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/verify.sh scripts/serve-smoke.sh scripts/repl-tmux.sh; do
+for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/verify.sh scripts/serve-smoke.sh scripts/repl-tmux.sh scripts/lesson-tmux.sh; do
   if [ -x "$script" ]; then
     step "$script"
     bash "$script" "$DILAB"

@@ -28,9 +28,17 @@ public struct Completer: Sendable {
             kinds = []
         }
         var out: [String] = []
+        let method = words.first(where: RequestLine.isMethod)?.uppercased()
         for kind in kinds { out += names(kind, partial: partial, state: state) }
+        // The requests the scenario really sends (`/users/1`), before the route templates (`/users/{user_id}`).
+        if kinds.contains(.route) { out += requestTargets(state, method: method) }
         var seen: Set<String> = []
         return out.filter { $0.hasPrefix(partial) && seen.insert($0).inserted }.sorted()
+    }
+
+    /// Targets of the scenario's `requests:` (for `method`, when one was typed).
+    func requestTargets(_ state: ConsoleState, method: String?) -> [String] {
+        (state.scenario?.requests ?? []).filter { method == nil || $0.method == method }.map(\.target)
     }
 
     func names(_ kind: ConsoleCommand.ArgumentKind, partial: String, state: ConsoleState) -> [String] {

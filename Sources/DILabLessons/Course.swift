@@ -160,6 +160,10 @@ public struct QuestionSpec: Sendable {
     /// Further short answers accepted (normalised the same way).
     public var accept: [String]
     public var explain: String?
+    /// Per choice (same order as `choices`): why picking it is wrong, said when it is picked (`why:` in lesson.yaml).
+    public var reasons: [String?] = []
+    /// Short-answer questions: a likely wrong answer (normalised) and why it is wrong (`wrong:` in lesson.yaml).
+    public var wrong: [String: String] = [:]
     /// The engine fact the answer is about; `dilab lesson check` proves the reference answer against it.
     public var fact: Fact?
 

@@ -1,7 +1,7 @@
 import DILab
 import Foundation
 
-/// `dilab lesson check`: proves every step's reference answer and solution against the current engine,
+/// `dilab lesson selftest`: proves every step's reference answer and solution against the current engine,
 /// so a lesson can never drift from what the engine (and therefore FastAPI) does. CI runs it.
 public enum CourseCheck {
     public struct StepResult: Sendable {

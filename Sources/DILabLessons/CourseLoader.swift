@@ -54,6 +54,8 @@ public enum CourseLoader {
         guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
             throw CourseErrors([CourseError(file: file, message: "cannot read the file")])
         }
+        let unknownKeys = LessonSchema.check(text, file: file)
+        if !unknownKeys.isEmpty { throw CourseErrors(unknownKeys) }
         let raw: LessonFile
         do {
             raw = try YAMLDecoder().decode(LessonFile.self, from: text)
@@ -211,11 +213,25 @@ struct PredictFile: Decodable {
 
 struct QuestionFile: Decodable {
     var prompt: String
-    var choices: [String]?
+    var choices: [ChoiceFile]?
     var answer: String
     var accept: [String]?
     var explain: String?
+    var wrong: [String: String]?
     var fact: FactFile?
+
+    /// A choice is its text, or `{text: ..., why: ...}` with the reason it is wrong.
+    struct ChoiceFile: Decodable {
+        var text: String
+        var why: String?
+        enum CodingKeys: String, CodingKey { case text, why }
+        init(from decoder: Decoder) throws {
+            if let s = try? decoder.singleValueContainer().decode(String.self) { text = s; why = nil; return }
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            text = try c.decode(String.self, forKey: .text)
+            why = try c.decodeIfPresent(String.self, forKey: .why)
+        }
+    }
 
     struct FactFile: Decodable {
         var scenario: String
@@ -228,7 +244,7 @@ struct QuestionFile: Decodable {
     }
 
     func model() throws -> QuestionSpec {
-        let choices = self.choices ?? []
+        let choices = (self.choices ?? []).map(\.text)
         if !choices.isEmpty, Answers.choiceIndex(answer, count: choices.count) == nil {
             throw StepProblem(message: "the answer '\(answer)' names none of the \(choices.count) choices (use a letter)")
         }
@@ -242,7 +258,10 @@ struct QuestionFile: Decodable {
             let source = try SourceFile(scenario: fact.scenario, request: fact.request, occurrence: fact.occurrence, profile: fact.profile).model()
             f = QuestionSpec.Fact(source: source, of: of, event: fact.event, field: fact.field)
         }
-        return QuestionSpec(prompt: prompt, choices: choices, answer: answer, accept: accept ?? [], explain: explain, fact: f)
+        var spec = QuestionSpec(prompt: prompt, choices: choices, answer: answer, accept: accept ?? [], explain: explain, fact: f)
+        spec.reasons = (self.choices ?? []).map(\.why)
+        spec.wrong = Dictionary((wrong ?? [:]).map { (Answers.normalise($0.key), $0.value) }, uniquingKeysWith: { a, _ in a })
+        return spec
     }
 }
 

@@ -55,6 +55,11 @@ public struct CourseProgress: Codable, Sendable, Equatable {
         lesson.steps.filter { step(lesson.id, $0.id).done }.count
     }
 
+    /// Steps of a lesson done by giving up, shown apart from solved ones ("5/5, 1 given up").
+    public func gaveUpCount(_ lesson: Lesson) -> Int {
+        lesson.steps.filter { step(lesson.id, $0.id).gaveUp }.count
+    }
+
     public func isDone(_ lesson: Lesson) -> Bool { doneCount(lesson) == lesson.steps.count }
 }
 

@@ -76,6 +76,15 @@ public struct LessonRunner {
 
     public func currentStep(_ lesson: Lesson) -> Step { lesson.steps[currentIndex(lesson)] }
 
+    /// `dilab lesson 01 c`, `lesson 01 a`: on a choice step a letter in range is an answer, not `check`/`answer`.
+    public func action(word: String, rest: String, lesson name: String) -> LessonAction? {
+        if rest.isEmpty, let lesson = course.lesson(matching: name), case .question(let q) = currentStep(lesson).kind,
+           !q.choices.isEmpty, Answers.choiceIndex(word, count: q.choices.count) != nil {
+            return .answer(word)
+        }
+        return LessonAction(word: word, rest: rest)
+    }
+
     public mutating func perform(_ action: LessonAction, lesson name: String) -> RunnerOutput {
         guard let lesson = course.lesson(matching: name) else {
             return RunnerOutput(text: "no lesson '\(name)'. Lessons:\n" + list(), status: .badInput)
@@ -125,9 +134,12 @@ public struct LessonRunner {
         }
         if !step.needsAnswer { progress.update(lesson.id, step.id) { $0.solved = true } }
         guard index + 1 < lesson.steps.count else {
-            var text = style.green("Lesson \(lesson.id) is done") + " (\(progress.doneCount(lesson))/\(lesson.steps.count) steps).\n"
+            let gaveUp = progress.gaveUpCount(lesson)
+            var text = style.green("Lesson \(lesson.id) is done") + " (\(progress.doneCount(lesson))/\(lesson.steps.count) steps"
+                + (gaveUp > 0 ? ", \(gaveUp) given up" : "") + ").\n"
             if let nextLesson = course.lessons.first(where: { $0.number > lesson.number && !progress.isDone($0) }) {
-                text += "Next: " + style.bold("dilab lesson \(String(format: "%02d", nextLesson.number))") + " — \(nextLesson.title)\n"
+                let cmd = commandPrefix(nextLesson).trimmingCharacters(in: .whitespaces)
+                text += "Next: " + style.bold(cmd.isEmpty ? "lesson \(String(format: "%02d", nextLesson.number))" : cmd) + " — \(nextLesson.title)\n"
             } else if course.lessons.allSatisfy(progress.isDone) {
                 text += "That was the whole course. Well done.\n"
             }
@@ -158,7 +170,7 @@ public struct LessonRunner {
         let outcome: CheckOutcome
         switch step.kind {
         case .predict(let spec): outcome = StepCheck.predict(spec, lesson: lesson, input: text, style: style)
-        case .question(let spec): outcome = StepCheck.question(spec, input: text, style: style)
+        case .question(let spec): outcome = StepCheck.question(spec, input: text, style: style, lesson: lesson)
         case .exercise:
             return RunnerOutput(text: "This is an exercise: edit \(workspaceFile(lesson, step) ?? "your copy") and run `check`.", status: .badInput)
         case .prose, .run:
@@ -233,5 +245,5 @@ public struct LessonRunner {
 }
 
 extension Step.Kind {
-    var isExercise: Bool { if case .exercise = self { return true }; return false }
+    public var isExercise: Bool { if case .exercise = self { return true }; return false }
 }

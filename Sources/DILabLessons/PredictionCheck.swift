@@ -80,34 +80,59 @@ public enum PredictionCheck {
         return result
     }
 
-    /// The explanation a learner reads: the first divergence, then each event that is out of place, with its rule.
+    /// The explanation a learner reads: the specific mistake first, then the rule behind it (wrapped at the
+    /// prose width, citing docs/rules.md), then every other event out of place.
     public static func explain(_ c: TraceComparison, style: Style = .plain) -> String {
         guard let d = c.firstDivergence else { return style.green("Every event matches FastAPI's trace.") }
-        var out = "Your trace and FastAPI's part ways at event \(d.position):\n"
+        var out = Prose.wrap(mistake(c, d)) + "\n"
         out += "    you:     \(d.predicted ?? "(nothing more)")\n"
         out += "    FastAPI: \(d.engine ?? "(nothing more)")\n"
-        if let r = d.rule { out += "    why: \(r.title) — \(r.text)\n         (\(r.source))\n" }
         var seenRules = Set<String>()
-        if let r = d.rule { seenRules.insert(r.id) }
+        if let r = d.rule {
+            out += rule(r, style: style)
+            seenRules.insert(r.id)
+        }
         let details = c.mismatches.map { m -> String in
             var s: String
             switch m.kind {
             case .misplaced(let pos):
-                s = "  • `\(m.line)` is out of place: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
+                s = "• `\(m.line)` is out of place: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
             case .missing(let pos):
-                s = "  • `\(m.line)` is missing: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
+                s = "• `\(m.line)` is missing: it is event \(pos)" + (m.after.map { ", right after `\($0)`" } ?? ", the very first event")
             case .extra:
                 let times = c.actual.filter { Answers.normaliseEvent($0) == Answers.normaliseEvent(m.line) }.count
-                s = times == 0 ? "  • `\(m.line)` does not happen in this request"
-                    : "  • one `\(m.line)` too many: FastAPI has it \(times) time(s) here"
+                s = times == 0 ? "• `\(m.line)` does not happen in this request"
+                    : "• one `\(m.line)` too many: FastAPI has it \(times) time(s) here"
             }
             if let r = m.rule {
                 s += " [rule: \(r.title)]"
-                if seenRules.insert(r.id).inserted { s += "\n      \(r.text)\n      (\(r.source))" }
+                if seenRules.insert(r.id).inserted { s += "\n" + Prose.wrap(r.text, indent: "    ") + "\n    " + style.dim("see \(RuleDocs.citation(r))") }
             }
-            return s
+            return Prose.wrap(s, indent: "  ", hanging: "    ")
         }
         if !details.isEmpty { out += "Event by event:\n" + details.joined(separator: "\n") + "\n" }
         return out
+    }
+
+    /// One sentence on what the learner got wrong where the traces part ways.
+    static func mistake(_ c: TraceComparison, _ d: (position: Int, predicted: String?, engine: String?, rule: Rule?)) -> String {
+        let p = d.position
+        guard let mine = d.predicted else {
+            return "Your trace stops after event \(p - 1); FastAPI goes on with `\(d.engine ?? "")` (they part ways at event \(p))."
+        }
+        guard let theirs = d.engine else {
+            return "FastAPI's trace ends after event \(p - 1), yours goes on with `\(mine)` (they part ways at event \(p))."
+        }
+        let norm = c.actual.map(Answers.normaliseEvent)
+        if let k = norm.firstIndex(of: Answers.normaliseEvent(mine)) {
+            let after = k > 0 ? ", right after `\(c.actual[k - 1])`" : ", the very first event"
+            let direction = k + 1 > p ? "too early" : "too late"
+            return "You put `\(mine)` \(direction): at event \(p), where FastAPI has `\(theirs)`. In FastAPI it is event \(k + 1)\(after). (Your trace and FastAPI's part ways at event \(p).)"
+        }
+        return "`\(mine)` (your event \(p)) does not happen here; FastAPI has `\(theirs)` there. (Your trace and FastAPI's part ways at event \(p).)"
+    }
+
+    static func rule(_ r: Rule, style: Style) -> String {
+        Prose.wrap("Why: " + r.title + " — " + r.text, indent: "  ") + "\n  " + style.dim("see \(RuleDocs.citation(r))") + "\n"
     }
 }

@@ -60,6 +60,9 @@ public enum StepCheck {
                 guard order.allSatisfy({ $0 >= 1 && $0 <= shown.count }) else {
                     return .failure(CheckError("the events are numbered 1 to \(shown.count)"))
                 }
+                guard Set(order).count == shown.count, order.count == shown.count else {
+                    return .failure(CheckError("give each of the \(shown.count) numbers once, in the order you predict (e.g. `\((1...shown.count).map(String.init).joined(separator: " "))`)"))
+                }
                 return .success(order.map { shown[$0 - 1] })
             }
             return .success(Answers.eventLines(input))
@@ -100,8 +103,9 @@ public enum StepCheck {
 
     // MARK: question
 
-    public static func question(_ spec: QuestionSpec, input: String, style: Style = .plain) -> CheckOutcome {
+    public static func question(_ spec: QuestionSpec, input: String, style: Style = .plain, lesson: Lesson? = nil) -> CheckOutcome {
         let right: Bool
+        var picked: Int?
         if spec.choices.isEmpty {
             let given = Answers.normalise(input)
             if given.isEmpty { return CheckOutcome(verdict: .badInput, text: "type an answer") }
@@ -116,11 +120,16 @@ public enum StepCheck {
                 return CheckOutcome(verdict: .badInput, text: "answer with a letter, a to \(Answers.letter(spec.choices.count - 1))")
             }
             right = given == want
+            picked = given
         }
         if right {
             return CheckOutcome(verdict: .correct, text: style.green("✓ Correct.") + (spec.explain.map { "\n" + $0 } ?? ""))
         }
-        return CheckOutcome(verdict: .wrong, text: style.red("✗ Not quite.") + " `hint` gives a nudge.")
+        var text = style.red("✗ Not quite")
+        if let picked { text += ": " + Answers.letter(picked) + ") " + spec.choices[picked] }
+        text += "."
+        if let why = WrongAnswer.reason(spec, given: picked, input: input, lesson: lesson) { text += "\n" + Prose.wrap(why) }
+        return CheckOutcome(verdict: .wrong, text: text)
     }
 
     /// The reference answer as a learner would read it.
@@ -159,7 +168,7 @@ public enum StepCheck {
         }
         if !app.appErrors.isEmpty {
             // The goal is still shown, beside an empty column: the learner needs to see where they are heading.
-            var text = style.red("✗ FastAPI refuses to build your app:") + "\n"
+            var text = style.red("✗ FastAPI refuses to build your app") + " (\(path)):\n"
                 + app.appErrors.map { "  " + $0.message }.joined(separator: "\n") + "\n\n"
             for goal in spec.goal {
                 text += "\(style.red("✗")) \(goal.request)  (no response: the app does not start)\n"
@@ -187,11 +196,12 @@ public enum StepCheck {
             for p in problems { text += "  " + p + "\n" }
             if !same, let i = LineDiff.firstDivergence(goal.trace.map(Answers.normaliseEvent), yours.map(Answers.normaliseEvent)),
                i < events.count, let rule = Rules.governing(events[i], profile: app.profile) {
-                text += "  first difference at event \(i + 1): yours is `\(yours[i])` — rule: \(rule.title): \(rule.text)\n"
+                text += Prose.wrap("first difference at event \(i + 1): yours is `\(yours[i])` — rule: \(rule.title): \(rule.text)",
+                                   indent: "  ", hanging: "    ") + "\n    " + style.dim("see \(RuleDocs.citation(rule))") + "\n"
             }
         }
         if allMatch { return CheckOutcome(verdict: .correct, text: style.green("✓ Your scenario's trace matches the goal.") + "\n" + text) }
-        return CheckOutcome(verdict: .wrong, text: style.red("✗ Not yet: the traces differ.") + "\n" + text)
+        return CheckOutcome(verdict: .wrong, text: style.red("✗ Not yet: the traces differ.") + " Your copy: \(path)\n" + text)
     }
 }
 

@@ -8,9 +8,11 @@ extension LessonRunner {
     /// Showing an exercise copies its starting scenario into the workspace (once).
     public func view(_ lesson: Lesson, _ index: Int) -> String {
         let step = lesson.steps[index]
-        let done = progress.step(lesson.id, step.id).done
+        let p = progress.step(lesson.id, step.id)
+        let done = p.done
+        let mark = p.gaveUp ? " (given up)" : (p.solved && step.needsAnswer ? " ✓" : "")
         var out = style.bold("Lesson \(String(format: "%02d", lesson.number)) · \(lesson.title)")
-        out += style.dim("  —  step \(index + 1)/\(lesson.steps.count): \(step.kindName)\(done ? " ✓" : "")") + "\n\n"
+        out += style.dim("  —  step \(index + 1)/\(lesson.steps.count): \(step.kindName)\(mark)") + "\n\n"
         if let name = step.section {
             if let s = lesson.section(named: name) {
                 out += style.bold("## " + s.title) + "\n\n" + s.text + "\n\n"
@@ -26,7 +28,9 @@ extension LessonRunner {
             out += footer(lesson, ["next"])
         case .predict(let spec):
             out += predictView(lesson, spec)
-            out += footer(lesson, done ? ["next", "solution"] : ["answer …", "hint", "giveup"])
+            // At the prompt (no command prefix) an order can also be built one event at a time.
+            let build = commandPrefix(lesson).isEmpty && spec.mode == .order ? ["build"] : []
+            out += footer(lesson, done ? ["next", "solution"] : ["answer …"] + build + ["hint", "giveup"])
         case .question(let spec):
             out += style.bold("Question: ") + spec.prompt + "\n"
             for (i, c) in spec.choices.enumerated() { out += "  \(Answers.letter(i))) \(c)\n" }
@@ -135,9 +139,12 @@ extension LessonRunner {
         let width = course.lessons.map(\.title.count).max() ?? 0
         return course.lessons.map { l in
             let n = progress.doneCount(l)
-            let mark = progress.isDone(l) ? style.green("✓") : (n > 0 || progress.lessons[l.id] != nil ? style.yellow("▸") : " ")
+            let gaveUp = progress.gaveUpCount(l)
+            // A lesson finished with given-up steps is done, but not shown as if every step was solved.
+            let mark = progress.isDone(l) ? (gaveUp > 0 ? style.yellow("◐") : style.green("✓"))
+                : (n > 0 || progress.lessons[l.id] != nil ? style.yellow("▸") : " ")
             let title = l.title.padding(toLength: width, withPad: " ", startingAt: 0)
-            return "  \(mark) \(String(format: "%02d", l.number))  \(title)  \(n)/\(l.steps.count)"
+            return "  \(mark) \(String(format: "%02d", l.number))  \(title)  \(n)/\(l.steps.count)" + (gaveUp > 0 ? ", \(gaveUp) given up" : "")
         }.joined(separator: "\n") + "\n"
     }
 
@@ -146,11 +153,18 @@ extension LessonRunner {
         out += progressBar() + "\n\n" + list() + "\n"
         let resume = progress.lastLesson.flatMap(course.lesson(matching:)).flatMap { progress.isDone($0) ? nil : $0 }
             ?? course.lessons.first { !progress.isDone($0) }
+        let prefix = commandPrefix(resume ?? course.lessons[0])
+        // Commands in the form valid where the menu is shown: the shell, the REPL, or the lesson prompt.
+        if prefix.isEmpty {
+            if let l = resume { out += "Continue: " + style.bold("lesson \(String(format: "%02d", l.number))") + " — \(l.title)\n" }
+            out += style.dim("At this prompt: `lesson NN` opens a lesson, `help` lists the commands, `quit` leaves.") + "\n"
+            return out
+        }
         if let l = resume {
             out += "Continue: " + style.bold(commandPrefix(l).trimmingCharacters(in: .whitespaces)) + " — \(l.title)\n"
         }
-        let cmd = commandPrefix(resume ?? course.lessons[0]).hasPrefix("dilab") ? "dilab lesson" : "lesson"
-        out += style.dim("Also: `\(cmd) list`, `\(cmd) NN hint|answer …|check|giveup|solution|next|back|reset`, `\(cmd) check` (self-test).") + "\n"
+        let cmd = prefix.hasPrefix("dilab") ? "dilab lesson" : "lesson"
+        out += style.dim("Also: `\(cmd) list`, `\(cmd) NN hint|answer …|check|giveup|solution|next|back|reset`, `\(cmd) selftest` (the course's self-test).") + "\n"
         return out
     }
 }

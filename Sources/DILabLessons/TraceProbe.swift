@@ -35,6 +35,12 @@ public enum TraceProbe {
         let result = Engine.run(app, requests: requests)
         guard let line = source.request else { return Outcome(result: result, trace: nil) }
         if !result.appErrors.isEmpty { return Outcome(result: result, trace: nil) }
+        // `request: lifespan startup` / `lifespan shutdown`: the app's lifespan events, as `dilab test` reads them.
+        if let phase = Lifespan(rawValue: line) {
+            let events = phase == .startup ? result.startup : result.shutdown
+            let spec = RequestSpec(method: "LIFESPAN", target: phase == .startup ? "startup" : "shutdown")
+            return Outcome(result: result, trace: RequestTrace(id: 0, request: spec, profile: result.profile, events: events))
+        }
         let matches = result.requests.filter { $0.request.line == line }
         if matches.count >= source.occurrence { return Outcome(result: result, trace: matches[source.occurrence - 1]) }
         if !matches.isEmpty || source.occurrence > 1 {
@@ -47,6 +53,9 @@ public enum TraceProbe {
         guard let spec = RequestLineParser.parse(line) else { throw ProbeError.noRequest("'\(line)' is not `METHOD /path`") }
         return Outcome(result: result, trace: engine.handle(spec))
     }
+
+    /// The pseudo-requests that name the app's lifespan (startup runs once before the first request).
+    public enum Lifespan: String, Sendable { case startup = "lifespan startup", shutdown = "lifespan shutdown" }
 
     /// The compact lines of a request's events, limited to the given kinds (empty: all but `request`).
     public static func lines(_ trace: RequestTrace, kinds: [String]) -> [String] {

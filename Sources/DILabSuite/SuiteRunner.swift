@@ -139,7 +139,7 @@ public struct SuiteRunner: Sendable {
                 text += "    expected: \(i < expected.count ? expected[i] : "(nothing more)")\n"
                 text += "    actual:   \(i < lines.count ? lines[i] : "(nothing more)")\n"
                 if i < actual.count, let rule = Rules.governing(actual[i], profile: profile) {
-                    text += "    rule: \(rule.title) — \(rule.text)\n          (\(rule.source))\n"
+                    text += "    rule: \(rule.title) — \(rule.text)\n          (see \(RuleDocs.citation(rule)))\n"
                 }
                 text += LineDiff.unified(expected: expected, actual: lines).split(separator: "\n", omittingEmptySubsequences: false)
                     .map { "    " + $0 }.joined(separator: "\n")

@@ -9,9 +9,9 @@ struct DILabCommand: ParsableCommand {
         commandName: "dilab",
         abstract: "A laboratory for FastAPI dependency injection and background tasks.",
         discussion: """
-        Describe an app as a scenario (YAML); dilab traces what FastAPI would do with it: resolution order,
-        cache hits, when yield dependencies clean up relative to the response and the background tasks.
-        Run with no arguments for the REPL.
+        Describe an app as a scenario (YAML); dilab traces what FastAPI would do with it: resolution order, \
+        cache hits, when yield dependencies clean up relative to the response and the background tasks. \
+        Run with no arguments for the REPL; `dilab lesson` starts the course.
         """,
         subcommands: [RunCommand.self, CheckCommand.self, GraphCommand.self, TestCommand.self, ExportCommand.self, VerifyCommand.self,
                       ServeCommand.self, ReplCommand.self, LessonCommand.self, BenchCommand.self])

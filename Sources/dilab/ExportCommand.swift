@@ -9,11 +9,12 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Export a scenario: a runnable FastAPI app, a Mermaid or DOT graph, or a Chrome trace.",
         discussion: """
-        --to fastapi   one app.py: real Depends, yield dependencies, routers, BackgroundTasks... plus a recorder.
-                       Run it with `uvicorn app:app`, or `python app.py --trace` to print its events as JSON.
-        --to mermaid   the dependency graph of every route (same as `dilab graph --format mermaid`).
-        --to dot       the same graph for Graphviz.
-        --to chrome    the simulated trace in Chrome's trace-event format (open in about:tracing or Perfetto).
+        --to fastapi   one app.py: real Depends, yield dependencies, routers,
+                       BackgroundTasks... plus a recorder. Run it with
+                       `uvicorn app:app`, or `python app.py --trace` for its events.
+        --to mermaid   every route's dependency graph (= dilab graph --format mermaid)
+        --to dot       the same graph for Graphviz
+        --to chrome    the simulated trace for about:tracing or Perfetto
         """)
 
     @Argument(help: "The scenario file.") var scenario: String

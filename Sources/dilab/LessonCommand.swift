@@ -10,24 +10,29 @@ struct LessonCommand: ParsableCommand {
         commandName: "lesson",
         abstract: "The guided course: lessons that check your predictions against the engine.",
         discussion: """
-        dilab lesson                      the menu, with your progress
-        dilab lesson list                 every lesson and how far you are
-        dilab lesson 01                   start lesson 01, or continue where you left off
-        dilab lesson 01 next | back       move on (a step with a question must be answered first) / go back
-        dilab lesson 01 answer 3 1 2 …    answer a prediction or question (also: --answer "…")
-        dilab lesson 01 hint              the next hint
-        dilab lesson 01 check             check your copy of an exercise scenario
-        dilab lesson 01 giveup            record that you gave up, and see the solution
-        dilab lesson 01 solution          the solution, once solved or given up
-        dilab lesson 01 reset             start lesson 01 over (dilab lesson reset --all: everything)
-        dilab lesson check                self-test: every reference answer and solution against the engine (CI)
+        dilab lesson                    the menu, with your progress
+        dilab lesson list               every lesson and how far you are
+        dilab lesson 01                 start lesson 01, or continue where you left off
+        dilab lesson 01 next | back     move on (once the step is done) / go back
+        dilab lesson 01 answer 3 1 2 …  answer a prediction or question (or --answer "…")
+        dilab lesson 01 a               on a choice step, the letter of your choice
+        dilab lesson 01 hint            the next hint
+        dilab lesson 01 check           check your copy of an exercise scenario
+        dilab lesson 01 giveup          record that you gave up, and see the solution
+        dilab lesson 01 solution        the solution, once solved or given up
+        dilab lesson 01 reset           start lesson 01 over (reset --all: everything)
+        dilab lesson selftest           the course's self-test (CI): every reference
+                                        answer and solution against the engine
+                                        (`dilab lesson check` is its old spelling)
 
-        On a terminal, `dilab lesson 01` also opens a line loop (type next, hint, check, an answer, quit).
-        Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else ~/.local/state/dilab (progress.json).
+        On a terminal, `dilab lesson 01` opens a prompt: `help` lists its commands;
+        nothing command-like is graded. On an exercise, saving your copy checks it.
+        Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else
+        ~/.local/state/dilab (progress.json).
         Exit codes: 0 ok, 1 a wrong answer or a failed check, 2 bad input.
         """)
 
-    @Argument(help: "A lesson (01, 1, 01-depends, a word of its title) then an action; or list, check, reset.")
+    @Argument(help: "A lesson (01, 1, 01-depends, a word of its title) then an action; or list, selftest, reset.")
     var words: [String] = []
 
     @Option(name: .customLong("answer"), help: "An answer for the current step, e.g. \"3 1 2 4\" or \"call a; call b\".")
@@ -52,8 +57,13 @@ struct LessonCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let style = Terminal.style()
-        if words.first == "check", answer == nil {
-            guard words.count == 1 else { throw usage("`dilab lesson check` takes no lesson; it checks the whole course") }
+        if let first = words.first, first == "selftest" || (first == "check" && words.count == 1), answer == nil {
+            guard words.count == 1 else { throw usage("`dilab lesson selftest` takes no lesson; it checks the whole course") }
+            if first == "check" {
+                // The old spelling, kept for scripts; `dilab lesson NN check` is the learner's exercise check.
+                Terminal.printError("note: `dilab lesson check` is now `dilab lesson selftest` (the course's self-test); "
+                                    + "to check your exercise, name the lesson: `dilab lesson 05 check`")
+            }
             let results = CourseCheck.run(course)
             print(CourseCheck.report(results, style: style), terminator: "")
             if results.contains(where: { $0.failure != nil }) { throw ExitCode(1) }
@@ -105,7 +115,7 @@ struct LessonCommand: ParsableCommand {
         let lesson = first
         var action: LessonAction = .show
         if words.count > 1 {
-            guard let a = LessonAction(word: words[1], rest: words.dropFirst(2).joined(separator: " ")) else {
+            guard let a = runner.action(word: words[1], rest: words.dropFirst(2).joined(separator: " "), lesson: lesson) else {
                 throw usage("unknown action '\(words[1])'; use next, back, hint, answer, check, giveup, solution or reset")
             }
             action = a
@@ -135,27 +145,45 @@ struct LessonCommand: ParsableCommand {
         return out.exitCode
     }
 
-    /// The line loop: the first output is the current step; then one command (or answer) per line until quit/EOF.
+    /// The line loop (`LessonLoop`): the first output is the current step; then one line at a time until quit/EOF.
+    /// On a terminal, an exercise's file is watched: saving it clears the screen and checks it again.
     func loop(_ runner: inout LessonRunner, lesson: String) -> Int32 {
-        var out = runner.perform(.show, lesson: lesson)
-        print(out.text)
-        guard out.status != .badInput else { return 2 }
-        runner.commandPrefix = { _ in "" }
-        saveQuietly(runner)
+        var loop = LessonLoop(runner: runner, lesson: lesson)
+        let first = loop.start()
+        print(first.text)
+        if first.quit { return 2 }
+        saveQuietly(loop.runner)
+        let watch = isatty(STDIN_FILENO) == 1
+        var seen = FileWatch(path: loop.watchedFile)
         while true {
-            print("lesson \(lesson) › ", terminator: "")
+            print(loop.prompt, terminator: "")
             fflush(nil)
-            guard let raw = readLine() else { print(""); return 0 }
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if ["quit", "exit", "q"].contains(line.lowercased()) { return 0 }
-            if ["menu", "list"].contains(line.lowercased()) { print(runner.menu()); continue }
-            let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-            let action = LessonAction(word: parts[0], rest: parts.count > 1 ? parts[1] : "") ?? .answer(line)
-            out = runner.perform(action, lesson: lesson)
-            print(out.text)
-            saveQuietly(runner)
+            if watch, seen.path != nil, seen.waitForInputOrChange() == .changed {
+                print("\u{1B}[2J\u{1B}[H", terminator: "")  // like rustlings: each check on a clean screen
+                print(loop.fileChanged().text)
+                saveQuietly(loop.runner)
+                continue
+            }
+            guard let raw = readLine() else { print(""); break }
+            guard let reply = loop.handle(raw) else { continue }
+            if reply.quit { break }
+            print(reply.text)
+            if let file = reply.editFile { openEditor(file) }
+            saveQuietly(loop.runner)
+            if seen.path != loop.watchedFile { seen = FileWatch(path: loop.watchedFile) }
         }
+        runner = loop.runner
+        return 0
+    }
+
+    /// `$VISUAL`, else `$EDITOR`, else vi, on the terminal; the save is then noticed by the watch.
+    func openEditor(_ file: String) {
+        let env = ProcessInfo.processInfo.environment
+        let editor = env["VISUAL"].flatMap { $0.isEmpty ? nil : $0 } ?? env["EDITOR"].flatMap { $0.isEmpty ? nil : $0 } ?? "vi"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", editor + " \"$1\"", "editor", file]
+        do { try p.run(); p.waitUntilExit() } catch { Terminal.printError("cannot start \(editor): \(error)") }
     }
 
     /// In the loop every step is saved at once, so closing the terminal loses nothing.

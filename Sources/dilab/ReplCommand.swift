@@ -12,8 +12,9 @@ struct ReplCommand: ParsableCommand {
         commandName: "repl",
         abstract: "Explore scenarios interactively: requests, timelines, stepping, explanations, profile diffs.",
         discussion: """
-        Type `help` inside. Piped input (e.g. `dilab repl FILE < transcript.txt`) runs one command per line
-        and exits 1 if any failed. History: $XDG_STATE_HOME/dilab/history (default ~/.local/state/dilab/history).
+        Type `help` inside; Tab completes commands, requests, providers and files. Piped input \
+        (e.g. `dilab repl FILE < transcript.txt`) runs one command per line and exits 1 if any failed. \
+        History: $XDG_STATE_HOME/dilab/history (default ~/.local/state/dilab/history).
         """)
 
     @Argument(help: "A scenario to load first.", completion: .file(extensions: ["yaml", "yml"]))
@@ -40,7 +41,9 @@ struct ReplCommand: ParsableCommand {
         }
         let code: Int32
         if interactive {
-            if scenario == nil { repl.out("dilab REPL — `help` for commands, `load FILE` to start, Ctrl-D to leave.\n") }
+            // Always a banner: `help` and Tab are how a newcomer finds everything else.
+            repl.out("dilab REPL — `help` for commands, Tab completes (commands, requests, providers, files), Up recalls"
+                     + (scenario == nil ? "; `load FILE` to start" : "") + "; Ctrl-D to leave.\n")
             var source = EditLineSource(completer: Completer(registry: console.registry), historyPath: HistoryFile.path())
             code = repl.run(&source)
         } else {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DILab
+import DILabSuite
 import Foundation
 
 struct RunCommand: ParsableCommand {
@@ -82,10 +83,15 @@ struct CheckCommand: ParsableCommand {
         } catch {
             return .problems([Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")])
         }
-        let all = Validator.check(path: path, profile: profile)
+        let all = Validator.check(scenario, profile: profile)
         let diagnostics = all.filter { $0.severity == .error }
-        if diagnostics.isEmpty { return .ok(warnings: all.filter { $0.severity == .warning }) }
+        let warnings = all.filter { $0.severity == .warning }
+        // `expect:` is checked too: unknown event kinds, expectations for requests the file does not send.
+        let expectations = ExpectationCheck.diagnostics(scenario)
         let messages = diagnostics.map(\.message)
-        return !scenario.expectedAppErrors.isEmpty && messages == scenario.expectedAppErrors ? .expectedAppErrors(messages) : .problems(diagnostics)
+        let expectedOnly = !scenario.expectedAppErrors.isEmpty && messages == scenario.expectedAppErrors
+        if !expectations.isEmpty { return .problems((expectedOnly ? [] : diagnostics) + expectations) }
+        if diagnostics.isEmpty { return .ok(warnings: warnings) }
+        return expectedOnly ? .expectedAppErrors(messages) : .problems(diagnostics)
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
 import DILab
+import DILabConsole
 import Foundation
 
 /// Options every scenario-running command shares.
 struct ProfileOption: ParsableArguments {
-    @Option(name: .customLong("fastapi"), help: "FastAPI semantics profile: latest (0.165), 0.120, 0.115, 0.105.")
+    @Option(name: .customLong("fastapi"), help: "FastAPI semantics profile: latest (0.165), 0.120, 0.115, 0.105, or a version such as 0.110 (the profile covering it).")
     var fastapi: String?
 
     func profile() throws -> Profile? {
@@ -12,6 +13,8 @@ struct ProfileOption: ParsableArguments {
         guard let p = Profile(name: fastapi) else {
             throw ValidationError("unknown FastAPI profile '\(fastapi)'; use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))
         }
+        // A version rather than a profile's name: say which profile it chose and why (on stderr, so pipes stay clean).
+        if let note = ProfileChoice.note(for: fastapi, profile: p) { Terminal.printError("note: " + note) }
         return p
     }
 }

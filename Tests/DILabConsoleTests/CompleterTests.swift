@@ -29,6 +29,14 @@ struct CompleterTests {
         #expect(completer.candidates(prefix: "GET /users/1 ", state: loaded) == [])
     }
 
+    @Test func theScenariosRealRequestTargetsComeWithTheRoutes() {
+        var state = loaded
+        state.scenario?.requests = [RequestSpec(method: "GET", target: "/users/1"), RequestSpec(method: "GET", target: "/users/abc"),
+                                    RequestSpec(method: "POST", target: "/users/9")]
+        #expect(completer.candidates(prefix: "GET /u", state: state) == ["/users/1", "/users/abc", "/users/{user_id}"])
+        #expect(completer.candidates(prefix: "request POST /u", state: state) == ["/users/9", "/users/{user_id}"])
+    }
+
     @Test func profilesAndWords() {
         #expect(completer.candidates(prefix: "profile 0.1", state: loaded) == ["0.105", "0.115", "0.120"])
         #expect(completer.candidates(prefix: "explain get_db ", state: loaded) == ["0.105", "0.115", "0.120", "latest"])
@@ -56,5 +64,16 @@ struct CompleterTests {
 
     @Test func unknownCommandCompletesNothing() {
         #expect(completer.candidates(prefix: "bogus ", state: loaded) == [])
+    }
+}
+
+@Suite("Profile choice")
+struct ProfileChoiceTests {
+    @Test func aVersionSaysWhichProfileItChoseAndWhy() {
+        let note = ProfileChoice.note(for: "0.99", profile: Profile(name: "0.99")!)
+        #expect(note?.hasPrefix("FastAPI 0.99 → profile 0.105: that profile covers FastAPI 0.105 and earlier") == true)
+        #expect(note?.contains("older than any version dilab measured") == true)
+        #expect(ProfileChoice.note(for: "0.110", profile: Profile(name: "0.110")!)?.contains("0.106–0.117") == true)
+        #expect(ProfileChoice.note(for: "0.115", profile: .v0_115) == nil)
     }
 }

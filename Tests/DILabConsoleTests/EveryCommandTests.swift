@@ -47,7 +47,7 @@ struct EveryCommandTests {
         Case(command: "timeline", works: [request, "timeline"], shows: "▲ response sent (200) at 5 ms",
              fails: [request, "timeline wide"], message: "usage: timeline (takes no arguments)"),
         Case(command: "explain", works: [request, "explain get_db"], shows: "with scope=\"function\"",
-             fails: ["explain"], message: "usage: explain N|PROVIDER [PROFILE]"),
+             fails: ["explain"], message: "usage: explain N|PROVIDER [PROFILE] or explain KIND SUBJECT"),
         Case(command: "override", works: ["override get_db fake_db"], shows: "dependency_overrides[get_db] = fake_db",
              fails: ["override get_db"], message: "usage: override [ORIGINAL REPLACEMENT | clear [ORIGINAL]]"),
         Case(command: "profile", works: ["profile 0.105"], shows: "profile 0.105 (FastAPI 0.105.0): the app restarted",

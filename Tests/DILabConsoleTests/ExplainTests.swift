@@ -26,6 +26,27 @@ struct ExplainTests {
         #expect(out.text.contains("    before the response is sent, before the background tasks"))
     }
 
+    @Test func whyNamesAnEventByItsTraceLine() {
+        let (_, byLine, _) = Fixtures.fixtureSession([Self.request, "why exit get_db"])
+        let (_, byNumber, _) = Fixtures.fixtureSession([Self.request, "explain 11"])
+        #expect(byLine.text.contains("get_db was set up at #2 enter get_db on the request exit stack"))
+        #expect(byLine.text.contains("docs/rules.md#yield-request-scope"))
+        #expect(byLine.text == byNumber.text.replacingOccurrences(of: "explain 11", with: "why exit get_db"))
+        let (_, missing, _) = Fixtures.fixtureSession([Self.request, "why task.start nothing"])
+        #expect(missing.error?.description.contains("no `task.start nothing` in the last request") == true)
+    }
+
+    @Test func whyAParameterSaysWhereItsValueCameFrom() {
+        let (_, db, _) = Fixtures.fixtureSession([Self.request, "why db"])
+        #expect(db.text.contains("db — a parameter of the handler read_user (GET /users/{user_id})"))
+        #expect(db.text.contains("declared as `db: Depends(get_db)`"))
+        #expect(db.text.contains("enter get_db: the value the generator yielded"))
+        let (_, id, _) = Fixtures.fixtureSession([Self.request, "why user_id"])
+        #expect(id.text.contains("read from the request (the path)"))
+        let (_, overridden, _) = Fixtures.fixtureSession(["override get_db fake_db", Self.request, "why db"])
+        #expect(overridden.text.contains("overridden: dependency_overrides[get_db] = fake_db"))
+    }
+
     @Test func oneProfileOnly() {
         let (_, out, _) = Fixtures.fixtureSession([Self.request, "explain 11 0.115"])
         #expect(out.text.contains("0.115  before the response is sent"))

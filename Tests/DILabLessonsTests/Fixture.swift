@@ -65,7 +65,31 @@ struct Fixture {
         """
     }
 
-    init(lessonYAML: String = Fixture.lessonYAML(), markdown: String = Fixture.markdown) throws {
+    /// The fixture lesson plus a choice step whose right answer is `c` (choice `b` says why it is wrong).
+    static let choiceLessonYAML = lessonYAML() + """
+
+      - id: choice
+        section: Predict
+        question:
+          prompt: When is get_db cleaned up?
+          choices:
+            - before the handler
+            - {text: before the response is sent, why: That is scope="function" (or FastAPI 0.106–0.117).}
+            - after the background task
+          answer: c
+        hints: [look at the last event]
+    """
+
+    /// A second lesson, so `next` after the last step of lesson 01 has somewhere to go.
+    static let secondLessonYAML = """
+    title: Second lesson
+    steps:
+      - id: only
+        section: Intro
+        prose: true
+    """
+
+    init(lessonYAML: String = Fixture.lessonYAML(), markdown: String = Fixture.markdown, secondLesson: Bool = false) throws {
         let base = FileManager.default.temporaryDirectory.appendingPathComponent("dilab-lessons-\(UUID().uuidString)").path
         root = base + "/lessons"
         state = base + "/state"
@@ -74,6 +98,12 @@ struct Fixture {
         try Fixture.scenario.write(toFile: dir + "/app.yaml", atomically: true, encoding: .utf8)
         try markdown.write(toFile: dir + "/lesson.md", atomically: true, encoding: .utf8)
         try lessonYAML.write(toFile: dir + "/lesson.yaml", atomically: true, encoding: .utf8)
+        if secondLesson {
+            let two = root + "/02-second"
+            try FileManager.default.createDirectory(atPath: two, withIntermediateDirectories: true)
+            try markdown.write(toFile: two + "/lesson.md", atomically: true, encoding: .utf8)
+            try Fixture.secondLessonYAML.write(toFile: two + "/lesson.yaml", atomically: true, encoding: .utf8)
+        }
     }
 
     func course() throws -> Course { try CourseLoader.load(root: root) }

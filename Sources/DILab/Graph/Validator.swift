@@ -53,13 +53,23 @@ public enum Validator {
     /// (severity `.warning`) for what loads and registers but fails at request time.
     public static func check(path: String, profile: Profile? = nil) -> [Diagnostic] {
         do {
-            let scenario = try ScenarioLoader.load(path: path)
+            return check(try ScenarioLoader.load(path: path), profile: profile)
+        } catch let list as DiagnosticList {
+            return list.diagnostics
+        } catch {
+            return [Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")]
+        }
+    }
+
+    /// The same for a scenario already loaded.
+    public static func check(_ scenario: Scenario, profile: Profile? = nil) -> [Diagnostic] {
+        do {
             let errors = try compile(scenario, profile: profile).appErrors
             return errors + withSnippets(overrideWarnings(scenario), scenario.sourceText)
         } catch let list as DiagnosticList {
             return list.diagnostics
         } catch {
-            return [Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")]
+            return [Diagnostic(location: SourceLocation(file: scenario.file, line: 0, column: 0), rule: "internal", message: "\(error)")]
         }
     }
 

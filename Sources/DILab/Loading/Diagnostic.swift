@@ -124,6 +124,8 @@ public enum Suggest {
     public static func hint(for name: String, among candidates: [String], kind: String) -> String {
         if let s = closest(to: name, in: candidates) { return "did you mean '\(s)'?" }
         if candidates.isEmpty { return "declare it under `\(kind)`" }
-        return "known \(kind): " + candidates.sorted().prefix(8).joined(separator: ", ")
+        let shown = candidates.sorted().prefix(8)
+        let more = candidates.count - shown.count
+        return "known \(kind): " + shown.joined(separator: ", ") + (more > 0 ? " … and \(more) more" : "")
     }
 }

@@ -30,6 +30,24 @@ struct ParamParser {
         return kind
     }
 
+    /// A value that opens a `(` it does not close, followed by keys that close it: a flow mapping YAML split at
+    /// a comma inside the call. Returns the call as written and the index of the first pair after it.
+    static func flowSplit(_ pairs: [(key: String, value: String?)], at i: Int) -> (joined: String, next: Int)? {
+        func depth(_ s: String) -> Int { s.filter { $0 == "(" || $0 == "[" }.count - s.filter { $0 == ")" || $0 == "]" }.count }
+        guard let first = pairs[i].value, depth(first) > 0 else { return nil }
+        var text = first
+        var open = depth(first)
+        var j = i + 1
+        // A real split is a few pieces; the cap keeps many unclosed values from rescanning the rest each time.
+        while j < pairs.count, open > 0, j - i <= 64 {
+            let piece = pairs[j].key + (pairs[j].value.map { ": " + $0 } ?? "")
+            text += ", " + piece
+            open += depth(piece)
+            j += 1
+        }
+        return open <= 0 && j > i + 1 ? (text, j) : nil
+    }
+
     /// A dependency written in a `dependencies: [...]` list: `name`, `Depends(name, ...)` or `Security(...)`.
     static func parseDependency(_ text: String) throws -> DependsSpec {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

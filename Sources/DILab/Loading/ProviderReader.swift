@@ -7,7 +7,9 @@ enum ProviderReader {
         var p = Provider(name: name, location: location)
         node.checkName(name, .global, what: "provider name", at: location)
         if node.isNull { return p }
-        let pairs = node.mapping("provider '\(name)'", allowed: keys)
+        let pairs = node.mapping("provider '\(name)'", allowed: keys, misplaced: [
+            "scope": "the scope is chosen where the dependency is used: `Depends(\(name), scope=\"function\")`",
+        ])
         for entry in pairs {
             let v = entry.value
             switch entry.key {

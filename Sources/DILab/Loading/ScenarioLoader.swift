@@ -136,7 +136,23 @@ public enum ScenarioLoader {
 enum PieceReader {
     static func params(_ node: YNode?) -> [Param] {
         guard let node else { return [] }
-        return node.mapping("params").compactMap { param(name: $0.key, node: $0.value, at: $0.keyNode.location) }
+        let pairs = node.mapping("params")
+        var out: [Param] = []
+        // Computed once: asking for it per parameter made a 10,000-parameter route quadratic.
+        let texts: [(key: String, value: String?)] = pairs.map { (key: $0.key, value: $0.value.isQuoted || $0.value.isNull ? nil : $0.value.scalar) }
+        var i = 0
+        while i < pairs.count {
+            // `{tx: Depends(get_tx, scope="function")}`: YAML ends the value at the comma; one error, not two.
+            if let split = ParamParser.flowSplit(texts, at: i) {
+                pairs[i].value.error("YAML split this at the comma: quote the whole value", rule: "yaml",
+                                     hint: "write `\(pairs[i].key): \"\(split.joined.replacingOccurrences(of: "\"", with: "'"))\"`")
+                i = split.next
+                continue
+            }
+            if let p = param(name: pairs[i].key, node: pairs[i].value, at: pairs[i].keyNode.location) { out.append(p) }
+            i += 1
+        }
+        return out
     }
 
     static func param(name: String, node: YNode, at location: SourceLocation) -> Param? {

@@ -41,14 +41,16 @@ struct YNode {
     }
 
     /// A mapping, reporting anything else. Unknown keys are reported with a did-you-mean.
-    func mapping(_ what: String, allowed: [String]? = nil) -> [(key: String, keyNode: YNode, value: YNode)] {
+    /// `misplaced`: keys people put here that belong elsewhere, with where they go (a provider's `scope:`).
+    func mapping(_ what: String, allowed: [String]? = nil, misplaced: [String: String] = [:]) -> [(key: String, keyNode: YNode, value: YNode)] {
         guard let pairs else {
             if !isNull { error("expected \(what) as a mapping (key: value lines), found \(kindName)") }
             return []
         }
         if let allowed {
             for p in pairs where !allowed.contains(p.key) {
-                p.keyNode.error("unknown key '\(p.key)' in \(what)", hint: Suggest.hint(for: p.key, among: allowed, kind: "keys"))
+                p.keyNode.error("unknown key '\(p.key)' in \(what)",
+                                hint: misplaced[p.key] ?? Suggest.hint(for: p.key, among: allowed, kind: "keys"))
             }
         }
         return pairs

@@ -1,4 +1,5 @@
 import DILab
+import DILabSuite
 import Foundation
 
 /// `explain N` and `explain PROVIDER`: why an event happened where it did (cache key, scope, profile, the
@@ -7,13 +8,23 @@ enum ExplainCommands {
     static let all: [ConsoleCommand] = [explain]
 
     static let explain = ConsoleCommand(
-        name: "explain", aliases: ["why"], usage: "explain N|PROVIDER [PROFILE]",
+        name: "explain", aliases: ["why"], usage: "explain N|PROVIDER [PROFILE] | explain KIND SUBJECT | explain PARAM",
         summary: "Explain event N of the last request, or a provider: the cache key, the scope, the rule; then the same request under the other profiles (or only PROFILE) and the other scope.",
-        examples: ["explain 6", "explain get_db", "explain get_db 0.115"],
+        examples: ["explain 6", "explain get_db", "explain get_db 0.115", "why exit get_db", "why db"],
         arguments: [[.eventNumber, .provider], [.profile]],
         needsScenario: true
     ) { state, call in
-        guard let target = call.args.first, call.args.count <= 2 else { throw ConsoleError("usage: explain N|PROVIDER [PROFILE]") }
+        // `why exit get_db`: an event named as its trace line (kind, subject) rather than by its number.
+        if let kind = call.args.first, call.args.count >= 2, TraceEvent.Kind(rawValue: kind) != nil, !state.providerNames.contains(kind) {
+            let trace = try state.requireTrace()
+            let wanted = call.args.joined(separator: " ")
+            let events = ConsoleState.numbered(trace)
+            guard let i = events.firstIndex(where: { $0.compact == wanted || $0.compact.hasPrefix(wanted + " ") }) else {
+                throw ConsoleError("no `\(wanted)` in the last request", hint: "`show` lists its events")
+            }
+            return try EventExplainer(state: state, only: nil).explain(i + 1)
+        }
+        guard let target = call.args.first, call.args.count <= 2 else { throw ConsoleError("usage: explain N|PROVIDER [PROFILE] or explain KIND SUBJECT") }
         var only: Profile?
         if call.args.count == 2 {
             guard let p = Profile(name: call.args[1]) else { throw ProfileNames.unknown(call.args[1]) }
@@ -22,6 +33,8 @@ enum ExplainCommands {
         if let n = Int(target.trimmingCharacters(in: CharacterSet(charactersIn: "#"))) {
             return try EventExplainer(state: state, only: only).explain(n)
         }
+        // `why db`: a parameter of the last request's handler (unless a provider has that name).
+        if only == nil, !state.providerNames.contains(target), let text = try ParamExplainer(state: state).explain(target) { return text }
         return try ProviderExplainer(state: state, only: only).explain(target)
     }
 }
@@ -82,7 +95,7 @@ struct EventExplainer {
         let why = reasons(n - 1, events: events, profile: trace.profile)
         if !why.isEmpty { out += style.bold("  why here") + "\n" + why.map { "    " + $0 + "\n" }.joined() }
         if let rule = Rules.governing(e, profile: trace.profile) {
-            out += Wrap.paragraph("rule  " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        evidence: \(rule.source)") + "\n"
+            out += Wrap.paragraph("rule  " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        see: \(RuleDocs.citation(rule))") + "\n"
         }
         // Re-run under the other profiles: find this event again (same kind, subject and occurrence).
         let fresh = try Variants.run(state.scenario!, profile: trace.profile, request: trace.request, overrides: state.overrides)
@@ -219,7 +232,7 @@ struct ProviderExplainer {
         let rules = mine.compactMap { Rules.governing(events[$0], profile: trace.profile) }
         var seen: Set<String> = []
         for rule in rules where seen.insert(rule.id).inserted {
-            out += Wrap.paragraph("rule: " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        evidence: \(rule.source)") + "\n"
+            out += Wrap.paragraph("rule: " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style) + style.dim("        see: \(RuleDocs.citation(rule))") + "\n"
         }
         let whatIf = WhatIf(state: state, only: only)
         out += style.bold("  under other profiles") + style.dim(" (the same request on a fresh app)") + "\n"

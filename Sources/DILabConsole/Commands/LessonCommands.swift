@@ -12,10 +12,10 @@ enum LessonCommands {
 
     static let lesson = ConsoleCommand(
         name: "lesson", aliases: ["lessons"],
-        usage: "lesson [list | check | continue | NN [next|back|hint|answer …|check|giveup|solution|reset] | reset --all]",
+        usage: "lesson [list | selftest | continue | NN [next|back|hint|answer …|check|giveup|solution|reset] | reset --all]",
         summary: "The guided course: lessons whose predictions and exercises are checked against the engine.",
-        examples: ["lesson", "lesson 01", "lesson 01 answer 3 1 2 4 5 6 7", "lesson hint", "lesson next", "lesson check"],
-        arguments: [[.words(["list", "check", "continue", "reset"] + actionWords)], [.words(actionWords)]]
+        examples: ["lesson", "lesson 01", "lesson 01 answer 3 1 2 4 5 6 7", "lesson hint", "lesson next", "lesson 05 check", "lesson selftest"],
+        arguments: [[.words(["list", "selftest", "continue", "reset"] + actionWords)], [.words(actionWords)]]
     ) { state, call in
         let root = ProcessInfo.processInfo.environment["DILAB_LESSONS"] ?? "lessons"
         let course: Course
@@ -25,22 +25,40 @@ enum LessonCommands {
             throw ConsoleError("\(error)", hint: "start the REPL from the repository root, or set DILAB_LESSONS")
         }
         var args = call.args
-        // `lesson check` alone is the self-test; `lesson 03 check` checks an exercise.
-        if args == ["check"] {
-            let results = CourseCheck.run(course)
-            let report = CourseCheck.report(results, style: state.style)
-            if results.contains(where: { $0.failure != nil }) { throw ConsoleError(report) }
-            return report
-        }
         let store = ProgressStore(directory: ProgressStore.defaultDirectory())
         let progress: CourseProgress
         do { progress = try store.load() } catch { throw ConsoleError("\(error)") }
         var runner = LessonRunner(course: course, progress: progress, workspace: store.workspace, style: state.style,
                                   commandPrefix: { "lesson \(String(format: "%02d", $0.number)) " })
+        // `lesson selftest` is the course's self-test; `lesson 03 check` checks an exercise. `lesson check` alone
+        // checks the exercise the learner is on (like `lesson hint`); elsewhere it is the self-test's old
+        // spelling and still runs it, with a note.
+        let onExercise = runner.progress.lastLesson.flatMap(course.lesson(matching:)).map { runner.currentStep($0).kind.isExercise } ?? false
+        if args == ["selftest"] || (args == ["check"] && !onExercise) {
+            let results = CourseCheck.run(course)
+            var report = CourseCheck.report(results, style: state.style)
+            if args == ["check"] {
+                report = state.style.dim("note: `lesson check` is now `lesson selftest`; `lesson 05 check` checks your exercise") + "\n" + report
+            }
+            if results.contains(where: { $0.failure != nil }) { throw ConsoleError(report) }
+            return report
+        }
         defer { if runner.progress != progress { try? store.save(runner.progress) } }
 
         guard let first = args.first else { return runner.menu() }
         switch first.lowercased() {
+        case "help", "?":
+            return """
+            lesson                     the course and your progress;  lesson list: every lesson
+            lesson NN                  open lesson NN at your step (lesson continue: the last one)
+            lesson next | back | show  move on (once the step is done) / go back / this step again
+            lesson a | lesson b …      on a choice step: your choice;  lesson answer …: a prediction or answer
+            lesson hint | giveup       the next hint / see the solution (recorded as given up)
+            lesson check               check your copy of an exercise;  lesson solution: once done
+            lesson reset NN            start lesson NN over;  lesson selftest: the course's self-test
+            Nothing here is graded except an answer or a check.
+
+            """
         case "list":
             return runner.progressBar() + "\n\n" + runner.list()
         case "reset" where args.count == 1 || args.dropFirst().first == "--all":
@@ -54,7 +72,11 @@ enum LessonCommands {
         default:
             // `lesson hint`, `lesson answer …`: the lesson last worked on. Action words win over a lesson whose
             // title happens to contain them ("resolution" contains "solution").
-            if actionWords.contains(first.lowercased()) {
+            // `lesson c` on a choice step: the letter answers it (before `c` = check).
+            if args.count == 1, first.count == 1, let last = runner.progress.lastLesson,
+               case .answer = runner.action(word: first, rest: "", lesson: last) {
+                args = [last, "answer", first]
+            } else if actionWords.contains(first.lowercased()) {
                 guard let last = runner.progress.lastLesson else {
                     throw ConsoleError("no lesson started yet", hint: "`lesson 01` starts the first one")
                 }
@@ -63,7 +85,7 @@ enum LessonCommands {
         }
         var action = LessonAction.show
         if args.count > 1 {
-            guard let a = LessonAction(word: args[1], rest: args.dropFirst(2).joined(separator: " ")) else {
+            guard let a = runner.action(word: args[1], rest: args.dropFirst(2).joined(separator: " "), lesson: args[0]) else {
                 throw ConsoleError("unknown lesson action '\(args[1])'", hint: "next, back, hint, answer …, check, giveup, solution or reset")
             }
             action = a

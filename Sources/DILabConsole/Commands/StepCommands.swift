@@ -1,4 +1,5 @@
 import DILab
+import DILabSuite
 import Foundation
 
 /// `step`, `next`, `back`, `timeline`: walk the last request event by event, each with the rule behind it.
@@ -71,7 +72,7 @@ enum StepCommands {
         let e = events[n - 1]
         if let rule = Rules.governing(e, profile: trace.profile) {
             out += Wrap.paragraph("rule: " + rule.title + " — " + rule.text, indent: 2, hanging: 8, bold: rule.title, style: style)
-            out += style.dim("        evidence: \(rule.source)") + "\n"
+            out += style.dim("        see: \(RuleDocs.citation(rule))") + "\n"
         } else if e.kind == .request {
             out += "  the request arrives\n"
         }

@@ -58,7 +58,8 @@ enum VariantCommands {
         guard call.args.count == 1 else { throw ConsoleError("usage: profile [NAME]") }
         let chosen: Profile? = name == "file" ? nil : try ProfileNames.parse(name)
         let summary = try state.switchProfile(chosen)
-        return "profile \(state.profile.rawValue) (FastAPI \(state.profile.fastapiVersion))" + (state.scenario == nil ? "" : ": the app restarted") + "\n" + summary
+        let why = chosen.flatMap { ProfileChoice.note(for: name, profile: $0) }.map { state.style.dim($0) + "\n" } ?? ""
+        return why + "profile \(state.profile.rawValue) (FastAPI \(state.profile.fastapiVersion))" + (state.scenario == nil ? "" : ": the app restarted") + "\n" + summary
     }
 
     static let diff = ConsoleCommand(
