@@ -84,7 +84,7 @@ public final class Engine: @unchecked Sendable {
         if !startup { owners.reverse() }
         for (owner, lifespan) in owners {
             for step in startup ? lifespan.startup : lifespan.shutdown {
-                let env: [String: Value] = ["state": stateValue]
+                let env: [String: Value] = [Builtin.state.key: stateValue]
                 var e = TraceEvent(t: clock.now, request: nil, kind: startup ? .lifespanStart : .lifespanEnd, subject: step.name,
                                    detail: "\(owner) lifespan \(startup ? "startup" : "shutdown")", thread: .loop)
                 for (k, t) in step.sets {

@@ -16,7 +16,7 @@ extension RequestRun {
         var result = exc
         var env = entry.env
         if let e = exc {
-            env["exc"] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
+            env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
             if let h = provider.handlers.first(where: { e.isInstance(of: $0.catches) }) {
                 let action = (h.when?.holds(in: env) ?? true) ? h.action : .reraise
                 switch action {

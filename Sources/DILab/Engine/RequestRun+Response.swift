@@ -12,8 +12,8 @@ extension RequestRun {
         for (i, chunk) in stream.chunks.enumerated() {
             clock.advance(stream.every)
             var env = response.env
-            env["i"] = .int(i)
-            env["closed"] = .object(closed.map { ($0, .bool(true)) })
+            env[Builtin.i] = .int(i)
+            env[Builtin.closed] = .object(closed.map { ($0, .bool(true)) })
             for u in stream.uses where closed.contains(u) {
                 emit(.violation, u, "chunk \(i) uses \(u) after its cleanup", q: "use-after-cleanup")
             }
@@ -63,7 +63,7 @@ extension RequestRun {
             }
             clock.advance(task.def.duration)
             var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
-            env["request"] = .int(id)
+            env[Builtin.request] = .int(id)
             if let spec = task.def.raises.first(where: { $0.when?.holds(in: env) ?? true }) {
                 let e = makeError(spec, env: env)
                 emit(.taskFail, task.def.name, e.display, q: e.summary, thread: th)
@@ -109,7 +109,7 @@ extension RequestRun {
         } else if e.type == "RequestValidationError" {
             respond(status: 422, body: .object([("detail", .array(e.errors))]))
         } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {
-            let env: [String: Value] = ["exc": .object([("type", .string(e.type)), ("message", .string(e.message))])]
+            let env: [String: Value] = [Builtin.exc.key: .object([("type", .string(e.type)), ("message", .string(e.message))])]
             emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)", thread: .loop)
             respond(status: handler.status, body: handler.body.render(env))
         } else {

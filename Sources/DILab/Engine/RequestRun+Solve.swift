@@ -146,12 +146,12 @@ extension RequestRun {
     /// Template environment: the callable's arguments plus dilab's built-ins.
     func environment(_ values: [String: Value], provider name: String?, call: Int) -> [String: Value] {
         var env = values
-        env["call"] = .int(call)
-        env["request"] = .int(id)
-        env["state"] = engine.stateValue
-        env["now"] = .int(clock.now)
-        if env["closed"] == nil {
-            env["closed"] = .object(closed.map { ($0, .bool(true)) })
+        env[Builtin.call] = .int(call)
+        env[Builtin.request] = .int(id)
+        env[Builtin.state] = engine.stateValue
+        env[Builtin.now] = .int(clock.now)
+        if env[Builtin.closed] == nil {
+            env[Builtin.closed] = .object(closed.map { ($0, .bool(true)) })
         }
         return env
     }

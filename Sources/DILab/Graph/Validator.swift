@@ -12,7 +12,7 @@ public struct CompiledApp: Sendable {
 /// Checks a scenario's graph: names resolve, no cycles, scope rules hold. Collects every problem in one pass.
 public enum Validator {
     /// Names every template may read besides the callable's own parameters.
-    public static let builtins: Set<String> = ["call", "request", "state", "now", "i", "closed", "exc"]
+    public static let builtins: Set<String> = Builtin.names.union(Builtin.allCases.map(\.key))
 
     /// Input errors of the graph alone (unknown names), with snippets; used when the shape pass already failed.
     static func inputProblems(_ scenario: Scenario) -> [Diagnostic] {
@@ -65,7 +65,7 @@ public enum Validator {
     public static func check(_ scenario: Scenario, profile: Profile? = nil) -> [Diagnostic] {
         do {
             let errors = try compile(scenario, profile: profile).appErrors
-            return errors + withSnippets(overrideWarnings(scenario), scenario.sourceText)
+            return errors + withSnippets(overrideWarnings(scenario) + shadowWarnings(scenario), scenario.sourceText)
         } catch let list as DiagnosticList {
             return list.diagnostics
         } catch {
@@ -102,8 +102,15 @@ public enum Validator {
         return out
     }
 
-    static func nameProblems(_ s: Scenario) -> [Diagnostic] {
+    static func nameProblems(_ s: Scenario) -> [Diagnostic] { nameScan(s).problems }
+
+    /// Parameters named like a built-in that a template of the same callable reads: the parameter wins, as
+    /// FastAPI passes it, and the warning says how to reach dilab's value instead.
+    public static func shadowWarnings(_ s: Scenario) -> [Diagnostic] { nameScan(s).shadows }
+
+    static func nameScan(_ s: Scenario) -> (problems: [Diagnostic], shadows: [Diagnostic]) {
         var out: [Diagnostic] = []
+        var shadows: [Diagnostic] = []
         let providerNames = s.providers.map(\.name)
         let taskNames = s.tasks.map(\.name)
         func checkTask(_ call: TaskCall, roots allowed: Set<String>) {
@@ -115,6 +122,11 @@ public enum Validator {
             if let w = call.when { checkRoots(w.expr.roots, allowed: allowed, at: call.location, what: "condition") }
         }
         func checkRoots(_ roots: [String], allowed: Set<String>, at location: SourceLocation, what: String) {
+            for r in Set(roots).sorted() where allowed.contains(r) && Builtin.names.contains(r) {
+                let d = Diagnostic(location: location, rule: "shadowed-builtin", message: "the \(what) reads '\(r)', which is a parameter here, so it gets the parameter's value (as in FastAPI), not dilab's built-in",
+                                   hint: "write `{{@\(r)}}` for dilab's \(r)", severity: .warning)
+                if !shadows.contains(d) { shadows.append(d) }
+            }
             for r in roots where !allowed.contains(r) && !builtins.contains(r) {
                 out.append(Diagnostic(location: location, rule: "unknown-name", message: "the \(what) reads '\(r)', which is not a parameter here",
                                       hint: Suggest.hint(for: r, among: Array(allowed) + Array(builtins), kind: "names")))
@@ -168,6 +180,6 @@ public enum Validator {
                                       hint: Suggest.hint(for: name, among: providerNames, kind: "providers")))
             }
         }
-        return out
+        return (out, shadows)
     }
 }

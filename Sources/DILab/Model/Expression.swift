@@ -26,7 +26,7 @@ public indirect enum Expr: Sendable, Equatable {
         switch self {
         case .literal(let v): return v
         case .ref(let path):
-            guard var current = env[path[0]] else { return .null }
+            guard var current = env[path[0]] ?? Builtin.fallback(path[0], in: env) else { return .null }
             for key in path.dropFirst() {
                 guard let next = current[key] else { return .null }
                 current = next
@@ -126,7 +126,8 @@ public struct ExprParser {
             let c = chars[i]
             if c == " " || c == "\t" { i += 1; continue }
             let start = i
-            if c.isLetter || c == "_" {
+            if c.isLetter || c == "_" || (c == "@" && i + 1 < chars.count && chars[i + 1].isLetter) {
+                i += 1
                 while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
                 out.append((.ident(String(chars[start..<i])), start))
             } else if c.isNumber || (c == "-" && i + 1 < chars.count && chars[i + 1].isNumber && (out.last.map { if case .op = $0.0 { return true }; return $0.0 == .lparen || $0.0 == .lbracket || $0.0 == .comma } ?? true)) {

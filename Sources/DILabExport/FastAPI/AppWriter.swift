@@ -123,10 +123,9 @@ struct RouteWriter {
     }
 
     func body(_ bt: String, into w: inout PythonWriter) {
-        var syntax = PythonSyntax()
-        syntax.locals = Set(route.params.map(\.name) + ["call"])
+        let syntax = PythonSyntax.function(params: route.params.map(\.name))
         let b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
-        let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: roots.contains("call"),
+        let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots),
                                 duration: route.duration, tasks: route.addsTasks, raising: route.raises, into: &w)
         guard !always else { return }
         let content = route.returns.map(b.syntax.template) ?? "None"
@@ -144,15 +143,15 @@ struct RouteWriter {
 
     /// A `StreamingResponse` whose generator records each chunk as it is produced.
     func streaming(_ stream: StreamSpec, status: String, into w: inout PythonWriter) {
-        var syntax = PythonSyntax()
-        syntax.roots["i"] = "i"
-        syntax.locals = Set(route.params.map(\.name) + ["call"])
+        var syntax = PythonSyntax.function(params: route.params.map(\.name))
+        let index = PythonSyntax.freeName("i", avoiding: syntax.locals)
+        syntax.roots["i"] = index
         w.line()
         w.line("async def chunks():")
         w.indented { w in
             for (i, chunk) in stream.chunks.enumerated() {
                 if stream.every > 0 { w.line("await asleep_ms(\(stream.every))") }
-                w.line("i = \(i)")
+                w.line("\(index) = \(i)")
                 w.line("piece = " + syntax.textTemplate(chunk))
                 w.line("record(\"chunk\", \"\(i)\")")
                 w.line("yield piece")

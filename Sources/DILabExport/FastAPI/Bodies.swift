@@ -63,7 +63,7 @@ struct Bodies {
     /// Shared by plain functions, class initialisers and generators up to their `yield`.
     func prologue(kind: String, counter: String, usesCall: Bool, duration: Int, tasks: [TaskCall], raising: [RaiseSpec],
                   into w: inout PythonWriter) -> Bool {
-        if usesCall { w.line("call = count(\(counter))") }
+        if usesCall { w.line("\(syntax.roots["call"] ?? "call") = count(\(counter))") }
         w.line("record(\"\(kind)\", \(subject))")
         pause(duration, into: &w)
         addTasks(tasks, into: &w)

@@ -85,15 +85,15 @@ struct ProviderWriter {
 
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
-        var syntax = PythonSyntax()
-        syntax.locals = Set(p.params.map(\.name) + ["call"])
+        let syntax = PythonSyntax.function(params: p.params.map(\.name))
         let body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         let counter = subject
+        let usesCall = syntax.reads(.call, in: roots)
         if p.isGenerator {
-            writeGenerator(p, body: body, usesCall: roots.contains("call"), into: &w)
+            writeGenerator(p, body: body, usesCall: usesCall, into: &w)
             return
         }
-        let raisesAlways = body.prologue(kind: "call", counter: counter, usesCall: roots.contains("call"), duration: p.duration,
+        let raisesAlways = body.prologue(kind: "call", counter: counter, usesCall: usesCall, duration: p.duration,
                                          tasks: p.addsTasks, raising: p.raises, into: &w)
         guard !raisesAlways else { return }
         if isClass {
@@ -115,16 +115,17 @@ struct ProviderWriter {
         w.line("try:")
         w.indented { $0.line("yield " + (p.returns.map(body.syntax.template) ?? "None")) }
         var inExcept = body
-        inExcept.syntax.roots["exc"] = "describe(exc)"
+        let exc = PythonSyntax.freeName("exc", avoiding: body.syntax.locals)
+        inExcept.syntax.roots["exc"] = "describe(\(exc))"
         for h in p.handlers {
-            w.line("except \(h.catches) as exc:")
+            w.line("except \(h.catches) as \(exc):")
             w.indented { w in
                 switch h.action {
                 case .reraise:
                     break
                 case .swallow:
                     let swallow = { (w: inout PythonWriter) in
-                        w.line("record(\"catch\", \(body.subject), summary(exc) + \" → swallowed\")")
+                        w.line("record(\"catch\", \(body.subject), summary(\(exc)) + \" → swallowed\")")
                         w.line("return  # swallowed: the exception ends here")
                     }
                     if let when = h.when {
@@ -136,7 +137,7 @@ struct ProviderWriter {
                 case .raise(let spec):
                     let converted = spec.isHTTPException ? "HTTPException \(spec.status ?? 500)" : spec.exception
                     let convert = { (w: inout PythonWriter) in
-                        w.line("record(\"catch\", \(body.subject), summary(exc) + \(PythonSyntax.string(" → " + converted)))")
+                        w.line("record(\"catch\", \(body.subject), summary(\(exc)) + \(PythonSyntax.string(" → " + converted)))")
                         w.line("raise " + inExcept.exception(spec))
                     }
                     if let when = h.when {
@@ -147,7 +148,7 @@ struct ProviderWriter {
                     }
                 }
                 if h.when != nil || { if case .reraise = h.action { return true } else { return false } }() {
-                    w.line("record(\"catch\", \(body.subject), summary(exc) + \" → re-raised\")")
+                    w.line("record(\"catch\", \(body.subject), summary(\(exc)) + \" → re-raised\")")
                     w.line("raise")
                 }
             }

@@ -14,8 +14,32 @@ struct PythonSyntax {
         "request": "request_number()", "state": "STATE", "closed": "closed()", "now": "now_ms()",
     ]
 
+    /// A parameter wins over dilab's built-in of the same bare name, as in the engine; `@name` is always the built-in.
     func root(_ name: String) -> String {
-        roots[name] ?? Self.builtinRoots[name] ?? (locals.contains(name) ? name : "None")
+        if let b = Builtin.named(name), name.hasPrefix("@") || !locals.contains(name) {
+            return roots[b.rawValue] ?? Self.builtinRoots[b.rawValue] ?? "None"
+        }
+        return locals.contains(name) ? name : "None"
+    }
+
+    /// Whether the templates (roots `roots`) read dilab's built-in `b` here, given the parameters in scope.
+    func reads(_ b: Builtin, in roots: Set<String>) -> Bool {
+        roots.contains(b.key) || (roots.contains(b.rawValue) && !locals.contains(b.rawValue))
+    }
+
+    /// A local for one of dilab's values (`call`, `i`, `exc`) that no parameter of the function hides.
+    static func freeName(_ base: String, avoiding params: Set<String>) -> String {
+        var name = base
+        while params.contains(name) { name += "_" }
+        return name
+    }
+
+    /// The syntax of a function with these parameters: they are its locals, and `call` names the body counter.
+    static func function(params: [String]) -> PythonSyntax {
+        var syntax = PythonSyntax()
+        syntax.locals = Set(params)
+        syntax.roots["call"] = freeName("call", avoiding: syntax.locals)
+        return syntax
     }
 
     // MARK: inert text
