@@ -49,10 +49,25 @@ public struct LessonLoop {
     public mutating func start() -> LoopReply {
         let out = runner.perform(.show, lesson: lessonID)
         guard out.status != .badInput else { return LoopReply(text: out.text, quit: true) }
+        noteWatchedFile()
         return LoopReply(text: out.text + runner.style.dim("Type `help` (or `?`) for the commands, `quit` to leave.") + "\n")
     }
 
+    /// The watched file's text at its last check (or when the watch began), so an unchanged save is no attempt.
+    public private(set) var saved: SavedText?
+
     public mutating func handle(_ line: String) -> LoopReply? {
+        defer { noteWatchedFile() }
+        return reply(to: line)
+    }
+
+    /// A new exercise file on screen starts from its text as it is now; a `check` counts as a look at it.
+    mutating func noteWatchedFile(checked: Bool = false) {
+        guard let file = watchedFile else { saved = nil; return }
+        if checked || saved?.path != file { saved = SavedText(path: file) }
+    }
+
+    mutating func reply(to line: String) -> LoopReply? {
         guard let lesson else { return LoopReply(text: "no lesson '\(lessonID)'", quit: true) }
         let step = runner.currentStep(lesson)
         if builder != nil, let n = Int(line.trimmingCharacters(in: .whitespaces)) { return place(n, lesson: lesson) }
@@ -92,6 +107,7 @@ public struct LessonLoop {
             case .answer, .check: graded = out.status == .correct || out.status == .wrong
             default: graded = false
             }
+            if action == .check { noteWatchedFile(checked: true) }
             return LoopReply(text: out.text, graded: graded)
         }
     }
@@ -133,9 +149,14 @@ public struct LessonLoop {
         return runner.workspaceFile(lesson, runner.currentStep(lesson))
     }
 
-    /// The watched file was saved: check it again, as `check` would, and say so.
+    /// The watched file was saved: check it again, as `check` would, and say so — unless its text is the one
+    /// last checked (or shown), which is said and not graded.
     public mutating func fileChanged() -> LoopReply {
         guard let file = watchedFile else { return LoopReply(text: "") }
+        noteWatchedFile()
+        guard saved?.changed() ?? true else {
+            return LoopReply(text: runner.style.dim("Saved: \(file) — the text is as it was, so it was not checked again (no attempt)."))
+        }
         let out = runner.perform(.check, lesson: lessonID)
         let graded = out.status == .correct || out.status == .wrong
         return LoopReply(text: runner.style.dim("Saved: \(file) — checked again.") + "\n\n" + out.text, graded: graded)

@@ -27,9 +27,9 @@ struct LessonCommand: ParsableCommand {
                                         (`dilab lesson check` is its old spelling)
 
         On a terminal, `dilab lesson 01` opens a prompt: `help` lists its commands;
-        nothing command-like is graded. On an exercise, saving your copy checks it.
-        `why exit get_db` or `why db` explains the trace a step shows, as the
-        REPL's `why` does.
+        nothing command-like is graded. On an exercise, saving your copy checks it
+        (a save that leaves the text as it was is no attempt). `why exit get_db`
+        or `why db` explains the trace a step shows, as the REPL's `why` does.
         Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else
         ~/.local/state/dilab (progress.json).
         Exit codes: 0 ok, 1 a wrong answer or a failed check, 2 bad input.
