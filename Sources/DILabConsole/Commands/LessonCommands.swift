@@ -58,7 +58,7 @@ enum LessonCommands {
             lesson check               check your copy of an exercise;  lesson solution: once done
             lesson reset NN            start lesson NN over;  lesson selftest: the course's self-test
             Nothing here is graded except an answer or a check. On an exercise, saving your copy checks
-            it again before your next command (a save that leaves the text as it was is no attempt).
+            it again on a clean screen (a save that leaves the text as it was is no attempt).
 
             """
         case "list":
@@ -116,9 +116,9 @@ public struct LessonPlaces: Sendable {
     }
 }
 
-/// Watch mode in the REPL: after a `lesson` command lands on an exercise, its workspace copy is watched; the
-/// next line typed (any command) first re-checks it if its text changed, as saving does at `dilab lesson`.
-/// A line editor blocks while the learner types, so the check comes with the next line, not on the save itself.
+/// Watch mode in the REPL: after a `lesson` command lands on an exercise, its workspace copy is watched. On a
+/// terminal the line editor looks at it while it waits (`EditLineGlobals.getc`); piped, or for a save made
+/// while a command ran, the next line first re-checks it. Either way only a changed text is checked.
 extension LessonCommands {
     static let watchKey = "lesson.watch"
 
@@ -136,6 +136,9 @@ extension LessonCommands {
         }
         state.extras[watchKey] = Watch(lesson: lesson.id, saved: SavedText(path: file))
     }
+
+    /// Whether a lesson exercise's copy is watched (the line editor then looks at it while waiting).
+    static func isWatching(_ state: ConsoleState) -> Bool { state.extras[watchKey] is Watch }
 
     /// Before `line` runs: the watched copy's check if its text changed since the last look, else "".
     /// `lesson …` lines are left alone: they act on the lesson themselves (a `check` must not count twice).
