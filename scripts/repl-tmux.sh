@@ -152,5 +152,58 @@ wait_for_exit
 [ "$status" = 0 ] || fail "second session: dilab exited $status, expected 0"
 echo "repl-tmux: a new session recalled the history with Up"
 
+# Session 3: watch mode in `lesson`. On an exercise, saving the copy checks it while the prompt waits, and
+# the prompt comes back with the half-typed line; the check counts once.
+LESSON=$WORK/lessons/01-watch
+mkdir -p "$LESSON"
+cat > "$LESSON/app.yaml" <<'YAML'
+scenario: watch fixture
+providers:
+  get_db: {yield: true, returns: "Session#{{call}}"}
+routes:
+  - GET /items:
+      handler: read_items
+      params: {db: Depends(get_db)}
+      returns: ok
+requests:
+  - GET /items
+YAML
+sed 's/db: Depends(get_db)}/db: "Depends(get_db, scope='"'"'function'"'"')"}/' "$LESSON/app.yaml" > "$LESSON/solution.yaml"
+printf '# Watch\n\n## Intro\n\nText.\n' > "$LESSON/lesson.md"
+cat > "$LESSON/lesson.yaml" <<'YAML'
+title: Watch lesson
+steps:
+  - id: fix
+    section: Intro
+    exercise:
+      start: app.yaml
+      solution: solution.yaml
+      kinds: [exit, response]
+      goal:
+        - request: GET /items
+          trace: [exit get_db, response 200]
+    hints: [scope="function"]
+YAML
+export DILAB_LESSONS=$WORK/lessons
+start_repl
+wait_for_line 'dilab>'
+t send-keys -t "$SESSION" -l 'lesson 01'
+t send-keys -t "$SESSION" Enter
+wait_for 'your copy:'
+copy=$STATE/dilab/workspace/01-watch/app.yaml
+[ -f "$copy" ] || fail "no exercise copy at $copy"
+t send-keys -t "$SESSION" -l 'half typed'
+wait_for_line 'dilab> half typed'
+cp "$LESSON/solution.yaml" "$copy"
+wait_for "Saved: $copy — checked again."
+wait_for "Your scenario's trace matches the goal."
+wait_for_line 'dilab> half typed'
+grep -q '"attempts" : 1' "$STATE/dilab/progress.json" || fail "the watched check did not count once: $(cat "$STATE/dilab/progress.json")"
+t send-keys -t "$SESSION" C-u
+t send-keys -t "$SESSION" C-d
+wait_for_exit
+[ "$status" = 0 ] || fail "lesson session: dilab exited $status, expected 0"
+echo "repl-tmux: saving a lesson exercise re-checks it while the prompt waits"
+
 elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
 echo "repl-tmux: PASS (${elapsed} ms)"

@@ -13,6 +13,16 @@
 /// The Tab-completion hook: libedit calls it with the word under the cursor and its byte offsets in the line.
 typedef char **(*cedit_completion_fn)(const char *text, int start, int end);
 
+/// Reads one character for libedit (a Unicode scalar, or -1 for end of input / an interrupted read).
+typedef int (*cedit_getc_fn)(FILE *);
+
+/// Replaces libedit's character reader, so the REPL can watch a file while it waits for a key. Must be called
+/// before `cedit_configure`: `rl_initialize` installs the reader it finds.
+static inline void cedit_set_getc(cedit_getc_fn fn) { rl_getc_function = fn; }
+
+/// Redraws the prompt and the line being typed, after something was printed above it.
+static inline void cedit_redisplay(void) { rl_forced_update_display(); }
+
 /// One-time set-up of the readline-compatible layer: program name (for ~/.editrc sections), Tab hook,
 /// word breaks, and no signal handling of libedit's own (the REPL installs a SIGINT handler; libedit's
 /// would reset the handler and re-send the signal to the whole process group).

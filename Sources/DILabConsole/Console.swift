@@ -13,7 +13,7 @@ public struct Console: Sendable {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         // Blank lines and `#` comments let transcripts explain themselves.
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return ConsoleOutput() }
-        let notice = state.reloadIfChanged()
+        let notice = state.reloadIfChanged() + LessonCommands.recheckIfSaved(before: trimmed, in: &state)
         var out = ConsoleOutput(notice: notice)
         do {
             out.text = try dispatch(trimmed, in: &state)

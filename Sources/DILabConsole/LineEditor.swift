@@ -15,6 +15,7 @@ public struct EditLineSource: LineSource {
         self.historyPath = historyPath
         setlocale(LC_CTYPE, "")
         EditLineGlobals.completer = completer
+        cedit_set_getc { _ in EditLineGlobals.getc() }
         cedit_configure("dilab", { text, start, end in EditLineGlobals.complete(text, start, end) })
         cedit_stifle_history(1000)
         if let path = historyPath, HistoryFile.prepare(path) {
@@ -23,11 +24,12 @@ public struct EditLineSource: LineSource {
         _ = cedit_install_sigint { _ in EditLineGlobals.interrupted = 1 }
     }
 
-    public mutating func read(prompt: String, state: ConsoleState) -> LineInput {
+    public mutating func read(prompt: String, state: inout ConsoleState) -> LineInput {
         EditLineGlobals.state = state
         EditLineGlobals.interrupted = 0
         let raw = readline(prompt)
         defer { free(raw) }
+        state = EditLineGlobals.state  // a watched exercise may have been checked while waiting
         if EditLineGlobals.interrupted != 0 {
             // Ctrl-C: whatever was typed is dropped (libedit may hand it back; it is not a submitted line).
             cedit_discard_line()
@@ -61,6 +63,50 @@ enum EditLineGlobals {
     nonisolated(unsafe) static var lastAdded: String?
     /// Set by the SIGINT handler; a plain word-sized store, safe in a handler.
     nonisolated(unsafe) static var interrupted: sig_atomic_t = 0
+
+    /// libedit's character reader: waits for a key, and while a lesson exercise is watched, looks at its file
+    /// every 300 ms; a changed copy is checked on a clean screen (as at the `dilab lesson` prompt) and the
+    /// prompt with the half-typed line is drawn again. Returns a Unicode scalar (libedit stores it as a wide
+    /// character as is), or -1 at end of input or on Ctrl-C, so `readline` returns NULL as before.
+    static func getc() -> Int32 {
+        while true {
+            var fds = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+            let watching = LessonCommands.isWatching(state)
+            let ready = poll(&fds, 1, watching ? 300 : -1)
+            if ready < 0 {
+                if errno == EINTR, interrupted == 0 { continue }  // a resize, not Ctrl-C
+                return -1
+            }
+            if ready == 0 {
+                let notice = LessonCommands.recheckIfSaved(before: "", in: &state)
+                if !notice.isEmpty {
+                    FileHandle.standardOutput.write(Data(("\u{1B}[2J\u{1B}[H" + notice + "\n").utf8))
+                    cedit_redisplay()
+                }
+                continue
+            }
+            return readScalar()
+        }
+    }
+
+    /// One UTF-8 encoded character from standard input, decoded (a malformed sequence gives its first byte).
+    static func readScalar() -> Int32 {
+        func byte() -> UInt8? {
+            var b: UInt8 = 0
+            while true {
+                let n = Glibc.read(STDIN_FILENO, &b, 1)
+                if n == 1 { return b }
+                if n < 0, errno == EINTR, interrupted == 0 { continue }
+                return nil
+            }
+        }
+        guard let lead = byte() else { return -1 }
+        let extra = lead >= 0xF0 ? 3 : lead >= 0xE0 ? 2 : lead >= 0xC0 ? 1 : 0
+        var bytes = [lead]
+        for _ in 0..<extra { guard let b = byte() else { break }; bytes.append(b) }
+        guard let s = String(validating: bytes, as: UTF8.self), let scalar = s.unicodeScalars.first else { return Int32(lead) }
+        return Int32(scalar.value)
+    }
 
     /// `rl_attempted_completion_function`: the Swift completer decides, libedit shows and inserts.
     static func complete(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {

@@ -12,14 +12,15 @@ public enum LineInput: Equatable, Sendable {
 
 /// Where lines come from: libedit on a terminal, plain `readLine()` on a pipe, an array in tests.
 public protocol LineSource {
-    /// `state` is passed so a line editor can complete provider names and routes of what is loaded now.
-    mutating func read(prompt: String, state: ConsoleState) -> LineInput
+    /// `state` is passed so a line editor can complete provider names and routes of what is loaded now, and
+    /// re-check a watched lesson exercise while it waits (which updates the state).
+    mutating func read(prompt: String, state: inout ConsoleState) -> LineInput
 }
 
 /// Piped input: no prompt, no editing.
 public struct PipedLines: LineSource {
     public init() {}
-    public mutating func read(prompt: String, state: ConsoleState) -> LineInput {
+    public mutating func read(prompt: String, state: inout ConsoleState) -> LineInput {
         Swift.readLine(strippingNewline: true).map(LineInput.line) ?? .end
     }
 }
@@ -29,7 +30,7 @@ public struct ScriptedLines: LineSource {
     var lines: [LineInput]
     public init(_ lines: [String]) { self.lines = lines.map(LineInput.line) }
     public init(inputs: [LineInput]) { self.lines = inputs }
-    public mutating func read(prompt: String, state: ConsoleState) -> LineInput {
+    public mutating func read(prompt: String, state: inout ConsoleState) -> LineInput {
         lines.isEmpty ? .end : lines.removeFirst()
     }
 }
@@ -63,7 +64,7 @@ public struct REPL {
     public mutating func run(_ source: inout some LineSource) -> Int32 {
         var failures = 0
         loop: while true {
-            switch source.read(prompt: interactive ? REPL.prompt(state) : "", state: state) {
+            switch source.read(prompt: interactive ? REPL.prompt(state) : "", state: &state) {
             case .end:
                 if interactive { out("\n") }
                 break loop

@@ -113,10 +113,11 @@ public enum CourseCheck {
         if !solved.passed { problems.append("the solution does not meet the goal:\n" + solved.text) }
         do {
             let requests = try StepCheck.goalRequests(spec, lesson: lesson)
-            if requests.count != spec.goal.count {
-                problems.append("the goal has \(spec.goal.count) request(s), the solution's `requests:` \(requests.count)")
+            let goals = StepCheck.requestGoals(spec)
+            if requests.count != goals.count {
+                problems.append("the goal has \(goals.count) request(s), the solution's `requests:` \(requests.count)")
             }
-            for (g, r) in zip(spec.goal, requests) where g.request != r.line {
+            for (g, r) in zip(goals, requests) where g.request != r.line {
                 problems.append("goal request '\(g.request)' but the solution sends '\(r.line)'")
             }
         } catch { problems.append("\(error)") }

@@ -289,6 +289,10 @@ struct ExerciseFile: Decodable {
         guard !goal.isEmpty else { throw StepProblem(message: "an exercise needs a `goal:` (one entry per request)") }
         let unknown = (kinds ?? []).filter { TraceEvent.Kind(rawValue: $0) == nil }
         guard unknown.isEmpty else { throw StepProblem(message: "unknown event kind(s): \(unknown.joined(separator: ", "))") }
+        // A lifespan phase has events but no response: a status or body there could never be met.
+        for g in goal where TraceProbe.Lifespan(rawValue: g.request) != nil && (g.status != nil || g.body != nil) {
+            throw StepProblem(message: "goal `\(g.request)` has no response: give it a `trace:` only (no `status:` or `body:`)")
+        }
         let name = workspace_name ?? (start as NSString).lastPathComponent
         return ExerciseSpec(start: start, solution: solution, workspaceName: name, kinds: kinds ?? [],
                             goal: goal.map { .init(request: $0.request, status: $0.status, body: $0.body?.value, trace: $0.trace) },

@@ -28,6 +28,9 @@ public struct LessonLoop {
     /// While building an order step by step (`build`): the placements so far.
     public private(set) var builder: OrderBuilder?
 
+    /// Answers `why …`: the REPL's explainer, set by the front end (nil: `why` says it is not available here).
+    public var explainer: ((WhyQuestion) -> String)?
+
     public init(runner: LessonRunner, lesson: String) {
         var r = runner
         r.commandPrefix = { _ in "" }
@@ -46,10 +49,25 @@ public struct LessonLoop {
     public mutating func start() -> LoopReply {
         let out = runner.perform(.show, lesson: lessonID)
         guard out.status != .badInput else { return LoopReply(text: out.text, quit: true) }
+        noteWatchedFile()
         return LoopReply(text: out.text + runner.style.dim("Type `help` (or `?`) for the commands, `quit` to leave.") + "\n")
     }
 
+    /// The watched file's text at its last check (or when the watch began), so an unchanged save is no attempt.
+    public private(set) var saved: SavedText?
+
     public mutating func handle(_ line: String) -> LoopReply? {
+        defer { noteWatchedFile() }
+        return reply(to: line)
+    }
+
+    /// A new exercise file on screen starts from its text as it is now; a `check` counts as a look at it.
+    mutating func noteWatchedFile(checked: Bool = false) {
+        guard let file = watchedFile else { saved = nil; return }
+        if checked || saved?.path != file { saved = SavedText(path: file) }
+    }
+
+    mutating func reply(to line: String) -> LoopReply? {
         guard let lesson else { return LoopReply(text: "no lesson '\(lessonID)'", quit: true) }
         let step = runner.currentStep(lesson)
         if builder != nil, let n = Int(line.trimmingCharacters(in: .whitespaces)) { return place(n, lesson: lesson) }
@@ -75,6 +93,7 @@ public struct LessonLoop {
         case .path:
             _ = runner.perform(.show, lesson: lessonID)
             return LoopReply(text: runner.workspaceFile(lesson, step) ?? "This step has no file.")
+        case .why(let query): return LoopReply(text: why(query, step: step, lesson: lesson))
         case .notAnAnswer(let text, let suggestion):
             return LoopReply(text: notAnAnswer(text, suggestion: suggestion, step: step, lesson: lesson))
         case .action(let action):
@@ -88,6 +107,7 @@ public struct LessonLoop {
             case .answer, .check: graded = out.status == .correct || out.status == .wrong
             default: graded = false
             }
+            if action == .check { noteWatchedFile(checked: true) }
             return LoopReply(text: out.text, graded: graded)
         }
     }
@@ -129,9 +149,14 @@ public struct LessonLoop {
         return runner.workspaceFile(lesson, runner.currentStep(lesson))
     }
 
-    /// The watched file was saved: check it again, as `check` would, and say so.
+    /// The watched file was saved: check it again, as `check` would, and say so — unless its text is the one
+    /// last checked (or shown), which is said and not graded.
     public mutating func fileChanged() -> LoopReply {
         guard let file = watchedFile else { return LoopReply(text: "") }
+        noteWatchedFile()
+        guard saved?.changed() ?? true else {
+            return LoopReply(text: runner.style.dim("Saved: \(file) — the text is as it was, so it was not checked again (no attempt)."))
+        }
         let out = runner.perform(.check, lesson: lessonID)
         let graded = out.status == .correct || out.status == .wrong
         return LoopReply(text: runner.style.dim("Saved: \(file) — checked again.") + "\n\n" + out.text, graded: graded)
@@ -157,6 +182,16 @@ public struct LessonLoop {
         return LoopReply(text: text + runner.perform(.show, lesson: following.id).text)
     }
 
+    /// `why …` on the trace the step shows, through the REPL's explainer; never graded.
+    func why(_ query: String, step: Step, lesson: Lesson) -> String {
+        guard let source = runner.traceOnScreen(lesson, step) else {
+            return "`why` explains a request's trace on screen: on a run step, or on a prediction or question once it is done. (not graded)"
+        }
+        guard !query.isEmpty else { return "`why` takes an event or a name: `why exit get_db`, `why db`, `why 3`. (not graded)" }
+        guard let explainer else { return "`why` is not available here; `dilab repl \(lesson.path(source.scenario))` has it." }
+        return explainer(WhyQuestion(scenarioPath: lesson.path(source.scenario), source: source, query: query))
+    }
+
     func notAnAnswer(_ text: String, suggestion: String?, step: Step, lesson: Lesson) -> String {
         if let suggestion { return "`\(text)` is not a command here — did you mean `\(suggestion)`? (`help` lists them; not graded)" }
         switch step.kind {
@@ -174,6 +209,7 @@ public struct LessonLoop {
         switch step.kind {
         case .prose, .run:
             rows.append(("next, n", "the next step"))
+            if case .run = step.kind { rows.append(("why …", "why an event is where it is: `why exit get_db`, `why db`")) }
         case .predict(let spec):
             rows.append(("3 1 2 …", spec.mode == .order ? "your order, by the numbers shown" : "the missing events, separated by `;`"))
             rows.append(("answer …", "the same, spelled out (events one per line or separated by `;`)"))
@@ -185,6 +221,11 @@ public struct LessonLoop {
             rows.append(("check, c", "check your edited copy against the goal (saving the file checks it too)"))
             rows.append(("edit", "open your copy in $EDITOR"))
             rows.append(("path", "print the path of your copy"))
+        }
+        switch step.kind {
+        case .predict: rows.append(("why …", "once done: why an event is where it is (`why exit get_db`)"))
+        case .question(let q) where q.fact?.source.request != nil: rows.append(("why …", "once done: why an event of its trace is where it is"))
+        default: break
         }
         if step.needsAnswer {
             rows += [("hint, h", "the next hint"), ("giveup", "see the solution (recorded as given up)"),

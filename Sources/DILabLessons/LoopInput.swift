@@ -13,12 +13,14 @@ public enum LoopInput: Equatable, Sendable {
     case build
     /// Exercises: open the workspace copy in `$EDITOR` / print its path.
     case edit, path
+    /// `why exit get_db`, `why db`: the REPL's explanation of the trace on screen; never an answer.
+    case why(String)
     /// Looks like a command (or is no answer this step takes): told so, never graded.
     case notAnAnswer(String, suggestion: String?)
 
     /// The words the loop itself understands, for did-you-mean on typos.
     static let commandWords = ["next", "back", "hint", "answer", "check", "giveup", "solution", "show", "reset",
-                               "help", "quit", "exit", "menu", "list", "lesson", "open", "edit", "path", "build"]
+                               "help", "quit", "exit", "menu", "list", "lesson", "open", "edit", "path", "build", "why"]
 
     /// Reads `line` at `step`. A letter (or number) in a choice step's range is an answer there, before the
     /// one-letter shortcuts (`a` answer, `c` check, `h` hint), so choices a and c can be typed as they read.
@@ -34,6 +36,7 @@ public enum LoopInput: Equatable, Sendable {
         case "menu", "list": return .menu
         case "lesson", "open": return rest.isEmpty ? .menu : .open(rest)
         case "build" where rest.isEmpty: return .build
+        case "why", "explain": return .why(rest)
         case "edit" where rest.isEmpty && step.kind.isExercise: return .edit
         case "path" where rest.isEmpty && step.kind.isExercise: return .path
         default: break

@@ -146,6 +146,23 @@ public enum StepCheck {
         return solution.requests
     }
 
+    /// The trace each goal entry is compared with, in goal order: `lifespan startup` / `lifespan shutdown`
+    /// entries read the app's lifespan events (once per app, so they take no request), every other entry the
+    /// next request of the solution's `requests:`. Nil where the run served fewer requests than the goal names.
+    static func goalTraces(_ spec: ExerciseSpec, _ result: RunResult) -> [RequestTrace?] {
+        var next = 0
+        return spec.goal.map { goal in
+            if let phase = TraceProbe.Lifespan(rawValue: goal.request) { return TraceProbe.lifespanTrace(phase, result) }
+            defer { next += 1 }
+            return next < result.requests.count ? result.requests[next] : nil
+        }
+    }
+
+    /// The goal entries that stand for requests (not lifespan phases): those the solution must send, in order.
+    public static func requestGoals(_ spec: ExerciseSpec) -> [ExerciseSpec.GoalRequest] {
+        spec.goal.filter { TraceProbe.Lifespan(rawValue: $0.request) == nil }
+    }
+
     /// Runs the scenario at `path` with the goal's requests and compares each request with its goal.
     public static func exercise(_ spec: ExerciseSpec, lesson: Lesson, path: String, style: Style = .plain) -> CheckOutcome {
         let requests: [RequestSpec]
@@ -179,9 +196,8 @@ public enum StepCheck {
         let result = Engine.run(app, requests: requests)
         var text = ""
         var allMatch = true
-        for (i, goal) in spec.goal.enumerated() {
-            guard i < result.requests.count else { allMatch = false; text += "(no request \(i + 1))\n"; continue }
-            let trace = result.requests[i]
+        for (goal, found) in zip(spec.goal, goalTraces(spec, result)) {
+            guard let trace = found else { allMatch = false; text += "(no request `\(goal.request)` was served)\n"; continue }
             let events = TraceProbe.events(trace, kinds: spec.kinds)
             let yours = events.map(\.compact)
             let body = trace.isJSON ? trace.body : .string(trace.bodyText)
@@ -191,7 +207,8 @@ public enum StepCheck {
             let same = yours.map(Answers.normaliseEvent) == goal.trace.map(Answers.normaliseEvent)
             if !same || !problems.isEmpty { allMatch = false }
             let mark = same && problems.isEmpty ? style.green("✓") : style.red("✗")
-            text += "\(mark) \(goal.request)  (status \(trace.status))\n"
+            let note = TraceProbe.Lifespan(rawValue: goal.request) == nil ? "status \(trace.status)" : "once per app, not per request"
+            text += "\(mark) \(goal.request)  (\(note))\n"
             text += SideBySide.render(goal: goal.trace, yours: yours, style: style)
             for p in problems { text += "  " + p + "\n" }
             if !same, let i = LineDiff.firstDivergence(goal.trace.map(Answers.normaliseEvent), yours.map(Answers.normaliseEvent)),

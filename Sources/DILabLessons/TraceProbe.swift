@@ -36,11 +36,7 @@ public enum TraceProbe {
         guard let line = source.request else { return Outcome(result: result, trace: nil) }
         if !result.appErrors.isEmpty { return Outcome(result: result, trace: nil) }
         // `request: lifespan startup` / `lifespan shutdown`: the app's lifespan events, as `dilab test` reads them.
-        if let phase = Lifespan(rawValue: line) {
-            let events = phase == .startup ? result.startup : result.shutdown
-            let spec = RequestSpec(method: "LIFESPAN", target: phase == .startup ? "startup" : "shutdown")
-            return Outcome(result: result, trace: RequestTrace(id: 0, request: spec, profile: result.profile, events: events))
-        }
+        if let phase = Lifespan(rawValue: line) { return Outcome(result: result, trace: lifespanTrace(phase, result)) }
         let matches = result.requests.filter { $0.request.line == line }
         if matches.count >= source.occurrence { return Outcome(result: result, trace: matches[source.occurrence - 1]) }
         if !matches.isEmpty || source.occurrence > 1 {
@@ -52,6 +48,13 @@ public enum TraceProbe {
         for r in requests ?? scenario.requests { _ = engine.handle(r) }
         guard let spec = RequestLineParser.parse(line) else { throw ProbeError.noRequest("'\(line)' is not `METHOD /path`") }
         return Outcome(result: result, trace: engine.handle(spec))
+    }
+
+    /// A lifespan phase of a run as a trace, so steps and goals read it like a request's.
+    static func lifespanTrace(_ phase: Lifespan, _ result: RunResult) -> RequestTrace {
+        let events = phase == .startup ? result.startup : result.shutdown
+        let spec = RequestSpec(method: "LIFESPAN", target: phase == .startup ? "startup" : "shutdown")
+        return RequestTrace(id: 0, request: spec, profile: result.profile, events: events)
     }
 
     /// The pseudo-requests that name the app's lifespan (startup runs once before the first request).

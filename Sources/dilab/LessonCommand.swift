@@ -1,5 +1,6 @@
 import ArgumentParser
 import DILab
+import DILabConsole
 import DILabLessons
 import Foundation
 
@@ -26,7 +27,9 @@ struct LessonCommand: ParsableCommand {
                                         (`dilab lesson check` is its old spelling)
 
         On a terminal, `dilab lesson 01` opens a prompt: `help` lists its commands;
-        nothing command-like is graded. On an exercise, saving your copy checks it.
+        nothing command-like is graded. On an exercise, saving your copy checks it
+        (a save that leaves the text as it was is no attempt). `why exit get_db`
+        or `why db` explains the trace a step shows, as the REPL's `why` does.
         Progress: $DILAB_STATE_DIR, else $XDG_STATE_HOME/dilab, else
         ~/.local/state/dilab (progress.json).
         Exit codes: 0 ok, 1 a wrong answer or a failed check, 2 bad input.
@@ -149,6 +152,8 @@ struct LessonCommand: ParsableCommand {
     /// On a terminal, an exercise's file is watched: saving it clears the screen and checks it again.
     func loop(_ runner: inout LessonRunner, lesson: String) -> Int32 {
         var loop = LessonLoop(runner: runner, lesson: lesson)
+        let style = runner.style
+        loop.explainer = { LessonWhy.explain($0, style: style) }
         let first = loop.start()
         print(first.text)
         if first.quit { return 2 }

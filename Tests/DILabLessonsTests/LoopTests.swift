@@ -160,6 +160,39 @@ import Testing
     }
 }
 
+/// A save that leaves the text as it was (`:w` twice, format-on-save) is no attempt; a changed save is.
+@Suite struct UnchangedSaveTests {
+    @Test func aSaveWithTheSameTextIsNotCheckedOrCounted() throws {
+        let f = try Fixture(lessonYAML: ExerciseLoopTests.yaml)
+        try ExerciseLoopTests.solution.write(toFile: f.root + "/01-fixture/solution.yaml", atomically: true, encoding: .utf8)
+        var loop = LessonLoop(runner: try f.runner(), lesson: "01")
+        _ = loop.start()
+        let file = try #require(loop.watchedFile)
+        let start = try String(contentsOfFile: file, encoding: .utf8)
+        let attempts = { loop.runner.progress.step("01-fixture", "fix").attempts }
+        // Saved as it was copied: nothing to check.
+        try start.write(toFile: file, atomically: true, encoding: .utf8)
+        let same = loop.fileChanged()
+        #expect(same.graded == false)
+        #expect(same.text.contains("the text is as it was"))
+        #expect(attempts() == 0)
+        // A real change is checked and counted; saving that same text again is not.
+        try (start + "\n# edited\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(loop.fileChanged().graded)
+        #expect(attempts() == 1)
+        try (start + "\n# edited\n").write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(loop.fileChanged().graded == false)
+        #expect(attempts() == 1)
+        // `check` looks at the text too: a save of the text just checked is no second attempt.
+        try start.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(loop.handle("check")?.graded == true)
+        #expect(attempts() == 2)
+        try start.write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(loop.fileChanged().graded == false)
+        #expect(attempts() == 2)
+    }
+}
+
 /// `build`: an order prediction placed one event at a time, each wrong pick explained at once.
 @Suite struct BuildOrderTests {
     @Test func aWrongPickIsExplainedAtOnceAndTheFinishedOrderIsGraded() throws {

@@ -17,7 +17,8 @@ enum LessonCommands {
         examples: ["lesson", "lesson 01", "lesson 01 answer 3 1 2 4 5 6 7", "lesson hint", "lesson next", "lesson 05 check", "lesson selftest"],
         arguments: [[.words(["list", "selftest", "continue", "reset"] + actionWords)], [.words(actionWords)]]
     ) { state, call in
-        let root = ProcessInfo.processInfo.environment["DILAB_LESSONS"] ?? "lessons"
+        let places = state.extras[LessonPlaces.key] as? LessonPlaces ?? LessonPlaces()
+        let root = places.root
         let course: Course
         do {
             course = try CourseLoader.load(root: root)
@@ -25,7 +26,7 @@ enum LessonCommands {
             throw ConsoleError("\(error)", hint: "start the REPL from the repository root, or set DILAB_LESSONS")
         }
         var args = call.args
-        let store = ProgressStore(directory: ProgressStore.defaultDirectory())
+        let store = ProgressStore(directory: places.stateDirectory)
         let progress: CourseProgress
         do { progress = try store.load() } catch { throw ConsoleError("\(error)") }
         var runner = LessonRunner(course: course, progress: progress, workspace: store.workspace, style: state.style,
@@ -56,7 +57,8 @@ enum LessonCommands {
             lesson hint | giveup       the next hint / see the solution (recorded as given up)
             lesson check               check your copy of an exercise;  lesson solution: once done
             lesson reset NN            start lesson NN over;  lesson selftest: the course's self-test
-            Nothing here is graded except an answer or a check.
+            Nothing here is graded except an answer or a check. On an exercise, saving your copy checks
+            it again on a clean screen (a save that leaves the text as it was is no attempt).
 
             """
         case "list":
@@ -91,10 +93,69 @@ enum LessonCommands {
             action = a
         }
         let out = runner.perform(action, lesson: args[0])
+        watch(runner, lesson: args[0], in: &state)
         switch out.status {
         case .ok, .correct: return out.text
         // A wrong answer or a refusal is a failed command, so a piped session's exit code reports it.
         case .wrong, .refused, .badInput: throw ConsoleError(out.text.trimmingCharacters(in: .newlines))
+        }
+    }
+}
+
+/// Where the REPL's `lesson` finds the course and keeps progress: the environment, as for `dilab lesson`,
+/// unless a session (a test) puts its own in `state.extras[LessonPlaces.key]`.
+public struct LessonPlaces: Sendable {
+    public static let key = "lesson.places"
+    public var root: String
+    public var stateDirectory: String
+
+    public init(root: String = ProcessInfo.processInfo.environment["DILAB_LESSONS"] ?? "lessons",
+                stateDirectory: String = ProgressStore.defaultDirectory()) {
+        self.root = root
+        self.stateDirectory = stateDirectory
+    }
+}
+
+/// Watch mode in the REPL: after a `lesson` command lands on an exercise, its workspace copy is watched. On a
+/// terminal the line editor looks at it while it waits (`EditLineGlobals.getc`); piped, or for a save made
+/// while a command ran, the next line first re-checks it. Either way only a changed text is checked.
+extension LessonCommands {
+    static let watchKey = "lesson.watch"
+
+    struct Watch: Sendable {
+        var lesson: String
+        var saved: SavedText
+    }
+
+    /// Starts (or keeps) watching the exercise the lesson is on now; a `check` or a new file resets the text.
+    static func watch(_ runner: LessonRunner, lesson name: String, in state: inout ConsoleState) {
+        guard let lesson = runner.course.lesson(matching: name),
+              let file = runner.workspaceFile(lesson, runner.currentStep(lesson)) else {
+            state.extras[watchKey] = nil
+            return
+        }
+        state.extras[watchKey] = Watch(lesson: lesson.id, saved: SavedText(path: file))
+    }
+
+    /// Whether a lesson exercise's copy is watched (the line editor then looks at it while waiting).
+    static func isWatching(_ state: ConsoleState) -> Bool { state.extras[watchKey] is Watch }
+
+    /// Before `line` runs: the watched copy's check if its text changed since the last look, else "".
+    /// `lesson …` lines are left alone: they act on the lesson themselves (a `check` must not count twice).
+    static func recheckIfSaved(before line: String, in state: inout ConsoleState) -> String {
+        guard var watch = state.extras[watchKey] as? Watch else { return "" }
+        let first = line.split(separator: " ").first.map { $0.lowercased() } ?? ""
+        if first == "lesson" || first == "lessons" { return "" }
+        guard watch.saved.changed() else { return "" }
+        state.extras[watchKey] = watch
+        let header = state.style.dim("Saved: \(watch.saved.path) — checked again.") + "\n"
+        do {
+            let text = try lesson.run(&state, Invocation(args: [watch.lesson, "check"], line: "lesson \(watch.lesson) check", registry: .standard))
+            return header + text + (text.hasSuffix("\n") ? "" : "\n")
+        } catch let e as ConsoleError {
+            return header + e.message + "\n"
+        } catch {
+            return header + "\(error)\n"
         }
     }
 }
