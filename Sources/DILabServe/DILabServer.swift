@@ -66,7 +66,7 @@ public final class DILabServer: @unchecked Sendable {
 
         var logger = Logger(label: "dilab.serve")
         logger.logLevel = .error
-        let bound = PortPromise()
+        let bound = Promise<Int>()
         let application = Application(
             responder: DILabResponder(core: core),
             server: GuardedHTTP1Channel.builder(options),
@@ -147,13 +147,14 @@ public final class DILabServer: @unchecked Sendable {
     public var retainedTraceBytes: Int { core.store.accountedBytes }
 }
 
-/// The bound port, delivered once from `onServerRunning`, or the error that stopped the server first.
-final class PortPromise: @unchecked Sendable {
+/// A value delivered once from another thread (the first `fulfill` wins) and awaited without holding a thread
+/// of the cooperative pool: the bound port from `onServerRunning`, or the error that stopped the server first.
+final class Promise<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
-    private var result: Result<Int, Error>?
-    private var waiter: CheckedContinuation<Int, Error>?
+    private var result: Result<T, Error>?
+    private var waiter: CheckedContinuation<T, Error>?
 
-    func fulfill(_ r: Result<Int, Error>) {
+    func fulfill(_ r: Result<T, Error>) {
         lock.lock()
         guard result == nil else { lock.unlock(); return }
         result = r
@@ -163,7 +164,7 @@ final class PortPromise: @unchecked Sendable {
         w?.resume(with: r)
     }
 
-    func value() async throws -> Int {
+    func value() async throws -> T {
         try await withCheckedThrowingContinuation { c in
             lock.lock()
             if let result {

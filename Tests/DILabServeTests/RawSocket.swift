@@ -1,3 +1,4 @@
+@testable import DILabServe
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -78,32 +79,12 @@ final class RawSocket {
 }
 
 /// Blocking work on a thread of its own, awaited without holding a thread of the cooperative pool.
-final class OnThread<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<T, Error>?
-    private var waiter: CheckedContinuation<T, Error>?
+final class OnThread<T: Sendable>: Sendable {
+    private let promise = Promise<T>()
 
     init(_ work: @escaping @Sendable () throws -> T) {
-        Thread.detachNewThread { [self] in
-            let r = Result { try work() }
-            lock.lock()
-            result = r
-            let w = waiter
-            lock.unlock()
-            w?.resume(with: r)
-        }
+        Thread.detachNewThread { [promise] in promise.fulfill(Result { try work() }) }
     }
 
-    func value() async throws -> T {
-        try await withCheckedThrowingContinuation { c in
-            lock.lock()
-            if let result {
-                lock.unlock()
-                c.resume(with: result)
-            } else {
-                waiter = c
-                lock.unlock()
-            }
-        }
-    }
+    func value() async throws -> T { try await promise.value() }
 }
