@@ -27,8 +27,6 @@ struct Rejection: Error, Sendable, Equatable {
     /// The exception the server raises, for the trace: `HTTPException 413`.
     var exception: String
     var reason: String
-    /// The 422's error objects, one validation event each.
-    var errors: [Value] = []
 }
 
 /// Turns an HTTP request into the engine's `RequestSpec`: the wire's method, target, headers and bytes, unparsed.
@@ -44,11 +42,6 @@ enum RequestTranslator {
     /// `/_dilab/traces/{id}` and the SSE stream show it like any other request.
     static func events(for rejection: Rejection, request: RequestSpec, handler: String, at t: Int) -> [TraceEvent] {
         var events = [TraceEvent(t: t, request: nil, kind: .request, subject: request.line, detail: "")]
-        for e in rejection.errors {
-            let loc = e.validationLoc
-            events.append(TraceEvent(t: t, request: nil, kind: .validation, subject: loc, detail: e["msg"]?.text ?? "",
-                                     data: ["q": e["type"]?.text ?? "", "error": e.json]))
-        }
         events.append(TraceEvent(t: t, request: nil, kind: .raise, subject: handler,
                                  detail: "\(rejection.reason): no dependency runs", data: ["q": rejection.exception]))
         let text = rejection.body.json

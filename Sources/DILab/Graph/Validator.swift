@@ -49,19 +49,8 @@ public enum Validator {
         return CompiledApp(scenario: scenario, profile: profile, routes: routes, appErrors: problems.filter { $0.origin == .fastapi })
     }
 
-    /// Loads and compiles in one step; all diagnostics (input and FastAPI's) for `dilab check`, then warnings
-    /// (severity `.warning`) for what loads and registers but fails at request time.
-    public static func check(path: String, profile: Profile? = nil) -> [Diagnostic] {
-        do {
-            return check(try ScenarioLoader.load(path: path), profile: profile)
-        } catch let list as DiagnosticList {
-            return list.diagnostics
-        } catch {
-            return [Diagnostic(location: SourceLocation(file: path, line: 0, column: 0), rule: "internal", message: "\(error)")]
-        }
-    }
-
-    /// The same for a scenario already loaded.
+    /// Compiles a loaded scenario: FastAPI's own refusals for `dilab check`, then warnings (severity `.warning`)
+    /// for what registers but fails or surprises at request time (override recursion, shadowed built-ins).
     public static func check(_ scenario: Scenario, profile: Profile? = nil) -> [Diagnostic] {
         do {
             let errors = try compile(scenario, profile: profile).appErrors
