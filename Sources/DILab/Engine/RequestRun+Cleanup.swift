@@ -32,9 +32,9 @@ extension RequestRun {
                 }
             }
         }
-        let when = responseSent ? "after the response" : "before the response"
-        emit(.exit, provider.name, "cleanup (\(entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"))), \(when)",
-             depth: entry.depth, thread: th, data: ["scope": entry.scope])
+        emit(.exit, provider.name, .exit(label: entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"),
+                                         afterResponse: responseSent, scope: entry.scope),
+             depth: entry.depth, thread: th)
         clock.advance(provider.cleanup.duration)
         if exc == nil {
             do {

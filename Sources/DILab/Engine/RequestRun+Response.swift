@@ -19,12 +19,12 @@ extension RequestRun {
             }
             let piece = chunk.render(env).text
             text += piece
-            emit(.chunk, String(i), piece, data: ["chunk": piece])
+            emit(.chunk, String(i), .chunk(piece))
         }
         trace.bodyText = text
         trace.body = .string(text)
         responseSent = true
-        emit(.sent, String(response.status), "the client has the whole body", data: ["status": String(response.status)])
+        emit(.sent, String(response.status), .status(detail: "the client has the whole body", status: response.status))
     }
 
     /// Sends a complete response: status and body decided, then the last body byte leaves.
@@ -37,10 +37,9 @@ extension RequestRun {
         trace.isJSON = text == nil
         trace.bodyText = text ?? body.json
         trace.headers += headers
-        emit(.response, String(status), trace.bodyText, data: ["status": String(status), "body": trace.bodyText, "json": text == nil ? "true" : "false",
-                                                              "headers": Value.object(trace.headers.map { ($0.0, .string($0.1)) }).json])
+        emit(.response, String(status), .response(status: status, body: trace.bodyText, isJSON: text == nil, headers: trace.headers))
         responseSent = true
-        emit(.sent, String(status), "the client has its answer", data: ["status": String(status)])
+        emit(.sent, String(status), .status(detail: "the client has its answer", status: status))
     }
 
     /// Starlette's `BackgroundTasks.__call__`: in order; the first failure stops the rest.
@@ -56,8 +55,7 @@ extension RequestRun {
         while index < queue.count {
             let task = queue[index]
             let th = thread(async: task.def.isAsync)
-            let args = task.args.isEmpty ? "" : "(" + task.args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ") + ")"
-            emit(.taskStart, task.def.name, args, thread: th)
+            emit(.taskStart, task.def.name, .taskStart(args: task.args), thread: th)
             for u in task.def.uses where closed.contains(u) {
                 emit(.violation, u, "task \(task.def.name) uses \(u) after its cleanup", q: "use-after-cleanup")
             }

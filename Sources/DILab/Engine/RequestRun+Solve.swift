@@ -15,7 +15,7 @@ extension RequestRun {
     }
 
     func solveAndHandleHere(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
-        let bodyParams = flatBodyParams(route.dependant)
+        let bodyParams = route.bodyParams
         var body: Value?
         if !bodyParams.isEmpty {
             switch request.decodedBody(profile: profile) {
@@ -26,7 +26,7 @@ extension RequestRun {
                 switch problem {
                 case .invalidJSON(let error):
                     let loc = error.validationLoc
-                    emit(.validation, loc, error["msg"]?.text ?? "", q: error["type"]?.text ?? "", depth: 1, data: ["error": error.json])
+                    emit(.validation, loc, .validation(error), depth: 1)
                     e = PyError(type: "RequestValidationError", errors: [error])
                 case .unreadable: e = .http(400, .string("There was an error parsing the body"))
                 }
@@ -35,7 +35,7 @@ extension RequestRun {
             }
         }
         let reader = RequestValues(request: request, body: body, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
-                                   embedBody: Set(bodyParams.map(\.name)).count > 1)
+                                   embedBody: route.embedsBody)
         let solved = try solve(route.dependant, reader: reader, depth: 1)
         if !solved.errors.isEmpty {
             if raiseValidation {
@@ -91,8 +91,8 @@ extension RequestRun {
             let key = sub.cacheKey(profile)
             let value: Value
             if sub.use?.useCache ?? true, let hit = cache[key] {
-                emit(.cacheHit, sub.callName, "cached value for key \(key)" + (use.callName != sub.callName ? " (override \(use.callName))" : ""),
-                     depth: depth, data: ["key": key.description, "value": hit.json])
+                emit(.cacheHit, sub.callName, .cacheHit(key: key, value: hit, override: use.callName != sub.callName ? use.callName : nil),
+                     depth: depth)
                 value = hit
             } else if use.isGenerator {
                 let stackScope = sub.use?.scope == "function" ? "function" : "request"
@@ -107,7 +107,7 @@ extension RequestRun {
         for (name, v) in own.values { values[name] = v }
         for e in own.errors {
             let loc = e.validationLoc
-            emit(.validation, loc, e["msg"]?.text ?? "", q: e["type"]?.text ?? "", depth: depth, data: ["error": e.json])
+            emit(.validation, loc, .validation(e), depth: depth)
         }
         errors += own.errors
         if let name = dependant.backgroundTasksParam { values[name] = .string("<BackgroundTasks>") }
@@ -166,16 +166,15 @@ extension RequestRun {
         guard let provider = d.provider else { return .null }
         let th = thread(async: provider.isAsync)
         if provider.lruCache, let cached = engine.lruValue(provider.name) {
-            emit(.call, provider.name, "lru_cache hit: FastAPI calls it, the body does not run → \(cached.json)", q: "lru_cache-hit",
-                 depth: depth, thread: th, data: ["value": cached.json])
+            emit(.call, provider.name, .lruHit(cached),
+                 depth: depth, thread: th)
             return cached
         }
         if let scheme = provider.securityScheme { return try callScheme(provider, scheme, depth: depth, thread: th) }
         let n = engine.nextCall(provider.name)
         let env = environment(values, provider: provider.name, call: n)
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
-        emit(.call, provider.name, "(\(describeArgs(d, values))) → \(value.json)", depth: depth, thread: th,
-             data: ["value": value.json, "key": key.description, "level": d.level])
+        emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
         clock.advance(provider.duration)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
@@ -215,7 +214,7 @@ extension RequestRun {
                                              : .http(403, .string("Not authenticated"))
             }
         }
-        emit(.call, provider.name, "\(scheme.kind.rawValue) reads \(scheme.headerName) → \(value.json)", depth: depth, thread: .loop, data: ["value": value.json])
+        emit(.call, provider.name, .scheme(scheme.kind, header: scheme.headerName, value: value), depth: depth, thread: .loop)
         if let e = failure, scheme.autoError {
             emit(.raise, provider.name, e.display, q: e.summary, depth: depth)
             throw e
@@ -229,9 +228,8 @@ extension RequestRun {
         let n = engine.nextCall(provider.name)
         let env = environment(values, provider: provider.name, call: n)
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
-        let where_ = profile.lifecycle == .modern ? " · scope=\(scope)" : ""
-        emit(.enter, provider.name, "(\(describeArgs(d, values))) yields \(value.json)\(where_)", depth: depth,
-             thread: thread(async: provider.isAsync), data: ["value": value.json, "scope": scope, "key": key.description, "level": d.level])
+        emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
+                                           key: key, level: d.level), depth: depth, thread: thread(async: provider.isAsync))
         clock.advance(provider.duration)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
@@ -245,8 +243,7 @@ extension RequestRun {
     func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
         let r = route.route
         let env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
-        let args = r.params.compactMap { p in values[p.name].map { "\(p.name)=\($0.json)" } }.joined(separator: ", ")
-        emit(.handler, r.handlerName, "(\(args))", thread: thread(async: r.isAsync))
+        emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
         clock.advance(r.duration)
         try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
         try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
@@ -262,7 +259,7 @@ extension RequestRun {
             guard let def = app.scenario.task(named: c.task) else { continue }
             let args = c.args.map { ($0.0, $0.1.render(env)) }
             tasks.append(PendingTask(def: def, args: args, addedBy: owner))
-            emit(.taskAdd, c.task, "added by \(owner)" + (args.isEmpty ? "" : " (" + args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ") + ")"), depth: depth)
+            emit(.taskAdd, c.task, .taskAdd(owner: owner, args: args), depth: depth)
         }
     }
 

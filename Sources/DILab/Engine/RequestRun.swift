@@ -68,8 +68,15 @@ final class RequestRun {
     func emit(_ kind: TraceEvent.Kind, _ subject: String, _ detail: String = "", q: String = "", depth: Int = 0,
               thread: TraceEvent.Thread? = nil, data: [String: String] = [:]) -> TraceEvent {
         var data = data
+        if data.isEmpty { return emit(kind, subject, .note(detail, q: q), depth: depth, thread: thread) }
         if !q.isEmpty { data["q"] = q }
-        let e = TraceEvent(t: clock.now, request: id, kind: kind, subject: subject, detail: detail, depth: depth, thread: thread, data: data)
+        return emit(kind, subject, .plain(detail: detail, data: data), depth: depth, thread: thread)
+    }
+
+    /// Records an event as facts; its detail and data are rendered only if someone reads them.
+    @discardableResult
+    func emit(_ kind: TraceEvent.Kind, _ subject: String, _ payload: EventPayload, depth: Int = 0, thread: TraceEvent.Thread? = nil) -> TraceEvent {
+        let e = TraceEvent(t: clock.now, request: id, kind: kind, subject: subject, payload: payload, depth: depth, thread: thread)
         trace.events.append(e)
         observer?(e)
         return e
@@ -80,7 +87,7 @@ final class RequestRun {
     // MARK: the request lifecycle
 
     func execute() -> RequestTrace {
-        emit(.request, request.line, request.headers.isEmpty ? "" : request.headers.map { "\($0.0): \($0.1)" }.joined(separator: ", "))
+        emit(.request, request.line, .request(headers: request.headers))
         switch RouteMatcher.match(app.routes, method: request.method, path: request.path) {
         case .notFound:
             respond(status: 404, body: .object([("detail", .string("Not Found"))]))

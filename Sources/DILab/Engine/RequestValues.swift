@@ -124,15 +124,17 @@ enum RouteMatcher {
 
     static func match(_ routes: [CompiledRoute], method: String, path: String) -> Outcome {
         var partial: [String]?
+        let segments = PathPattern.split(path)
         for r in routes {
-            guard let values = matchPath(r.fullPath, path) else { continue }
+            guard let values = r.pattern.match(segments) else { continue }
             if r.route.method == method { return .found(r, values) }
             if partial == nil { partial = [r.route.method] }
         }
         if let partial { return .methodNotAllowed(partial) }
         // Starlette's redirect_slashes: `/x` → `/x/` (or back) when that path exists for some method.
         let other = path.hasSuffix("/") && path != "/" ? String(path.dropLast()) : path + "/"
-        if routes.contains(where: { matchPath($0.fullPath, other) != nil }) { return .redirect(other) }
+        let otherSegments = PathPattern.split(other)
+        if routes.contains(where: { $0.pattern.match(otherSegments) != nil }) { return .redirect(other) }
         return .notFound
     }
 

@@ -2,19 +2,19 @@
 /// Built the way `get_dependant` builds it, so the engine can solve it the way `solve_dependencies` does.
 public struct Dependant: Sendable {
     /// The provider called here, or nil for the route handler itself.
-    public var provider: Provider?
+    public var provider: Provider? { didSet { facts = nil } }
     /// The parameter name it is passed as; nil for `dependencies=[...]` entries.
-    public var name: String?
+    public var name: String? { didSet { facts = nil } }
     /// The use-site declaration (`Depends(...)`/`Security(...)`); nil for the handler.
-    public var use: DependsSpec?
-    public var dependencies: [Dependant]
-    public var requestParams: [ResolvedParam]
-    public var backgroundTasksParam: String?
-    public var securityScopesParam: String?
-    public var ownScopes: [String]
-    public var parentScopes: [String]
+    public var use: DependsSpec? { didSet { facts = nil } }
+    public var dependencies: [Dependant] { didSet { facts = nil } }
+    public var requestParams: [ResolvedParam] { didSet { facts = nil } }
+    public var backgroundTasksParam: String? { didSet { facts = nil } }
+    public var securityScopesParam: String? { didSet { facts = nil } }
+    public var ownScopes: [String] { didSet { facts = nil } }
+    public var parentScopes: [String] { didSet { facts = nil } }
     /// Where this dependency was declared: `app`, `router api`, `decorator`, `param` (for display).
-    public var level: String
+    public var level: String { didSet { facts = nil } }
 
     public init(provider: Provider?, name: String?, use: DependsSpec?, dependencies: [Dependant] = [],
                 requestParams: [ResolvedParam] = [], backgroundTasksParam: String? = nil, securityScopesParam: String? = nil,
@@ -30,6 +30,9 @@ public struct Dependant: Sendable {
         self.parentScopes = parentScopes
         self.level = level
     }
+
+    /// Facts computed once when the route is compiled (`prepared(for:)`); any change to the fields above drops them.
+    var facts: DependantFacts?
 
     public var callName: String { provider?.name ?? "handler" }
     public var isGenerator: Bool { provider?.isGenerator ?? false }
@@ -49,18 +52,46 @@ public struct Dependant: Sendable {
 
     /// `_uses_scopes` (0.121+): own scopes, a SecurityScopes parameter, a security scheme, or a sub-dependency that does.
     public var usesScopes: Bool {
+        if let facts { return facts.usesScopes }
         if !ownScopes.isEmpty || securityScopesParam != nil || provider?.securityScheme != nil { return true }
         return dependencies.contains { $0.usesScopes }
     }
 
     /// FastAPI's per-request cache key under the given profile.
     public func cacheKey(_ profile: Profile) -> CacheKey {
+        if let facts, facts.scopesOnlyWhenUsed == profile.scopesOnlyWhenUsed { return facts.key }
         let name = provider?.name ?? "handler"
         if profile.scopesOnlyWhenUsed {
             let scopes = usesScopes ? Array(Set(oauthScopes)).sorted() : []
             return CacheKey(call: name, scopes: scopes, scope: computedScope ?? "")
         }
         return CacheKey(call: name, scopes: Array(Set(oauthScopes)).sorted(), scope: nil)
+    }
+}
+
+/// What a compiled dependant knows about itself, shared by every copy of it (immutable, hence Sendable).
+final class DependantFacts: Sendable {
+    let usesScopes: Bool
+    let scopesOnlyWhenUsed: Bool
+    let key: CacheKey
+    init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey) {
+        self.usesScopes = usesScopes
+        self.scopesOnlyWhenUsed = scopesOnlyWhenUsed
+        self.key = key
+    }
+}
+
+extension Dependant {
+    /// The tree with each dependant's scope use and cache key computed once, bottom-up (children first, so
+    /// `usesScopes` reads theirs instead of walking the subtree at every use). Recursive like the builder: run
+    /// it where the builder ran (`DeepStack` for deep routes).
+    func prepared(for profile: Profile) -> Dependant {
+        var d = self
+        d.dependencies = d.dependencies.map { $0.prepared(for: profile) }
+        let uses = d.usesScopes
+        let key = d.cacheKey(profile)
+        d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key)
+        return d
     }
 }
 
@@ -87,10 +118,39 @@ public struct ResolvedParam: Sendable {
 /// A route with its full path and the root dependant FastAPI builds for it.
 public struct CompiledRoute: Sendable {
     public var route: Route
-    public var fullPath: String
-    public var dependant: Dependant
+    public var fullPath: String { didSet { pattern = PathPattern(fullPath) } }
+    public var dependant: Dependant { didSet { (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant) } }
     /// Level dependencies in FastAPI's order (app, include, router, decorator), for display.
     public var levels: [(level: String, spec: DependsSpec)]
     /// The deepest dependant under the handler (1 for a direct dependency): against FastAPI's recursion limits.
     public var depth: Int = 0
+
+    // Known when the app is compiled, so no request recomputes them; kept in step with the fields above.
+    /// `fullPath`, split for matching.
+    public private(set) var pattern: PathPattern
+    /// Every body parameter of the tree, depth-first (`get_flat_dependant(...).body_params`).
+    public private(set) var bodyParams: [ResolvedParam]
+    /// Whether body parameters are embedded under their names (more than one distinct name).
+    public private(set) var embedsBody: Bool
+
+    public init(route: Route, fullPath: String, dependant: Dependant, levels: [(level: String, spec: DependsSpec)], depth: Int = 0) {
+        self.route = route
+        self.fullPath = fullPath
+        self.dependant = dependant
+        self.levels = levels
+        self.depth = depth
+        pattern = PathPattern(fullPath)
+        (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
+    }
+
+    static func bodyFacts(_ d: Dependant) -> ([ResolvedParam], Bool) {
+        var params: [ResolvedParam] = []
+        // Iterative, pre-order as the recursive `own + children.flatMap` was: a deep chain is not this stack.
+        var todo: [Dependant] = [d]
+        while let next = todo.popLast() {
+            params += next.requestParams.filter { $0.source == .body }
+            todo += next.dependencies.reversed()
+        }
+        return (params, Set(params.map(\.name)).count > 1)
+    }
 }

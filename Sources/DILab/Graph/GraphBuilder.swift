@@ -91,7 +91,7 @@ public struct GraphBuilder {
             }
         }
         absorb(params: route.params, into: &root, pathParams: pathParams, stack: [], parentIsGenerator: false, parentName: route.handlerName)
-        return CompiledRoute(route: route, fullPath: fullPath, dependant: root, levels: levels, depth: deepest)
+        return CompiledRoute(route: route, fullPath: fullPath, dependant: root.prepared(for: profile), levels: levels, depth: deepest)
     }
 
     /// `Depends(..., scope=...)` before 0.121, and `Security(..., scope=...)` always, is a TypeError when Python

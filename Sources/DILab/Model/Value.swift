@@ -57,16 +57,9 @@ public enum Value: Equatable, Hashable, Sendable {
 
     /// Compact JSON, byte-compatible with Starlette's `JSONResponse` (`separators=(",", ":")`, UTF-8).
     public var json: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .int(let i): return String(i)
-        case .double(let d): return Value.pythonFloat(d)
-        case .string(let s): return Value.quote(s)
-        case .array(let items): return "[" + items.map(\.json).joined(separator: ",") + "]"
-        case .object(let pairs):
-            return "{" + pairs.map { Value.quote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
-        }
+        var out = ""
+        appendJSON(to: &out)
+        return out
     }
 
     /// How Python's `str()` shows the value: used when a value is interpolated into text.

@@ -41,12 +41,12 @@ public struct TextRenderer: Sendable {
     /// `   5 ms  enter     └ get_db            loop        yields "Session#1" · scope=request`
     public func line(_ e: TraceEvent) -> String {
         let time = String(repeating: " ", count: max(0, 6 - String(e.t).count)) + "\(e.t) ms"
-        let kind = e.kind.rawValue.padding(toLength: max(10, e.kind.rawValue.count), withPad: " ", startingAt: 0)
+        let kind = e.kind.rawValue.padded(to: 10)
         let indent = e.depth > 1 ? String(repeating: "  ", count: e.depth - 2) + "└ " : ""
         var subject = indent + e.subject
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { subject = "task " + subject }
-        let subjectCol = subject.padding(toLength: max(24, subject.count), withPad: " ", startingAt: 0)
-        let thread = (e.thread?.rawValue ?? "").padding(toLength: 11, withPad: " ", startingAt: 0)
+        let subjectCol = subject.padded(to: 24)
+        let thread = (e.thread?.rawValue ?? "").padded(to: 11)
         var detail = e.detail
         if e.kind == .sent { detail = "← the client has its answer here" }
         let text = "\(time)  \(style.kind(e.kind, kind)) \(subjectCol) \(style.dim(thread)) \(detail)"
@@ -57,8 +57,19 @@ public struct TextRenderer: Sendable {
 extension String {
     var trimmingTrailingSpaces: String {
         var s = self
-        while s.hasSuffix(" ") { s.removeLast() }
+        // A last grapheme equal to " " ends in the byte 0x20, so only then is the (Unicode-aware) test needed.
+        while s.utf8.last == 0x20, s.hasSuffix(" ") { s.removeLast() }
         return s
+    }
+
+    /// `padding(toLength: max(n, count), withPad: " ", startingAt: 0)`, without Foundation for plain ASCII.
+    /// Foundation pads to UTF-16 length (and cuts a longer string there), so anything else keeps its call.
+    func padded(to n: Int) -> String {
+        if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) {
+            let c = utf8.count
+            return c >= n ? self : self + String(repeating: " ", count: n - c)
+        }
+        return padding(toLength: max(n, count), withPad: " ", startingAt: 0)
     }
 }
 

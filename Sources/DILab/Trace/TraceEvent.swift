@@ -18,12 +18,24 @@ public struct TraceEvent: Sendable, Equatable, Codable {
     public var request: Int?
     public var kind: Kind
     public var subject: String
-    public var detail: String
+    /// What the event says, rendered on demand (see `EventPayload`).
+    var payload: EventPayload
     /// Nesting in the dependency tree (0 = the handler's own level).
     public var depth: Int
     public var thread: Thread?
-    /// Structured facts for machines: scope, cache key, status, value, exception type.
-    public var data: [String: String]
+
+    /// The human explanation, rendered from the payload when read. Setting it keeps the data as it was.
+    public var detail: String {
+        get { payload.detail }
+        set { payload = .plain(detail: newValue, data: payload.data) }
+    }
+
+    /// Structured facts for machines: scope, cache key, status, value, exception type. Rendered when read;
+    /// setting it keeps the detail as it was.
+    public var data: [String: String] {
+        get { payload.data }
+        set { payload = .plain(detail: payload.detail, data: newValue) }
+    }
 
     public init(t: Int, request: Int?, kind: Kind, subject: String, detail: String = "", depth: Int = 0,
                 thread: Thread? = nil, data: [String: String] = [:]) {
@@ -31,18 +43,48 @@ public struct TraceEvent: Sendable, Equatable, Codable {
         self.request = request
         self.kind = kind
         self.subject = subject
-        self.detail = detail
+        self.payload = .plain(detail: detail, data: data)
         self.depth = depth
         self.thread = thread
-        self.data = data
     }
 
     /// The compact line used in golden expectations and diffs: `kind subject [qualifier]`.
     /// Times are left out on purpose: goldens pin order, not durations (durations live in the text trace).
     public var compact: String {
         var line = kind.rawValue + " " + subject
-        if let q = data["q"], !q.isEmpty { line += " " + q }
+        if let q = payload.q, !q.isEmpty { line += " " + q }
         return line
+    }
+
+    public static func == (a: TraceEvent, b: TraceEvent) -> Bool {
+        a.t == b.t && a.request == b.request && a.kind == b.kind && a.subject == b.subject && a.detail == b.detail
+            && a.depth == b.depth && a.thread == b.thread && a.data == b.data
+    }
+
+    enum CodingKeys: String, CodingKey { case t, request, kind, subject, detail, depth, thread, data }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        t = try c.decode(Int.self, forKey: .t)
+        request = try c.decodeIfPresent(Int.self, forKey: .request)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        subject = try c.decode(String.self, forKey: .subject)
+        let detail = try c.decode(String.self, forKey: .detail)
+        depth = try c.decode(Int.self, forKey: .depth)
+        thread = try c.decodeIfPresent(Thread.self, forKey: .thread)
+        payload = .plain(detail: detail, data: try c.decode([String: String].self, forKey: .data))
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(t, forKey: .t)
+        try c.encodeIfPresent(request, forKey: .request)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(subject, forKey: .subject)
+        try c.encode(detail, forKey: .detail)
+        try c.encode(depth, forKey: .depth)
+        try c.encodeIfPresent(thread, forKey: .thread)
+        try c.encode(data, forKey: .data)
     }
 }
 

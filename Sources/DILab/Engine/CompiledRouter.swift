@@ -1,0 +1,53 @@
+/// A route template split once, when the app is compiled: matching a request then splits only the request's
+/// path, and percent-decodes a captured value only when it has something to decode.
+/// Matching is `RouteMatcher.matchPath`'s, segment for segment.
+public struct PathPattern: Sendable {
+    enum Segment: Sendable {
+        case literal(Substring)
+        /// `{name}`: one non-empty segment.
+        case param(String)
+        /// `{name:path}`: the rest of the path, slashes included.
+        case rest(String)
+    }
+
+    let segments: [Segment]
+
+    public init(_ template: String) {
+        segments = template.split(separator: "/", omittingEmptySubsequences: false).map { seg in
+            guard seg.hasPrefix("{"), seg.hasSuffix("}") else { return .literal(seg) }
+            let parts = seg.dropFirst().dropLast().split(separator: ":")
+            let name = parts.first.map(String.init) ?? ""
+            return parts.count > 1 && parts[1] == "path" ? .rest(name) : .param(name)
+        }
+    }
+
+    /// The path parameters when `path` (already split at `/`) matches, else nil.
+    func match(_ p: [Substring]) -> [String: String]? {
+        var values: [String: String] = [:]
+        var i = 0
+        while i < segments.count {
+            switch segments[i] {
+            case .rest(let name):
+                guard i < p.count else { return nil }
+                values[name] = PathPattern.decode(p[i...].joined(separator: "/"))
+                return values
+            case .param(let name):
+                guard i < p.count, !p[i].isEmpty else { return nil }
+                values[name] = PathPattern.decode(String(p[i]))
+            case .literal(let seg):
+                guard i < p.count, p[i] == seg else { return nil }
+            }
+            i += 1
+        }
+        return i == p.count ? values : nil
+    }
+
+    /// `removingPercentEncodingLenient`, skipped when there is no `%` or `+` to act on.
+    static func decode(_ s: String) -> String {
+        s.utf8.contains(where: { $0 == 0x25 || $0 == 0x2B }) ? s.removingPercentEncodingLenient : s
+    }
+
+    static func split(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: false)
+    }
+}

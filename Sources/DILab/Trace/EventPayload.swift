@@ -1,0 +1,194 @@
+/// What an event says, kept as the facts the engine had at hand: the values themselves, the parameters they
+/// were passed as, the cache key. `TraceEvent.detail` and `TraceEvent.data` are rendered from it only when a
+/// door reads them, so a simulated request that nobody prints costs no JSON encoding and no string building.
+///
+/// Every case renders exactly the text and data the engine used to build eagerly; `plain` holds events made
+/// from text (outside the engine, or after a consumer edited `detail`/`data`).
+enum EventPayload: Sendable {
+    /// Text and data as given.
+    case plain(detail: String, data: [String: String])
+    /// A detail text and a qualifier (`data` is `["q": q]`, or empty when `q` is).
+    case note(String, q: String)
+    /// `request`: the request's headers, `Name: value, …`.
+    case request(headers: [(String, String)])
+    /// A plain dependency called: `(args) → value`.
+    case call(params: [Param], values: [String: Value], value: Value, key: CacheKey, level: String)
+    /// A yield dependency run to its `yield`: `(args) yields value · scope=…`.
+    case enter(params: [Param], values: [String: Value], value: Value, scope: String, showScope: Bool, key: CacheKey, level: String)
+    /// A value served from the per-request cache.
+    case cacheHit(key: CacheKey, value: Value, override: String?)
+    /// An `lru_cache` provider called again: its body does not run.
+    case lruHit(Value)
+    /// A security scheme read its header.
+    case scheme(SecurityScheme.Kind, header: String, value: Value)
+    /// The handler called with its arguments.
+    case handler(params: [Param], values: [String: Value])
+    /// A background task added, with its arguments.
+    case taskAdd(owner: String, args: [(String, Value)])
+    /// A background task started, with its arguments.
+    case taskStart(args: [(String, Value)])
+    /// A complete response: the body as sent, and the headers the app set so far.
+    case response(status: Int, body: String, isJSON: Bool, headers: [(String, String)])
+    /// A `sent` event (or any event whose data is just the status).
+    case status(detail: String, status: Int)
+    /// One streamed chunk.
+    case chunk(String)
+    /// A validation error object: its message is the detail, its type the qualifier.
+    case validation(Value)
+    /// A yield dependency's cleanup.
+    case exit(label: String, afterResponse: Bool, scope: String)
+
+    var detail: String {
+        switch self {
+        case .plain(let detail, _): return detail
+        case .note(let detail, _): return detail
+        case .request(let headers):
+            return headers.isEmpty ? "" : headers.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        case .call(let params, let values, let value, _, _):
+            var s = "("
+            EventPayload.appendArgs(params, values, to: &s)
+            s += ") → "
+            value.appendJSON(to: &s)
+            return s
+        case .enter(let params, let values, let value, let scope, let showScope, _, _):
+            var s = "("
+            EventPayload.appendArgs(params, values, to: &s)
+            s += ") yields "
+            value.appendJSON(to: &s)
+            if showScope { s += " · scope=" + scope }
+            return s
+        case .cacheHit(let key, _, let override):
+            return "cached value for key \(key)" + (override.map { " (override \($0))" } ?? "")
+        case .lruHit(let value):
+            return "lru_cache hit: FastAPI calls it, the body does not run → \(value.json)"
+        case .scheme(let kind, let header, let value):
+            return "\(kind.rawValue) reads \(header) → \(value.json)"
+        case .handler(let params, let values):
+            var s = "("
+            EventPayload.appendArgs(params, values, to: &s)
+            return s + ")"
+        case .taskAdd(let owner, let args):
+            return "added by \(owner)" + (args.isEmpty ? "" : " (" + EventPayload.describe(args) + ")")
+        case .taskStart(let args):
+            return args.isEmpty ? "" : "(" + EventPayload.describe(args) + ")"
+        case .response(_, let body, _, _): return body
+        case .status(let detail, _): return detail
+        case .chunk(let piece): return piece
+        case .validation(let error): return error["msg"]?.text ?? ""
+        case .exit(let label, let after, _):
+            return "cleanup (\(label)), " + (after ? "after the response" : "before the response")
+        }
+    }
+
+    /// The qualifier of `compact` (`data["q"]`), without building the data.
+    var q: String? {
+        switch self {
+        case .plain(_, let data): return data["q"]
+        case .note(_, let q): return q.isEmpty ? nil : q
+        case .lruHit: return "lru_cache-hit"
+        case .validation(let error):
+            let q = error["type"]?.text ?? ""
+            return q.isEmpty ? nil : q
+        default: return nil
+        }
+    }
+
+    var data: [String: String] {
+        switch self {
+        case .plain(_, let data): return data
+        case .note(_, let q): return q.isEmpty ? [:] : ["q": q]
+        case .request, .handler, .taskAdd, .taskStart: return [:]
+        case .call(_, _, let value, let key, let level):
+            return ["value": value.json, "key": key.description, "level": level]
+        case .enter(_, _, let value, let scope, _, let key, let level):
+            return ["value": value.json, "scope": scope, "key": key.description, "level": level]
+        case .cacheHit(let key, let value, _): return ["key": key.description, "value": value.json]
+        case .lruHit(let value): return ["value": value.json, "q": "lru_cache-hit"]
+        case .scheme(_, _, let value): return ["value": value.json]
+        case .response(let status, let body, let isJSON, let headers):
+            return ["status": String(status), "body": body, "json": isJSON ? "true" : "false",
+                    "headers": Value.object(headers.map { ($0.0, .string($0.1)) }).json]
+        case .status(_, let status): return ["status": String(status)]
+        case .chunk(let piece): return ["chunk": piece]
+        case .validation(let error):
+            var data = ["error": error.json]
+            if let q { data["q"] = q }
+            return data
+        case .exit(_, _, let scope): return ["scope": scope]
+        }
+    }
+
+    /// `name=json, …` for the parameters that have a value, in signature order.
+    static func appendArgs(_ params: [Param], _ values: [String: Value], to s: inout String) {
+        var first = true
+        for p in params {
+            guard let v = values[p.name] else { continue }
+            if !first { s += ", " }
+            first = false
+            s += p.name
+            s += "="
+            v.appendJSON(to: &s)
+        }
+    }
+
+    static func describe(_ args: [(String, Value)]) -> String {
+        args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ")
+    }
+}
+
+extension TraceEvent {
+    /// An event the engine records as facts; its text is rendered when read.
+    init(t: Int, request: Int?, kind: Kind, subject: String, payload: EventPayload, depth: Int, thread: Thread?) {
+        self.t = t
+        self.request = request
+        self.kind = kind
+        self.subject = subject
+        self.payload = payload
+        self.depth = depth
+        self.thread = thread
+    }
+}
+
+extension Value {
+    /// Appends `json` to `out` without building intermediate strings.
+    public func appendJSON(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .int(let i): out += String(i)
+        case .double(let d): out += Value.pythonFloat(d)
+        case .string(let s): Value.appendQuoted(s, to: &out)
+        case .array(let items):
+            out += "["
+            var first = true
+            for item in items {
+                if !first { out += "," }
+                first = false
+                item.appendJSON(to: &out)
+            }
+            out += "]"
+        case .object(let pairs):
+            out += "{"
+            var first = true
+            for (k, v) in pairs {
+                if !first { out += "," }
+                first = false
+                Value.appendQuoted(k, to: &out)
+                out += ":"
+                v.appendJSON(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    /// `quote(s)` appended to `out`; a string with nothing to escape is copied whole.
+    static func appendQuoted(_ s: String, to out: inout String) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += "\""
+            out += s
+            out += "\""
+        } else {
+            out += quote(s)
+        }
+    }
+}
