@@ -11,6 +11,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Requests per synthetic case.")
     var requests: Int = 2000
 
+    @Option(name: .customLong("case"), help: "Run only the synthetic cases whose name contains this text (and skip the corpus).")
+    var only: String?
+
     @Option(help: "Scenario folder to replay (skipped if absent).")
     var corpus: String = "scenarios"
 
@@ -21,7 +24,7 @@ struct BenchCommand: ParsableCommand {
         try measure("chain of 100 yield deps", yaml: Synthetic.chain(depth: 100), count: requests)
         try measure("fan-out: 200 cached uses", yaml: Synthetic.fanOut(width: 200), count: requests)
         try measure("20 routes × 20-deep chain", yaml: Synthetic.routes(20, depth: 20), count: requests)
-        if FileManager.default.fileExists(atPath: corpus) {
+        if only == nil, FileManager.default.fileExists(atPath: corpus) {
             let files = (FileManager.default.enumerator(atPath: corpus)?.allObjects as? [String] ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
             let start = DispatchTime.now()
             var requestsRun = 0
@@ -36,6 +39,7 @@ struct BenchCommand: ParsableCommand {
     }
 
     func measure(_ name: String, yaml: String, count: Int, renderText: Bool = false) throws {
+        if let only, !name.contains(only) { return }
         let app = try Validator.compile(try ScenarioLoader.load(text: yaml, file: "bench.yaml"))
         let engine = Engine(app: app)
         let request = app.scenario.requests[0]
