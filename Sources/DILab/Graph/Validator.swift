@@ -132,7 +132,12 @@ public enum Validator {
                                       hint: Suggest.hint(for: u, among: providerNames, kind: "providers")))
             }
         }
+        let poolNames = s.pools.map(\.name)
         for p in s.providers {
+            if let pool = p.acquires, !poolNames.contains(pool) {
+                out.append(Diagnostic(location: p.acquiresLocation ?? p.location, rule: "unknown-pool", message: "provider '\(p.name)' acquires unknown pool '\(pool)'",
+                                      hint: poolNames.isEmpty ? "declare it at the top level: `pools: {\(pool): 10}`" : Suggest.hint(for: pool, among: poolNames, kind: "pools")))
+            }
             let names = Set(p.params.map(\.name))
             checkRoots(p.returns?.roots ?? [], allowed: names, at: p.location, what: "`returns` of \(p.name)")
             checkRaises(p.raises + p.cleanup.raises, allowed: names)

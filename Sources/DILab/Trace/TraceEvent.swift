@@ -9,6 +9,9 @@ public struct TraceEvent: Sendable, Equatable, Codable {
         case taskAdd = "task.add", taskStart = "task.start", taskEnd = "task.end", taskFail = "task.fail"
         case violation
         case serverError = "server.error"
+        /// Concurrency (several requests on one event loop): waiting for and holding a `max_concurrency` slot,
+        /// a pool's unit or a threadpool token; the client going away; a task cancelled; a wait that never ends.
+        case wait, acquire, release, disconnect, cancel, deadlock
     }
 
     /// Where a callable ran: sync callables go to AnyIO's threadpool, async ones stay on the event loop.
