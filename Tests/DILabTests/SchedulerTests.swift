@@ -130,6 +130,23 @@ struct SchedulerTests {
         #expect(t.events.last?.detail.contains("held by request 1 itself") == true)
     }
 
+    @Test("dilab check sees the same declaration held twice on one path, and not a shared cached use")
+    func staticDeadlock() throws {
+        let yaml = """
+        fastapi: latest
+        providers:
+          conn: {yield: true, async: true}
+          a: {params: {c: 'Depends(conn, max_concurrency=1, use_cache=False)'}}
+        routes:
+          - GET /x: {params: {first: 'Depends(a, use_cache=False)', second: 'Depends(a, use_cache=False)'}, returns: ok}
+          - GET /y: {params: {first: Depends(a), second: Depends(a)}, returns: ok}
+        """
+        let warnings = Validator.check(try ScenarioLoader.load(text: yaml, file: "inline.yaml")).filter { $0.rule == "max-concurrency-deadlock" }
+        #expect(warnings.count == 1)
+        #expect(warnings.first?.message.hasPrefix("GET /x enters conn 2 times") == true)
+        #expect(warnings.first?.severity == .warning && warnings.first?.location.line == 4)
+    }
+
     @Test("two requests waiting for each other's pool: the report shows the cycle")
     func crossDeadlock() throws {
         let yaml = """
