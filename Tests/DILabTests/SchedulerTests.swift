@@ -140,11 +140,14 @@ struct SchedulerTests {
         routes:
           - GET /x: {params: {first: 'Depends(a, use_cache=False)', second: 'Depends(a, use_cache=False)'}, returns: ok}
           - GET /y: {params: {first: Depends(a), second: Depends(a)}, returns: ok}
+          - GET /z: {params: {first: Depends(b), second: Depends(b)}, returns: ok}
         """
-        let warnings = Validator.check(try ScenarioLoader.load(text: yaml, file: "inline.yaml")).filter { $0.rule == "max-concurrency-deadlock" }
-        #expect(warnings.count == 1)
-        #expect(warnings.first?.message.hasPrefix("GET /x enters conn 2 times") == true)
-        #expect(warnings.first?.severity == .warning && warnings.first?.location.line == 4)
+        // /y too: a cache hit on `a` still re-solves its sub-dependencies, so conn (use_cache=False) is entered
+        // twice — observed hanging on FastAPI 0.165.0. /z shares one cached conn and is fine.
+        let yaml2 = yaml.replacingOccurrences(of: "  a: {", with: "  b: {params: {c: 'Depends(conn, max_concurrency=1)'}}\n  a: {")
+        let warnings = Validator.check(try ScenarioLoader.load(text: yaml2, file: "inline.yaml")).filter { $0.rule == "max-concurrency-deadlock" }
+        #expect(warnings.map { String($0.message.prefix(22)) } == ["GET /x enters conn 2 t", "GET /y enters conn 2 t"])
+        #expect(warnings.first?.severity == .warning && warnings.first?.location.line == 5)
     }
 
     @Test("two requests waiting for each other's pool: the report shows the cycle")
