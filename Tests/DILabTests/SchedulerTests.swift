@@ -173,6 +173,14 @@ struct SchedulerTests {
         #expect(timeline(separate, [.wait, .acquire]) == ["acquire get_db @0 #1", "acquire get_db @1 #2"])
     }
 
+    @Test("a timeline holds at most 2,000 requests: each running one has a thread")
+    func timelineCap() throws {
+        let yaml = "routes:\n  - GET /x: {returns: ok}\nrequests:\n" + String(repeating: "  - {request: GET /x, at: 0ms}\n", count: Engine.maxTimelineRequests + 1)
+        #expect(throws: DiagnosticList.self) { try ScenarioLoader.load(text: yaml, file: "big.yaml") }
+        let ok = "routes:\n  - GET /x: {returns: ok}\nrequests:\n" + String(repeating: "  - GET /x\n", count: Engine.maxTimelineRequests + 1)
+        #expect(try ScenarioLoader.load(text: ok, file: "many.yaml").requests.count == Engine.maxTimelineRequests + 1)
+    }
+
     @Test("two requests waiting for each other's pool: the report shows the cycle")
     func crossDeadlock() throws {
         let yaml = """

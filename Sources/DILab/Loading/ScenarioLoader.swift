@@ -105,7 +105,12 @@ public enum ScenarioLoader {
                     }
                     return Pool(name: p.key, size: size, location: p.keyNode.location)
                 }
-            case "requests": scenario.requests = v.list().compactMap(RequestReader.request)
+            case "requests":
+                scenario.requests = v.list().compactMap(RequestReader.request)
+                if Engine.isConcurrent(scenario.requests), scenario.requests.count > Engine.maxTimelineRequests {
+                    v.error("\(scenario.requests.count) requests on one timeline: dilab runs each overlapping request as a task with its own thread, and takes at most \(Engine.maxTimelineRequests)",
+                            rule: "timeline-size", hint: "split the scenario, or drop at:/disconnect:/cancel: to simulate the requests one after another")
+                }
             case "expect": scenario.expectations = v.list().compactMap(RequestReader.expectation)
             case "expect_app_errors": scenario.expectedAppErrors = v.list().compactMap { $0.string("an expected app error") }
             default: break
