@@ -13,6 +13,7 @@ struct ParamParser {
 
     var toks: [(Tok, Int)] = []
     var pos = 0
+    var aliases: [String: DependsSpec] = [:]
 
     static let requestSources: [String: RequestParam.Source] = [
         "Query": .query, "Path": .path, "Header": .header, "Cookie": .cookie, "Body": .body,
@@ -22,8 +23,9 @@ struct ParamParser {
         "EmailStr": .str,
     ]
 
-    static func parse(_ text: String) throws -> Param.Kind {
+    static func parse(_ text: String, aliases: [String: DependsSpec] = [:]) throws -> Param.Kind {
         var p = ParamParser()
+        p.aliases = aliases
         p.toks = try tokenize(text)
         let kind = try p.parseSpec()
         guard p.peek == .end else { throw Failure(message: "unexpected text after the parameter", offset: p.offset) }
@@ -110,6 +112,10 @@ struct ParamParser {
         }
         if case .name("Annotated") = peek { return try parseAnnotated() }
         let (typeName, valueType, optional) = try parseType()
+        if var alias = aliases[typeName], valueType == nil, peek == .end {
+            alias.alias = typeName
+            return .depends(alias)
+        }
         if typeName == "BackgroundTasks" { return .backgroundTasks }
         if typeName == "SecurityScopes" { return .securityScopes }
         if peek == .punct("=") {
@@ -239,12 +245,21 @@ struct ParamParser {
                     if !spec.isSecurity {
                         throw Failure(message: "Depends() takes no scopes", offset: wordOffset, hint: "use Security(\(spec.provider), scopes=[...])")
                     }
+                case "max_concurrency":
+                    spec.maxConcurrencyLocation = SourceLocation(file: "", line: 0, column: wordOffset)
+                    switch next() {
+                    case .num(let n): spec.maxConcurrency = Int(n).map { $0 >= 1 ? .limit($0) : .invalid(n) } ?? .invalid(n)
+                    case .name("None"): spec.maxConcurrency = nil
+                    case .name(let n): spec.maxConcurrency = .invalid(n)
+                    case .str(let s): spec.maxConcurrency = .invalid("'\(s)'")
+                    default: throw Failure(message: "max_concurrency takes a positive int, e.g. max_concurrency=2", offset: toks[pos - 1].1)
+                    }
                 case "dependency":
                     guard case .name(let n) = next() else { throw Failure(message: "expected a provider name", offset: toks[pos - 1].1) }
                     spec.provider = n
                 default:
                     throw Failure(message: "\(marker)() has no argument '\(word)'", offset: wordOffset,
-                                  hint: marker == "Depends" ? "Depends takes a provider, use_cache= and scope=" : "Security takes a provider, scopes= and use_cache=")
+                                  hint: marker == "Depends" ? "Depends takes a provider, use_cache=, scope= and max_concurrency=" : "Security takes a provider, scopes= and use_cache=")
                 }
             } else {
                 spec.provider = word
