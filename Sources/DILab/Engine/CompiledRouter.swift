@@ -3,7 +3,7 @@
 /// Matching is `RouteMatcher.matchPath`'s, segment for segment.
 public struct PathPattern: Sendable {
     enum Segment: Sendable {
-        case literal(Substring)
+        case literal(String)
         /// `{name}`: one non-empty segment.
         case param(String)
         /// `{name:path}`: the rest of the path, slashes included.
@@ -14,7 +14,7 @@ public struct PathPattern: Sendable {
 
     public init(_ template: String) {
         segments = template.split(separator: "/", omittingEmptySubsequences: false).map { seg in
-            guard seg.hasPrefix("{"), seg.hasSuffix("}") else { return .literal(seg) }
+            guard seg.hasPrefix("{"), seg.hasSuffix("}") else { return .literal(String(seg)) }
             let parts = seg.dropFirst().dropLast().split(separator: ":")
             let name = parts.first.map(String.init) ?? ""
             return parts.count > 1 && parts[1] == "path" ? .rest(name) : .param(name)

@@ -154,6 +154,7 @@ extension RequestRun {
     /// Template environment: the callable's arguments plus dilab's built-ins.
     func environment(_ values: [String: Value], provider name: String?, call: Int) -> [String: Value] {
         var env = values
+        env.reserveCapacity(values.count + 5)   // one resize for the five built-ins, not several
         env[Builtin.call] = .int(call)
         env[Builtin.request] = .int(id)
         env[Builtin.state] = engine.stateValue

@@ -1,38 +1,122 @@
 /// FastAPI's `Dependant`, for one use site: the callable, how it was declared, and what it needs.
 /// Built the way `get_dependant` builds it, so the engine can solve it the way `solve_dependencies` does.
 public struct Dependant: Sendable {
+    /// The fields live in one shared, copy-on-write box: the engine copies a dependant at every use site it
+    /// solves, and a copy is then one reference instead of every field of the provider and the declaration.
+    final class Storage: @unchecked Sendable {
+        var provider: Provider?
+        var name: String?
+        var use: DependsSpec?
+        var dependencies: [Dependant]
+        var requestParams: [ResolvedParam]
+        var backgroundTasksParam: String?
+        var securityScopesParam: String?
+        var ownScopes: [String]
+        var parentScopes: [String]
+        var level: String
+        /// Facts computed once when the route is compiled (`prepared(for:)`); any change to a field drops them.
+        var facts: DependantFacts?
+        init(provider: Provider?, name: String?, use: DependsSpec?, dependencies: [Dependant], requestParams: [ResolvedParam],
+             backgroundTasksParam: String?, securityScopesParam: String?, ownScopes: [String], parentScopes: [String],
+             level: String, facts: DependantFacts?) {
+            self.provider = provider
+            self.name = name
+            self.use = use
+            self.dependencies = dependencies
+            self.requestParams = requestParams
+            self.backgroundTasksParam = backgroundTasksParam
+            self.securityScopesParam = securityScopesParam
+            self.ownScopes = ownScopes
+            self.parentScopes = parentScopes
+            self.level = level
+            self.facts = facts
+        }
+        func copy() -> Storage {
+            Storage(provider: provider, name: name, use: use, dependencies: dependencies, requestParams: requestParams,
+                    backgroundTasksParam: backgroundTasksParam, securityScopesParam: securityScopesParam, ownScopes: ownScopes,
+                    parentScopes: parentScopes, level: level, facts: facts)
+        }
+    }
+
+    var storage: Storage
+
+    /// Makes the box this value's own before a change, and drops the compiled facts (the change may void them).
+    mutating func willChange() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        storage.facts = nil
+    }
+
     /// The provider called here, or nil for the route handler itself.
-    public var provider: Provider? { didSet { facts = nil } }
+    public var provider: Provider? {
+        get { storage.provider }
+        set { willChange(); storage.provider = newValue }
+        _modify { willChange(); yield &storage.provider }
+    }
     /// The parameter name it is passed as; nil for `dependencies=[...]` entries.
-    public var name: String? { didSet { facts = nil } }
+    public var name: String? {
+        get { storage.name }
+        set { willChange(); storage.name = newValue }
+        _modify { willChange(); yield &storage.name }
+    }
     /// The use-site declaration (`Depends(...)`/`Security(...)`); nil for the handler.
-    public var use: DependsSpec? { didSet { facts = nil } }
-    public var dependencies: [Dependant] { didSet { facts = nil } }
-    public var requestParams: [ResolvedParam] { didSet { facts = nil } }
-    public var backgroundTasksParam: String? { didSet { facts = nil } }
-    public var securityScopesParam: String? { didSet { facts = nil } }
-    public var ownScopes: [String] { didSet { facts = nil } }
-    public var parentScopes: [String] { didSet { facts = nil } }
+    public var use: DependsSpec? {
+        get { storage.use }
+        set { willChange(); storage.use = newValue }
+        _modify { willChange(); yield &storage.use }
+    }
+    public var dependencies: [Dependant] {
+        get { storage.dependencies }
+        set { willChange(); storage.dependencies = newValue }
+        _modify { willChange(); yield &storage.dependencies }
+    }
+    public var requestParams: [ResolvedParam] {
+        get { storage.requestParams }
+        set { willChange(); storage.requestParams = newValue }
+        _modify { willChange(); yield &storage.requestParams }
+    }
+    public var backgroundTasksParam: String? {
+        get { storage.backgroundTasksParam }
+        set { willChange(); storage.backgroundTasksParam = newValue }
+        _modify { willChange(); yield &storage.backgroundTasksParam }
+    }
+    public var securityScopesParam: String? {
+        get { storage.securityScopesParam }
+        set { willChange(); storage.securityScopesParam = newValue }
+        _modify { willChange(); yield &storage.securityScopesParam }
+    }
+    public var ownScopes: [String] {
+        get { storage.ownScopes }
+        set { willChange(); storage.ownScopes = newValue }
+        _modify { willChange(); yield &storage.ownScopes }
+    }
+    public var parentScopes: [String] {
+        get { storage.parentScopes }
+        set { willChange(); storage.parentScopes = newValue }
+        _modify { willChange(); yield &storage.parentScopes }
+    }
     /// Where this dependency was declared: `app`, `router api`, `decorator`, `param` (for display).
-    public var level: String { didSet { facts = nil } }
+    public var level: String {
+        get { storage.level }
+        set { willChange(); storage.level = newValue }
+        _modify { willChange(); yield &storage.level }
+    }
 
     public init(provider: Provider?, name: String?, use: DependsSpec?, dependencies: [Dependant] = [],
                 requestParams: [ResolvedParam] = [], backgroundTasksParam: String? = nil, securityScopesParam: String? = nil,
                 ownScopes: [String] = [], parentScopes: [String] = [], level: String = "param") {
-        self.provider = provider
-        self.name = name
-        self.use = use
-        self.dependencies = dependencies
-        self.requestParams = requestParams
-        self.backgroundTasksParam = backgroundTasksParam
-        self.securityScopesParam = securityScopesParam
-        self.ownScopes = ownScopes
-        self.parentScopes = parentScopes
-        self.level = level
+        storage = Storage(provider: provider, name: name, use: use, dependencies: dependencies, requestParams: requestParams,
+                          backgroundTasksParam: backgroundTasksParam, securityScopesParam: securityScopesParam, ownScopes: ownScopes,
+                          parentScopes: parentScopes, level: level, facts: nil)
     }
 
     /// Facts computed once when the route is compiled (`prepared(for:)`); any change to the fields above drops them.
-    var facts: DependantFacts?
+    var facts: DependantFacts? {
+        get { storage.facts }
+        set {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+            storage.facts = newValue
+        }
+    }
 
     public var callName: String { provider?.name ?? "handler" }
     public var isGenerator: Bool { provider?.isGenerator ?? false }
