@@ -14,7 +14,9 @@
 # THREADS (wrk threads, 2), SERVERS ("dilab bare uvicorn"), BIN_DIR (use the binaries there and build nothing;
 # default: swift build -c release), VENV (~/.cache/dilab/bench-serve-venv, created with fastapi==0.165.0 and
 # uvicorn[standard] when missing), PORT_BASE (18600: dilab, +1 bare, +2 uvicorn), KEEP=1 keeps the work directory
-# (server logs, wrk output, results.tsv). Speed targets are read off this table, never asserted here.
+# (server logs, wrk output, results.tsv). DILAB_B=/path/to/another/dilab adds it as a fourth server, "dilab-b"
+# (+3), run alternately with the others: an A/B of two builds, pair by pair in one run (add dilab-b to SERVERS
+# if you set SERVERS). Speed targets are read off this table, never asserted here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,8 @@ WARMUP=${WARMUP:-2s}
 ROUNDS=${ROUNDS:-3}
 CONNS=${CONNS:-"16 64"}
 THREADS=${THREADS:-2}
-SERVERS=${SERVERS:-"dilab bare uvicorn"}
+SERVERS=${SERVERS:-"dilab bare uvicorn${DILAB_B:+ dilab-b}"}
+DILAB_B=${DILAB_B:-}
 BIN_DIR=${BIN_DIR:-}
 VENV=${VENV:-$HOME/.cache/dilab/bench-serve-venv}
 PORT_BASE=${PORT_BASE:-18600}
@@ -41,7 +44,7 @@ command -v curl >/dev/null || die "curl is needed"
 command -v python3 >/dev/null || die "python3 is needed (the summary, and the uvicorn venv)"
 [ -r /proc/self/stat ] || die "/proc is needed for the server CPU figures"
 for c in $CONNS; do [ "$c" -ge "$THREADS" ] || die "CONNS ($c) must be at least THREADS ($THREADS): wrk needs a connection per thread"; done
-for s in $SERVERS; do case $s in dilab|bare|uvicorn) ;; *) die "unknown server '$s' in SERVERS (dilab, bare, uvicorn)";; esac; done
+for s in $SERVERS; do case $s in dilab|bare|uvicorn) ;; dilab-b) [ -x "$DILAB_B" ] || die "dilab-b needs DILAB_B, a dilab binary";; *) die "unknown server '$s' in SERVERS (dilab, bare, uvicorn, dilab-b)";; esac; done
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bench-serve.XXXXXX")
 declare -A PID=()
@@ -81,7 +84,7 @@ if [[ " $SERVERS " == *" uvicorn "* ]]; then
 fi
 
 # ---- servers ---------------------------------------------------------------------------------------------------
-port_of() { case $1 in dilab) echo "$PORT_BASE";; bare) echo $((PORT_BASE + 1));; uvicorn) echo $((PORT_BASE + 2));; esac; }
+port_of() { case $1 in dilab) echo "$PORT_BASE";; bare) echo $((PORT_BASE + 1));; uvicorn) echo $((PORT_BASE + 2));; dilab-b) echo $((PORT_BASE + 3));; esac; }
 
 start_server() {
   local name=$1 port
@@ -89,6 +92,7 @@ start_server() {
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then die "port $port is already in use (PORT_BASE=$PORT_BASE)"; fi
   case $name in
     dilab) NO_COLOR=1 "$DILAB" serve "$SCENARIO" --host 127.0.0.1 --port "$port" >"$WORK/dilab.log" 2>&1 & ;;
+    dilab-b) NO_COLOR=1 "$DILAB_B" serve "$SCENARIO" --host 127.0.0.1 --port "$port" >"$WORK/dilab-b.log" 2>&1 & ;;
     bare) "$BARE" --host 127.0.0.1 --port "$port" >"$WORK/bare.log" 2>&1 & ;;
     # One worker, uvloop and httptools (what [standard] brings); no access log: the app's own trace lines stay.
     uvicorn) (cd "$WORK" && exec "$VENV/bin/uvicorn" app:app --host 127.0.0.1 --port "$port" --no-access-log) >"$WORK/uvicorn.log" 2>&1 & ;;
@@ -158,19 +162,20 @@ for r in $(seq "$ROUNDS"); do
   for c in $CONNS; do for s in $SERVERS; do run_wrk "$s" "$c" "$r" "$DURATION"; done; done
 done
 
-if [ -n "${PID[dilab]:-}" ]; then
-  lines=$(wc -l <"$WORK/dilab.log")
-  summaries=$(grep -c 'events not shown' "$WORK/dilab.log" || true)
-  say "dilab serve's live trace: $lines lines ($summaries of them 'events not shown' summaries)"
-fi
+for s in dilab dilab-b; do
+  [ -n "${PID[$s]:-}" ] || continue
+  lines=$(wc -l <"$WORK/$s.log")
+  summaries=$(grep -c 'not shown (load' "$WORK/$s.log" || true)
+  say "$s: its live trace has $lines lines ($summaries of them 'not shown (load…)' summaries)"
+done
 
 python3 - "$RESULTS" "$DURATION" "$THREADS" <<'PY'
 import csv, statistics, sys
 path, duration, threads = sys.argv[1:4]
 rows = list(csv.DictReader(open(path), delimiter="\t"))
-servers = [s for s in ("dilab", "bare", "uvicorn") if any(r["server"] == s for r in rows)]
+servers = [s for s in ("dilab", "dilab-b", "bare", "uvicorn") if any(r["server"] == s for r in rows)]
 conns = sorted({int(r["conns"]) for r in rows})
-names = {"dilab": "dilab serve", "bare": "bare Hummingbird 2", "uvicorn": "FastAPI export on uvicorn"}
+names = {"dilab": "dilab serve", "dilab-b": "dilab serve (DILAB_B)", "bare": "bare Hummingbird 2", "uvicorn": "FastAPI export on uvicorn"}
 
 def values(server, c, key):
     return [float(r[key]) for r in rows if r["server"] == server and int(r["conns"]) == c]
@@ -205,6 +210,10 @@ for c in conns:
     if "dilab" in servers and "uvicorn" in servers:
         lines.append(f"c={c}: CPU per request uvicorn/dilab {fmt(paired('uvicorn', 'dilab', 'cpu_us_per_req', c), 2, False)}× "
                      f"(above 1: dilab spends less), throughput dilab/uvicorn {fmt(paired('dilab', 'uvicorn', 'rps', c), 2, False)}×")
+    if "dilab" in servers and "dilab-b" in servers:
+        lines.append(f"c={c}: dilab/dilab-b throughput {fmt(paired('dilab', 'dilab-b', 'rps', c), 2, False)}×, "
+                     f"CPU per request {fmt(paired('dilab', 'dilab-b', 'cpu_us_per_req', c), 2, False)}×, "
+                     f"p50 {fmt(paired('dilab', 'dilab-b', 'p50_ms', c), 2, False)}×")
 if lines:
     print("\n" + "\n".join(lines))
 PY
