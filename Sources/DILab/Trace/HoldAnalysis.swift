@@ -1,0 +1,182 @@
+/// How long each yield dependency of a request was held, and when it was last used — read from the trace alone
+/// (plus the scenario's `uses:` lists), never by re-running anything.
+///
+/// A resource is *entered* at its `enter` event (it reached `yield`), *released* at its `exit` event (its cleanup
+/// starts), and *used* until the latest of:
+/// - the handler's return (every yield value reaches the handler's call, directly or through a sub-dependency);
+/// - the last `chunk` of a streaming body whose `stream: {uses: [...]}` names it;
+/// - the end of the last background task whose `uses:` names it.
+///
+/// Times are the events' `t`: per request when requests ran one after another, on the shared timeline when they
+/// overlapped. Differences mean the same in both.
+public struct Hold: Sendable, Equatable {
+    /// Why the resource was last needed.
+    public enum Use: Sendable, Equatable {
+        /// The handler returned (the value was passed to it and nothing later names the resource).
+        case handler(String)
+        /// A streamed chunk whose stream `uses:` the resource.
+        case chunk(Int)
+        /// A background task whose `uses:` names the resource.
+        case task(String)
+        /// The handler never ran (an error or a cancel before it): only the setup used it.
+        case setup
+
+        public var description: String {
+            switch self {
+            case .handler(let h): return "handler \(h) returned"
+            case .chunk(let i): return "chunk \(i) of the stream uses it"
+            case .task(let t): return "task \(t) uses it"
+            case .setup: return "the handler never ran"
+            }
+        }
+    }
+
+    public var request: Int
+    public var provider: String
+    /// `request` or `function` (the enter event's `scope`); older profiles' exit stack counts as `request`.
+    public var scope: String
+    /// The pool the provider `acquires:` a unit of, if any.
+    public var pool: String?
+    public var enteredAt: Int
+    /// When its cleanup started; nil when it never ran (a deadlock, a cancelled cleanup, a violation).
+    public var exitedAt: Int?
+    public var lastUseAt: Int
+    public var lastUse: Use
+    /// Chunks and tasks that use the resource (for saying what `scope="function"` would break).
+    public var streamUses: [Int]
+    public var taskUses: [String]
+    /// What the resource was held through after its last use: `stream`, `background tasks`.
+    public var heldThrough: [String]
+
+    /// enter → exit (or to the last event of the request when it was never released).
+    public var held: Int
+    /// enter → last use.
+    public var used: Int { max(0, lastUseAt - enteredAt) }
+    /// last use → exit.
+    public var idle: Int { max(0, enteredAt + held - lastUseAt) }
+}
+
+/// A request-scoped resource kept open far beyond its last use (the pinned-session problem).
+public struct HoldWarning: Sendable, Equatable {
+    public var hold: Hold
+    public var request: String
+    public var text: String
+}
+
+public enum HoldAnalysis {
+    /// A hold is worth a warning when it lasts at least `factor`× its use and at least `minimumIdle` ms past it,
+    /// and the time past its use went to a streaming body or background work (not to its own cleanup).
+    /// 50 ms keeps quick tasks (an audit line, a 20 ms write) quiet; 2× says "most of its life it sat idle".
+    public static let factor = 2
+    public static let minimumIdle = 50
+
+    public static func holds(_ trace: RequestTrace, app: CompiledApp) -> [Hold] {
+        let events = trace.events
+        guard !events.isEmpty else { return [] }
+        let lastT = events.map(\.t).max() ?? 0
+        // The handler: its call, and its return (the first event after it that only a returned handler explains).
+        let handlerIndex = events.firstIndex { $0.kind == .handler }
+        let handlerName = handlerIndex.map { events[$0].subject } ?? ""
+        var handlerReturn: Int?
+        if let h = handlerIndex {
+            let after = events[(h + 1)...].first { [.response, .exit, .raise, .catch, .sent, .serverError, .cancel].contains($0.kind) }
+            handlerReturn = after?.t ?? events[h].t
+        }
+        let route = handlerIndex.flatMap { app.route(named: events[$0].subject)?.route }
+        let streamUses = Set(route?.stream?.uses ?? [])
+
+        var holds: [Hold] = []
+        var open: [String: [Int]] = [:]
+        for (i, e) in events.enumerated() {
+            switch e.kind {
+            case .enter:
+                let provider = app.scenario.provider(named: e.subject)
+                let scope = e.data["scope"] ?? "request"
+                let start = handlerReturn ?? e.t
+                let use: Hold.Use = handlerIndex == nil ? .setup : .handler(handlerName)
+                holds.append(Hold(request: trace.id, provider: e.subject, scope: scope == "function" ? "function" : "request",
+                                  pool: provider?.acquires, enteredAt: e.t, exitedAt: nil,
+                                  lastUseAt: handlerIndex.map { i < $0 ? start : e.t } ?? e.t, lastUse: use,
+                                  streamUses: [], taskUses: [], heldThrough: [], held: 0))
+                open[e.subject, default: []].append(holds.count - 1)
+            case .exit:
+                if let k = open[e.subject]?.popLast() { holds[k].exitedAt = e.t }
+            default: break
+            }
+        }
+        // Uses after the handler: chunks of a stream that names it, background tasks that name it.
+        var taskStart: [String: Int] = [:]
+        for e in events {
+            switch e.kind {
+            case .chunk:
+                guard let i = Int(e.subject) else { continue }
+                for k in holds.indices where streamUses.contains(holds[k].provider) && holds[k].enteredAt <= e.t {
+                    holds[k].streamUses.append(i)
+                    if e.t >= holds[k].lastUseAt { holds[k].lastUseAt = e.t; holds[k].lastUse = .chunk(i) }
+                }
+            case .taskStart:
+                taskStart[e.subject] = e.t
+            case .taskEnd, .taskFail:
+                guard let def = app.scenario.task(named: e.subject) else { continue }
+                for k in holds.indices where def.uses.contains(holds[k].provider) && holds[k].enteredAt <= e.t {
+                    if !holds[k].taskUses.contains(def.name) { holds[k].taskUses.append(def.name) }
+                    if e.t >= holds[k].lastUseAt { holds[k].lastUseAt = e.t; holds[k].lastUse = .task(def.name) }
+                }
+            default: break
+            }
+        }
+        for k in holds.indices {
+            let end = holds[k].exitedAt ?? lastT
+            holds[k].held = max(0, end - holds[k].enteredAt)
+            let from = holds[k].lastUseAt
+            var through: [String] = []
+            if events.contains(where: { $0.kind == .chunk && $0.t > from && $0.t <= end }) { through.append("the streaming body") }
+            if events.contains(where: { ($0.kind == .taskEnd || $0.kind == .taskFail) && $0.t > from && $0.t <= end }) {
+                through.append("the background tasks")
+            }
+            holds[k].heldThrough = through
+        }
+        return holds
+    }
+
+    /// Whether a hold is the problem `dilab run` warns about.
+    public static func isPinned(_ h: Hold) -> Bool {
+        h.scope == "request" && !h.heldThrough.isEmpty && h.idle >= minimumIdle && h.held >= factor * max(h.used, 1)
+    }
+
+    /// The warnings for a whole run, request by request (a resource named once per request).
+    public static func warnings(_ result: RunResult, app: CompiledApp) -> [HoldWarning] {
+        var out: [HoldWarning] = []
+        for r in result.requests {
+            for h in holds(r, app: app) where isPinned(h) {
+                out.append(HoldWarning(hold: h, request: r.request.line, text: text(h, request: r.request.line, result: result, app: app)))
+            }
+        }
+        return out
+    }
+
+    /// The warning's sentences: what happened, then each FastAPI fix and what it changes.
+    static func text(_ h: Hold, request: String, result: RunResult, app: CompiledApp) -> String {
+        let exit = h.exitedAt.map { "\($0) ms" } ?? "the end (never cleaned up)"
+        var out = "warning: request \(h.request) (\(request)) holds \(h.provider) for \(h.held) ms (\(h.enteredAt) → \(exit))"
+        out += " but last uses it at \(h.lastUseAt) ms (\(h.lastUse.description)):"
+        out += " it stays open \(h.idle) ms longer, through \(h.heldThrough.joined(separator: " and ")).\n"
+        if let pool = h.pool {
+            let waits = result.requests.filter { $0.id != h.request }.flatMap(\.events)
+                .filter { $0.kind == .wait && Lanes.resource(of: $0, in: app) == Lanes.poolResource(pool) }
+            out += "  It holds a unit of pool \(pool) all that time"
+            out += waits.isEmpty ? "; under load the pool runs out behind streams and tasks.\n"
+                : "; \(waits.count) other request\(waits.count == 1 ? "" : "s") waited for \(pool) meanwhile.\n"
+        }
+        let users = h.streamUses.map { "chunk \($0)" } + h.taskUses.map { "task \($0)" }
+        out += "  fix 1: Depends(\(h.provider), scope=\"function\") (FastAPI 0.121+): the cleanup runs when the handler returns, before the response starts"
+        if users.isEmpty {
+            out += ", so it is held only while the handler runs.\n"
+        } else {
+            out += "; but \(users.joined(separator: ", ")) \(users.count == 1 ? "uses" : "use") it and would then see it closed (dilab flags use-after-cleanup).\n"
+        }
+        out += "  fix 2: release it early: read what the stream or tasks need in a separate short-lived dependency (or close the session in the handler"
+        out += " before returning the StreamingResponse), and let each task open its own session; the request then holds \(h.provider) only for the handler.\n"
+        return out
+    }
+}
