@@ -80,7 +80,7 @@ public enum ChromeTraceExporter {
     static func waitName(_ e: TraceEvent) -> String {
         let q = e.data["q"] ?? ""
         switch q {
-        case "pool": return "pool " + (e.data["pool"] ?? e.subject)
+        case "pool": return "pool " + e.subject
         case "threadpool": return "threadpool"
         default: return (q.isEmpty ? "" : q + " ") + e.subject
         }

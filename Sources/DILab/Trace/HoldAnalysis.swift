@@ -144,39 +144,71 @@ public enum HoldAnalysis {
         h.scope == "request" && !h.heldThrough.isEmpty && h.idle >= minimumIdle && h.held >= factor * max(h.used, 1)
     }
 
-    /// The warnings for a whole run, request by request (a resource named once per request).
+    /// The warnings for a whole run: one per provider, naming every request that pinned it, then the two fixes.
     public static func warnings(_ result: RunResult, app: CompiledApp) -> [HoldWarning] {
-        var out: [HoldWarning] = []
+        var byProvider: [(String, [(Hold, String)])] = []
         for r in result.requests {
             for h in holds(r, app: app) where isPinned(h) {
-                out.append(HoldWarning(hold: h, request: r.request.line, text: text(h, request: r.request.line, result: result, app: app)))
+                if let i = byProvider.firstIndex(where: { $0.0 == h.provider }) {
+                    byProvider[i].1.append((h, r.request.line))
+                } else {
+                    byProvider.append((h.provider, [(h, r.request.line)]))
+                }
             }
         }
-        return out
+        return byProvider.map { provider, list in
+            HoldWarning(hold: list[0].0, request: list[0].1, text: text(list, result: result, app: app))
+        }
     }
 
-    /// The warning's sentences: what happened, then each FastAPI fix and what it changes.
-    static func text(_ h: Hold, request: String, result: RunResult, app: CompiledApp) -> String {
-        let exit = h.exitedAt.map { "\($0) ms" } ?? "the end (never cleaned up)"
-        var out = "warning: request \(h.request) (\(request)) holds \(h.provider) for \(h.held) ms (\(h.enteredAt) → \(exit))"
-        out += " but last uses it at \(h.lastUseAt) ms (\(h.lastUse.description)):"
-        out += " it stays open \(h.idle) ms longer, through \(h.heldThrough.joined(separator: " and ")).\n"
-        if let pool = h.pool {
-            let waits = result.requests.filter { $0.id != h.request }.flatMap(\.events)
-                .filter { $0.kind == .wait && Lanes.resource(of: $0, in: app) == Lanes.poolResource(pool) }
-            out += "  It holds a unit of pool \(pool) all that time"
-            out += waits.isEmpty ? "; under load the pool runs out behind streams and tasks.\n"
-                : "; \(waits.count) other request\(waits.count == 1 ? "" : "s") waited for \(pool) meanwhile.\n"
+    /// Other requests' waits for `pool` that overlapped `from...to`: who was kept waiting while the resource sat idle.
+    static func waiters(for pool: String, from: Int, to: Int, except request: Int, in result: RunResult) -> [Int] {
+        var ids: [Int] = []
+        for r in result.requests where r.id != request {
+            var waitedAt: Int?
+            for e in r.events where e.data["q"] == "pool" && e.subject == pool {
+                if e.kind == .wait { waitedAt = e.t }
+                if e.kind == .acquire, let w = waitedAt {
+                    if w <= to && e.t > from, !ids.contains(r.id) { ids.append(r.id) }
+                    waitedAt = nil
+                }
+            }
+            if let w = waitedAt, w <= to, !ids.contains(r.id) { ids.append(r.id) }
         }
-        let users = h.streamUses.map { "chunk \($0)" } + h.taskUses.map { "task \($0)" }
-        out += "  fix 1: Depends(\(h.provider), scope=\"function\") (FastAPI 0.121+): the cleanup runs when the handler returns, before the response starts"
+        return ids
+    }
+
+    /// The warning's sentences: what happened in each request, then each FastAPI fix and what it changes.
+    static func text(_ list: [(Hold, String)], result: RunResult, app: CompiledApp) -> String {
+        let h = list[0].0
+        var out = "warning: \(h.provider) is request-scoped and held far beyond its last use"
+        out += " (at least \(factor)× as long as it is used and \(minimumIdle) ms past it):\n"
+        for (hold, line) in list {
+            let exit = hold.exitedAt.map { "\($0) ms" } ?? "the end (never cleaned up)"
+            out += "  request \(hold.request) (\(line)): held \(hold.held) ms (\(hold.enteredAt) → \(exit)), last used at \(hold.lastUseAt) ms"
+            out += " (\(hold.lastUse.description)), then idle \(hold.idle) ms through \(hold.heldThrough.joined(separator: " and "))"
+            if let pool = hold.pool {
+                let waiting = waiters(for: pool, from: hold.lastUseAt, to: hold.exitedAt ?? Int.max, except: hold.request, in: result)
+                out += waiting.isEmpty ? ", holding a unit of pool \(pool)"
+                    : ", holding a unit of pool \(pool) while " + waiting.map { "request \($0)" }.joined(separator: ", ") + " waited for one"
+            }
+            out += "\n"
+        }
+        let users = Array(Set(list.flatMap { $0.0.streamUses.map { "chunk \($0)" } + $0.0.taskUses.map { "task \($0)" } })).sorted()
+        let pool = list.compactMap(\.0.pool).first
+        out += "  fix 1: Depends(\(h.provider), scope=\"function\")"
+        out += app.profile.supportsScope ? "" : " (FastAPI 0.121+: on \(app.profile.fastapiVersion) it is a TypeError)"
+        out += ": its cleanup runs as soon as the handler returns, before the response is sent"
+        if let pool { out += ", so the unit goes back to \(pool) and a waiting request gets it without waiting for the stream or the tasks" }
         if users.isEmpty {
-            out += ", so it is held only while the handler runs.\n"
+            out += ". Nothing after the handler uses it, so nothing else changes.\n"
         } else {
             out += "; but \(users.joined(separator: ", ")) \(users.count == 1 ? "uses" : "use") it and would then see it closed (dilab flags use-after-cleanup).\n"
         }
-        out += "  fix 2: release it early: read what the stream or tasks need in a separate short-lived dependency (or close the session in the handler"
-        out += " before returning the StreamingResponse), and let each task open its own session; the request then holds \(h.provider) only for the handler.\n"
+        out += "  fix 2: release it early: keep \(h.provider) for what the handler reads, and give the stream or each background task"
+        out += " its own short-lived session (a separate dependency, or open and close one inside the task; close the session before"
+        out += " returning the StreamingResponse): the request holds \(h.provider) only while it really uses it, and the late work"
+        out += " takes a connection only for as long as it needs one.\n"
         return out
     }
 }

@@ -71,15 +71,13 @@ public struct LaneTimeline: Sendable, Equatable {
 }
 
 public enum Lanes {
-    /// The slot, pool or threadpool a `wait` / `acquire` / `release` event is about, as one lane name.
+    /// The slot, pool or threadpool a `wait` / `acquire` / `release` event is about, as one lane name. The engine
+    /// names a slot by its provider, a pool by its name (`data["q"]` says which).
     public static func resource(of e: TraceEvent, in app: CompiledApp) -> String {
         switch e.data["q"] ?? "" {
-        case "pool":
-            return poolResource(e.data["pool"] ?? app.scenario.provider(named: e.subject)?.acquires ?? e.subject)
-        case "threadpool":
-            return "threadpool"
-        default:
-            return "max_concurrency " + (e.data["slot"] ?? e.data["declaration"].map { "\(e.subject) (\($0))" } ?? e.subject)
+        case "pool": return poolResource(e.subject)
+        case "threadpool": return "threadpool"
+        default: return "max_concurrency " + e.subject
         }
     }
 
@@ -133,16 +131,20 @@ public enum Lanes {
                     if unit == free.count { free.append(false); rows.append(LaneTimeline.Row(label: "unit \(unit + 1)", spans: [])) }
                     free[unit] = false
                     rows[unit].spans.append(LaneTimeline.Span(kind: .unit, label: "#\(u.request)", start: u.t, end: u.t, open: true,
-                                                              failed: false, note: "request \(u.request) (\(u.label))", request: u.request))
+                                                              failed: false, note: "", request: u.request))
                     held[u.request, default: []].append((unit, rows[unit].spans.count - 1))
                 } else if let (unit, span) = held[u.request]?.popLast() {
                     rows[unit].spans[span].end = u.t
                     rows[unit].spans[span].open = false
+                    rows[unit].spans[span].note = "#\(u.request) \(rows[unit].spans[span].start) → \(u.t) ms"
                     free[unit] = true
                 }
             }
             for r in rows.indices {
-                for s in rows[r].spans.indices where rows[r].spans[s].open { rows[r].spans[s].end = maxT }
+                for s in rows[r].spans.indices where rows[r].spans[s].open {
+                    rows[r].spans[s].end = maxT
+                    rows[r].spans[s].note = "#\(rows[r].spans[s].request) from \(rows[r].spans[s].start) ms · never given back"
+                }
             }
             var title = name
             if name.hasPrefix("pool "), let pool = app.scenario.pools.first(where: { poolResource($0.name) == name }) {
