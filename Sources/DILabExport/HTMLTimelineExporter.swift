@@ -118,7 +118,12 @@ public enum HTMLTimelineExporter {
                 case .disconnect, .cancel:
                     svg += "<line class=\"mark \(m.kind.rawValue)\" x1=\"\(x)\" y1=\"\(y0)\" x2=\"\(x)\" y2=\"\(y1)\" stroke=\"\(c)\"><title>\(escape(m.label))</title></line>"
                     svg += "<polygon points=\"\(x - 6),\(y0) \(x + 6),\(y0) \(x),\(y0 + 9)\" fill=\"\(c)\"/>"
-                    svg += "<text class=\"marklabel\" x=\"\(x + 8)\" y=\"\(y0 + 10)\" fill=\"\(c)\">\(escape(m.kind.rawValue))</text>\n"
+                    // Marks at one moment share one label ("disconnect + cancel"), written once.
+                    let together = lane.marks.filter { $0.t == m.t && ($0.kind == .disconnect || $0.kind == .cancel) }
+                    if together.first == m {
+                        svg += "<text class=\"marklabel\" x=\"\(x + 8)\" y=\"\(y0 + 10)\" fill=\"\(c)\">\(escape(together.map(\.kind.rawValue).joined(separator: " + ")))</text>"
+                    }
+                    svg += "\n"
                 case .deadlock:
                     let cy = ly + 11
                     svg += "<g class=\"mark deadlock\" stroke=\"\(c)\"><line x1=\"\(x - 7)\" y1=\"\(cy - 7)\" x2=\"\(x + 7)\" y2=\"\(cy + 7)\"/><line x1=\"\(x - 7)\" y1=\"\(cy + 7)\" x2=\"\(x + 7)\" y2=\"\(cy - 7)\"/><title>\(escape(m.label))</title></g>"
@@ -169,6 +174,7 @@ public enum HTMLTimelineExporter {
         .mark { stroke-width: 2; }
         .mark.sent { stroke-dasharray: 5 3; }
         .marklabel { font-size: 11px; font-weight: 600; }
+        .bar.unit { stroke: #ffffff; stroke-width: 1.5; }
         .unitlabel { font-size: 11px; fill: #ffffff; font-weight: 600; }
         pre.warn { margin: 0 20px 20px 20px; padding: 10px; background: #fff6e0; border: 1px solid #f0c060; white-space: pre-wrap; font-size: 12px; }
         </style>
