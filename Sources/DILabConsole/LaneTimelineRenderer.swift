@@ -118,9 +118,10 @@ public enum LaneTimelineRenderer {
                 out += String(repeating: " ", count: labelWidth) + marks.map { "\(mark($0.kind)) \($0.label)" }.joined(separator: " · ") + "\n"
             }
         }
-        for h in timeline.pinned {
+        for h in timeline.pinned.prefix(8) {
             out += style.yellow("  ! #\(h.request) \(h.provider) held \(h.held) ms, last used at \(h.lastUseAt) ms: \(h.idle) ms idle through \(h.heldThrough.joined(separator: " and "))") + "\n"
         }
+        if timeline.pinned.count > 8 { out += style.yellow("  ! … and \(timeline.pinned.count - 8) more held past their last use") + "\n" }
         out += style.dim("  ━ yield held  ▓ handler  ≈ stream  ═ task  ┄ waiting  ▒ unit held  ▲ sent  ↯ disconnect  ⊘ cancel  ✕ deadlock/failed  ▶ never ended") + "\n"
         return out
     }

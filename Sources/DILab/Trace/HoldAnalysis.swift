@@ -156,43 +156,59 @@ public enum HoldAnalysis {
                 }
             }
         }
+        let waits = byProvider.contains { $0.1.contains { $0.0.pool != nil } } ? poolWaits(result) : [:]
         return byProvider.map { provider, list in
-            HoldWarning(hold: list[0].0, request: list[0].1, text: text(list, result: result, app: app))
+            HoldWarning(hold: list[0].0, request: list[0].1, text: text(list, waits: waits, app: app))
         }
     }
 
-    /// Other requests' waits for `pool` that overlapped `from...to`: who was kept waiting while the resource sat idle.
-    static func waiters(for pool: String, from: Int, to: Int, except request: Int, in result: RunResult) -> [Int] {
-        var ids: [Int] = []
-        for r in result.requests where r.id != request {
-            var waitedAt: Int?
-            for e in r.events where e.data["q"] == "pool" && e.subject == pool {
-                if e.kind == .wait { waitedAt = e.t }
-                if e.kind == .acquire, let w = waitedAt {
-                    if w <= to && e.t > from, !ids.contains(r.id) { ids.append(r.id) }
-                    waitedAt = nil
-                }
+    /// Every wait for a pool unit: pool → (request, waited from, served at or nil), in request order.
+    typealias PoolWaits = [String: [(request: Int, from: Int, to: Int?)]]
+
+    static func poolWaits(_ result: RunResult) -> PoolWaits {
+        var out: PoolWaits = [:]
+        for r in result.requests {
+            var open: [String: Int] = [:]
+            for e in r.events where e.data["q"] == "pool" {
+                if e.kind == .wait { open[e.subject] = e.t }
+                if e.kind == .acquire, let w = open.removeValue(forKey: e.subject) { out[e.subject, default: []].append((r.id, w, e.t)) }
             }
-            if let w = waitedAt, w <= to, !ids.contains(r.id) { ids.append(r.id) }
+            for (pool, w) in open.sorted(by: { $0.key < $1.key }) { out[pool, default: []].append((r.id, w, nil)) }
+        }
+        return out
+    }
+
+    /// Other requests that waited for `pool` while `from...to` (a resource sat idle holding a unit).
+    static func waiters(for pool: String, from: Int, to: Int, except request: Int, in waits: PoolWaits) -> [Int] {
+        var ids: [Int] = []
+        var seen: Set<Int> = []
+        for w in waits[pool] ?? [] where w.request != request && w.from <= to && (w.to ?? Int.max) > from {
+            if seen.insert(w.request).inserted { ids.append(w.request) }
         }
         return ids
     }
 
     /// The warning's sentences: what happened in each request, then each FastAPI fix and what it changes.
-    static func text(_ list: [(Hold, String)], result: RunResult, app: CompiledApp) -> String {
+    static func text(_ list: [(Hold, String)], waits: PoolWaits, app: CompiledApp) -> String {
         let h = list[0].0
         var out = "warning: \(h.provider) is request-scoped and held far beyond its last use"
         out += " (at least \(factor)× as long as it is used and \(minimumIdle) ms past it):\n"
-        for (hold, line) in list {
+        // A burst of a thousand requests is named by its first few; the rest are counted.
+        let shown = 8
+        for (hold, line) in list.prefix(shown) {
             let exit = hold.exitedAt.map { "\($0) ms" } ?? "the end (never cleaned up)"
             out += "  request \(hold.request) (\(line)): held \(hold.held) ms (\(hold.enteredAt) → \(exit)), last used at \(hold.lastUseAt) ms"
             out += " (\(hold.lastUse.description)), then idle \(hold.idle) ms through \(hold.heldThrough.joined(separator: " and "))"
             if let pool = hold.pool {
-                let waiting = waiters(for: pool, from: hold.lastUseAt, to: hold.exitedAt ?? Int.max, except: hold.request, in: result)
-                out += waiting.isEmpty ? ", holding a unit of pool \(pool)"
-                    : ", holding a unit of pool \(pool) while " + waiting.map { "request \($0)" }.joined(separator: ", ") + " waited for one"
+                let waiting = waiters(for: pool, from: hold.lastUseAt, to: hold.exitedAt ?? Int.max, except: hold.request, in: waits)
+                let names = waiting.prefix(5).map { "request \($0)" }.joined(separator: ", ") + (waiting.count > 5 ? " and \(waiting.count - 5) more" : "")
+                out += waiting.isEmpty ? ", holding a unit of pool \(pool)" : ", holding a unit of pool \(pool) while \(names) waited for one"
             }
             out += "\n"
+        }
+        if list.count > shown {
+            let idle = list.dropFirst(shown).map(\.0.idle)
+            out += "  … and \(list.count - shown) more requests, idle \(idle.min()!)–\(idle.max()!) ms each\n"
         }
         let users = Array(Set(list.flatMap { $0.0.streamUses.map { "chunk \($0)" } + $0.0.taskUses.map { "task \($0)" } })).sorted()
         let pool = list.compactMap(\.0.pool).first
