@@ -171,6 +171,7 @@ public enum HTMLTimelineExporter {
         .bar.wait { stroke: #d0342c; stroke-width: 1.5; stroke-dasharray: 4 3; }
         .bar.failed { stroke: #e00000; stroke-width: 2; }
         .bar.open { stroke: #1d2430; stroke-dasharray: 2 2; }
+        .bar.wait.open { stroke: #d0342c; }
         .mark { stroke-width: 2; }
         .mark.sent { stroke-dasharray: 5 3; }
         .marklabel { font-size: 11px; font-weight: 600; }

@@ -142,7 +142,6 @@ public enum Lanes {
             }
             for r in rows.indices {
                 for s in rows[r].spans.indices where rows[r].spans[s].open {
-                    rows[r].spans[s].end = maxT
                     rows[r].spans[s].note = "#\(rows[r].spans[s].request) from \(rows[r].spans[s].start) ms · never given back"
                 }
             }
@@ -152,7 +151,10 @@ public enum Lanes {
             }
             lanes.append(LaneTimeline.Lane(kind: .resource(name), title: title, rows: rows, marks: []))
         }
-        // Open spans reach the end of the axis.
+        // Open spans reach the end of the axis, which then runs on a little past the last event: something that
+        // never ends (a deadlocked wait, a hold never released) must not look like it stopped there.
+        let anyOpen = lanes.contains { $0.rows.contains { $0.spans.contains(where: \.open) } }
+        if anyOpen { maxT += max(10, maxT / 5) }
         for l in lanes.indices {
             for r in lanes[l].rows.indices {
                 for s in lanes[l].rows[r].spans.indices where lanes[l].rows[r].spans[s].open {
