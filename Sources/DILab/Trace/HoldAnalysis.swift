@@ -221,10 +221,12 @@ public enum HoldAnalysis {
         } else {
             out += "; but \(users.joined(separator: ", ")) \(users.count == 1 ? "uses" : "use") it and would then see it closed (dilab flags use-after-cleanup).\n"
         }
-        out += "  fix 2: release it early: keep \(h.provider) for what the handler reads, and give the stream or each background task"
-        out += " its own short-lived session (a separate dependency, or open and close one inside the task; close the session before"
-        out += " returning the StreamingResponse): the request holds \(h.provider) only while it really uses it, and the late work"
-        out += " takes a connection only for as long as it needs one.\n"
+        let streamed = list.contains { $0.0.heldThrough.contains("the streaming body") }
+        let late = streamed ? "the stream or each background task" : "each background task"
+        out += "  fix 2: release it early: keep \(h.provider) for what the handler reads, and give \(late) its own short-lived session"
+        out += streamed ? " (a separate dependency, or open and close one inside the task; close the session before returning the StreamingResponse)"
+                        : " (open and close one inside the task, or a separate dependency)"
+        out += ": the request holds \(h.provider) only while it really uses it, and the late work takes a connection only for as long as it needs one.\n"
         return out
     }
 }
