@@ -76,6 +76,29 @@ struct HoldAndLanesTests {
         #expect(HoldAnalysis.warnings(Engine.run(function), app: function).isEmpty)
     }
 
+    @Test("a stream that uses the resource, then long tasks that do not: fix 1 says the chunks would see it closed")
+    func streamUsesThenTasks() throws {
+        let app = try compile("""
+        fastapi: latest
+        providers:
+          get_db: {yield: true, async: true, returns: s}
+        tasks:
+          mail: {async: true, duration: 200ms}
+        routes:
+          - GET /s:
+              async: true
+              params: {db: Depends(get_db), background_tasks: BackgroundTasks}
+              adds_tasks: [mail]
+              stream: {chunks: [a, b, c], every: 10ms, uses: [get_db]}
+        requests:
+          - GET /s
+        """)
+        let w = try #require(HoldAnalysis.warnings(Engine.run(app), app: app).first)
+        #expect(w.hold.lastUse == .chunk(2) && w.hold.lastUseAt == 30 && w.hold.heldThrough == ["the background tasks"])
+        #expect(w.text.contains("but chunks 0–2 use it and would then see it closed"))
+        #expect(w.text.contains("give each background task its own short-lived session"))
+    }
+
     @Test("the JSON trace never carries the warning")
     func jsonUntouched() throws {
         let app = try compile(try Self.poolYAML)

@@ -210,7 +210,15 @@ public enum HoldAnalysis {
             let idle = list.dropFirst(shown).map(\.0.idle)
             out += "  … and \(list.count - shown) more requests, idle \(idle.min()!)–\(idle.max()!) ms each\n"
         }
-        let users = Array(Set(list.flatMap { $0.0.streamUses.map { "chunk \($0)" } + $0.0.taskUses.map { "task \($0)" } })).sorted()
+        // What uses it after the handler: "chunks 0–4", "task audit" (chunk indexes summarised, tasks in order).
+        let chunks = Set(list.flatMap(\.0.streamUses)).sorted()
+        var tasks: [String] = []
+        for t in list.flatMap(\.0.taskUses) where !tasks.contains(t) { tasks.append(t) }
+        var users: [String] = []
+        if let first = chunks.first, let last = chunks.last {
+            users.append(chunks.count == 1 ? "chunk \(first)" : chunks.count == last - first + 1 ? "chunks \(first)–\(last)" : "\(chunks.count) chunks")
+        }
+        users += tasks.map { "task \($0)" }
         let pool = list.compactMap(\.0.pool).first
         out += "  fix 1: Depends(\(h.provider), scope=\"function\")"
         out += app.profile.supportsScope ? "" : " (FastAPI 0.121+: on \(app.profile.fastapiVersion) it is a TypeError)"
@@ -219,7 +227,7 @@ public enum HoldAnalysis {
         if users.isEmpty {
             out += ". Nothing after the handler uses it, so nothing else changes.\n"
         } else {
-            out += "; but \(users.joined(separator: ", ")) \(users.count == 1 ? "uses" : "use") it and would then see it closed (dilab flags use-after-cleanup).\n"
+            out += "; but \(users.joined(separator: " and ")) \(users.count == 1 && chunks.count <= 1 ? "uses" : "use") it and would then see it closed (dilab flags use-after-cleanup).\n"
         }
         let streamed = list.contains { $0.0.heldThrough.contains("the streaming body") }
         let late = streamed ? "the stream or each background task" : "each background task"
