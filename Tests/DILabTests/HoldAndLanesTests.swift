@@ -145,6 +145,40 @@ struct HoldAndLanesTests {
         }
     }
 
+    @Test("a max_concurrency slot gets a lane of its own; the threadpool does not (only its waits show)")
+    func slotAndThreadpoolLanes() throws {
+        let slot = try compile("""
+        fastapi: latest
+        providers:
+          get_db: {yield: true, async: true, duration: 10ms}
+        routes:
+          - GET /items: {async: true, params: {db: 'Depends(get_db, max_concurrency=1)'}, duration: 20ms, returns: ok}
+        requests:
+          - {request: GET /items, at: 0ms}
+          - {request: GET /items, at: 5ms}
+        """)
+        let t = Lanes.build(Engine.run(slot), app: slot)
+        #expect(t.lanes.map(\.title) == ["#1 GET /items", "#2 GET /items", "max_concurrency get_db"])
+        #expect(t.lanes[2].rows.map { $0.spans.map(\.label) } == [["#1", "#2"]], "one slot, held in turn")
+        #expect(t.lanes[1].rows.contains { $0.label == "waits: max_concurrency get_db" })
+
+        let pool = try compile("""
+        fastapi: latest
+        app: {threadpool_tokens: 1}
+        providers:
+          slow: {duration: 30ms}
+        routes:
+          - GET /x: {async: true, params: {s: Depends(slow)}, returns: ok}
+        requests:
+          - {request: GET /x, at: 0ms}
+          - {request: GET /x, at: 10ms}
+        """)
+        let p = Lanes.build(Engine.run(pool), app: pool)
+        #expect(p.lanes.count == 2)
+        let wait = try #require(p.lanes[1].rows.first { $0.label == "waits: threadpool" }?.spans.first)
+        #expect(wait.start == 10 && wait.end == 30)
+    }
+
     @Test("sequential runs: lanes back to back, and the text trace stays per request")
     func sequential() throws {
         let seed = try compile(String(contentsOfFile: Self.root + "/scenarios/seeds/db-session-read-user.yaml", encoding: .utf8))

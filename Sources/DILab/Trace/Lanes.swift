@@ -92,7 +92,6 @@ public enum Lanes {
         struct Use { var t: Int; var request: Int; var acquire: Bool; var label: String }
         var uses: [String: [Use]] = [:]
         var resourceOrder: [String] = []
-        var threadpoolWaited = false
 
         // Events in the order they happened, so resource units are assigned as the engine handed them out.
         let ordered: [(Int, TraceEvent)]
@@ -115,12 +114,13 @@ public enum Lanes {
         }
         for (id, e) in ordered where [.wait, .acquire, .release].contains(e.kind) {
             let name = resource(of: e, in: app)
-            if e.kind == .wait, name == "threadpool" { threadpoolWaited = true }
             guard e.kind != .wait else { continue }
             if uses[name] == nil { resourceOrder.append(name) }
             uses[name, default: []].append(Use(t: e.t + (offsets[id] ?? 0), request: id, acquire: e.kind == .acquire, label: e.subject))
         }
-        for name in resourceOrder where name != "threadpool" || threadpoolWaited {
+        // No threadpool lane: the engine reports a token only when someone had to wait for it (every sync call takes
+        // one), so its holders are not known; the waits show in the request lanes.
+        for name in resourceOrder where name != "threadpool" {
             // Greedy units: an acquire takes the lowest free unit; a release frees the unit that request holds.
             var rows: [LaneTimeline.Row] = []
             var held: [Int: [(unit: Int, span: Int)]] = [:]   // request → units it holds, newest last
