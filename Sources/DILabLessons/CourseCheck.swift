@@ -84,10 +84,13 @@ public enum CourseCheck {
                 }
             case .count:
                 guard let t = o.trace else { return problems + ["the request was not served"] }
-                let want = Answers.normaliseEvent(fact.event ?? "")
-                let lines = TraceProbe.lines(t, kinds: []).map(Answers.normaliseEvent)
-                let n = want.hasSuffix("*") ? lines.filter { $0.hasPrefix(String(want.dropLast())) }.count : lines.filter { $0 == want }.count
-                actual = String(n)
+                actual = String(TraceProbe.matching(t, fact.event ?? "").count)
+            case .time:
+                guard let t = o.trace else { return problems + ["the request was not served"] }
+                guard let first = TraceProbe.matching(t, fact.event ?? "").first else {
+                    return problems + ["the trace has no `\(fact.event ?? "")` event"]
+                }
+                actual = String(first.event.t)
             case .last:
                 guard let t = o.trace else { return problems + ["the request was not served"] }
                 let kind = fact.event ?? ""

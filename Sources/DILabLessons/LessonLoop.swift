@@ -116,10 +116,10 @@ public struct LessonLoop {
         guard case .predict(let spec) = step.kind, spec.mode == .order else {
             return LoopReply(text: "`build` places the events of an order prediction one at a time; this step is not one.")
         }
-        guard let (events, profile) = try? StepCheck.engineEvents(spec, lesson: lesson) else {
+        guard let (events, lines, profile) = try? StepCheck.engineEvents(spec, lesson: lesson) else {
             return LoopReply(text: "This step's scenario does not run.")
         }
-        builder = OrderBuilder(events: events, profile: profile)
+        builder = OrderBuilder(events: events, lines: lines, profile: profile)
         let intro = "Build FastAPI's order one event at a time: type the number of the event that comes next. "
             + "A wrong pick is explained at once; `answer …` or `show` leaves this mode."
         return LoopReply(text: Prose.wrap(intro) + "\n\n" + builder!.board())

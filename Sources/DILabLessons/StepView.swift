@@ -51,7 +51,10 @@ extension LessonRunner {
         var out = "Scenario: \(lesson.path(source.scenario))\n"
         do {
             let outcome = try TraceProbe.run(source, in: lesson)
-            if let trace = outcome.trace {
+            if let trace = outcome.trace, TraceProbe.isTimeline(trace) {
+                out += style.dim("FastAPI \(outcome.result.profile.fastapiVersion) (profile \(outcome.result.profile.rawValue))") + "\n\n"
+                out += timelineView(outcome.result)
+            } else if let trace = outcome.trace {
                 out += style.dim("FastAPI \(outcome.result.profile.fastapiVersion) (profile \(outcome.result.profile.rawValue))") + "\n\n"
                 out += TextRenderer(style: style).render(trace)
             } else {
@@ -63,14 +66,33 @@ extension LessonRunner {
         return out + "\n"
     }
 
+    /// Every request's events on one time axis, each line led by its request id, then each request's response.
+    func timelineView(_ result: RunResult) -> String {
+        let r = TextRenderer(style: style)
+        var out = ""
+        for e in result.interleaved where e.kind != .request {
+            out += style.dim(String(format: "#%-2d", e.request ?? 0)) + r.line(e)
+        }
+        out += "\n"
+        for t in result.requests {
+            let body = t.isJSON ? t.body.json : t.bodyText.debugDescription
+            out += style.bold(String(format: "#%-2d", t.id) + " \(t.request.line) → " + (t.status == 0 ? "no response" : "\(t.status) \(body)")) + "\n"
+        }
+        return out
+    }
+
     func predictView(_ lesson: Lesson, _ spec: PredictSpec) -> String {
         var out = "Scenario: \(lesson.path(spec.source.scenario))"
         if let p = spec.source.profile { out += "  (FastAPI profile \(p.rawValue))" }
-        out += "\nRequest:  \(spec.source.request ?? "")\n"
+        if spec.source.request == TraceProbe.timeline {
+            out += "\nRequests: every request of the file, on one timeline; a line starts with its request id (`#2 wait …`)\n"
+        } else {
+            out += "\nRequest:  \(spec.source.request ?? "")\n"
+        }
         if !spec.kinds.isEmpty { out += "Events of kind: \(spec.kinds.joined(separator: ", "))\n" }
         let lines: [String]
         do {
-            lines = try StepCheck.engineEvents(spec, lesson: lesson).events.map(\.compact)
+            lines = try StepCheck.engineEvents(spec, lesson: lesson).lines
         } catch {
             return out + style.red("This scenario does not run: \(error)") + "\n"
         }

@@ -19,17 +19,26 @@ enum WrongAnswer {
             return o.result.appErrors.isEmpty ? nil : "Look at what happens when the route is registered: `dilab run \(lesson.path(fact.source.scenario))`."
         }
         guard let t = o.trace else { return nil }
-        let all = TraceProbe.lines(t, kinds: [])
+        // Each event with its line as the step writes it (a timeline's lines carry the request id).
+        let timeline = TraceProbe.isTimeline(t)
+        let all = TraceProbe.events(t, kinds: []).map { (event: $0, line: TraceProbe.line($0, timeline: timeline)) }
+        /// `event:` without a leading `#N`, split into words.
+        let asked = (fact.event ?? "").split(separator: " ").map(String.init).drop { $0.hasPrefix("#") }
         var picked: [String]
         switch fact.of {
         case .status, .body:
-            picked = all.filter { l in ["raise", "response", "sent", "task.fail", "violation"].contains { l.hasPrefix($0 + " ") } }
+            picked = all.filter { [.raise, .response, .sent, .taskFail, .violation].contains($0.event.kind) }.map(\.line)
         case .count:
-            let subject = (fact.event ?? "").split(separator: " ").dropFirst().first.map(String.init) ?? ""
-            picked = subject.isEmpty ? [] : all.filter { $0.split(separator: " ").dropFirst().first.map(String.init) == subject }
-            if picked.isEmpty { picked = all.filter { $0.hasPrefix("task.fail") || $0.hasPrefix("raise") } }
+            let subject = asked.dropFirst().first ?? ""
+            picked = subject.isEmpty ? [] : all.filter { $0.event.subject == subject }.map(\.line)
+            if picked.isEmpty { picked = all.filter { [.taskFail, .raise].contains($0.event.kind) }.map(\.line) }
         case .last:
-            picked = all.filter { $0.hasPrefix((fact.event ?? "") + " ") }
+            picked = all.filter { $0.event.kind.rawValue == (fact.event ?? "") }.map(\.line)
+        case .time:
+            // The events of the kind asked about, and the waits and releases around them, each with its millisecond.
+            let kind = asked.first ?? ""
+            picked = all.filter { $0.event.kind.rawValue == kind || $0.event.kind == .wait || $0.event.kind == .release }
+                .map { "\($0.event.t) ms  " + $0.line }
         case .appError:
             picked = []
         }
