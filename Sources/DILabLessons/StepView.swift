@@ -109,7 +109,8 @@ extension LessonRunner {
             }
             out += "\nAnswer with the \(k) missing event(s) in order, separated by `;` (e.g. `answer exit get_db; sent 200`).\n"
         }
-        out += style.dim("Event lines read `kind subject [qualifier]`, as in `dilab test` goldens.") + "\n\n"
+        let form = spec.source.request == TraceProbe.timeline ? "#request kind subject [qualifier]" : "kind subject [qualifier]"
+        out += style.dim("Event lines read `\(form)`, as in `dilab test` goldens.") + "\n\n"
         return out
     }
 

@@ -94,12 +94,14 @@ public enum TraceProbe {
         return events(trace, kinds: kinds).map { line($0, timeline: t) }
     }
 
-    /// The events whose line (as `lines` writes it) is `pattern`, or starts with it when it ends in `*`.
+    /// The events whose line (as `lines` writes it) is `pattern`, or starts with it when it ends in `*`. On a
+    /// timeline a pattern without a leading `#id` is matched against every request's compact lines.
     public static func matching(_ trace: RequestTrace, _ pattern: String) -> [(event: TraceEvent, line: String)] {
         let want = Answers.normaliseEvent(pattern)
         let t = isTimeline(trace)
+        let withID = t && want.hasPrefix("#")
         return events(trace, kinds: []).compactMap { e in
-            let l = line(e, timeline: t)
+            let l = line(e, timeline: withID)
             let n = Answers.normaliseEvent(l)
             let hit = want.hasSuffix("*") ? n.hasPrefix(String(want.dropLast())) : n == want
             return hit ? (e, l) : nil
