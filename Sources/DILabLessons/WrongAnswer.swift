@@ -35,10 +35,17 @@ enum WrongAnswer {
         case .last:
             picked = all.filter { $0.event.kind.rawValue == (fact.event ?? "") }.map(\.line)
         case .time:
-            // The events of the kind asked about, and the waits and releases around them, each with its millisecond.
-            let kind = asked.first ?? ""
-            picked = all.filter { $0.event.kind.rawValue == kind || $0.event.kind == .wait || $0.event.kind == .release }
-                .map { "\($0.event.t) ms  " + $0.line }
+            // What leads up to the event, each with its millisecond — not the event asked about, whose time is the answer.
+            // On a shared timeline that is every request's waits and releases up to that moment, led by their ids.
+            let answer = TraceProbe.matching(t, fact.event ?? "").first?.event
+            let leading: Set<TraceEvent.Kind> = [.wait, .release, .exit, .sent, .cancel, .disconnect]
+            if o.result.isConcurrent {
+                let until = answer?.t ?? Int.max
+                picked = o.result.interleaved.filter { leading.contains($0.kind) && $0.t <= until && $0 != answer }
+                    .map { "\($0.t) ms  " + TraceProbe.line($0, timeline: true) }
+            } else {
+                picked = all.filter { leading.contains($0.event.kind) && $0.event != answer }.map { "\($0.event.t) ms  " + $0.line }
+            }
         case .appError:
             picked = []
         }

@@ -195,3 +195,18 @@ import Testing
         }
     }
 }
+
+extension TimelineTests {
+    @Test func aWrongTimeShowsWhatLeadsUpToItButNotTheAnswer() throws {
+        let f = try fixture()
+        var runner = try f.runner()
+        _ = runner.perform(.show, lesson: "01")
+        for _ in 0..<2 { _ = runner.perform(.giveUp, lesson: "01"); _ = runner.perform(.next, lesson: "01") }
+        let wrong = runner.perform(.answer("20"), lesson: "01")
+        #expect(wrong.status == .wrong)
+        #expect(wrong.text.contains("125 ms  #2 exit get_session"))
+        #expect(wrong.text.contains("130 ms  #2 release db_pool pool"))
+        #expect(!wrong.text.contains("#3 release"))
+        #expect(!wrong.text.contains("acquire"))
+    }
+}
