@@ -185,6 +185,10 @@ public struct LessonLoop {
     /// `why …` on the trace the step shows, through the REPL's explainer; never graded.
     func why(_ query: String, step: Step, lesson: Lesson) -> String {
         guard let source = runner.traceOnScreen(lesson, step) else {
+            if let o = runner.overlappingSource(lesson, step) {
+                return "`why` replays requests one at a time, and \(o.scenario)'s requests overlap on one timeline: its explanation "
+                    + "would be about other traces. `dilab run \(lesson.path(o.scenario))` shows each request's trace. (not graded)"
+            }
             return "`why` explains a request's trace on screen: on a run step, or on a prediction or question once it is done. (not graded)"
         }
         guard !query.isEmpty else { return "`why` takes an event or a name: `why exit get_db`, `why db`, `why 3`. (not graded)" }

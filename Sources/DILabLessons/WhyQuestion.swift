@@ -35,7 +35,26 @@ extension LessonRunner {
               line != TraceProbe.timeline else { return nil }
         // The explainer replays the requests one at a time: on a file whose requests overlap that would explain
         // another trace than the one on screen, so `why` is not offered there.
-        if let scenario = try? TraceProbe.load(lesson.path(source.scenario)), Engine.isConcurrent(scenario.requests) { return nil }
+        if overlaps(lesson, source) { return nil }
+        return source
+    }
+
+    /// Whether the source's scenario runs its requests overlapping on one timeline (`at:`, `disconnect:`, `cancel:`).
+    func overlaps(_ lesson: Lesson, _ source: TraceSource) -> Bool {
+        guard let scenario = try? TraceProbe.load(lesson.path(source.scenario)) else { return false }
+        return Engine.isConcurrent(scenario.requests)
+    }
+
+    /// The step's source if it runs overlapping requests: `why` says why it is not offered there.
+    public func overlappingSource(_ lesson: Lesson, _ step: Step) -> TraceSource? {
+        let source: TraceSource?
+        switch step.kind {
+        case .run(let spec): source = spec.source
+        case .predict(let spec): source = spec.source
+        case .question(let spec): source = spec.fact?.source
+        case .prose, .exercise: source = nil
+        }
+        guard let source, overlaps(lesson, source) else { return nil }
         return source
     }
 }

@@ -128,6 +128,7 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("#3") && $0.contains("GET /users → 200") })
         // `why` replays requests one at a time, so it is not offered on an overlapping scenario.
         #expect(runner.traceOnScreen(lesson, lesson.steps[4]) == nil)
+        #expect(runner.overlappingSource(lesson, lesson.steps[4])?.scenario == "app.yaml")
     }
 
     @Test func aTimelineGoalTakesNoRequestAndMayStandAlone() throws {
