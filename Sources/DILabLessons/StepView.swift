@@ -66,17 +66,19 @@ extension LessonRunner {
         return out + "\n"
     }
 
-    /// Every request's events on one time axis, each line led by its request id, then each request's response.
+    /// Every request's events on one time axis with their request ids, then each request's answer: the interleaved
+    /// trace `dilab run` prints for overlapping requests (a file whose requests do not overlap: in file order).
     func timelineView(_ result: RunResult) -> String {
         let r = TextRenderer(style: style)
+        if result.isConcurrent { return r.interleaved(result) }
         var out = ""
-        for e in result.interleaved where e.kind != .request {
-            out += style.dim(String(format: "#%-2d", e.request ?? 0)) + r.line(e)
+        for t in result.requests {
+            for e in t.events { out += r.line(e, request: "#\(t.id)") }
         }
-        out += "\n"
+        out += style.dim("  answers:") + "\n"
         for t in result.requests {
             let body = t.isJSON ? t.body.json : t.bodyText.debugDescription
-            out += style.bold(String(format: "#%-2d", t.id) + " \(t.request.line) → " + (t.status == 0 ? "no response" : "\(t.status) \(body)")) + "\n"
+            out += style.bold("  #\(t.id) \(t.request.line) → " + (t.status == 0 ? "no response" : "\(t.status) \(body)")) + "\n"
         }
         return out
     }

@@ -124,8 +124,8 @@ import Testing
         let text = runner.view(lesson, 4)
         let lines = text.split(separator: "\n").map(String.init)
         let waits = lines.filter { $0.contains(" wait ") }
-        #expect(waits.count == 2 && waits[0].hasPrefix("#2") && waits[1].hasPrefix("#3"))
-        #expect(lines.contains { $0.hasPrefix("#3") && $0.contains("GET /users → 200") })
+        #expect(waits.count == 2 && waits[0].contains("#2  wait") && waits[1].contains("#3  wait"))
+        #expect(lines.contains { $0.contains("#3 GET /users → 200") })
         // `why` replays requests one at a time, so it is not offered on an overlapping scenario.
         #expect(runner.traceOnScreen(lesson, lesson.steps[4]) == nil)
         #expect(runner.overlappingSource(lesson, lesson.steps[4])?.scenario == "app.yaml")
