@@ -50,8 +50,9 @@ extension RequestRun {
                 }
             }
         }
+        let when = exc?.type == "CancelledError" ? "as the cancellation unwinds" : responseSent ? "after the response" : "before the response"
         emit(.exit, provider.name, .exit(label: entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"),
-                                         afterResponse: responseSent, scope: entry.scope),
+                                         when: when, scope: entry.scope),
              depth: entry.depth, thread: th)
         if let cut = cleanupPause(provider, depth: entry.depth) {
             closed.append(provider.name)

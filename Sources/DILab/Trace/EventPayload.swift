@@ -36,7 +36,7 @@ enum EventPayload: Sendable {
     /// A validation error object: its message is the detail, its type the qualifier.
     case validation(Value)
     /// A yield dependency's cleanup.
-    case exit(label: String, afterResponse: Bool, scope: String)
+    case exit(label: String, when: String, scope: String)
 
     var detail: String {
         switch self {
@@ -75,8 +75,8 @@ enum EventPayload: Sendable {
         case .status(let detail, _): return detail
         case .chunk(let piece): return piece
         case .validation(let error): return error["msg"]?.text ?? ""
-        case .exit(let label, let after, _):
-            return "cleanup (\(label)), " + (after ? "after the response" : "before the response")
+        case .exit(let label, let when, _):
+            return "cleanup (\(label)), " + when
         }
     }
 
