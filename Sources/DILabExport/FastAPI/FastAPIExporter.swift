@@ -17,6 +17,7 @@ public struct FastAPIExporter {
         header(into: &w)
         w.block(PythonRuntime.recorder)
         exceptions(into: &w)
+        pools(into: &w)
         if !scenario.tasks.isEmpty {
             w.section("background tasks")
             for t in scenario.tasks { ProviderWriter(scenario: scenario, late: [:]).writeTask(t, into: &w) }
@@ -50,6 +51,7 @@ public struct FastAPIExporter {
         w.line("Durations are real under uvicorn (DILAB_TIME_SCALE=0.1 makes them ten times shorter).")
         w.line("Every record(...) call writes down one event of dilab's trace; the rest is ordinary FastAPI.")
         w.line("\"\"\"")
+        if catchesCancellation { w.line("from asyncio import CancelledError") }
         w.line("from contextlib import asynccontextmanager")
         w.line("from functools import lru_cache")
         w.line("from typing import Any")
@@ -60,14 +62,32 @@ public struct FastAPIExporter {
         w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
         w.line("from starlette.background import BackgroundTask")
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
+        if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
         w.line()
+    }
+
+    /// Some `except` block catches `CancelledError` (asyncio's, a BaseException).
+    var catchesCancellation: Bool {
+        scenario.providers.contains { $0.handlers.contains { $0.catches == "CancelledError" } }
+            || scenario.app.exceptionHandlers.contains { $0.exception == "CancelledError" }
+    }
+
+    /// `pools: {db_pool: 2}`: one module-level pool each, which the providers that `acquires:` it hold while they run.
+    func pools(into w: inout PythonWriter) {
+        guard !scenario.pools.isEmpty else { return }
+        w.block(PythonRuntime.connectionPool)
+        w.section("pools")
+        w.line("# stand-ins for your database engine's connection pools (SQLAlchemy's pool_size, asyncpg's max_size)")
+        for pool in scenario.pools {
+            w.line("\(pool.name) = ConnectionPool(\(PythonSyntax.string(pool.name)), size=\(pool.size))")
+        }
     }
 
     /// Exception classes the scenario names that neither Python nor FastAPI defines, in first-use order.
     static func customExceptions(_ scenario: Scenario) -> [String] {
         var names: [String] = []
         func add(_ n: String) {
-            if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !names.contains(n) { names.append(n) }
+            if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !PythonName.asyncioExceptions.contains(n), !names.contains(n) { names.append(n) }
         }
         for p in scenario.providers {
             (p.raises + p.cleanup.raises).forEach { add($0.exception) }
