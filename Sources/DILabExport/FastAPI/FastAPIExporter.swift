@@ -32,6 +32,7 @@ public struct FastAPIExporter {
         AppWriter(scenario: scenario).write(into: &w)
         requests(into: &w)
         w.block(PythonRuntime.driver)
+        if drivesTogether { w.block(PythonRuntime.concurrentDriver) }
         return w.text
     }
 
@@ -64,6 +65,28 @@ public struct FastAPIExporter {
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
         if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
         w.line()
+    }
+
+    /// The requests share one timeline (as `Engine` decides): some request has `at:`, `disconnect:` or `cancel:`.
+    var isConcurrent: Bool {
+        scenario.requests.contains { $0.at != nil || $0.disconnect != nil || $0.cancel != nil }
+    }
+
+    /// The driver sends the requests as tasks on a real clock: they overlap, or they may wait for a limit
+    /// (`max_concurrency`, a pool, the threadpool), and only that driver can tell a hang from a long wait.
+    var drivesTogether: Bool {
+        let specs = scenario.app.dependencies + scenario.routers.flatMap { $0.dependencies + $0.includeDependencies }
+            + scenario.routes.flatMap { $0.dependencies + $0.params.compactMap(\.depends) } + scenario.providers.flatMap { $0.params.compactMap(\.depends) }
+        return isConcurrent || !scenario.pools.isEmpty || specs.contains { $0.maxConcurrency != nil }
+    }
+
+    /// Long enough that no await of the scenario fits in it twice: the longest duration, doubled, plus 200 ms.
+    var hangAfter: Int {
+        var longest = scenario.requests.flatMap { [$0.at, $0.disconnect, $0.cancel].compactMap { $0 } }
+        longest += scenario.providers.flatMap { [$0.duration, $0.cleanup.duration] }
+        longest += scenario.routes.flatMap { [$0.duration, $0.stream?.every ?? 0] }
+        longest += scenario.tasks.map(\.duration)
+        return 2 * (longest.max() ?? 0) + 200
     }
 
     /// Some `except` block catches `CancelledError` (asyncio's, a BaseException).
@@ -140,11 +163,17 @@ public struct FastAPIExporter {
                 let cookies = "[" + r.cookies.map { "(\(PythonSyntax.string($0.0)), \(PythonSyntax.string($0.1)))" }.joined(separator: ", ") + "]"
                 let body = r.body.map { PythonSyntax.string($0.json) } ?? "None"
                 let overrides = r.overrides.map { o in "{" + o.sorted { $0.key < $1.key }.map { "\(PythonSyntax.string($0.key)): \(PythonSyntax.string($0.value))" }.joined(separator: ", ") + "}" } ?? "None"
+                func ms(_ v: Int?) -> String { v.map(String.init) ?? "None" }
+                let timing = drivesTogether ? ", \"at\": \(ms(r.at)), \"disconnect\": \(ms(r.disconnect)), \"cancel\": \(ms(r.cancel))" : ""
                 w.line("{\"method\": \(PythonSyntax.string(r.method)), \"target\": \(PythonSyntax.string(r.target)), \"headers\": \(headers), "
-                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)},")
+                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)\(timing)},")
             }
         }
         w.line("]")
+        w.line("CONCURRENT = \(drivesTogether ? "True" : "False")  # the requests overlap, or may wait for a limit: driven as tasks on a real clock")
+        if drivesTogether {
+            w.line("HANG_MS = \(hangAfter)  # virtual ms without any event, nothing left to arrive: the waiting requests are hung")
+        }
     }
 }
 

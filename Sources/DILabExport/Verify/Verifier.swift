@@ -31,10 +31,11 @@ public struct Verifier: Sendable {
             let scenario = try ScenarioLoader.load(path: file)
             let app = try Validator.compile(scenario, profile: profile)
             let expected = ComparableRun(Engine.run(app), app: app)
-            let source = FastAPIExporter(scenario: app.scenario, profile: profile).export()
+            let exporter = FastAPIExporter(scenario: app.scenario, profile: profile)
+            let source = exporter.export()
             let appFile = workDirectory + "/" + Self.moduleName(file, profile) + ".py"
             try source.write(toFile: appFile, atomically: true, encoding: .utf8)
-            let result = try python.trace(appFile: appFile)
+            let result = try python.trace(appFile: appFile, timeScale: exporter.drivesTogether ? Self.timeScale : 0)
             let lastLine = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
             guard let json = Value.parse(json: lastLine) else {
                 outcome.error = "the exported app (\(appFile)) exited \(result.status) without a trace:\n" + Self.tail(result.stderr)
@@ -54,6 +55,10 @@ public struct Verifier: Sendable {
         }
         return outcome
     }
+
+    /// Real milliseconds per virtual millisecond when the requests overlap: slow enough that thread hand-offs
+    /// (a fraction of a millisecond) stay far below `Comparison.orderingMargin`.
+    public static let timeScale = 2.0
 
     /// `scenarios/seeds/db-session.yaml` under 0.115 → `seeds_db_session_0115`: readable and unique per run.
     static func moduleName(_ file: String, _ profile: Profile) -> String {
