@@ -53,8 +53,8 @@ public enum Validator {
     /// for what registers but fails or surprises at request time (override recursion, shadowed built-ins).
     public static func check(_ scenario: Scenario, profile: Profile? = nil) -> [Diagnostic] {
         do {
-            let errors = try compile(scenario, profile: profile).appErrors
-            return errors + withSnippets(overrideWarnings(scenario) + shadowWarnings(scenario), scenario.sourceText)
+            let app = try compile(scenario, profile: profile)
+            return app.appErrors + withSnippets(overrideWarnings(scenario) + shadowWarnings(scenario) + ConcurrencyCheck.deadlocks(app), scenario.sourceText)
         } catch let list as DiagnosticList {
             return list.diagnostics
         } catch {
