@@ -81,7 +81,7 @@ struct Bodies {
     }
 
     /// `async with db_pool.connection():` (a sync body: `with`, so its worker thread waits): one unit of the
-    /// scenario's pool for everything written inside `body`, given back when the block ends, however it ends.
+    /// scenario's pool for the whole body, taken first and given back when the block ends, however it ends.
     func holding(pool: String?, into w: inout PythonWriter, _ body: (inout PythonWriter) -> Void) {
         guard let pool else { return body(&w) }
         w.line("\(isAsync ? "async with" : "with") \(pool).connection():")

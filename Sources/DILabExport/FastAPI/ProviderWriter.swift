@@ -93,8 +93,8 @@ struct ProviderWriter {
             writeGenerator(p, body: body, usesCall: usesCall, into: &w)
             return
         }
-        body.opening(kind: "call", counter: counter, usesCall: usesCall, into: &w)
         body.holding(pool: p.acquires, into: &w) { w in
+            body.opening(kind: "call", counter: counter, usesCall: usesCall, into: &w)
             guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else { return }
             if isClass {
                 if case .object(let pairs)? = p.returns {
@@ -111,8 +111,8 @@ struct ProviderWriter {
     /// `try: yield` with the scenario's `except` blocks, `finally` as the exit event, then the success-path
     /// cleanup, which Python reaches only when nothing was raised at the `yield`.
     func writeGenerator(_ p: Provider, body: Bodies, usesCall: Bool, into w: inout PythonWriter) {
-        body.opening(kind: "enter", counter: body.subject, usesCall: usesCall, into: &w)
         body.holding(pool: p.acquires, into: &w) { w in
+            body.opening(kind: "enter", counter: body.subject, usesCall: usesCall, into: &w)
             guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else { return }
             writeYield(p, body: body, into: &w)
         }

@@ -120,9 +120,12 @@ async def _request_at(index: int, spec: dict, done: list, pending: list) -> dict
     from urllib.parse import unquote
     loop = asyncio.get_running_loop()
     if spec["at"] is not None:
-        await asyncio.sleep(max(0.0, _T0[0] + spec["at"] * TIME_SCALE / 1000 - time.monotonic()))
-    elif index > 0:
-        await done[index - 1].wait()
+        arrival = _T0[0] + spec["at"] * TIME_SCALE / 1000
+        await asyncio.sleep(max(0.0, arrival - time.monotonic()))
+    else:
+        if index > 0:
+            await done[index - 1].wait()
+        arrival = time.monotonic()
     pending[0] -= 1
     if spec["overrides"] is not None:
         app.dependency_overrides = {PROVIDERS[k]: PROVIDERS[v] for k, v in spec["overrides"].items()}
@@ -172,13 +175,14 @@ async def _request_at(index: int, spec: dict, done: list, pending: list) -> dict
     _SERVED[_CALLED[0]] = index
     try:
         with anyio.CancelScope() as cancel_scope:
+            # timed from the arrival on the loop's clock (time.monotonic), not from whenever this task got here
             if spec["disconnect"] is not None:
-                loop.call_later(spec["disconnect"] * TIME_SCALE / 1000, client_disconnects)
+                loop.call_at(arrival + spec["disconnect"] * TIME_SCALE / 1000, client_disconnects)
             if spec["cancel"] is not None:
                 def server_cancels():
                     pending[0] -= 1
                     cancel_scope.cancel()
-                loop.call_later(spec["cancel"] * TIME_SCALE / 1000, server_cancels)
+                loop.call_at(arrival + spec["cancel"] * TIME_SCALE / 1000, server_cancels)
             await app(scope, receive, send)
     except asyncio.CancelledError:
         if index not in _HUNG:
@@ -220,6 +224,8 @@ async def _drive_together() -> dict:
     out = {"fastapi": _fastapi_version(), "app_error": None, "concurrent": True, "time_scale": TIME_SCALE}
     await _lifespan("startup", messages, replies)
     out["startup"] = EVENTS[:]
+    with anyio.CancelScope():  # AnyIO loads its asyncio backend on first use: not on the requests' clock
+        await asyncio.sleep(0)
     done = [asyncio.Event() for _ in REQUESTS]
     pending = [len(REQUESTS) + sum(s["disconnect"] is not None for s in REQUESTS) + sum(s["cancel"] is not None for s in REQUESTS)]
     _T0[0] = time.monotonic()
