@@ -105,7 +105,8 @@ public enum PythonName {
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
-        "ConnectionPool", "CancelledError", "anyio",
+        "ConnectionPool", "CancelledError", "anyio", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
+        "_TIMELINE", "_TIMELINE_LOCK", "_drive_together", "_request_at", "_stamp", "_stamping", "_watch_for_hangs",
     ]
 
     /// Names the exported function bodies read (besides their parameters, tasks and exception classes):
@@ -113,13 +114,13 @@ public enum PythonName {
     public static let bodyNames: Set<String> = [
         "self", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
-        "now_ms", "float",
+        "now_ms", "float", "CancelledError",
     ]
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.
     public static let builtins: Set<String> = [
         "bool", "dict", "float", "getattr", "hasattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
-        "str", "super", "tuple", "type", "vars",
+        "str", "super", "tuple", "type", "vars", "all", "enumerate", "max", "round", "sum", "zip",
     ]
 }
 
