@@ -10,9 +10,11 @@ extension RequestRun {
         }
         trace.status = response.status
         trace.isJSON = false
+        channel?.start(ResponseStart(status: response.status, isJSON: false, isStreaming: true))
         if clientGone {
             emit(.cancel, "StreamingResponse", "the client had already gone: listen_for_disconnect reads http.disconnect at once and cancels the body before it starts",
                  q: "http.disconnect")
+            awaitWritten()
             trace.bodyText = ""
             trace.body = .string("")
             responseSent = true
@@ -29,6 +31,7 @@ extension RequestRun {
                 if halted { return halt() }
                 if task.cancelRequested { return cancelled(in: "StreamingResponse", depth: 0) }
                 emit(.cancel, "StreamingResponse", "listen_for_disconnect cancelled the body before chunk \(i): the rest is never sent", q: "http.disconnect")
+                awaitWritten()
                 responseSent = true
                 return nil
             } else if loop == nil {
@@ -43,7 +46,9 @@ extension RequestRun {
             let piece = chunk.render(env).text
             text += piece
             emit(.chunk, String(i), piece, data: ["chunk": piece])
+            channel?.chunk(piece)
         }
+        awaitWritten()
         trace.bodyText = text
         trace.body = .string(text)
         responseSent = true
@@ -64,8 +69,24 @@ extension RequestRun {
         trace.headers += headers
         emit(.response, String(status), trace.bodyText, data: ["status": String(status), "body": trace.bodyText, "json": text == nil ? "true" : "false",
                                                               "headers": Value.object(trace.headers.map { ($0.0, .string($0.1)) }).json])
+        if let channel {
+            channel.start(ResponseStart(status: status, headers: trace.headers, body: trace.bodyText, isJSON: text == nil))
+            awaitWritten()
+        }
         responseSent = true
         emit(.sent, String(status), "the client has its answer", data: ["status": String(status)])
+    }
+
+    /// The body is complete: wait (letting other requests run) until the server has written its last byte.
+    func awaitWritten() {
+        guard let channel, !halted else { return }
+        if let loop, let task {
+            loop.awaitOutside(task) { written in channel.end(written: written) }
+        } else {
+            let done = DispatchSemaphore(value: 0)
+            channel.end { done.signal() }
+            done.wait()
+        }
     }
 
     /// Starlette's `BackgroundTasks.__call__`: in order; the first failure stops the rest.

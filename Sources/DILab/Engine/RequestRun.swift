@@ -34,6 +34,8 @@ final class RequestRun {
     /// The client has gone away (`disconnect:`); `streaming` while a streaming body is being sent.
     var clientGone = false
     var streaming = false
+    /// Where the response goes when a real client waits for it (serve); nil in a simulation.
+    var channel: ResponseChannel?
     /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
     var deadlockReport: (Limiter, String)?
 

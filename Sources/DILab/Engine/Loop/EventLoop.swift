@@ -28,10 +28,13 @@ final class EventLoop: @unchecked Sendable {
         var done = false
         /// Deadlocked: it will never run again in FastAPI; it unwinds silently.
         var halted = false
+        /// Waiting for the server (the body being written), not for the loop: never a deadlock.
+        var awaitingOutside = false
+        var body: (() -> Void)?
         init(id: Int) { self.id = id }
     }
 
-    private enum Action {
+    fileprivate enum Action {
         case start(Task, () -> Void)
         case resume(Task, ticket: Int)
         case client(() -> Void)
@@ -52,7 +55,10 @@ final class EventLoop: @unchecked Sendable {
     /// Called on the loop's thread when no task can run and some are blocked: the stuck tasks, in id order.
     var onDeadlock: (([Task]) -> Void)?
 
-    init(start: Int = 0) { now = start }
+    init(start: Int = 0) {
+        now = start
+        real = nil
+    }
 
     // MARK: scheduling (loop thread, or a task holding the baton)
 
@@ -73,39 +79,156 @@ final class EventLoop: @unchecked Sendable {
         queue.push(Entry(time: max(time, now), seq: seq, action: action))
     }
 
-    /// Drives every task to its end. Returns when nothing is left to run.
+    /// Drives every task to its end. On the virtual clock it returns when nothing is left to run; on the real
+    /// clock it waits for the next timer or submission until `stop()`, and then for the tasks still running.
     func run() {
         while true {
-            while let entry = queue.pop() {
-                now = max(now, entry.time)
-                switch entry.action {
-                case .client(let action): action()
-                case .start(let task, let body):
-                    let work = Work(body)
-                    let thread = Thread { [baton] in
-                        task.resume.wait()
-                        work.body()
-                        task.done = true
-                        baton.signal()
+            takeInbox()
+            if let top = queue.peek {
+                if let real {
+                    let early = top.time - real.now
+                    if early > 0 {
+                        _ = wakeup.wait(timeout: .now() + real.seconds(early))
+                        continue
                     }
-                    thread.stackSize = 8 << 20
-                    thread.start()
-                    hand(to: task)
-                case .resume(let task, let ticket):
-                    guard ticket == task.timer, !task.done else { continue }
-                    hand(to: task)
                 }
+                _ = queue.pop()
+                now = real.map { max(now, $0.now) } ?? max(now, top.time)
+                perform(top.action)
+                continue
             }
-            let stuck = tasks.filter { !$0.done }
-            guard !stuck.isEmpty else { return }
-            onDeadlock?(stuck)
-            for task in stuck {
-                task.halted = true
-                task.waitingOn?.abandon(task)
-                task.waitingOn = nil
-                wakeNow(task, .deadlocked)
+            tasks.removeAll { $0.done }
+            // A task waiting for the server (its body being written) will move again and may release what the
+            // others wait for: only when none does is a blocked task stuck for good.
+            let stuck = tasks.contains { $0.awaitingOutside } ? [] : tasks.filter { !$0.halted }
+            if !stuck.isEmpty {
+                onDeadlock?(stuck)
+                for task in stuck {
+                    task.halted = true
+                    task.waitingOn?.abandon(task)
+                    task.waitingOn = nil
+                    wakeNow(task, .deadlocked)
+                }
+                continue
+            }
+            if real == nil || isStopping {
+                // Let the idle workers' threads end: nothing will start on them again.
+                starting = nil
+                for w in idle { w.job.signal() }
+                idle.removeAll()
+                if real == nil || tasks.isEmpty { return }
+            }
+            wakeup.wait()
+        }
+    }
+
+    private func perform(_ action: Action) {
+        switch action {
+        case .client(let action): action()
+        case .start(let task, let body):
+            task.body = body
+            starting = task
+            idleWorker().job.signal()
+            hand(to: task, starting: true)
+        case .resume(let task, let ticket):
+            guard ticket == task.timer, !task.done else { return }
+            if task.awaitingOutside { task.awaitingOutside = false }
+            hand(to: task)
+        }
+    }
+
+    // MARK: threads: one per running task, reused once its task has ended
+
+    private final class Worker: @unchecked Sendable {
+        let job = DispatchSemaphore(value: 0)
+    }
+    private var idle: [Worker] = []
+    private var starting: Task?
+
+    /// A worker takes the task being started, runs it to its end, then waits for the next one.
+    private func idleWorker() -> Worker {
+        if let w = idle.popLast() { return w }
+        let w = Worker()
+        let thread = Thread { [self] in
+            while true {
+                w.job.wait()
+                guard let task = starting else { return }
+                starting = nil
+                task.body?()
+                task.body = nil
+                task.done = true
+                idle.append(w)
+                baton.signal()
             }
         }
+        thread.stackSize = 8 << 20
+        thread.start()
+        return w
+    }
+
+    private func hand(to task: Task, starting isStart: Bool) {
+        baton.wait()
+    }
+
+    // MARK: the real clock (serve)
+
+    private let real: RealClock?
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let inboxLock = NSLock()
+    private var inbox: [Action] = []
+    private var stopping = false
+    private var isStopping: Bool {
+        inboxLock.lock(); defer { inboxLock.unlock() }
+        return stopping
+    }
+
+    /// A loop on the real clock: durations are really waited out, and requests are submitted as they arrive.
+    init(real clock: RealClock) {
+        real = clock
+        now = clock.now
+    }
+
+    /// From any thread: starts a task now (a request that just arrived).
+    func submit(id: Int, _ body: @escaping (Task) -> Void) {
+        let task = Task(id: id)
+        post(.start(task, { body(task) }))
+    }
+
+    /// From any thread: ends the loop once its running tasks have finished.
+    func stop() {
+        inboxLock.lock()
+        stopping = true
+        inboxLock.unlock()
+        wakeup.signal()
+    }
+
+    private func post(_ action: Action) {
+        inboxLock.lock()
+        inbox.append(action)
+        inboxLock.unlock()
+        wakeup.signal()
+    }
+
+    private func takeInbox() {
+        inboxLock.lock()
+        let actions = inbox
+        inbox.removeAll()
+        inboxLock.unlock()
+        for a in actions {
+            if case .start(let task, _) = a { tasks.append(task) }
+            push(now, a)
+        }
+    }
+
+    /// Blocks `task` until something outside the loop (the server, when the last body byte is out) calls the
+    /// closure given to `start`. Other tasks run meanwhile.
+    func awaitOutside(_ task: Task, _ start: (@escaping @Sendable () -> Void) -> Void) {
+        tickets += 1
+        let ticket = tickets
+        task.timer = ticket
+        task.awaitingOutside = true
+        start { [self] in post(.resume(task, ticket: ticket)) }
+        block(task, interruptible: false)
     }
 
     private func hand(to task: Task) {
@@ -188,12 +311,6 @@ final class EventLoop: @unchecked Sendable {
     }
 }
 
-/// A task's body, handed to its thread; only ever run while that thread holds the baton.
-private final class Work: @unchecked Sendable {
-    let body: () -> Void
-    init(_ body: @escaping () -> Void) { self.body = body }
-}
-
 /// A binary min-heap: the loop's pending wake-ups.
 struct WakeQueue<Element> {
     private var items: [Element] = []
@@ -201,6 +318,7 @@ struct WakeQueue<Element> {
     init(before: @escaping (Element, Element) -> Bool) { self.before = before }
 
     var isEmpty: Bool { items.isEmpty }
+    var peek: Element? { items.first }
 
     mutating func push(_ e: Element) {
         items.append(e)
