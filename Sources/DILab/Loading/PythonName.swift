@@ -105,7 +105,7 @@ public enum PythonName {
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
-        "ConnectionPool", "CancelledError", "anyio", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
+        "ConnectionPool", "CancelledError", "anyio", "Annotated", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
         "_TIMELINE", "_TIMELINE_LOCK", "_drive_together", "_request_at", "_stamp", "_stamping", "_watch_for_hangs",
     ]
 
@@ -156,6 +156,7 @@ extension PythonName {
         s.app.exceptionHandlers.forEach { claim("handle_" + $0.exception.lowercased(), "exception handler", $0.location) }
         s.routes.forEach { claim($0.handlerName, "route handler", $0.location) }
         s.pools.forEach { claim($0.name, "pool", $0.location) }
+        s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
         let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name))
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)
         for p in params where hidden.contains(p.name) {

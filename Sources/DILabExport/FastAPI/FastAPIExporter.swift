@@ -26,7 +26,10 @@ public struct FastAPIExporter {
         if !scenario.providers.isEmpty {
             w.section("dependencies")
             let writer = ProviderWriter(scenario: scenario, late: order.late)
-            for p in order.providers { writer.write(p, into: &w) }
+            for p in order.providers {
+                writer.write(p, into: &w)
+                aliases(of: p.name, into: &w)
+            }
             patchCycles(order.late, into: &w)
         }
         AppWriter(scenario: scenario).write(into: &w)
@@ -55,7 +58,7 @@ public struct FastAPIExporter {
         if catchesCancellation { w.line("from asyncio import CancelledError") }
         w.line("from contextlib import asynccontextmanager")
         w.line("from functools import lru_cache")
-        w.line("from typing import Any")
+        w.line(scenario.aliases.isEmpty ? "from typing import Any" : "from typing import Annotated, Any")
         w.line()
         w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
         w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
@@ -65,6 +68,15 @@ public struct FastAPIExporter {
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
         if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
         w.line()
+    }
+
+    /// `aliases:` naming a `Depends(...)` on `provider`, written right after it: one object, so one
+    /// `max_concurrency` semaphore, for every parameter typed with it.
+    func aliases(of provider: String, into w: inout PythonWriter) {
+        let mine = scenario.aliases.filter { $0.value.provider == provider }.sorted { $0.key < $1.key }
+        guard !mine.isEmpty else { return }
+        w.line()
+        for (name, spec) in mine { w.line("\(name) = Annotated[Any, \(Signatures.depends(spec))]") }
     }
 
     /// The requests share one timeline (as `Engine` decides): some request has `at:`, `disconnect:` or `cancel:`.

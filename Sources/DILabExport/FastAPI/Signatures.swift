@@ -72,7 +72,11 @@ enum Signatures {
         for p in params {
             switch p.kind {
             case .depends(let spec):
-                parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
+                if let alias = spec.alias, !late.contains(p.name) {
+                    parts.append(("\(p.name): \(alias)", false))  // `Annotated[Any, Depends(...)]`, one object for every use
+                } else {
+                    parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
+                }
             case .request(let rp): parts.append(requestParam(p.name, rp))
             case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))
             case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))
