@@ -135,6 +135,7 @@ public final class DILabServer: @unchecked Sendable {
         } else {
             core.log.message("drain timeout (\(core.options.drainTimeout) s) exceeded; still running: \(pending.isEmpty ? "open connections" : pending.joined(separator: ", ")); running the lifespan shutdown anyway")
         }
+        core.loop.stop(wait: false)
         await core.lifespan(startup: false)
         core.log.message("stopped")
         return ShutdownReport(drained: drained, pending: pending, waitedMilliseconds: waited)

@@ -1,66 +1,74 @@
 import DILab
 import Foundation
 
-/// One request's engine run, seen from the async HTTP handler. The engine runs synchronously on its own thread
-/// and calls `observe` for each event as it happens; the handler awaits `head` (the `response` event) and, for a
-/// stream, `chunks` (until `sent`). At `sent` the engine thread waits until the server has really written the
-/// last body byte, so background tasks and request-scoped cleanup start after the client has its answer,
-/// as under uvicorn. Nothing about ordering is decided here: the engine's events drive everything.
-final class Exchange: @unchecked Sendable {
-    let head: AsyncStream<TraceEvent>
+/// One request's response, between the engine's event loop and the async HTTP handler. The engine calls
+/// `start` with the typed head, `chunk` for a stream's pieces and `end` when the body is complete; the handler
+/// awaits `head` and reads `chunks`, and calls `bodyWritten` once the last byte is out. Only then does the
+/// engine go on with background tasks and request-scoped cleanup, as under uvicorn. Nothing about ordering is
+/// decided here.
+final class Exchange: ResponseChannel, @unchecked Sendable {
+    let head: AsyncStream<ResponseStart>
     let chunks: AsyncStream<String>
-    private let headContinuation: AsyncStream<TraceEvent>.Continuation
+    private let headContinuation: AsyncStream<ResponseStart>.Continuation
     private let chunkContinuation: AsyncStream<String>.Continuation
-    private let written = DispatchSemaphore(value: 0)
     private let lock = NSLock()
-    private var phase = Phase.waitingForResponse
-    private var writtenSignalled = false
+    private var written: (@Sendable () -> Void)?
+    private var bodyDone = false
     let writeTimeout: Double
-
-    enum Phase { case waitingForResponse, streaming, responded, sent }
+    /// Called when the body was not written in time; the engine carries on regardless.
+    var onTimeout: (@Sendable () -> Void)?
+    /// The head, for the trace store's partial trace.
+    var onStart: ((ResponseStart) -> Void)?
 
     init(writeTimeout: Double) {
         self.writeTimeout = writeTimeout
-        (head, headContinuation) = AsyncStream.makeStream(of: TraceEvent.self)
+        (head, headContinuation) = AsyncStream.makeStream(of: ResponseStart.self)
         (chunks, chunkContinuation) = AsyncStream.makeStream(of: String.self)
     }
 
-    /// Called on the engine thread. Returns false if the body was not written within `writeTimeout`
-    /// (the client went away before the head was written); the engine then carries on regardless.
-    @discardableResult
-    func observe(_ e: TraceEvent) -> Bool {
+    func start(_ head: ResponseStart) {
+        onStart?(head)
+        headContinuation.yield(head)
+        headContinuation.finish()
+    }
+
+    func chunk(_ text: String) { chunkContinuation.yield(text) }
+
+    func end(written: @escaping @Sendable () -> Void) {
+        chunkContinuation.finish()
         lock.lock()
-        let phase = self.phase
-        switch (e.kind, phase) {
-        case (.response, .waitingForResponse):
-            self.phase = e.data["streaming"] == "true" ? .streaming : .responded
+        if bodyDone {
             lock.unlock()
-            headContinuation.yield(e)
-            headContinuation.finish()
-        case (.chunk, .streaming):
-            lock.unlock()
-            chunkContinuation.yield(e.data["chunk"] ?? e.detail)
-        case (.sent, .streaming), (.sent, .responded):
-            self.phase = .sent
-            lock.unlock()
-            chunkContinuation.finish()
-            return written.wait(timeout: .now() + writeTimeout) == .success
-        default:
-            lock.unlock()
+            written()
+            return
         }
-        return true
+        self.written = written
+        lock.unlock()
+        DispatchQueue.global().asyncAfter(deadline: .now() + writeTimeout) { [self] in
+            if let w = take() {
+                onTimeout?()
+                w()
+            }
+        }
+    }
+
+    private func take() -> (@Sendable () -> Void)? {
+        lock.lock()
+        defer { lock.unlock() }
+        let w = written
+        written = nil
+        return w
     }
 
     /// The server has written the whole body (or given up writing it): the engine may go on past `sent`.
     func bodyWritten() {
         lock.lock()
-        defer { lock.unlock() }
-        guard !writtenSignalled else { return }
-        writtenSignalled = true
-        written.signal()
+        bodyDone = true
+        lock.unlock()
+        take()?()
     }
 
-    /// The engine returned without a response event (it always sends one; this keeps a handler from hanging if not).
+    /// The engine finished without a response (a deadlocked or cancelled request): the handler stops waiting.
     func engineFinished() {
         headContinuation.finish()
         chunkContinuation.finish()

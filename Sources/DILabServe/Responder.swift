@@ -78,18 +78,16 @@ struct DILabResponder: HTTPResponder {
         return HTTPOut.json(rejection.status, rejection.body, headers: [("x-request-id", id)])
     }
 
-    /// Hands the request to its engine run and builds the response from the `response` event. The body is
+    /// Hands the request to the engine's loop and builds the response from the typed head it sends. The body is
     /// written by a closure that tells the engine when the last byte is out (`bodyWritten`); a stream writes
     /// each `chunk` as the engine produces it and ends at `sent`.
     func run(_ spec: RequestSpec) async -> Response {
-        let exchange = core.startRun(spec)
+        let (exchange, id) = core.startRun(spec)
         var iterator = exchange.head.makeAsyncIterator()
-        guard let event = await iterator.next() else {
-            exchange.bodyWritten()
+        guard let head = await iterator.next() else {
+            // Deadlocked or cancelled: FastAPI would leave the client waiting; dilab answers so the socket is freed.
             return HTTPOut.text(500, "Internal Server Error")
         }
-        let head = ResponseHead(event)
-        let id = event.request.map(String.init) ?? "?"
         var fields = HTTPOut.fields(head.headers + [("x-request-id", id)])
         if let type = head.contentType { fields[.contentType] = type }
         let status = HTTPOut.status(head.status)

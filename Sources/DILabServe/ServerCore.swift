@@ -8,6 +8,8 @@ final class ServerCore: @unchecked Sendable {
     let app: CompiledApp
     let options: ServeOptions
     let engine: Engine
+    /// The engine's event loop on the server's clock: every request is a task on it.
+    let loop: LiveLoop
     /// Milliseconds since the server started, on the same scale as the engine's clocks: every request's clock
     /// starts where this one is, so concurrent requests share one timeline in the log.
     let timeline: RealClock
@@ -26,6 +28,8 @@ final class ServerCore: @unchecked Sendable {
         self.timeline = timeline
         let scale = options.timeScale
         self.engine = Engine(app: app, clock: { RealClock(timeScale: scale, origin: timeline.now) })
+        self.loop = LiveLoop(engine: engine, clock: timeline)
+        loop.start()
         self.store = TraceStore(capacity: options.keepTraces, byteBudget: options.keepBytes,
                                 limits: TraceLimits(fieldBytes: options.traceFieldBytes), profile: app.profile)
     }
@@ -53,36 +57,34 @@ final class ServerCore: @unchecked Sendable {
         }
     }
 
-    /// Starts the engine run for `spec` on its own thread and returns the bridge the HTTP handler reads.
-    /// The run outlives the handler: after `sent` it goes on with background tasks and cleanup, recording
-    /// every event, and leaves the in-flight set only when the engine returns.
-    func startRun(_ spec: RequestSpec) -> Exchange {
+    /// Submits `spec` to the engine's event loop and returns the bridge the HTTP handler reads. The run outlives
+    /// the handler: after `sent` it goes on with background tasks and cleanup, recording every event, and leaves
+    /// the in-flight set when it ends.
+    func startRun(_ spec: RequestSpec) -> (Exchange, String) {
         let exchange = Exchange(writeTimeout: options.writeTimeout)
         let box = RunState()
-        let thread = Thread { [self] in
-            let trace = engine.handle(spec) { [self] e in
-                let id = box.id(from: e)
-                if e.kind == .request {
-                    inflight.enter(id, spec.line)
-                    store.begin(id, request: spec)
-                }
-                store.append(id, e)
-                // The log and the live stream get the cut event too: a 1 MiB body is not a 1 MiB log line.
-                let brief = store.limits.event(e).event
-                log.event(brief, id: id)
-                events.publish(brief, id: id)
-                if !exchange.observe(e) {
-                    log.message("[\(id)] the response was not written within \(options.writeTimeout) s; the engine carries on")
-                }
+        exchange.onStart = { [store] head in store.head(box.current, head) }
+        let id = loop.submit(spec, channel: exchange, observer: { [self] e in
+            let id = box.id(from: e)
+            if e.kind == .request {
+                inflight.enter(id, spec.line)
+                store.begin(id, request: spec)
             }
+            store.append(id, e)
+            // The log and the live stream get the cut event too: a 1 MiB body is not a 1 MiB log line.
+            let brief = store.limits.event(e).event
+            log.event(brief, id: id)
+            events.publish(brief, id: id)
+        }, done: { [self] trace in
             let id = String(trace.id)
             store.complete(id, trace)
             exchange.engineFinished()
             inflight.leave(id)
+        })
+        exchange.onTimeout = { [log, options] in
+            log.message("[\(id)] the response was not written within \(options.writeTimeout) s; the engine carries on")
         }
-        thread.name = "dilab-request"
-        thread.start()
-        return exchange
+        return (exchange, String(id))
     }
 
     /// Records and logs a request the server answered itself (413, 400, 422 json_invalid); its id is `s1`, `s2`...
@@ -109,6 +111,7 @@ final class ServerCore: @unchecked Sendable {
     /// The engine numbers requests; the observer learns the number from the first event.
     final class RunState: @unchecked Sendable {
         private var value: String?
+        var current: String { value ?? "?" }
         func id(from e: TraceEvent) -> String {
             if let value { return value }
             let id = e.request.map(String.init) ?? "?"

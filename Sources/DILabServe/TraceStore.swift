@@ -15,6 +15,8 @@ final class TraceStore: @unchecked Sendable {
         var final: RequestTrace?
         /// Some string of this trace was cut.
         var truncated = false
+        /// The response head the engine sent, while the run is still going.
+        var head: ResponseStart?
         var bytes = 0
     }
 
@@ -35,6 +37,19 @@ final class TraceStore: @unchecked Sendable {
     }
 
     /// Starts a trace; drops the oldest ones while over the count or the byte budget.
+    /// The typed response head of a running request (its body cut to the limits).
+    func head(_ id: String, _ head: ResponseStart) {
+        var head = head
+        if let cut = limits.cut(head.body) { head.body = cut }
+        lock.lock()
+        defer { lock.unlock() }
+        guard var entry = entries[id] else { return }
+        total += Footprint.of(head.body)
+        entry.bytes += Footprint.of(head.body)
+        entry.head = head
+        entries[id] = entry
+    }
+
     func begin(_ id: String, request: RequestSpec) {
         let (spec, cut) = limits.request(request)
         var entry = Entry(request: spec, truncated: cut)
@@ -118,8 +133,7 @@ final class TraceStore: @unchecked Sendable {
     /// A running request's trace so far, with the response as the `response` event announced it.
     func partial(_ entry: Entry, id: String) -> RequestTrace {
         var trace = RequestTrace(id: entry.events.first?.request ?? 0, request: entry.request, profile: profile, events: entry.events)
-        if let response = entry.events.first(where: { $0.kind == .response }) {
-            let head = ResponseHead(response)
+        if let head = entry.head {
             trace.status = head.status
             trace.isJSON = head.isJSON
             trace.bodyText = head.body

@@ -25,15 +25,11 @@ struct RequestTranslationTests {
         #expect(Engine(app: Self.app).handle(post).status == 422)
     }
 
-    @Test("the response event becomes status, body, media type and headers")
+    @Test("the engine's typed head gives the media type Starlette would")
     func responseHead() {
-        let e = TraceEvent(t: 0, request: 1, kind: .response, subject: "405", data: ["status": "405", "body": #"{"detail":"Method Not Allowed"}"#, "json": "true", "headers": #"{"allow":"GET"}"#])
-        let head = ResponseHead(e)
-        #expect(head == ResponseHead(status: 405, body: #"{"detail":"Method Not Allowed"}"#, isJSON: true, headers: [("allow", "GET")]))
-        #expect(head.contentType == "application/json")
-        let plain = ResponseHead(TraceEvent(t: 0, request: 1, kind: .response, subject: "500", data: ["status": "500", "body": "Internal Server Error", "json": "false"]))
-        #expect(plain.contentType == "text/plain; charset=utf-8")
-        let stream = ResponseHead(TraceEvent(t: 0, request: 1, kind: .response, subject: "200", data: ["status": "200", "streaming": "true"]))
-        #expect(stream.isStreaming && stream.contentType == nil)
+        #expect(ResponseStart(status: 405, headers: [("allow", "GET")], body: #"{"detail":"Method Not Allowed"}"#).contentType == "application/json")
+        #expect(ResponseStart(status: 500, body: "Internal Server Error", isJSON: false).contentType == "text/plain; charset=utf-8")
+        #expect(ResponseStart(status: 200, isJSON: false, isStreaming: true).contentType == nil)
+        #expect(ResponseStart(status: 307, body: "", isJSON: false).contentType == nil)
     }
 }

@@ -34,6 +34,9 @@ public final class RealClock: EngineClock, @unchecked Sendable {
     public var now: Int {
         origin + Int(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000 / max(timeScale, 0.000_001))
     }
+    /// How long `ms` of this clock's milliseconds take in real seconds.
+    public func seconds(_ ms: Int) -> Double { Double(ms) / 1000 * max(timeScale, 0) }
+
     public func advance(_ ms: Int) {
         guard ms > 0, timeScale > 0 else { return }
         Thread.sleep(forTimeInterval: Double(ms) / 1000 * timeScale)

@@ -17,6 +17,10 @@ public final class Engine: @unchecked Sendable {
     var callCounts: [String: Int] = [:]
     var requestCount = 0
     var state: [(String, Value)] = []
+    /// `max_concurrency` semaphores (one per declaration) and pools: they live as long as the app's event loop.
+    var limiters: [String: Limiter] = [:]
+    /// AnyIO's default thread limiter.
+    lazy var threadpool = Limiter(.threadpool, capacity: app.scenario.app.threadpoolTokens)
 
     public init(app: CompiledApp, clock: @escaping @Sendable () -> EngineClock = { VirtualClock() }) {
         self.app = app
@@ -30,9 +34,14 @@ public final class Engine: @unchecked Sendable {
         var result = RunResult(scenario: app.scenario.name, profile: app.profile, appErrors: app.appErrors)
         guard app.appErrors.isEmpty else { return result }
         result.startup = engine.startup()
-        for r in requests ?? app.scenario.requests {
-            if let overrides = r.overrides { engine.overrides = overrides }
-            result.requests.append(engine.handle(r))
+        let requests = requests ?? app.scenario.requests
+        if isConcurrent(requests) {
+            (result.requests, result.order) = engine.runTogether(requests)
+        } else {
+            for r in requests {
+                if let overrides = r.overrides { engine.overrides = overrides }
+                result.requests.append(engine.handle(r))
+            }
         }
         result.shutdown = engine.shutdown()
         return result
@@ -54,6 +63,20 @@ public final class Engine: @unchecked Sendable {
     func storeLRU(_ name: String, _ value: Value) {
         lock.lock(); defer { lock.unlock() }
         if lruValues[name] == nil { lruValues[name] = value }
+    }
+
+    func limiter(_ kind: Limiter.Kind, capacity: Int) -> Limiter {
+        let key: String
+        switch kind {
+        case .slot(_, let declaration): key = "slot " + declaration
+        case .pool(let name): key = "pool " + name
+        case .threadpool: return threadpool
+        }
+        lock.lock(); defer { lock.unlock() }
+        if let l = limiters[key] { return l }
+        let l = Limiter(kind, capacity: capacity)
+        limiters[key] = l
+        return l
     }
 
     var stateValue: Value {

@@ -63,6 +63,8 @@ public struct PyError: Error, Sendable, Equatable {
     static let bases: [String: String] = pythonBuiltins.merging([
         "HTTPException": "Exception", "RequestValidationError": "ValidationException", "ValidationException": "Exception",
         "FastAPIError": "RuntimeError", "DependencyScopeError": "FastAPIError",
+        // asyncio.CancelledError (what AnyIO raises on asyncio) is a BaseException: `except Exception` lets it pass.
+        "CancelledError": "BaseException",
     ]) { a, _ in a }
 
     /// A Python built-in exception and its bases up to BaseException (`KeyError` → LookupError, Exception,

@@ -15,6 +15,19 @@ extension RequestRun {
         let th = thread(async: provider.isAsync)
         var result = exc
         var env = entry.env
+        defer {
+            if let pool = entry.pool { release(pool, for: provider.name, depth: entry.depth) }
+            if let slot = entry.slot { release(slot, for: provider.name, depth: entry.depth) }
+        }
+        let cancelling = exc?.type == "CancelledError" || (task?.cancelRequested ?? false)
+        if cancelling, !provider.isAsync, !profile.shieldsCleanup {
+            // Before 0.162.7 a sync generator's exit is `await to_thread.run_sync(...)` in the cancelled scope: AnyIO
+            // checks for cancellation before it takes a worker, so the code after yield never starts.
+            emit(.cancel, provider.name, "cleanup never starts: run_sync sees the cancellation before it takes a thread (shielded only from 0.162.7)",
+                 q: "CancelledError", depth: entry.depth, thread: th)
+            closed.append(provider.name)
+            return exc?.type == "CancelledError" ? exc : PyError(type: "CancelledError", message: "")
+        }
         if let e = exc {
             env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
             if let h = provider.handlers.first(where: { e.isInstance(of: $0.catches) }) {
@@ -35,7 +48,10 @@ extension RequestRun {
         let when = responseSent ? "after the response" : "before the response"
         emit(.exit, provider.name, "cleanup (\(entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"))), \(when)",
              depth: entry.depth, thread: th, data: ["scope": entry.scope])
-        clock.advance(provider.cleanup.duration)
+        if let cut = cleanupPause(provider, depth: entry.depth) {
+            closed.append(provider.name)
+            return cut
+        }
         if exc == nil {
             do {
                 try addTasks(provider.cleanup.addsTasks, env: env, by: provider.name + " cleanup", depth: entry.depth)
@@ -45,7 +61,32 @@ extension RequestRun {
             }
         }
         closed.append(provider.name)
+        if result == nil, task?.cancelRequested ?? false, profile.shieldsCleanup, provider.isAsync {
+            // The shielded exit finished; `checkpoint_if_cancelled()` after it delivers the pending cancellation.
+            return cancelled(in: provider.name, depth: entry.depth)
+        }
         return result
+    }
+
+    /// The cleanup's own await. From 0.162.7 an exit is shielded: it runs to its end, cancelled or not. Before,
+    /// an async cleanup is cut at its first await when the task is cancelled; returns the CancelledError then.
+    func cleanupPause(_ provider: Provider, depth: Int) -> PyError? {
+        let shielded = profile.shieldsCleanup || !provider.isAsync
+        guard let loop, let task else {
+            clock.advance(provider.cleanup.duration)
+            return nil
+        }
+        if shielded || provider.cleanup.duration <= 0 {
+            if loop.sleep(task, provider.cleanup.duration, interruptible: false) == .deadlocked { return halt() }
+            return nil
+        }
+        switch loop.sleep(task, provider.cleanup.duration, interruptible: true) {
+        case .ready: return nil
+        case .deadlocked: return halt()
+        case .cancelled:
+            emit(.cancel, provider.name, "cleanup cut at its first await: exits are shielded only from FastAPI 0.162.7", q: "CancelledError", depth: depth)
+            return PyError(type: "CancelledError", message: "")
+        }
     }
 }
 

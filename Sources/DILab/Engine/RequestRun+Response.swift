@@ -1,16 +1,42 @@
 /// Sending the response, running the background tasks, and turning what is left into an error response.
 extension RequestRun {
-    func send(_ response: PendingResponse) {
+    /// Sends the response. A CancelledError while streaming (the server cancelled the task) is returned; a client
+    /// disconnect only stops the stream, as Starlette's `listen_for_disconnect` does, and the request goes on.
+    @discardableResult
+    func send(_ response: PendingResponse) -> PyError? {
         guard let stream = response.stream else {
             respond(status: response.status, body: response.body)
-            return
+            return nil
         }
         trace.status = response.status
         trace.isJSON = false
+        channel?.start(ResponseStart(status: response.status, isJSON: false, isStreaming: true))
+        if clientGone {
+            emit(.cancel, "StreamingResponse", "the client had already gone: listen_for_disconnect reads http.disconnect at once and cancels the body before it starts",
+                 q: "http.disconnect")
+            awaitWritten()
+            trace.bodyText = ""
+            trace.body = .string("")
+            responseSent = true
+            return nil
+        }
         emit(.response, String(response.status), "StreamingResponse: headers sent, body follows", data: ["status": String(response.status), "streaming": "true"])
         var text = ""
+        streaming = true
+        defer { streaming = false }
         for (i, chunk) in stream.chunks.enumerated() {
-            clock.advance(stream.every)
+            if let loop, let task, loop.sleep(task, stream.every, interruptible: true) != .ready {
+                trace.bodyText = text
+                trace.body = .string(text)
+                if halted { return halt() }
+                if task.cancelRequested { return cancelled(in: "StreamingResponse", depth: 0) }
+                emit(.cancel, "StreamingResponse", "listen_for_disconnect cancelled the body before chunk \(i): the rest is never sent", q: "http.disconnect")
+                awaitWritten()
+                responseSent = true
+                return nil
+            } else if loop == nil {
+                clock.advance(stream.every)
+            }
             var env = response.env
             env[Builtin.i] = .int(i)
             env[Builtin.closed] = .object(closed.map { ($0, .bool(true)) })
@@ -20,16 +46,20 @@ extension RequestRun {
             let piece = chunk.render(env).text
             text += piece
             emit(.chunk, String(i), piece, data: ["chunk": piece])
+            channel?.chunk(piece)
         }
+        awaitWritten()
         trace.bodyText = text
         trace.body = .string(text)
         responseSent = true
         emit(.sent, String(response.status), "the client has the whole body", data: ["status": String(response.status)])
+        return nil
     }
 
     /// Sends a complete response: status and body decided, then the last body byte leaves.
     /// For a status without a body, FastAPI empties it (`response.body = b""`), whatever the handler returned.
     func respond(status: Int, body: Value, text: String? = nil, headers: [(String, String)] = []) {
+        guard !halted else { return }
         var body = body, text = text
         if !Scenario.bodyAllowed(status: status) { body = .string(""); text = "" }
         trace.status = status
@@ -39,8 +69,24 @@ extension RequestRun {
         trace.headers += headers
         emit(.response, String(status), trace.bodyText, data: ["status": String(status), "body": trace.bodyText, "json": text == nil ? "true" : "false",
                                                               "headers": Value.object(trace.headers.map { ($0.0, .string($0.1)) }).json])
+        if let channel {
+            channel.start(ResponseStart(status: status, headers: trace.headers, body: trace.bodyText, isJSON: text == nil))
+            awaitWritten()
+        }
         responseSent = true
         emit(.sent, String(status), "the client has its answer", data: ["status": String(status)])
+    }
+
+    /// The body is complete: wait (letting other requests run) until the server has written its last byte.
+    func awaitWritten() {
+        guard let channel, !halted else { return }
+        if let loop, let task {
+            loop.awaitOutside(task) { written in channel.end(written: written) }
+        } else {
+            let done = DispatchSemaphore(value: 0)
+            channel.end { done.signal() }
+            done.wait()
+        }
     }
 
     /// Starlette's `BackgroundTasks.__call__`: in order; the first failure stops the rest.
@@ -57,11 +103,20 @@ extension RequestRun {
             let task = queue[index]
             let th = thread(async: task.def.isAsync)
             let args = task.args.isEmpty ? "" : "(" + task.args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ") + ")"
+            do throws(PyError) { try takeThread(task.def.isAsync, for: task.def.name, depth: 0) } catch {
+                skipRest(queue, after: index)
+                return error
+            }
             emit(.taskStart, task.def.name, args, thread: th)
             for u in task.def.uses where closed.contains(u) {
                 emit(.violation, u, "task \(task.def.name) uses \(u) after its cleanup", q: "use-after-cleanup")
             }
-            clock.advance(task.def.duration)
+            do throws(PyError) { try pause(task.def.duration, async: task.def.isAsync, in: task.def.name) } catch {
+                giveThread(task.def.isAsync, for: task.def.name)
+                skipRest(queue, after: index)
+                return error
+            }
+            giveThread(task.def.isAsync, for: task.def.name)
             var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
             env[Builtin.request] = .int(id)
             if let spec = task.def.raises.first(where: { $0.when?.holds(in: env) ?? true }) {
@@ -80,6 +135,14 @@ extension RequestRun {
         return nil
     }
 
+    /// The tasks after `index` never run: the request task was cancelled (or stopped) under them.
+    func skipRest(_ queue: [PendingTask], after index: Int) {
+        for rest in queue[(index + 1)...] {
+            emit(.violation, rest.def.name, "never runs: the request was cancelled", q: "task-skipped")
+        }
+        tasks.removeAll()
+    }
+
     /// Exception handlers turn what is left into the error response; after the response it belongs to the server.
     func finish(_ pending: PyError?) {
         let leftover = tasks
@@ -92,7 +155,13 @@ extension RequestRun {
                      : "never runs: the request failed, and the error response carries no background tasks", q: "task-never-runs")
             }
         }
-        guard let e = pending else { return }
+        guard let e = pending, !halted else { return }
+        if e.type == "CancelledError" {
+            // BaseException: no exception handler and no error response; the server sees the task end cancelled.
+            emit(.cancel, "request", responseSent ? "the request task ends cancelled, after its response" : "the request task ends cancelled: the client gets no response",
+                 q: "CancelledError")
+            return
+        }
         if responseSent {
             if e.isHTTP || e.type == "RequestValidationError" || app.scenario.app.exceptionHandlers.contains(where: { e.isInstance(of: $0.exception) }) {
                 emit(.serverError, "RuntimeError", PyError.alreadyStarted + " (from \(e.display))", q: PyError.slug(PyError.alreadyStarted), data: ["message": PyError.alreadyStarted])

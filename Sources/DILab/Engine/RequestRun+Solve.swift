@@ -96,9 +96,17 @@ extension RequestRun {
                 value = hit
             } else if use.isGenerator {
                 let stackScope = sub.use?.scope == "function" ? "function" : "request"
-                value = try enter(use, values: solved.values, depth: depth, scope: stackScope, key: key)
+                let slot = try takeSlot(sub, depth: depth)
+                value = try enter(use, values: solved.values, depth: depth, scope: stackScope, key: key, slot: slot)
             } else {
-                value = try call(use, values: solved.values, depth: depth, key: key)
+                let slot = try takeSlot(sub, depth: depth)
+                do throws(PyError) {
+                    value = try call(use, values: solved.values, depth: depth, key: key)
+                } catch {
+                    if let slot { release(slot, for: sub.callName, depth: depth) }
+                    throw error
+                }
+                if let slot { release(slot, for: sub.callName, depth: depth) }
             }
             if let name = sub.name { values[name] = value }
             if cache[key] == nil { cache[key] = value }
@@ -171,12 +179,25 @@ extension RequestRun {
             return cached
         }
         if let scheme = provider.securityScheme { return try callScheme(provider, scheme, depth: depth, thread: th) }
+        try takeThread(provider.isAsync, for: provider.name, depth: depth)
+        let pool: Limiter?
+        do throws(PyError) { pool = try takePool(provider, depth: depth) } catch {
+            giveThread(provider.isAsync, for: provider.name)
+            throw error
+        }
+        defer {
+            if let pool { release(pool, for: provider.name, depth: depth) }
+        }
         let n = engine.nextCall(provider.name)
         let env = environment(values, provider: provider.name, call: n)
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
         emit(.call, provider.name, "(\(describeArgs(d, values))) → \(value.json)", depth: depth, thread: th,
              data: ["value": value.json, "key": key.description, "level": d.level])
-        clock.advance(provider.duration)
+        do throws(PyError) { try pause(provider.duration, async: provider.isAsync, in: provider.name, depth: depth) } catch {
+            giveThread(provider.isAsync, for: provider.name)
+            throw error
+        }
+        giveThread(provider.isAsync, for: provider.name)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         if provider.lruCache { engine.storeLRU(provider.name, value) }
@@ -224,20 +245,42 @@ extension RequestRun {
     }
 
     /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.
-    func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey) throws(PyError) -> Value {
+    func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
         guard let provider = d.provider else { return .null }
+        var pool: Limiter?
+        do throws(PyError) {
+            try takeThread(provider.isAsync, for: provider.name, depth: depth)
+            do throws(PyError) { pool = try takePool(provider, depth: depth) } catch {
+                giveThread(provider.isAsync, for: provider.name)
+                throw error
+            }
+            return try enterHolding(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, pool: pool)
+        } catch {
+            // Setup failed before the yield: the generator never reached its exit stack, so what it took goes back now.
+            if let pool { release(pool, for: provider.name, depth: depth) }
+            if let slot { release(slot, for: provider.name, depth: depth) }
+            throw error
+        }
+    }
+
+    func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
+                      slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
         let n = engine.nextCall(provider.name)
         let env = environment(values, provider: provider.name, call: n)
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
         let where_ = profile.lifecycle == .modern ? " · scope=\(scope)" : ""
         emit(.enter, provider.name, "(\(describeArgs(d, values))) yields \(value.json)\(where_)", depth: depth,
              thread: thread(async: provider.isAsync), data: ["value": value.json, "scope": scope, "key": key.description, "level": d.level])
-        clock.advance(provider.duration)
+        do throws(PyError) { try pause(provider.duration, async: provider.isAsync, in: provider.name, depth: depth) } catch {
+            giveThread(provider.isAsync, for: provider.name)
+            throw error
+        }
+        giveThread(provider.isAsync, for: provider.name)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         var entryEnv = env
         entryEnv["__value"] = value
-        let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope)
+        let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope, slot: slot, pool: pool)
         if scope == "function" { functionStack.append(entry) } else { requestStack.append(entry) }
         return value
     }
@@ -246,8 +289,13 @@ extension RequestRun {
         let r = route.route
         let env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
         let args = r.params.compactMap { p in values[p.name].map { "\(p.name)=\($0.json)" } }.joined(separator: ", ")
+        try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, "(\(args))", thread: thread(async: r.isAsync))
-        clock.advance(r.duration)
+        do throws(PyError) { try pause(r.duration, async: r.isAsync, in: r.handlerName) } catch {
+            giveThread(r.isAsync, for: r.handlerName)
+            throw error
+        }
+        giveThread(r.isAsync, for: r.handlerName)
         try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
         try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
         if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {

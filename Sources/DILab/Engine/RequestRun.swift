@@ -25,12 +25,28 @@ final class RequestRun {
     var responseSent = false
     /// Originals whose override is being solved right now: meeting one again means FastAPI's endless recursion.
     var expandingOverrides: Set<String> = []
+    /// The event loop and this request's task on it, when requests overlap (nil: the request runs alone).
+    var loop: EventLoop?
+    var task: EventLoop.Task?
+    /// Deadlocked: FastAPI would hang here, so nothing more happens (no event, no cleanup).
+    var halted = false
+    var finished = false
+    /// The client has gone away (`disconnect:`); `streaming` while a streaming body is being sent.
+    var clientGone = false
+    var streaming = false
+    /// Where the response goes when a real client waits for it (serve); nil in a simulation.
+    var channel: ResponseChannel?
+    /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
+    var deadlockReport: (Limiter, String)?
 
     struct StackEntry {
         var dependant: Dependant
         var env: [String: Value]
         var depth: Int
         var scope: String
+        /// The `max_concurrency` slot and the pool unit it holds until its cleanup has run.
+        var slot: Limiter? = nil
+        var pool: Limiter? = nil
     }
 
     struct PendingTask {
@@ -67,6 +83,7 @@ final class RequestRun {
     @discardableResult
     func emit(_ kind: TraceEvent.Kind, _ subject: String, _ detail: String = "", q: String = "", depth: Int = 0,
               thread: TraceEvent.Thread? = nil, data: [String: String] = [:]) -> TraceEvent {
+        if halted { return TraceEvent(t: clock.now, request: id, kind: kind, subject: subject) }
         var data = data
         if !q.isEmpty { data["q"] = q }
         let e = TraceEvent(t: clock.now, request: id, kind: kind, subject: subject, detail: detail, depth: depth, thread: thread, data: data)
@@ -80,6 +97,7 @@ final class RequestRun {
     // MARK: the request lifecycle
 
     func execute() -> RequestTrace {
+        defer { finished = true }
         emit(.request, request.line, request.headers.isEmpty ? "" : request.headers.map { "\($0.0): \($0.1)" }.joined(separator: ", "))
         switch RouteMatcher.match(app.routes, method: request.method, path: request.path) {
         case .notFound:
@@ -118,8 +136,7 @@ final class RequestRun {
         if !functionStack.isEmpty { pending = unwind(&functionStack, pending) }
         if pending == nil {
             if let response {
-                send(response)
-                pending = runBackground()
+                pending = send(response) ?? runBackground()
             } else {
                 // A function-scoped dependency swallowed the exception: `await response(...)` has no response.
                 pending = PyError(type: "UnboundLocalError", message: PyError.unbound)
@@ -154,8 +171,7 @@ final class RequestRun {
         if let pending {
             finish(pending)
         } else if let response {
-            send(response)
-            finish(runBackground())
+            finish(send(response) ?? runBackground())
         }
     }
 
@@ -165,8 +181,7 @@ final class RequestRun {
         var pending: PyError?
         do throws(PyError) {
             if let response = try solveAndHandle(route, pathValues, raiseValidation: true).response {
-                send(response)
-                if let e = runBackground() { throw e }
+                if let e = send(response) ?? runBackground() { throw e }
             }
         } catch let e {
             pending = e

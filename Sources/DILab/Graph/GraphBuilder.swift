@@ -97,6 +97,7 @@ public struct GraphBuilder {
     /// `Depends(..., scope=...)` before 0.121, and `Security(..., scope=...)` always, is a TypeError when Python
     /// evaluates the default, which happens when the module is imported: for every provider, used or not.
     mutating func checkScopeKeyword(_ spec: DependsSpec) {
+        checkMaxConcurrency(spec)
         if spec.scope != nil {
             if spec.isSecurity {
                 report(Diagnostic(location: spec.scopeLocation ?? spec.location, origin: .fastapi, rule: "scope-keyword",
@@ -110,11 +111,32 @@ public struct GraphBuilder {
         }
     }
 
+    /// `max_concurrency=` is a keyword of `Depends` from 0.163; `Security()` never takes it. A value that is not a
+    /// positive int is `ValueError` from `Depends.__post_init__`, when the module is imported.
+    mutating func checkMaxConcurrency(_ spec: DependsSpec) {
+        guard let limit = spec.maxConcurrency else { return }
+        let at = spec.maxConcurrencyLocation ?? spec.location
+        if spec.isSecurity {
+            report(Diagnostic(location: at, origin: .fastapi, rule: "max-concurrency",
+                              message: "TypeError: Security() got an unexpected keyword argument 'max_concurrency'",
+                              hint: "Security() has no max_concurrency=; limit the provider with Depends(..., max_concurrency=N) where it is used"))
+        } else if !profile.supportsMaxConcurrency {
+            report(Diagnostic(location: at, origin: .fastapi, rule: "max-concurrency",
+                              message: "TypeError: Depends() got an unexpected keyword argument 'max_concurrency'",
+                              hint: "max_concurrency= exists from FastAPI 0.163; this scenario runs under FastAPI \(profile.fastapiVersion) (`fastapi: latest` to use it)"))
+        } else if case .invalid = limit {
+            report(Diagnostic(location: at, origin: .fastapi, rule: "max-concurrency",
+                              message: "ValueError: max_concurrency must be a positive integer or None",
+                              hint: "write max_concurrency=1 or more (an int literal; True, 0 and \"2\" are refused)"))
+        }
+    }
+
     /// Reports the `scope=` TypeError for providers no route reaches (an override's replacement, say).
     public mutating func checkScopeKeywordsEverywhere() {
         for provider in scenario.providers {
             for param in provider.params { if let spec = param.depends { checkScopeKeyword(spec) } }
         }
+        for spec in scenario.app.dependencies + scenario.routers.flatMap({ $0.dependencies + $0.includeDependencies }) { checkScopeKeyword(spec) }
     }
 
     /// The dependant for one use site, or nil when the provider is unknown or the use closes a cycle.

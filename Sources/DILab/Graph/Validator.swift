@@ -53,8 +53,8 @@ public enum Validator {
     /// for what registers but fails or surprises at request time (override recursion, shadowed built-ins).
     public static func check(_ scenario: Scenario, profile: Profile? = nil) -> [Diagnostic] {
         do {
-            let errors = try compile(scenario, profile: profile).appErrors
-            return errors + withSnippets(overrideWarnings(scenario) + shadowWarnings(scenario), scenario.sourceText)
+            let app = try compile(scenario, profile: profile)
+            return app.appErrors + withSnippets(overrideWarnings(scenario) + shadowWarnings(scenario) + ConcurrencyCheck.deadlocks(app), scenario.sourceText)
         } catch let list as DiagnosticList {
             return list.diagnostics
         } catch {
@@ -132,7 +132,12 @@ public enum Validator {
                                       hint: Suggest.hint(for: u, among: providerNames, kind: "providers")))
             }
         }
+        let poolNames = s.pools.map(\.name)
         for p in s.providers {
+            if let pool = p.acquires, !poolNames.contains(pool) {
+                out.append(Diagnostic(location: p.acquiresLocation ?? p.location, rule: "unknown-pool", message: "provider '\(p.name)' acquires unknown pool '\(pool)'",
+                                      hint: poolNames.isEmpty ? "declare it at the top level: `pools: {\(pool): 10}`" : Suggest.hint(for: pool, among: poolNames, kind: "pools")))
+            }
             let names = Set(p.params.map(\.name))
             checkRoots(p.returns?.roots ?? [], allowed: names, at: p.location, what: "`returns` of \(p.name)")
             checkRaises(p.raises + p.cleanup.raises, allowed: names)

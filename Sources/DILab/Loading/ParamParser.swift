@@ -239,12 +239,21 @@ struct ParamParser {
                     if !spec.isSecurity {
                         throw Failure(message: "Depends() takes no scopes", offset: wordOffset, hint: "use Security(\(spec.provider), scopes=[...])")
                     }
+                case "max_concurrency":
+                    spec.maxConcurrencyLocation = SourceLocation(file: "", line: 0, column: wordOffset)
+                    switch next() {
+                    case .num(let n): spec.maxConcurrency = Int(n).map { $0 >= 1 ? .limit($0) : .invalid(n) } ?? .invalid(n)
+                    case .name("None"): spec.maxConcurrency = nil
+                    case .name(let n): spec.maxConcurrency = .invalid(n)
+                    case .str(let s): spec.maxConcurrency = .invalid("'\(s)'")
+                    default: throw Failure(message: "max_concurrency takes a positive int, e.g. max_concurrency=2", offset: toks[pos - 1].1)
+                    }
                 case "dependency":
                     guard case .name(let n) = next() else { throw Failure(message: "expected a provider name", offset: toks[pos - 1].1) }
                     spec.provider = n
                 default:
                     throw Failure(message: "\(marker)() has no argument '\(word)'", offset: wordOffset,
-                                  hint: marker == "Depends" ? "Depends takes a provider, use_cache= and scope=" : "Security takes a provider, scopes= and use_cache=")
+                                  hint: marker == "Depends" ? "Depends takes a provider, use_cache=, scope= and max_concurrency=" : "Security takes a provider, scopes= and use_cache=")
                 }
             } else {
                 spec.provider = word

@@ -1,7 +1,7 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
     static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
-                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header"]
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
@@ -35,6 +35,11 @@ enum ProviderReader {
             case "params": p.params = PieceReader.params(v)
             case "returns": p.returns = v.template("returns")
             case "duration": p.duration = v.duration("duration") ?? 0
+            case "acquires":
+                if let pool = v.string("the pool"), v.checkName(pool, .global, what: "pool") {
+                    p.acquires = pool
+                    p.acquiresLocation = v.location
+                }
             case "raises": p.raises = PieceReader.raises(v)
             case "adds_tasks": p.addsTasks = PieceReader.taskCalls(v)
             case "cleanup": p.cleanup = cleanup(v)

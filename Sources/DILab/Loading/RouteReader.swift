@@ -6,10 +6,16 @@ enum RouteReader {
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
-        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers"]) {
+        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens"]) {
             switch entry.key {
             case "dependencies": app.dependencies = PieceReader.dependencies(entry.value)
             case "lifespan": app.lifespan = lifespan(entry.value)
+            case "threadpool_tokens":
+                if let n = entry.value.int("threadpool_tokens") {
+                    if n >= 1 { app.threadpoolTokens = n; app.threadpoolLocation = entry.value.location } else {
+                        entry.value.error("the threadpool needs at least 1 token", hint: "AnyIO's default is 40")
+                    }
+                }
             case "exception_handlers":
                 app.exceptionHandlers = entry.value.mapping("exception_handlers").compactMap { h in
                     guard h.keyNode.checkName(h.key, .caughtException, what: "exception handler type") else { return nil }
@@ -152,7 +158,7 @@ enum RouteReader {
 enum RequestReader {
     static func request(_ node: YNode) -> RequestSpec? {
         if let line = node.scalar, !node.isNull { return parseLine(line, node) }
-        let pairs = node.mapping("a request", allowed: ["request", "headers", "cookies", "body", "dependency_overrides"])
+        let pairs = node.mapping("a request", allowed: ["request", "headers", "cookies", "body", "dependency_overrides", "at", "disconnect", "cancel"])
         guard let line = pairs.first(where: { $0.key == "request" })?.value.scalar, var spec = parseLine(line, node) else {
             node.error("a request needs `request: METHOD /path`")
             return nil
@@ -162,6 +168,9 @@ enum RequestReader {
             case "headers": spec.headers = entry.value.mapping("headers").map { ($0.key, $0.value.value.text) }
             case "cookies": spec.cookies = entry.value.mapping("cookies").map { ($0.key, $0.value.value.text) }
             case "body": spec.body = entry.value.value
+            case "at": spec.at = entry.value.duration("the arrival time")
+            case "disconnect": spec.disconnect = entry.value.duration("the time until the client disconnects")
+            case "cancel": spec.cancel = entry.value.duration("the time until the server cancels the request")
             case "dependency_overrides":
                 spec.overrides = Dictionary(entry.value.mapping("dependency_overrides").compactMap { p in
                     p.value.string("the replacement provider").map { (p.key, $0) }

@@ -4,7 +4,7 @@ import Foundation
 /// Turns scenario YAML into a `Scenario`, collecting every input error (with file:line:column) in one pass.
 public enum ScenarioLoader {
     static let topKeys = ["scenario", "description", "fastapi", "providers", "tasks", "app", "routers", "routes",
-                          "dependency_overrides", "requests", "expect", "expect_app_errors"]
+                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools"]
 
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -94,6 +94,15 @@ public enum ScenarioLoader {
                           p.value.checkName(replacement, .global, what: "replacement provider") else { return nil }
                     return Override(original: p.key, replacement: replacement, location: p.keyNode.location)
                 }
+            case "pools":
+                scenario.pools = v.mapping("pools").compactMap { p in
+                    guard p.keyNode.checkName(p.key, .global, what: "pool name"), let size = p.value.int("the pool's size") else { return nil }
+                    guard size >= 1 else {
+                        p.value.error("a pool needs a size of at least 1", hint: "e.g. `pools: {db_pool: 10}`")
+                        return nil
+                    }
+                    return Pool(name: p.key, size: size, location: p.keyNode.location)
+                }
             case "requests": scenario.requests = v.list().compactMap(RequestReader.request)
             case "expect": scenario.expectations = v.list().compactMap(RequestReader.expectation)
             case "expect_app_errors": scenario.expectedAppErrors = v.list().compactMap { $0.string("an expected app error") }
@@ -181,6 +190,7 @@ enum PieceReader {
             if case .depends(var d) = kind {
                 d.location = node.location.offset(by: d.location.column + (node.isQuoted ? 1 : 0))
                 if let s = d.scopeLocation { d.scopeLocation = node.location.offset(by: s.column + (node.isQuoted ? 1 : 0)) }
+                if let s = d.maxConcurrencyLocation { d.maxConcurrencyLocation = node.location.offset(by: s.column + (node.isQuoted ? 1 : 0)) }
                 if d.provider.isEmpty {
                     node.error("Depends() needs a provider here", hint: "write Depends(provider_name) or `ClassName = Depends()`")
                     return nil
@@ -201,7 +211,7 @@ enum PieceReader {
 
     /// The long form: `{depends: get_db, use_cache: false}`, `{in: header, type: str, default: x}`.
     static func mapParam(name: String, node: YNode, at location: SourceLocation) -> Param? {
-        let pairs = node.mapping("parameter '\(name)'", allowed: ["depends", "security", "use_cache", "scope", "scopes", "in", "type", "default", "alias", "optional"])
+        let pairs = node.mapping("parameter '\(name)'", allowed: ["depends", "security", "use_cache", "scope", "scopes", "max_concurrency", "in", "type", "default", "alias", "optional"])
         func get(_ k: String) -> YNode? { pairs.first { $0.key == k }?.value }
         if let dep = get("depends") ?? get("security") {
             guard let provider = dep.string("the provider"), dep.checkName(provider, .global, what: "dependency") else { return nil }
@@ -209,6 +219,11 @@ enum PieceReader {
             if let u = get("use_cache") { spec.useCache = u.bool("use_cache") ?? true }
             if let s = get("scope") { spec.scope = s.string("scope"); spec.scopeLocation = s.location }
             if let s = get("scopes") { spec.scopes = s.list().compactMap { $0.string("a scope") } }
+            if let m = get("max_concurrency") {
+                spec.maxConcurrencyLocation = m.location
+                let raw = m.scalar ?? ""
+                spec.maxConcurrency = Int(raw).map { $0 >= 1 ? .limit($0) : .invalid(raw) } ?? .invalid(raw)
+            }
             return Param(name: name, kind: .depends(spec), location: location)
         }
         var rp = RequestParam()
@@ -245,6 +260,7 @@ enum PieceReader {
                 var spec = try ParamParser.parseDependency(text)
                 spec.location = item.location.offset(by: spec.location.column + (item.isQuoted ? 1 : 0))
                 if let s = spec.scopeLocation { spec.scopeLocation = item.location.offset(by: s.column + (item.isQuoted ? 1 : 0)) }
+                if let s = spec.maxConcurrencyLocation { spec.maxConcurrencyLocation = item.location.offset(by: s.column + (item.isQuoted ? 1 : 0)) }
                 return item.checkName(spec.provider, .global, what: "dependency", at: spec.location) ? spec : nil
             } catch let f as ParamParser.Failure {
                 item.error("bad dependency: \(f.message)", rule: "param", hint: f.hint, at: item.location.offset(by: f.offset))

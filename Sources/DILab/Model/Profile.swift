@@ -44,6 +44,11 @@ public enum Profile: String, CaseIterable, Sendable, Codable {
 
     /// `Depends(scope=...)` exists (0.121+).
     public var supportsScope: Bool { self == .latest }
+    /// `Depends(max_concurrency=)` exists (0.163+).
+    public var supportsMaxConcurrency: Bool { self == .latest }
+    /// Async cleanup after `yield` is shielded from cancellation (0.162.7+): it runs to its end when the task is
+    /// cancelled; before, it is cut at its first await.
+    public var shieldsCleanup: Bool { self == .latest }
     /// Cache key leaves out OAuth scopes for dependants that do not use them (0.121+).
     public var scopesOnlyWhenUsed: Bool { self == .latest }
     /// Validation errors carry a pydantic `url` key.

@@ -13,6 +13,8 @@ public struct Scenario: Sendable {
     public var overrides: [Override]
     public var requests: [RequestSpec]
     public var expectations: [Expectation]
+    /// Resources with a capacity (`pools: {db_pool: 2}`): a provider that `acquires:` one waits while it is empty.
+    public var pools: [Pool] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
@@ -95,6 +97,9 @@ public struct Provider: Sendable {
     public var cleanup: Cleanup
     public var handlers: [ExceptHandler]
     public var doc: String?
+    /// The pool this provider takes one unit from while it runs (a yield provider: until its cleanup has run).
+    public var acquires: String?
+    public var acquiresLocation: SourceLocation?
 
     public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, isGenerator: Bool = false,
                 form: Form = .function, instanceOf: String? = nil, factory: String? = nil, lruCache: Bool = false,
@@ -223,6 +228,12 @@ public struct DependsSpec: Sendable {
     public var location: SourceLocation
     /// Where `scope=` was written, for the TypeError older profiles give.
     public var scopeLocation: SourceLocation?
+    /// `max_concurrency=N` (0.163+) as written: an int, or the literal FastAPI refuses (`True`, `0`, `"2"`).
+    public var maxConcurrency: MaxConcurrency?
+    public var maxConcurrencyLocation: SourceLocation?
+
+    /// One semaphore per `Depends(...)` object: the text where it was written names it.
+    public var declaration: String { "\(location.file):\(location.line):\(location.column)" }
 
     public init(provider: String, useCache: Bool = true, scope: String? = nil, isSecurity: Bool = false,
                 scopes: [String] = [], location: SourceLocation = .unknown, scopeLocation: SourceLocation? = nil) {
@@ -299,6 +310,10 @@ public struct AppConfig: Sendable {
     public var dependencies: [DependsSpec]
     public var lifespan: Lifespan?
     public var exceptionHandlers: [ExceptionHandlerSpec]
+    /// AnyIO's default thread limiter (`current_default_thread_limiter().total_tokens`): 40 unless the app sets it.
+    public var threadpoolTokens: Int = AppConfig.defaultThreadpoolTokens
+    public var threadpoolLocation: SourceLocation?
+    public static let defaultThreadpoolTokens = 40
     public init(dependencies: [DependsSpec] = [], lifespan: Lifespan? = nil, exceptionHandlers: [ExceptionHandlerSpec] = []) {
         self.dependencies = dependencies
         self.lifespan = lifespan
@@ -447,6 +462,14 @@ public struct RequestSpec: Sendable, Equatable {
     /// `app.dependency_overrides` replaced from this request on (`{}` is `.clear()`); nil leaves them as they are.
     public var overrides: [String: String]?
     public var location: SourceLocation
+    /// `at: 100ms`: when the request arrives on the app's one timeline. Without it a request arrives when the one
+    /// before it has finished, and is simulated alone (the scenario has no concurrency).
+    public var at: Int?
+    /// `disconnect: 50ms`: the client goes away this long after arriving, and the server says so with
+    /// `http.disconnect` (uvicorn's way: the app is not cancelled; a stream stops at its next await).
+    public var disconnect: Int?
+    /// `cancel: 50ms`: the server cancels the app's task this long after arrival (an AnyIO cancel scope).
+    public var cancel: Int?
 
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [],
                 body: Value? = nil, rawBody: [UInt8]? = nil, bodyProblem: BodyProblem? = nil, overrides: [String: String]? = nil,
@@ -483,6 +506,25 @@ public struct RequestSpec: Sendable, Equatable {
             return (key, value)
         }
     }
+}
+
+/// A resource with a capacity, e.g. a database connection pool of 10.
+public struct Pool: Sendable {
+    public var name: String
+    public var size: Int
+    public var location: SourceLocation
+    public init(name: String, size: Int, location: SourceLocation = .unknown) {
+        self.name = name
+        self.size = size
+        self.location = location
+    }
+}
+
+/// `max_concurrency=` as written; FastAPI accepts only a positive `int` (`True` is refused, though a bool is an int).
+public enum MaxConcurrency: Sendable, Equatable {
+    case limit(Int)
+    /// What Python would see, for the `ValueError` at import time.
+    case invalid(String)
 }
 
 /// Why FastAPI could not read a request body.

@@ -70,6 +70,24 @@ public enum Rules {
         Rule(id: "cycles", title: "Dependency cycles",
              text: "FastAPI has no cycle check: registering a route whose dependencies form a cycle dies with RecursionError. dilab names the cycle.",
              source: "fastapi-semantics.md · p15"),
+        Rule(id: "max-concurrency", title: "Depends(max_concurrency=N)",
+             text: "From 0.163, Depends(dep, max_concurrency=N) gives that one Depends(...) object a semaphore of N slots, shared by every route that uses the same object (an app or router dependency, a provider's parameter) and separate for each new Depends(...). The slot is taken after the dependency's own sub-dependencies resolved, just before the call; a cache hit takes none. A plain dependency gives it back when it returns; a yield dependency only after its cleanup, so in request scope through a streaming body and the background tasks. Waiting takes no thread; an error or a cancellation gives the slot back. Waiters are served first come, first served.",
+             source: "fastapi-semantics.md · addendum (0.163.0); tests/test_dependency_concurrency.py"),
+        Rule(id: "pools", title: "Pools",
+             text: "A provider that acquires from a pool (a database connection pool of N, say) waits while all N are in use. A yield provider keeps its unit until its cleanup has run, so a request-scoped session is held through a streaming body and the background tasks; scope=\"function\" gives it back when the handler returns. A sync provider waits for the pool inside its worker thread, so it holds a threadpool token while it waits.",
+             source: "dilab's model of a connection pool (SQLAlchemy's QueuePool, asyncpg's Pool); docs/beyond-the-spec.md"),
+        Rule(id: "threadpool-capacity", title: "The threadpool's capacity",
+             text: "Sync callables run in AnyIO's worker threads, which share one limiter of 40 tokens by default. When every token is taken, the next sync dependency, handler or task waits for one, first come, first served. A sync generator's cleanup runs with a limiter of its own, so it never waits for a token.",
+             source: "fastapi/concurrency.py (contextmanager_in_threadpool), AnyIO to_thread"),
+        Rule(id: "disconnect", title: "Client disconnect",
+             text: "When a client goes away, a server like uvicorn tells the app with http.disconnect and does not cancel it: a plain handler finishes and its response goes nowhere; the background tasks and the cleanup still run. A StreamingResponse listens for the disconnect and stops at its next await; the background tasks still run, then the cleanup.",
+             source: "docs/beyond-the-spec.md · Client disconnect and cancellation"),
+        Rule(id: "cancellation", title: "Cancellation",
+             text: "A cancelled request task gets CancelledError (a BaseException: except Exception does not catch it) at its next await; sync code in a worker thread runs to its end first. The exception passes through every yield dependency; no response and no background task follows. From 0.162.7 an async cleanup is shielded and runs to its end; before, it is cut at its first await.",
+             source: "fastapi-semantics.md · addendum (0.162.7); docs/beyond-the-spec.md"),
+        Rule(id: "deadlock", title: "Deadlock",
+             text: "When every waiting request waits for a slot, pool unit or token that only a waiting request can give back, nothing can move: FastAPI hangs until the client gives up. The classic case is the same max_concurrency=1 declaration needed twice on one path with use_cache=False.",
+             source: "fastapi-semantics.md · addendum (0.163.0)"),
         Rule(id: "routing", title: "Routing errors",
              text: "An unknown path is a 404 {\"detail\":\"Not Found\"}; a known path with another method is a 405 {\"detail\":\"Method Not Allowed\"}. No dependency runs.",
              source: "Starlette routing"),
@@ -106,6 +124,15 @@ public enum Rules {
         case .lifespanStart, .lifespanEnd: id = "lifespan"
         case .appError: id = "scope-error"
         case .request: return nil
+        case .wait, .acquire, .release:
+            switch e.data["q"] ?? "" {
+            case "pool": id = "pools"
+            case "threadpool": id = "threadpool-capacity"
+            default: id = "max-concurrency"
+            }
+        case .disconnect: id = "disconnect"
+        case .cancel: id = "cancellation"
+        case .deadlock: id = "deadlock"
         }
         return named(id)
     }

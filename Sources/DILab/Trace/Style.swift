@@ -26,6 +26,9 @@ public struct Style: Sendable {
         case .response, .sent, .chunk: return bold(magenta(s))
         case .taskAdd, .taskStart, .taskEnd, .taskFail: return blue(s)
         case .request, .lifespanStart, .lifespanEnd: return bold(s)
+        case .wait, .acquire, .release: return cyan(s)
+        case .disconnect, .cancel: return bold(yellow(s))
+        case .deadlock: return bold(red(s))
         }
     }
 }

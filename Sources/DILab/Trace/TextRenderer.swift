@@ -27,7 +27,7 @@ public struct TextRenderer: Sendable {
         var out = section("\(trace.request.line)", right: "request \(trace.id)")
         for e in trace.events where e.kind != .request { out += line(e) }
         let body = trace.isJSON ? trace.body.json : trace.bodyText.debugDescription
-        out += style.bold("  → \(trace.status) \(body)") + "\n"
+        out += style.bold(trace.status == 0 ? "  → no response" : "  → \(trace.status) \(body)") + "\n"
         return out
     }
 

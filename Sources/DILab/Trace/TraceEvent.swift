@@ -9,6 +9,9 @@ public struct TraceEvent: Sendable, Equatable, Codable {
         case taskAdd = "task.add", taskStart = "task.start", taskEnd = "task.end", taskFail = "task.fail"
         case violation
         case serverError = "server.error"
+        /// Concurrency (several requests on one event loop): waiting for and holding a `max_concurrency` slot,
+        /// a pool's unit or a threadpool token; the client going away; a task cancelled; a wait that never ends.
+        case wait, acquire, release, disconnect, cancel, deadlock
     }
 
     /// Where a callable ran: sync callables go to AnyIO's threadpool, async ones stay on the event loop.
@@ -90,6 +93,26 @@ public struct RunResult: Sendable {
     public var shutdown: [TraceEvent]
     /// FastAPI refused to build the app (DependencyScopeError, RecursionError, TypeError): no request was served.
     public var appErrors: [Diagnostic]
+    /// When the requests shared one timeline (some request has `at:`, `disconnect:` or `cancel:`): every request
+    /// event in the order it happened, across requests. Empty when each request ran alone, one after another.
+    public var order: [EventRef] = []
+    public var isConcurrent: Bool { !order.isEmpty }
+
+    /// One event of one request: `requests[request].events[event]`.
+    public struct EventRef: Sendable, Equatable {
+        public var request: Int
+        public var event: Int
+        public init(request: Int, event: Int) {
+            self.request = request
+            self.event = event
+        }
+    }
+
+    /// The events of every request in the order they happened (file order, request after request, when not concurrent).
+    public var interleaved: [TraceEvent] {
+        if order.isEmpty { return requests.flatMap(\.events) }
+        return order.map { requests[$0.request].events[$0.event] }
+    }
 
     public init(scenario: String, profile: Profile, startup: [TraceEvent] = [], requests: [RequestTrace] = [],
                 shutdown: [TraceEvent] = [], appErrors: [Diagnostic] = []) {

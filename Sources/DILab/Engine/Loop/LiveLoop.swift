@@ -1,0 +1,55 @@
+import Foundation
+
+/// The engine on the real clock, for serve: one event loop on a thread of its own, and requests submitted as they
+/// arrive. The same scheduler as a simulation, so a second client really waits for a `max_concurrency=1` slot;
+/// durations are waited out (scaled), and a response is written through its `ResponseChannel`.
+public final class LiveLoop: @unchecked Sendable {
+    let engine: Engine
+    let loop: EventLoop
+    private let finished = DispatchSemaphore(value: 0)
+    private var started = false
+
+    public init(engine: Engine, clock: RealClock) {
+        self.engine = engine
+        self.loop = EventLoop(real: clock)
+    }
+
+    public func start() {
+        guard !started else { return }
+        started = true
+        let thread = Thread { [self] in
+            loop.run()
+            finished.signal()
+        }
+        thread.name = "dilab-event-loop"
+        thread.start()
+    }
+
+    /// Runs `spec` on the loop and returns its request id. `observer` sees each event and `done` the finished trace,
+    /// on the loop's current thread: keep them short.
+    @discardableResult
+    public func submit(_ spec: RequestSpec, channel: ResponseChannel, observer: @escaping (TraceEvent) -> Void,
+                       done: @escaping (RequestTrace) -> Void) -> Int {
+        engine.lock.lock()
+        engine.requestCount += 1
+        let id = engine.requestCount
+        engine.lock.unlock()
+        loop.submit(id: id) { [engine, loop] task in
+            let run = RequestRun(engine: engine, id: id, request: spec, clock: LoopClock(loop), overrides: engine.overrides, observer: observer)
+            run.loop = loop
+            run.task = task
+            run.channel = channel
+            done(run.execute())
+        }
+        return id
+    }
+
+    /// Ends the loop once the running requests (and their background work) have finished; with `wait`, returns
+    /// only then.
+    public func stop(wait: Bool = true) {
+        guard started else { return }
+        started = false
+        loop.stop()
+        if wait { finished.wait() }
+    }
+}

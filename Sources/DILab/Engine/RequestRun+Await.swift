@@ -1,0 +1,131 @@
+/// Awaits, limiters, disconnects and cancellation: where a request meets the other requests on the loop.
+/// A request simulated alone (no `at:`) has no loop: a duration only advances its clock, and a limiter that
+/// is full can never be given back, so waiting on it is a deadlock at once.
+extension RequestRun {
+    /// An await of `ms`. Async code waits on the loop and a cancellation lands here; sync code runs in a worker
+    /// thread, which AnyIO lets finish, so the cancellation shows when it returns.
+    func pause(_ ms: Int, async isAsync: Bool, in subject: String, depth: Int = 0) throws(PyError) {
+        guard let loop, let task else {
+            clock.advance(ms)
+            return
+        }
+        switch loop.sleep(task, ms, interruptible: isAsync) {
+        case .ready: return
+        case .cancelled: throw cancelled(in: subject, depth: depth, afterThread: !isAsync)
+        case .deadlocked: throw halt()
+        }
+    }
+
+    /// CancelledError, landing in `subject`.
+    func cancelled(in subject: String, depth: Int, afterThread: Bool = false) -> PyError {
+        let e = PyError(type: "CancelledError", message: "")
+        emit(.cancel, subject, afterThread ? "the server cancelled the request; AnyIO let the worker thread finish, then raised CancelledError"
+                                           : "the server cancelled the request: CancelledError at this await", q: "CancelledError", depth: depth)
+        return e
+    }
+
+    /// A deadlocked request stops for good: it emits nothing more, and its cleanups never run.
+    func halt() -> PyError {
+        if !halted, let (limiter, text) = deadlockReport {
+            emit(.deadlock, limiterSubject(limiter), text, q: limiter.qualifier)
+        }
+        halted = true
+        return PyError(type: "Deadlock", message: "")
+    }
+
+    func limiterSubject(_ limiter: Limiter) -> String {
+        switch limiter.kind {
+        case .slot(let provider, _): return provider
+        case .pool(let name): return name
+        case .threadpool: return "threadpool"
+        }
+    }
+
+    /// Takes a unit of `limiter` for `subject`, waiting first come, first served. Slots and pools always show
+    /// the acquire; the threadpool only when it had to wait (every sync call takes a token).
+    func acquire(_ limiter: Limiter, for subject: String, interruptible: Bool, depth: Int) throws(PyError) {
+        let what = limiterSubject(limiter)
+        let quiet = limiter.kind == .threadpool
+        guard let loop, let task else {
+            if limiter.tryTake(id) {
+                if !quiet { emit(.acquire, what, "\(subject) takes \(limiter.label) · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth) }
+                return
+            }
+            emit(.wait, what, "\(subject) waits for \(limiter.label): all \(limiter.capacity) in use", q: limiter.qualifier, depth: depth)
+            deadlockReport = (limiter, "request \(id) waits for \(limiter.label), held by request \(id) itself: nothing can give it back, so FastAPI hangs here until the client gives up")
+            throw halt()
+        }
+        if limiter.tryTake(id) {
+            if !quiet { emit(.acquire, what, "\(subject) takes \(limiter.label) · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth) }
+            return
+        }
+        let holders = limiter.holderIDs.map { "request \($0)" }.joined(separator: ", ")
+        emit(.wait, what, "\(subject) waits for \(limiter.label): held by \(holders)" + (limiter.waiters.isEmpty ? "" : ", \(limiter.waiters.count) already waiting"),
+             q: limiter.qualifier, depth: depth)
+        switch loop.acquire(limiter, task, interruptible: interruptible) {
+        case .ready:
+            emit(.acquire, what, "\(subject) gets \(limiter.label) after waiting · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth)
+        case .cancelled:
+            if !interruptible { release(limiter, for: subject, depth: depth) }
+            throw cancelled(in: subject, depth: depth, afterThread: !interruptible)
+        case .deadlocked:
+            throw halt()
+        }
+    }
+
+    func release(_ limiter: Limiter, for subject: String, depth: Int) {
+        guard !halted else { return }
+        let next = limiter.waiters.first?.id
+        if let loop, let task { loop.release(limiter, task) } else { _ = limiter.give(from: id) }
+        if limiter.kind != .threadpool {
+            emit(.release, limiterSubject(limiter), "\(subject) gives back \(limiter.label) · " + (next.map { "handed straight to request \($0), first in the queue" }
+                 ?? "\(limiter.inUse) of \(limiter.capacity) in use"), q: limiter.qualifier, depth: depth)
+        }
+    }
+
+    /// A sync callable's worker thread: only a concurrent run can run out of tokens.
+    func takeThread(_ isAsync: Bool, for subject: String, depth: Int) throws(PyError) {
+        guard !isAsync, loop != nil else { return }
+        try acquire(engine.threadpool, for: subject, interruptible: true, depth: depth)
+    }
+
+    func giveThread(_ isAsync: Bool, for subject: String) {
+        guard !isAsync, loop != nil else { return }
+        release(engine.threadpool, for: subject, depth: 0)
+    }
+
+    /// `Depends(..., max_concurrency=N)` of this use site (an override keeps the original declaration's limit).
+    func takeSlot(_ sub: Dependant, depth: Int) throws(PyError) -> Limiter? {
+        guard profile.supportsMaxConcurrency, let spec = sub.use, case .limit(let n)? = spec.maxConcurrency else { return nil }
+        let limiter = engine.limiter(.slot(provider: spec.provider, declaration: spec.declaration), capacity: n)
+        try acquire(limiter, for: sub.callName, interruptible: true, depth: depth)
+        return limiter
+    }
+
+    /// The pool a provider's body takes a unit from first; a sync body waits inside its thread.
+    func takePool(_ provider: Provider, depth: Int) throws(PyError) -> Limiter? {
+        guard let name = provider.acquires, let pool = app.scenario.pools.first(where: { $0.name == name }) else { return nil }
+        let limiter = engine.limiter(.pool(name), capacity: pool.size)
+        try acquire(limiter, for: provider.name, interruptible: provider.isAsync, depth: depth)
+        return limiter
+    }
+
+    // MARK: the client and the server, from the loop's thread
+
+    /// uvicorn's way: `http.disconnect` arrives on `receive()`; nothing is cancelled except a streaming body,
+    /// whose `listen_for_disconnect` stops it at its next await.
+    func clientDisconnects() {
+        guard !halted, !finished else { return }
+        clientGone = true
+        emit(.disconnect, request.line, streaming ? "the client went away: http.disconnect; Starlette's listen_for_disconnect cancels the streaming body"
+                                                  : "the client went away: uvicorn sends http.disconnect, but nothing listens for it now, so the app goes on",
+             q: "http.disconnect")
+        if streaming, let loop, let task { loop.interrupt(task) }
+    }
+
+    /// The server cancels the request's task (an AnyIO cancel scope around the app).
+    func serverCancels() {
+        guard !halted, !finished, let loop, let task else { return }
+        loop.cancel(task)
+    }
+}
