@@ -9,6 +9,8 @@ public final class FastAPIBench {
     /// One timed round on the Python side.
     public struct Round: Sendable {
         public var seconds: Double
+        /// CPU seconds of the whole Python process (event loop and threadpool) over the round.
+        public var cpuSeconds: Double
         public var requests: Int
         public var events: Int
     }
@@ -58,10 +60,12 @@ public final class FastAPIBench {
     public func round(requests: Int) throws -> Round {
         try send("round \(requests)")
         let r = try reply()
-        guard case .int(let ns)? = r["ns"], case .int(let n)? = r["requests"] else { throw VerifyError.badOutput("a round reply without ns/requests") }
+        guard case .int(let ns)? = r["ns"], case .int(let cpu)? = r["cpu_ns"], case .int(let n)? = r["requests"] else {
+            throw VerifyError.badOutput("a round reply without ns/cpu_ns/requests")
+        }
         var events = 0
         if case .int(let e)? = r["events"] { events = e }
-        return Round(seconds: Double(ns) / 1e9, requests: n, events: events)
+        return Round(seconds: Double(ns) / 1e9, cpuSeconds: Double(cpu) / 1e9, requests: n, events: events)
     }
 
     /// Ends the driver (lifespan shutdown) and removes the temporary folder.
@@ -206,10 +210,10 @@ async def main():
             break
         if line[0] == "round" and plans:
             count, total = int(line[1]), 0
-            started = time.perf_counter_ns()
+            started, cpu = time.perf_counter_ns(), time.process_time_ns()
             for i in range(count):
                 total += (await one(plans[i % len(plans)]))[1]
-            answer({"ns": time.perf_counter_ns() - started, "requests": count, "events": total})
+            answer({"ns": time.perf_counter_ns() - started, "cpu_ns": time.process_time_ns() - cpu, "requests": count, "events": total})
         else:
             answer({"error": f"unknown command {line!r}"})
     await messages.put({"type": "lifespan.shutdown"})
