@@ -36,6 +36,9 @@ let package = Package(
             "DILab", "DILabSuite", "DILabExport", "DILabLessons", "DILabConsole", "DILabServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: staticSwiftOnLinuxRelease),
+        // scripts/bench-serve.sh's baseline: a bare Hummingbird 2 server on benchmarks/serve.yaml's route. Benchmark-only.
+        .executableTarget(name: "dilab-bench-hummingbird", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+                          path: "benchmarks/bench-hummingbird"),
         .testTarget(name: "DILabTests", dependencies: ["DILab"], exclude: ["Fixtures"]),
         .testTarget(name: "DILabSuiteTests", dependencies: ["DILab", "DILabSuite"]),
         .testTarget(name: "DILabExportTests", dependencies: ["DILab", "DILabExport"]),

@@ -2,7 +2,8 @@
 # Drives the real interactive REPL in tmux, as a person at a terminal would: libedit, a TTY, key presses.
 # Builds nothing: pass the binary as $1 (default .build/debug/dilab).
 # Checks: a scenario loads; a request prints its trace; Up recalls it from history and Enter re-runs it;
-# Tab completes a provider name; Ctrl-C drops a half-typed line and the session goes on; Ctrl-D leaves with
+# Tab completes a provider name; Ctrl-C drops a half-typed line and the session goes on; two requests joined
+# with & run together; Ctrl-D leaves with
 # exit 0; the history file lands in $XDG_STATE_HOME/dilab and a second session recalls it with Up.
 # Uses its own tmux server (-S socket) and a temporary XDG_STATE_HOME: the user's tmux and history are untouched.
 set -euo pipefail
@@ -125,6 +126,15 @@ wait_for 'last      GET /users/1 → 200 (request 2)'
 grep -qF 'usage: routes' <<<"$(screen)" && fail "the line cancelled with Ctrl-C was run"
 echo "repl-tmux: Ctrl-C cancelled the line and the session went on"
 
+# Two requests at once on one event loop: the interleaved trace (a request column) and the lanes.
+t send-keys -t "$SESSION" -l 'GET /users/1 & GET /users/2 @2ms'
+t send-keys -t "$SESSION" Enter
+wait_for '2 requests on one event loop'
+wait_for '     2 ms  #4  request    GET /users/2'
+wait_for 'timeline · 2 requests on one event loop'
+wait_for_line "${PROMPT% }"
+echo "repl-tmux: GET /users/1 & GET /users/2 @2ms ran together and drew the lanes"
+
 t send-keys -t "$SESSION" C-d
 wait_for_exit
 [ "$status" = 0 ] || fail "Ctrl-D: dilab exited $status, expected 0"
@@ -144,7 +154,7 @@ echo "repl-tmux: history saved to \$XDG_STATE_HOME/dilab/history"
 start_repl
 wait_for_line 'dilab>'
 t send-keys -t "$SESSION" Up
-wait_for_line 'dilab> status'
+wait_for_line 'dilab> GET /users/1 & GET /users/2 @2ms'
 t send-keys -t "$SESSION" C-u
 wait_for_line 'dilab>'
 t send-keys -t "$SESSION" C-d

@@ -36,4 +36,13 @@ for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/verify.sh scrip
   fi
 done
 
+# The serve benchmark, as a smoke: a second per server on debug builds, so the script cannot rot (not a measurement).
+if command -v wrk >/dev/null 2>&1; then
+  step "scripts/bench-serve.sh (smoke: 1 s per server)"
+  swift build --product dilab-bench-hummingbird
+  BIN_DIR=.build/debug DURATION=1s WARMUP=0 ROUNDS=1 CONNS=4 THREADS=1 bash scripts/bench-serve.sh
+else
+  step "scripts/bench-serve.sh skipped: no wrk (apt-get install -y wrk)"
+fi
+
 step "all green"

@@ -12,6 +12,13 @@ public struct Completer: Sendable {
         let endsInBlank = prefix.last.map { $0 == " " || $0 == "\t" } ?? true
         var words = prefix.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let partial = endsInBlank ? "" : (words.popLast() ?? "")
+        // `GET /a & GET /b`: after an `&` a new request starts.
+        if let amp = words.lastIndex(of: "&"), words.first.map(RequestLine.isMethod) == true {
+            words = Array(words[(amp + 1)...])
+            if words.isEmpty {
+                return names(.method, partial: partial, state: state).filter { $0.hasPrefix(partial) }.sorted()
+            }
+        }
         let kinds: [ConsoleCommand.ArgumentKind]
         if words.isEmpty {
             kinds = [.command, .method]

@@ -37,6 +37,10 @@ public struct Console: Sendable {
             throw ConsoleError("unterminated \(error.quote) quote", hint: "close the quote, or escape it with \\")
         }
         guard let first = words.first else { return "" }
+        if TogetherCommands.isTogether(words) {
+            _ = try state.requireScenario()
+            return try TogetherCommands.send(words, in: &state)
+        }
         if RequestLine.isMethod(first) {
             return try RequestCommands.send(words, in: &state)
         }
@@ -53,7 +57,7 @@ public struct Console: Sendable {
 extension CommandRegistry {
     /// The built-in commands, in the order `help` lists them.
     public static var standard: CommandRegistry {
-        CommandRegistry(LoadCommands.all + BrowseCommands.all + RequestCommands.all + StepCommands.all
+        CommandRegistry(LoadCommands.all + BrowseCommands.all + RequestCommands.all + TogetherCommands.all + StepCommands.all
                         + ExplainCommands.all + VariantCommands.all + LessonCommands.all + HelpCommands.all)
     }
 }

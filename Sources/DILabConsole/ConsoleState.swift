@@ -21,6 +21,9 @@ public struct ConsoleState: Sendable {
     public var overrides: [String: String] = [:]
     public var lastRequest: RequestSpec?
     public var lastTrace: RequestTrace?
+    /// The last requests fired together (`GET /a & GET /b`, `burst`): their shared timeline, for `timeline`.
+    /// `lastTrace` is then the first of them. Nil after a single request.
+    public var lastRun: RunResult?
     /// Position of `step` in the last trace's numbered events (1-based); nil before the first step.
     public var cursor: Int?
     /// Room for extensions (the lesson runner keeps its progress here) without changing this type.

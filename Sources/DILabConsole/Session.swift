@@ -29,6 +29,7 @@ extension ConsoleState {
             overrides = overrides.filter { scenario.provider(named: $0.key) != nil && scenario.provider(named: $0.value) != nil }
         }
         lastTrace = nil
+        lastRun = nil
         cursor = nil
         return startApp()
     }
@@ -39,6 +40,7 @@ extension ConsoleState {
         guard let scenario else { return "" }
         app = try ConsoleState.compile(scenario, profile: self.profile)
         lastTrace = nil
+        lastRun = nil
         cursor = nil
         return startApp()
     }

@@ -39,6 +39,7 @@ public enum FuzzHarness {
             _ = TextRenderer().render(result)
             _ = JSONRenderer.render(result)
             _ = ChromeTraceExporter.export(result)
+            _ = HTMLTimelineExporter.export(result, app: app)   // lanes and the hold analysis too
             for format in GraphRenderer.Format.allCases { _ = GraphRenderer.render(app, format: format) }
             _ = FastAPIExporter(scenario: scenario, profile: profile).export()
             ran = max(ran, result.requests.count)

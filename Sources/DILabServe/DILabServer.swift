@@ -50,8 +50,14 @@ public final class DILabServer: @unchecked Sendable {
     /// - Parameter output: where the live log goes (standard output by default; tests capture it).
     public init(app: CompiledApp, options: ServeOptions = ServeOptions(), style: Style = .plain,
                 output: @escaping @Sendable (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
-        core = ServerCore(app: app, options: options, log: ServerLog(format: options.log, style: style, write: output))
+        core = ServerCore(app: app, options: options,
+                          log: ServerLog(format: options.log, style: style, linesPerSecond: options.logLinesPerSecond, write: output))
     }
+
+    /// Waits (at most `timeout` seconds) until every log line so far is written: the live log is written by a
+    /// thread of its own, off the request path. False if the output did not take them in time.
+    @discardableResult
+    public func flushLog(timeout: Double = 10) -> Bool { core.log.flush(timeout: timeout) }
 
     /// Runs the lifespan startup, then opens the port; returns the bound port (useful with port 0).
     public func start() async throws -> Int {
@@ -96,6 +102,7 @@ public final class DILabServer: @unchecked Sendable {
             // As uvicorn does when the bind fails after the lifespan started: shut the lifespan down, then fail.
             core.log.message("\(error)")
             await core.lifespan(startup: false)
+            core.log.flush()
             throw error
         }
         lock.withLock { self.port = port }
@@ -138,6 +145,7 @@ public final class DILabServer: @unchecked Sendable {
         core.loop.stop(wait: false)
         await core.lifespan(startup: false)
         core.log.message("stopped")
+        core.log.close()
         return ShutdownReport(drained: drained, pending: pending, waitedMilliseconds: waited)
     }
 

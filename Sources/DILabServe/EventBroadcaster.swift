@@ -3,10 +3,20 @@ import Foundation
 
 /// Fans every trace event out to the `/_dilab/events` subscribers as server-sent events. Each subscriber has a
 /// bounded buffer (a slow client loses the oldest events, the server's memory does not grow), and `close()`
-/// ends every stream so graceful shutdown is not held open by `curl -N`.
+/// ends every stream so graceful shutdown is not held open by `curl -N`. A request's thread only hands the event
+/// over; each subscriber's connection renders it (`Pending.message`), so events a slow client loses are never
+/// rendered at all.
 final class EventBroadcaster: @unchecked Sendable {
+    /// One event on its way to a subscriber, rendered when the subscriber's connection writes it.
+    struct Pending: Sendable {
+        let event: TraceEvent
+        let id: String
+        let sequence: Int
+        var message: String { EventBroadcaster.message(event, id: id, sequence: sequence) }
+    }
+
     private let lock = NSLock()
-    private var subscribers: [Int: AsyncStream<String>.Continuation] = [:]
+    private var subscribers: [Int: AsyncStream<Pending>.Continuation] = [:]
     private var nextSubscriber = 0
     private var sequence = 0
     private var closed = false
@@ -17,8 +27,8 @@ final class EventBroadcaster: @unchecked Sendable {
     }
 
     /// A stream of SSE messages, or nil once the server is shutting down.
-    func subscribe() -> AsyncStream<String>? {
-        let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(bufferSize))
+    func subscribe() -> AsyncStream<Pending>? {
+        let (stream, continuation) = AsyncStream.makeStream(of: Pending.self, bufferingPolicy: .bufferingNewest(bufferSize))
         lock.lock()
         defer { lock.unlock() }
         guard !closed else { return nil }
@@ -43,8 +53,8 @@ final class EventBroadcaster: @unchecked Sendable {
         defer { lock.unlock() }
         guard !subscribers.isEmpty else { return }
         sequence += 1
-        let message = EventBroadcaster.message(e, id: id, sequence: sequence)
-        for c in subscribers.values { c.yield(message) }
+        let pending = Pending(event: e, id: id, sequence: sequence)
+        for c in subscribers.values { c.yield(pending) }
     }
 
     /// `id: 7` / `event: task.end` / `data: {"x_request_id":"3",...}`: the event name is the trace kind,

@@ -40,8 +40,8 @@ struct DILabResponder: HTTPResponder {
         headers[.cacheControl] = "no-cache"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await writer.write(ByteBuffer(string: ": dilab events: one message per trace event\n\n"))
-            for await message in stream {
-                try await writer.write(ByteBuffer(string: message))
+            for await pending in stream {
+                try await writer.write(ByteBuffer(string: pending.message))
             }
             try await writer.finish(nil)
         })

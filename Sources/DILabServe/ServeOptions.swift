@@ -10,6 +10,8 @@ public struct ServeOptions: Sendable {
     /// Passed to `RealClock`: 0.5 makes a 2 s task take 1 s.
     public var timeScale: Double
     public var log: LogFormat
+    /// Event lines the live log shows per second at most (0: every one); beyond it, a count once a second.
+    public var logLinesPerSecond: Int
     /// Larger bodies get 413 before the engine sees them.
     public var maxBodyBytes: Int
     /// How many request traces `/_dilab/traces/{id}` keeps; the oldest are dropped so memory stays flat.
@@ -32,7 +34,7 @@ public struct ServeOptions: Sendable {
     /// How long the engine waits, at `sent`, for the server to finish writing the body before running tasks.
     public var writeTimeout: Double
 
-    public init(host: String = "127.0.0.1", port: Int = 8000, timeScale: Double = 1, log: LogFormat = .text,
+    public init(host: String = "127.0.0.1", port: Int = 8000, timeScale: Double = 1, log: LogFormat = .text, logLinesPerSecond: Int = 1000,
                 maxBodyBytes: Int = 1 << 20, keepTraces: Int = 1000, keepBytes: Int = 64 << 20, traceFieldBytes: Int = 4096,
                 headerTimeout: Double = 10, bodyTimeout: Double = 30, idleTimeout: Double = 60, maxConnections: Int = 512,
                 drainTimeout: Double = 30, writeTimeout: Double = 10) {
@@ -40,6 +42,7 @@ public struct ServeOptions: Sendable {
         self.port = port
         self.timeScale = timeScale
         self.log = log
+        self.logLinesPerSecond = logLinesPerSecond
         self.maxBodyBytes = maxBodyBytes
         self.keepTraces = keepTraces
         self.keepBytes = keepBytes

@@ -7,7 +7,7 @@ import Foundation
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a scenario: a runnable FastAPI app, a Mermaid or DOT graph, or a Chrome trace.",
+        abstract: "Export a scenario: a runnable FastAPI app, a Mermaid or DOT graph, a Chrome trace or an HTML timeline.",
         discussion: """
         --to fastapi   one app.py: real Depends, yield dependencies, routers,
                        BackgroundTasks... plus a recorder. Run it with
@@ -15,10 +15,14 @@ struct ExportCommand: ParsableCommand {
         --to mermaid   every route's dependency graph (= dilab graph --format mermaid)
         --to dot       the same graph for Graphviz
         --to chrome    the simulated trace for about:tracing or Perfetto
+                       (one track per request)
+        --to html      the run's timeline as one self-contained page: a lane
+                       per request (and per slot or pool), yield holds, the
+                       handler, stream, tasks, waits, disconnects; no scripts
         """)
 
     @Argument(help: "The scenario file.") var scenario: String
-    @Option(name: .customLong("to"), help: "fastapi | mermaid | dot | chrome") var target: ExportTarget = .fastapi
+    @Option(name: .customLong("to"), help: "fastapi | mermaid | dot | chrome | html") var target: ExportTarget = .fastapi
     @Option(name: .shortAndLong, help: "Write here instead of standard output.") var output: String?
     @OptionGroup var profileOption: ProfileOption
 
@@ -30,6 +34,7 @@ struct ExportCommand: ParsableCommand {
         case .mermaid: text = GraphRenderer.render(app, format: .mermaid)
         case .dot: text = GraphRenderer.render(app, format: .dot)
         case .chrome: text = ChromeTraceExporter.export(Engine.run(app))
+        case .html: text = HTMLTimelineExporter.export(Engine.run(app), app: app)
         }
         if let output {
             do {
@@ -53,5 +58,5 @@ struct ExportCommand: ParsableCommand {
 }
 
 enum ExportTarget: String, ExpressibleByArgument, CaseIterable {
-    case fastapi, mermaid, dot, chrome
+    case fastapi, mermaid, dot, chrome, html
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DILab
+import DILabConsole
 import DILabSuite
 import Foundation
 
@@ -29,6 +30,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Flag(help: "After the trace, draw the run on a time axis: one lane per request (and per slot or pool), each yield resource's hold, the handler, the stream, the tasks, waits and disconnects.")
+    var timeline = false
+
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
@@ -40,7 +44,15 @@ struct RunCommand: ParsableCommand {
         let app = try loadApp(scenario, profile: profile)
         let result = Engine.run(app, requests: requests.isEmpty ? nil : requests)
         switch format {
-        case .text: print(TextRenderer(style: Terminal.style()).render(result), terminator: "")
+        case .text:
+            let style = Terminal.style()
+            print(TextRenderer(style: style).render(result), terminator: "")
+            if timeline, result.appErrors.isEmpty {
+                print("\n" + LaneTimelineRenderer.render(Lanes.build(result, app: app), style: style), terminator: "")
+            }
+            // Resources pinned far beyond their last use (text only: the JSON trace and the goldens never carry these).
+            let warnings = HoldAnalysis.warnings(result, app: app)
+            if !warnings.isEmpty { print("\n" + warnings.map { style.yellow($0.text) }.joined(separator: "\n"), terminator: "") }
         case .json: print(JSONRenderer.render(result), terminator: "")
         }
     }

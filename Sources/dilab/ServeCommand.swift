@@ -42,6 +42,12 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Log format: text (trace lines) or json (one event per line).")
     var log: LogFormat = .text
 
+    @Option(name: .customLong("log-limit"), help: """
+        Event lines the live log shows per second at most; past it, one line a second counts what was not shown \
+        (0: show every event). The log is written off the request path either way.
+        """)
+    var logLimit = 1000
+
     @Option(name: .customLong("max-body"), help: "Largest request body in bytes; larger ones get 413.")
     var maxBody = 1 << 20
 
@@ -79,6 +85,7 @@ struct ServeCommand: ParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
         guard timeScale > 0, timeScale.isFinite else { throw ValidationError("--time-scale must be a positive number") }
+        guard logLimit >= 0 else { throw ValidationError("--log-limit must not be negative") }
         guard maxBody >= 0 else { throw ValidationError("--max-body must not be negative") }
         guard keepTraces >= 1 else { throw ValidationError("--keep-traces must be at least 1") }
         guard keepBytes >= 1 << 16 else { throw ValidationError("--keep-bytes must be at least 65536") }
@@ -98,7 +105,7 @@ struct ServeCommand: ParsableCommand {
         }
         // Before any server thread exists, so every thread inherits the blocked mask and the signal waits for us.
         let signals = SignalWaiter.blockTerminationSignals()
-        let options = ServeOptions(host: host, port: port, timeScale: timeScale, log: log == .json ? .json : .text,
+        let options = ServeOptions(host: host, port: port, timeScale: timeScale, log: log == .json ? .json : .text, logLinesPerSecond: logLimit,
                                    maxBodyBytes: maxBody, keepTraces: keepTraces, keepBytes: keepBytes,
                                    headerTimeout: headerTimeout, bodyTimeout: bodyTimeout, idleTimeout: idleTimeout, maxConnections: maxConnections,
                                    drainTimeout: drainTimeout)
@@ -110,6 +117,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let outcome = signals.wait(shouldStop: { server.hasStopped })
+        server.flushLog(timeout: 2)
         switch outcome {
         case .signal(let sig):
             FileHandle.standardOutput.write(Data("dilab serve: \(SignalWaiter.name(sig)) received: graceful shutdown (again to exit at once)\n".utf8))
@@ -119,6 +127,7 @@ struct ServeCommand: ParsableCommand {
         // A second signal during the drain means "now".
         Thread.detachNewThread {
             if case .signal = signals.wait() {
+                server.flushLog(timeout: 1)
                 FileHandle.standardError.write(Data("dilab serve: second signal: exiting without waiting\n".utf8))
                 Foundation.exit(130)
             }

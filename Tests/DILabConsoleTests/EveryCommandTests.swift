@@ -38,6 +38,8 @@ struct EveryCommandTests {
              fails: [request, "again now"], message: "usage: again (takes no arguments)"),
         Case(command: "show", works: [request, "show"], shows: "#11    25 ms  exit       get_db",
              fails: [request, "show xml"], message: "unknown format 'xml'"),
+        Case(command: "burst", works: ["burst 2 GET /users/1 Authorization:t"], shows: "2 requests on one event loop",
+             fails: ["burst many GET /users/1"], message: "usage: burst N METHOD PATH ..."),
         Case(command: "step", works: [request, "step 2"], shows: "event 2 of 11",
              fails: [request, "step sideways"], message: "step takes next, back, first, last or an event number, not 'sideways'"),
         Case(command: "next", works: [request, "next"], shows: "event 1 of 11",
@@ -62,7 +64,7 @@ struct EveryCommandTests {
 
     /// The commands this module defines (extensions such as the lesson runner test their own).
     static var builtIn: [ConsoleCommand] {
-        LoadCommands.all + BrowseCommands.all + RequestCommands.all + StepCommands.all
+        LoadCommands.all + BrowseCommands.all + RequestCommands.all + TogetherCommands.all + StepCommands.all
             + ExplainCommands.all + VariantCommands.all + HelpCommands.all
     }
 

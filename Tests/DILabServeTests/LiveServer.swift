@@ -26,6 +26,12 @@ struct LiveServer {
         return LiveServer(server: server, port: port, log: log, session: URLSession(configuration: configuration))
     }
 
+    /// The server's log so far; it is written by a thread of its own, so first wait for what is queued.
+    var logLines: [String] {
+        server.flushLog()
+        return log.lines
+    }
+
     func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(port)\(path)")! }
 
     func send(_ method: String, _ path: String, body: String? = nil, headers: [String: String] = [:]) async throws -> Reply {

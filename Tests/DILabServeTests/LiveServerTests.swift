@@ -20,7 +20,7 @@ struct LiveServerTests {
         #expect(trace["route"] == .string("GET /users/{user_id}"))
         #expect(trace.compact == ["request GET /users/1", "enter get_db", "handler read_user", "task.add slow_audit",
                                   "response 200", "sent 200", "task.start slow_audit", "task.end slow_audit", "exit get_db"])
-        #expect(live.log.lines.contains { $0.hasPrefix("[\(id)]") && $0.contains("task.end") })
+        #expect(live.logLines.contains { $0.hasPrefix("[\(id)]") && $0.contains("task.end") })
         _ = await live.stop()
     }
 

@@ -80,7 +80,7 @@ struct RetentionTests {
         #expect(try await live.get("/_dilab/traces/\(ids[0])").status == 404)
         #expect(newest["truncated"] == .bool(true))
         #expect(newest.events.contains { $0["detail"]?.text.contains("…(truncated, ") == true })
-        let lines = live.log.lines
+        let lines = live.logLines
         #expect(lines.contains { $0.contains("…(truncated, ") })
         #expect(lines.allSatisfy { $0.utf8.count < 3 * options.traceFieldBytes })
         _ = await live.stop()

@@ -150,6 +150,37 @@ struct SchedulerTests {
         #expect(warnings.first?.severity == .warning && warnings.first?.location.line == 5)
     }
 
+    @Test("an Annotated alias is one declaration shared by every route; two Depends(...) texts are two semaphores")
+    func sharedDeclaration() throws {
+        func app(_ a: String, _ b: String) -> String {
+            """
+            fastapi: latest
+            aliases:
+              LimitedDB: "Annotated[Session, Depends(get_db, max_concurrency=1)]"
+            providers:
+              get_db: {yield: true, async: true, duration: 10ms}
+            routes:
+              - GET /a: {async: true, params: {db: '\(a)'}, returns: a}
+              - GET /b: {async: true, params: {db: '\(b)'}, returns: b}
+            requests:
+              - {request: GET /a, at: 0ms}
+              - {request: GET /b, at: 1ms}
+            """
+        }
+        let shared = try together(app("LimitedDB", "LimitedDB"))
+        #expect(timeline(shared, [.wait, .acquire]) == ["acquire get_db @0 #1", "wait get_db @1 #2", "acquire get_db @10 #2"])
+        let separate = try together(app("Depends(get_db, max_concurrency=1)", "Depends(get_db, max_concurrency=1)"))
+        #expect(timeline(separate, [.wait, .acquire]) == ["acquire get_db @0 #1", "acquire get_db @1 #2"])
+    }
+
+    @Test("a timeline holds at most 2,000 requests: each running one has a thread")
+    func timelineCap() throws {
+        let yaml = "routes:\n  - GET /x: {returns: ok}\nrequests:\n" + String(repeating: "  - {request: GET /x, at: 0ms}\n", count: Engine.maxTimelineRequests + 1)
+        #expect(throws: DiagnosticList.self) { try ScenarioLoader.load(text: yaml, file: "big.yaml") }
+        let ok = "routes:\n  - GET /x: {returns: ok}\nrequests:\n" + String(repeating: "  - GET /x\n", count: Engine.maxTimelineRequests + 1)
+        #expect(try ScenarioLoader.load(text: ok, file: "many.yaml").requests.count == Engine.maxTimelineRequests + 1)
+    }
+
     @Test("two requests waiting for each other's pool: the report shows the cycle")
     func crossDeadlock() throws {
         let yaml = """

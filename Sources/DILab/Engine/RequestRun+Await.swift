@@ -11,17 +11,15 @@ extension RequestRun {
         }
         switch loop.sleep(task, ms, interruptible: isAsync) {
         case .ready: return
-        case .cancelled: throw cancelled(in: subject, depth: depth, afterThread: !isAsync)
+        case .cancelled: throw cancelled(in: subject, depth: depth)
         case .deadlocked: throw halt()
         }
     }
 
-    /// CancelledError, landing in `subject`.
-    func cancelled(in subject: String, depth: Int, afterThread: Bool = false) -> PyError {
-        let e = PyError(type: "CancelledError", message: "")
-        emit(.cancel, subject, afterThread ? "the server cancelled the request; AnyIO let the worker thread finish, then raised CancelledError"
-                                           : "the server cancelled the request: CancelledError at this await", q: "CancelledError", depth: depth)
-        return e
+    /// CancelledError, landing in `subject` (at an await, or at `run_sync`'s check before it takes a thread).
+    func cancelled(in subject: String, depth: Int) -> PyError {
+        emit(.cancel, subject, "the server cancelled the request: CancelledError at this checkpoint", q: "CancelledError", depth: depth)
+        return PyError(type: "CancelledError", message: "")
     }
 
     /// A deadlocked request stops for good: it emits nothing more, and its cleanups never run.
@@ -55,6 +53,8 @@ extension RequestRun {
             deadlockReport = (limiter, "request \(id) waits for \(limiter.label), held by request \(id) itself: nothing can give it back, so FastAPI hangs here until the client gives up")
             throw halt()
         }
+        // Acquiring is a checkpoint (AnyIO's `checkpoint_if_cancelled`, `run_sync`'s check before a thread).
+        if interruptible, task.cancelRequested { throw cancelled(in: subject, depth: depth) }
         if limiter.tryTake(id) {
             if !quiet { emit(.acquire, what, "\(subject) takes \(limiter.label) · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth) }
             return
@@ -66,8 +66,7 @@ extension RequestRun {
         case .ready:
             emit(.acquire, what, "\(subject) gets \(limiter.label) after waiting · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth)
         case .cancelled:
-            if !interruptible { release(limiter, for: subject, depth: depth) }
-            throw cancelled(in: subject, depth: depth, afterThread: !interruptible)
+            throw cancelled(in: subject, depth: depth)
         case .deadlocked:
             throw halt()
         }

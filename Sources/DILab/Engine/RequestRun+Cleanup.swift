@@ -15,15 +15,20 @@ extension RequestRun {
         let th = thread(async: provider.isAsync)
         var result = exc
         var env = entry.env
+        var leaksPool = false
         defer {
-            if let pool = entry.pool { release(pool, for: provider.name, depth: entry.depth) }
+            if let pool = entry.pool, !leaksPool { release(pool, for: provider.name, depth: entry.depth) }
             if let slot = entry.slot { release(slot, for: provider.name, depth: entry.depth) }
         }
         let cancelling = exc?.type == "CancelledError" || (task?.cancelRequested ?? false)
         if cancelling, !provider.isAsync, !profile.shieldsCleanup {
+            // The body never leaves its `with pool.connection():` either: the unit stays taken.
+            leaksPool = entry.pool != nil
             // Before 0.162.7 a sync generator's exit is `await to_thread.run_sync(...)` in the cancelled scope: AnyIO
-            // checks for cancellation before it takes a worker, so the code after yield never starts.
-            emit(.cancel, provider.name, "cleanup never starts: run_sync sees the cancellation before it takes a thread (shielded only from 0.162.7)",
+            // refuses to start it, so FastAPI never runs the code after yield. CPython may close the generator later
+            // (GeneratorExit, on the loop, when its last reference goes, or at garbage collection): not FastAPI's
+            // doing and not deterministic, so dilab shows no cleanup (observed, docs/beyond-the-spec.md).
+            emit(.cancel, provider.name, "FastAPI never runs this cleanup: run_sync refuses to start in a cancelled scope (shielded only from 0.162.7); Python may close the generator later, at garbage collection",
                  q: "CancelledError", depth: entry.depth, thread: th)
             closed.append(provider.name)
             return exc?.type == "CancelledError" ? exc : PyError(type: "CancelledError", message: "")

@@ -4,6 +4,11 @@ extension RequestRun {
     /// disconnect only stops the stream, as Starlette's `listen_for_disconnect` does, and the request goes on.
     @discardableResult
     func send(_ response: PendingResponse) -> PyError? {
+        if profile.lifecycle == .insideHandler, task?.cancelRequested == true {
+            // A cancellation left pending by sync code lands at the response's first send on 0.106–0.117
+            // (observed on 0.115.14); later releases send the response.
+            return cancelled(in: "send", depth: 0)
+        }
         guard let stream = response.stream else {
             respond(status: response.status, body: response.body)
             return nil

@@ -13,6 +13,7 @@ struct ParamParser {
 
     var toks: [(Tok, Int)] = []
     var pos = 0
+    var aliases: [String: DependsSpec] = [:]
 
     static let requestSources: [String: RequestParam.Source] = [
         "Query": .query, "Path": .path, "Header": .header, "Cookie": .cookie, "Body": .body,
@@ -22,8 +23,9 @@ struct ParamParser {
         "EmailStr": .str,
     ]
 
-    static func parse(_ text: String) throws -> Param.Kind {
+    static func parse(_ text: String, aliases: [String: DependsSpec] = [:]) throws -> Param.Kind {
         var p = ParamParser()
+        p.aliases = aliases
         p.toks = try tokenize(text)
         let kind = try p.parseSpec()
         guard p.peek == .end else { throw Failure(message: "unexpected text after the parameter", offset: p.offset) }
@@ -110,6 +112,10 @@ struct ParamParser {
         }
         if case .name("Annotated") = peek { return try parseAnnotated() }
         let (typeName, valueType, optional) = try parseType()
+        if var alias = aliases[typeName], valueType == nil, peek == .end {
+            alias.alias = typeName
+            return .depends(alias)
+        }
         if typeName == "BackgroundTasks" { return .backgroundTasks }
         if typeName == "SecurityScopes" { return .securityScopes }
         if peek == .punct("=") {

@@ -4,7 +4,7 @@ import Foundation
 /// Turns scenario YAML into a `Scenario`, collecting every input error (with file:line:column) in one pass.
 public enum ScenarioLoader {
     static let topKeys = ["scenario", "description", "fastapi", "providers", "tasks", "app", "routers", "routes",
-                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools"]
+                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases"]
 
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -65,6 +65,8 @@ public enum ScenarioLoader {
             top.error("a scenario needs a `routes:` list", hint: "add `routes:` with at least one `- GET /path: {returns: ...}`",
                       at: SourceLocation(file: file, line: 1, column: 1))
         }
+        if let a = pairs.first(where: { $0.key == "aliases" }) { context.aliases = aliases(a.value) }
+        scenario.aliases = context.aliases
         for p in pairs {
             let v = p.value
             switch p.key {
@@ -103,7 +105,12 @@ public enum ScenarioLoader {
                     }
                     return Pool(name: p.key, size: size, location: p.keyNode.location)
                 }
-            case "requests": scenario.requests = v.list().compactMap(RequestReader.request)
+            case "requests":
+                scenario.requests = v.list().compactMap(RequestReader.request)
+                if Engine.isConcurrent(scenario.requests), scenario.requests.count > Engine.maxTimelineRequests {
+                    v.error("\(scenario.requests.count) requests on one timeline: dilab runs each overlapping request as a task with its own thread, and takes at most \(Engine.maxTimelineRequests)",
+                            rule: "timeline-size", hint: "split the scenario, or drop at:/disconnect:/cancel: to simulate the requests one after another")
+                }
             case "expect": scenario.expectations = v.list().compactMap(RequestReader.expectation)
             case "expect_app_errors": scenario.expectedAppErrors = v.list().compactMap { $0.string("an expected app error") }
             default: break
@@ -126,6 +133,26 @@ public enum ScenarioLoader {
         } catch YamlError.duplicatedKeysInMapping {
             return try Yams.compose(yaml: text)
         }
+    }
+
+    /// `aliases: {LimitedDB: "Annotated[Session, Depends(get_db, max_concurrency=1)]"}`: each a dependency.
+    static func aliases(_ node: YNode) -> [String: DependsSpec] {
+        var out: [String: DependsSpec] = [:]
+        for p in node.mapping("aliases") {
+            guard p.keyNode.checkName(p.key, .global, what: "alias name") else { continue }
+            guard p.key.first?.isUppercase == true else {
+                p.keyNode.error("an alias names a type: start it with a capital letter", hint: "e.g. `SessionDep: Annotated[Session, Depends(get_db)]`")
+                continue
+            }
+            guard let param = PieceReader.param(name: "alias", node: p.value, at: p.keyNode.location) else { continue }
+            guard case .depends(var spec) = param.kind else {
+                p.value.error("an alias here is Annotated[T, Depends(...)] (or Security(...))", hint: "e.g. `SessionDep: Annotated[Session, Depends(get_db)]`")
+                continue
+            }
+            spec.alias = p.key
+            out[p.key] = spec
+        }
+        return out
     }
 
     static func yamlDiagnostic(_ error: YamlError, file: String, context: LoadContext) -> Diagnostic {
@@ -186,7 +213,8 @@ enum PieceReader {
             return nil
         }
         do {
-            var kind = try ParamParser.parse(text)
+            var kind = try ParamParser.parse(text, aliases: node.context.aliases)
+            if case .depends(let d) = kind, d.alias != nil { return Param(name: name, kind: kind, location: location) }
             if case .depends(var d) = kind {
                 d.location = node.location.offset(by: d.location.column + (node.isQuoted ? 1 : 0))
                 if let s = d.scopeLocation { d.scopeLocation = node.location.offset(by: s.column + (node.isQuoted ? 1 : 0)) }

@@ -13,6 +13,8 @@ public struct Scenario: Sendable {
     public var overrides: [Override]
     public var requests: [RequestSpec]
     public var expectations: [Expectation]
+    /// `Annotated[T, Depends(...)]` aliases by name, each one declaration object.
+    public var aliases: [String: DependsSpec] = [:]
     /// Resources with a capacity (`pools: {db_pool: 2}`): a provider that `acquires:` one waits while it is empty.
     public var pools: [Pool] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
@@ -232,7 +234,11 @@ public struct DependsSpec: Sendable {
     public var maxConcurrency: MaxConcurrency?
     public var maxConcurrencyLocation: SourceLocation?
 
-    /// One semaphore per `Depends(...)` object: the text where it was written names it.
+    /// The `aliases:` entry this use came from (`db: LimitedDB`), if any.
+    public var alias: String?
+
+    /// One semaphore per `Depends(...)` object: the text where it was written names it (an alias's own text, so
+    /// every parameter typed with the alias shares it).
     public var declaration: String { "\(location.file):\(location.line):\(location.column)" }
 
     public init(provider: String, useCache: Bool = true, scope: String? = nil, isSecurity: Bool = false,

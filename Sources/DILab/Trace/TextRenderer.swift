@@ -18,7 +18,11 @@ public struct TextRenderer: Sendable {
             return out
         }
         if !result.startup.isEmpty { out += "\n" + section("lifespan startup") + result.startup.map(line).joined() }
-        for r in result.requests { out += "\n" + render(r) }
+        if result.isConcurrent {
+            out += "\n" + interleaved(result)
+        } else {
+            for r in result.requests { out += "\n" + render(r) }
+        }
         if !result.shutdown.isEmpty { out += "\n" + section("lifespan shutdown") + result.shutdown.map(line).joined() }
         return out
     }
@@ -31,6 +35,27 @@ public struct TextRenderer: Sendable {
         return out
     }
 
+    /// Requests that shared one event loop: every event on one time axis, in the order it happened, with the
+    /// request's id in a column of its own; then each request's answer.
+    public func interleaved(_ result: RunResult) -> String {
+        let n = result.requests.count
+        var out = section("\(n) request\(n == 1 ? "" : "s") on one event loop", right: "one time axis")
+        let idWidth = max(2, result.requests.map { "#\($0.id)".count }.max() ?? 2)
+        for ref in result.order {
+            let r = result.requests[ref.request]
+            let e = r.events[ref.event]
+            let id = "#\(r.id)".padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            out += line(e, request: id)
+        }
+        out += style.dim("  answers:") + "\n"
+        for r in result.requests {
+            let body = r.isJSON ? r.body.json : r.bodyText.debugDescription
+            let id = "#\(r.id)".padding(toLength: idWidth, withPad: " ", startingAt: 0)
+            out += style.bold("  \(id) \(r.request.line) → " + (r.status == 0 ? "no response" : "\(r.status) \(body)")) + "\n"
+        }
+        return out
+    }
+
     func section(_ title: String, right: String = "") -> String {
         let head = "── \(title) "
         let tail = right.isEmpty ? "" : " \(right) ──"
@@ -39,26 +64,45 @@ public struct TextRenderer: Sendable {
     }
 
     /// `   5 ms  enter     └ get_db            loop        yields "Session#1" · scope=request`
-    public func line(_ e: TraceEvent) -> String {
-        let time = String(repeating: " ", count: max(0, 6 - String(e.t).count)) + "\(e.t) ms"
-        let kind = e.kind.rawValue.padding(toLength: max(10, e.kind.rawValue.count), withPad: " ", startingAt: 0)
+    public func line(_ e: TraceEvent) -> String { line(e, request: nil) }
+
+    /// The same line with a request column after the time (`#2`), for the interleaved trace.
+    public func line(_ e: TraceEvent, request: String?) -> String {
+        let t = String(e.t)
+        let time = String.spaces(6 - t.utf8.count) + t + " ms"
+        let kind = e.kind.rawValue.paddedRight(to: 10)
         let indent = e.depth > 1 ? String(repeating: "  ", count: e.depth - 2) + "└ " : ""
         var subject = indent + e.subject
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { subject = "task " + subject }
-        let subjectCol = subject.padding(toLength: max(24, subject.count), withPad: " ", startingAt: 0)
-        let thread = (e.thread?.rawValue ?? "").padding(toLength: 11, withPad: " ", startingAt: 0)
+        let subjectCol = subject.paddedRight(to: 24)
+        let thread = (e.thread?.rawValue ?? "").paddedRight(to: 11)
         var detail = e.detail
         if e.kind == .sent { detail = "← the client has its answer here" }
-        let text = "\(time)  \(style.kind(e.kind, kind)) \(subjectCol) \(style.dim(thread)) \(detail)"
+        if e.kind == .request, detail.isEmpty { detail = "arrives" }
+        let column = request.map { "  " + style.bold($0) } ?? ""
+        let text = time + column + "  " + style.kind(e.kind, kind) + " " + subjectCol + " " + style.dim(thread) + " " + detail
         return text.trimmingTrailingSpaces + "\n"
     }
 }
 
 extension String {
+    /// `n` spaces (none for n <= 0).
+    static func spaces(_ n: Int) -> String { n > 0 ? String(repeating: " ", count: n) : "" }
+
+    /// The string followed by spaces up to `width` UTF-16 units (the measure Foundation's `padding(toLength:)`
+    /// used here before, so every line is byte-identical), never cut: a longer string is returned as it is.
+    /// Cheap: no bridging to NSString, one allocation. The trace's columns are ASCII in practice.
+    func paddedRight(to width: Int) -> String {
+        let missing = width - utf16.count
+        return missing > 0 ? self + String.spaces(missing) : self
+    }
+}
+
+extension String {
     var trimmingTrailingSpaces: String {
-        var s = self
-        while s.hasSuffix(" ") { s.removeLast() }
-        return s
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { end = utf8.index(before: end) }
+        return end == utf8.endIndex ? self : String(self[..<end])
     }
 }
 

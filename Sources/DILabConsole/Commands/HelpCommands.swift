@@ -18,7 +18,8 @@ enum HelpCommands {
             }
             return detail(c, style: style)
         }
-        var out = style.bold("dilab REPL") + " — FastAPI dependency injection, one request at a time. Tab completes; Ctrl-C cancels the line, Ctrl-D leaves.\n\n"
+        var out = style.bold("dilab REPL") + " — FastAPI dependency injection, one request at a time. Tab completes; Ctrl-C cancels the line, Ctrl-D leaves.\n"
+        out += "Several at once, on one event loop: `GET /a & GET /b @100ms`, `burst 3 GET /a`.\n\n"
         let width = call.registry.commands.map(\.name.count).max() ?? 8
         for c in call.registry.commands {
             out += "  " + style.bold(c.name.padding(toLength: width, withPad: " ", startingAt: 0)) + "  " + c.summary + "\n"

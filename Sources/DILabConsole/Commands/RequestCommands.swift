@@ -56,6 +56,7 @@ enum RequestCommands {
         let trace = engine.handle(spec)
         state.lastRequest = spec
         state.lastTrace = trace
+        state.lastRun = nil
         state.cursor = nil
         return TraceView.text(trace, style: state.style)
     }

@@ -27,9 +27,12 @@ enum StepCommands {
 
     static let timeline = ConsoleCommand(
         name: "timeline", aliases: ["tl"], usage: "timeline",
-        summary: "Draw the last request: each yield resource's lifetime, the handler and the background tasks against the moment the response was sent."
+        summary: "Draw the last request: each yield resource's lifetime, the handler and the background tasks against the moment the response was sent. After `burst` or `GET /a & GET /b`: one lane per request (and per slot or pool) on one time axis."
     ) { state, call in
         try call.requireNoArguments("timeline")
+        if let run = state.lastRun, let app = state.app {
+            return LaneTimelineRenderer.render(Lanes.build(run, app: app), style: state.style)
+        }
         return TimelineRenderer.render(try state.requireTrace(), style: state.style)
     }
 

@@ -265,18 +265,20 @@ final class EventLoop: @unchecked Sendable {
     // MARK: awaiting (a task's own thread, holding the baton)
 
     /// An await of `ms`. Interruptible awaits end early when the task is cancelled; a sync callable's time in its
-    /// worker thread is not interruptible (AnyIO waits for the thread), so a cancel then shows when it returns.
+    /// worker thread is not interruptible (AnyIO waits for the thread), and the cancel lands at the next checkpoint.
     func sleep(_ task: Task, _ ms: Int, interruptible: Bool) -> Wake {
         if task.halted { return .deadlocked }
-        if interruptible, task.cancelRequested { return .cancelled }
+        // A zero duration is no await, so no checkpoint: a pending cancellation waits for the next real one.
         guard ms > 0 else { return .ready }
+        if interruptible, task.cancelRequested { return .cancelled }
         tickets += 1
         task.timer = tickets
         task.wake = .ready
         seq += 1
         queue.push(Entry(time: now.addingReportingOverflow(ms).overflow ? Int.max : now + ms, seq: seq, action: .resume(task, ticket: tickets)))
         block(task, interruptible: interruptible)
-        if !interruptible, task.cancelRequested, task.wake == .ready { return .cancelled }
+        // Sync code in a worker thread: AnyIO does not raise when the thread returns; a cancellation requested
+        // meanwhile stays pending until the task's next checkpoint.
         return task.wake
     }
 
@@ -291,7 +293,6 @@ final class EventLoop: @unchecked Sendable {
         task.timer = -1
         block(task, interruptible: interruptible)
         task.waitingOn = nil
-        if !interruptible, task.cancelRequested, task.wake == .ready { return .cancelled }
         return task.wake
     }
 

@@ -2,6 +2,9 @@ import Foundation
 
 /// Requests that overlap: every request is a task on one `EventLoop`, on the virtual clock.
 extension Engine {
+    /// The most requests one timeline may hold: each running task has a thread (8 MiB of stack reserved).
+    public static let maxTimelineRequests = 2_000
+
     /// True when the requests share one timeline: one of them has an arrival time, a disconnect or a cancel.
     public static func isConcurrent(_ requests: [RequestSpec]) -> Bool {
         requests.contains { $0.at != nil || $0.disconnect != nil || $0.cancel != nil }
