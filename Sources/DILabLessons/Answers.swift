@@ -38,11 +38,14 @@ public enum Answers {
             .filter { !$0.isEmpty }
     }
 
-    /// Whitespace collapsed, `->` as `→`; case is kept apart from the kind word (subjects are code names).
+    /// Whitespace collapsed, `->` as `→`; case is kept apart from the kind word (subjects are code names). On a
+    /// timeline the line starts with its request id (`#2 wait db_pool pool`): the kind is then the second word.
     public static func normaliseEvent(_ s: String) -> String {
-        let words = s.replacingOccurrences(of: "->", with: "→").split(whereSeparator: \.isWhitespace).map(String.init)
-        guard let first = words.first else { return "" }
-        return ([first.lowercased()] + words.dropFirst()).joined(separator: " ")
+        var words = s.replacingOccurrences(of: "->", with: "→").split(whereSeparator: \.isWhitespace).map(String.init)
+        guard !words.isEmpty else { return "" }
+        let k = words[0].hasPrefix("#") && words.count > 1 ? 1 : 0
+        words[k] = words[k].lowercased()
+        return words.joined(separator: " ")
     }
 
     /// `3 1 2` or `3,1,2`: an ordering of numbered events (1-based). Nil when the text is not only numbers.

@@ -169,10 +169,11 @@ public struct QuestionSpec: Sendable {
 
     public struct Fact: Sendable {
         /// `last`: the subject of the last event of the kind named by `event` (`exit` → who was cleaned up last).
-        public enum Of: String, Sendable { case status, body, appError = "app_error", count, last }
+        /// `time`: the virtual millisecond of the first event matching `event` (a line, or a prefix ending in `*`).
+        public enum Of: String, Sendable { case status, body, appError = "app_error", count, last, time }
         public var source: TraceSource
         public var of: Of
-        /// For `count`: the compact line (or its prefix, ending in `*`) to count.
+        /// For `count` and `time`: the compact line (or its prefix, ending in `*`) to count or to time.
         public var event: String?
         /// For `body`: a dotted path into the JSON body (`again`, `items.0`), so a short answer can name one value.
         public var field: String?

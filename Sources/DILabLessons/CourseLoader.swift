@@ -251,9 +251,10 @@ struct QuestionFile: Decodable {
         var f: QuestionSpec.Fact?
         if let fact {
             guard let of = QuestionSpec.Fact.Of(rawValue: fact.of) else {
-                throw StepProblem(message: "fact `of:` is status, body, app_error, count or last")
+                throw StepProblem(message: "fact `of:` is status, body, app_error, count, last or time")
             }
             if of == .count, fact.event == nil { throw StepProblem(message: "a `count` fact names the `event:` to count") }
+            if of == .time, fact.event == nil { throw StepProblem(message: "a `time` fact names the `event:` to time (`event: acquire db_pool pool`)") }
             if of == .last, fact.event == nil { throw StepProblem(message: "a `last` fact names the event kind (`event: exit`)") }
             let source = try SourceFile(scenario: fact.scenario, request: fact.request, occurrence: fact.occurrence, profile: fact.profile).model()
             f = QuestionSpec.Fact(source: source, of: of, event: fact.event, field: fact.field)
@@ -290,7 +291,8 @@ struct ExerciseFile: Decodable {
         let unknown = (kinds ?? []).filter { TraceEvent.Kind(rawValue: $0) == nil }
         guard unknown.isEmpty else { throw StepProblem(message: "unknown event kind(s): \(unknown.joined(separator: ", "))") }
         // A lifespan phase has events but no response: a status or body there could never be met.
-        for g in goal where TraceProbe.Lifespan(rawValue: g.request) != nil && (g.status != nil || g.body != nil) {
+        for g in goal where (TraceProbe.Lifespan(rawValue: g.request) != nil || g.request == TraceProbe.timeline)
+            && (g.status != nil || g.body != nil) {
             throw StepProblem(message: "goal `\(g.request)` has no response: give it a `trace:` only (no `status:` or `body:`)")
         }
         let name = workspace_name ?? (start as NSString).lastPathComponent

@@ -116,10 +116,10 @@ public struct LessonLoop {
         guard case .predict(let spec) = step.kind, spec.mode == .order else {
             return LoopReply(text: "`build` places the events of an order prediction one at a time; this step is not one.")
         }
-        guard let (events, profile) = try? StepCheck.engineEvents(spec, lesson: lesson) else {
+        guard let (events, lines, profile) = try? StepCheck.engineEvents(spec, lesson: lesson) else {
             return LoopReply(text: "This step's scenario does not run.")
         }
-        builder = OrderBuilder(events: events, profile: profile)
+        builder = OrderBuilder(events: events, lines: lines, profile: profile)
         let intro = "Build FastAPI's order one event at a time: type the number of the event that comes next. "
             + "A wrong pick is explained at once; `answer …` or `show` leaves this mode."
         return LoopReply(text: Prose.wrap(intro) + "\n\n" + builder!.board())
@@ -185,6 +185,10 @@ public struct LessonLoop {
     /// `why …` on the trace the step shows, through the REPL's explainer; never graded.
     func why(_ query: String, step: Step, lesson: Lesson) -> String {
         guard let source = runner.traceOnScreen(lesson, step) else {
+            if let o = runner.overlappingSource(lesson, step) {
+                return "`why` replays requests one at a time, and \(o.scenario)'s requests overlap on one timeline: its explanation "
+                    + "would be about other traces. `dilab run \(lesson.path(o.scenario))` shows each request's trace. (not graded)"
+            }
             return "`why` explains a request's trace on screen: on a run step, or on a prediction or question once it is done. (not graded)"
         }
         guard !query.isEmpty else { return "`why` takes an event or a name: `why exit get_db`, `why db`, `why 3`. (not graded)" }

@@ -6,15 +6,18 @@ import DILab
 public struct OrderBuilder: Sendable {
     /// The engine's events in FastAPI's order, and the numbered (shuffled) list the learner picks from.
     public let events: [TraceEvent]
+    /// The events' lines as the step writes them (a timeline's carry the request id).
+    public let lines: [String]
     public let shown: [String]
     public let profile: Profile
     public private(set) var placed: [String] = []
     public private(set) var mistakes = 0
 
-    public init(events: [TraceEvent], profile: Profile) {
+    public init(events: [TraceEvent], lines: [String]? = nil, profile: Profile) {
         self.events = events
+        self.lines = lines ?? events.map(\.compact)
         self.profile = profile
-        self.shown = StepCheck.shuffled(events.map(\.compact))
+        self.shown = StepCheck.shuffled(self.lines)
     }
 
     public var isComplete: Bool { placed.count == events.count }
@@ -32,16 +35,16 @@ public struct OrderBuilder: Sendable {
         guard n >= 1, n <= shown.count else { return .badNumber }
         let line = shown[n - 1]
         let norm = Answers.normaliseEvent(line)
-        let expected = events[placed.count].compact
+        let expected = lines[placed.count]
         if Answers.normaliseEvent(expected) == norm {
             placed.append(line)
             return .placed(line)
         }
         mistakes += 1
-        let left = events.indices.filter { $0 >= placed.count && Answers.normaliseEvent(events[$0].compact) == norm }
+        let left = lines.indices.filter { $0 >= placed.count && Answers.normaliseEvent(lines[$0]) == norm }
         guard let at = left.first else { return .alreadyPlaced(line) }
         let rule = Rules.governing(events[at], profile: profile)
-        let after = at > 0 ? " (right after `\(events[at - 1].compact)`)" : ""
+        let after = at > 0 ? " (right after `\(lines[at - 1])`)" : ""
         let why = "In FastAPI it is event \(at + 1)\(after), and you are placing event \(placed.count + 1)."
             + (rule.map { " Rule — \($0.title): \($0.text)" } ?? "")
         return .notYet(line, position: at + 1, why: why)

@@ -32,9 +32,10 @@ public struct TraceComparison: Sendable {
 
 /// Event-by-event comparison of a learner's lines against the engine's events, explained with `Rules.governing`.
 public enum PredictionCheck {
-    /// `predicted` are the learner's compact lines; `engine` the engine's events (already filtered).
-    public static func compare(predicted: [String], engine: [TraceEvent], profile: Profile) -> TraceComparison {
-        let actual = engine.map(\.compact)
+    /// `predicted` are the learner's compact lines; `engine` the engine's events (already filtered); `lines` their
+    /// lines as the step writes them (default: the compact form; a timeline prefixes the request id).
+    public static func compare(predicted: [String], engine: [TraceEvent], lines: [String]? = nil, profile: Profile) -> TraceComparison {
+        let actual = lines ?? engine.map(\.compact)
         let norm = actual.map(Answers.normaliseEvent)
         let guess = predicted.map(Answers.normaliseEvent)
         var result = TraceComparison(expected: predicted, actual: actual, mismatches: [], firstDivergence: nil)

@@ -22,12 +22,14 @@ public enum StepCheck {
     // MARK: predict
 
     /// The events a prediction is about, from the engine.
-    public static func engineEvents(_ spec: PredictSpec, lesson: Lesson) throws -> (events: [TraceEvent], profile: Profile) {
+    /// `lines` are the events as the learner writes them: compact lines, each prefixed with `#<request id>` when
+    /// the source is the whole `timeline`.
+    public static func engineEvents(_ spec: PredictSpec, lesson: Lesson) throws -> (events: [TraceEvent], lines: [String], profile: Profile) {
         let outcome = try TraceProbe.run(spec.source, in: lesson)
         guard let trace = outcome.trace else {
             throw ProbeError.noRequest("the scenario served no request '\(spec.source.request ?? "")'")
         }
-        return (TraceProbe.events(trace, kinds: spec.kinds), outcome.result.profile)
+        return (TraceProbe.events(trace, kinds: spec.kinds), TraceProbe.lines(trace, kinds: spec.kinds), outcome.result.profile)
     }
 
     /// The events as the learner is shown them in `order` mode: shuffled, but the same shuffle every time.
@@ -80,19 +82,19 @@ public enum StepCheck {
     }
 
     public static func predict(_ spec: PredictSpec, lesson: Lesson, input: String, style: Style = .plain) -> CheckOutcome {
-        let events: [TraceEvent], profile: Profile
+        let events: [TraceEvent], engineLines: [String], profile: Profile
         do {
-            (events, profile) = try engineEvents(spec, lesson: lesson)
+            (events, engineLines, profile) = try engineEvents(spec, lesson: lesson)
         } catch {
             return CheckOutcome(verdict: .badInput, text: "the lesson's scenario does not run: \(error)")
         }
         let lines: [String]
-        switch predictedLines(spec, engineLines: events.map(\.compact), input: input) {
+        switch predictedLines(spec, engineLines: engineLines, input: input) {
         case .success(let l): lines = l
         case .failure(let e): return CheckOutcome(verdict: .badInput, text: e.message)
         }
         if lines.isEmpty { return CheckOutcome(verdict: .badInput, text: "no events in the answer") }
-        let c = PredictionCheck.compare(predicted: lines, engine: events, profile: profile)
+        let c = PredictionCheck.compare(predicted: lines, engine: events, lines: engineLines, profile: profile)
         if c.matches {
             var text = style.green("✓ Correct: that is exactly FastAPI's order.")
             if let e = spec.explain { text += "\n" + e }
@@ -147,20 +149,23 @@ public enum StepCheck {
     }
 
     /// The trace each goal entry is compared with, in goal order: `lifespan startup` / `lifespan shutdown`
-    /// entries read the app's lifespan events (once per app, so they take no request), every other entry the
+    /// entries read the app's lifespan events (once per app, so they take no request), a `timeline` entry every
+    /// request's events in the order they happened (it takes no request either), every other entry the
     /// next request of the solution's `requests:`. Nil where the run served fewer requests than the goal names.
     static func goalTraces(_ spec: ExerciseSpec, _ result: RunResult) -> [RequestTrace?] {
         var next = 0
         return spec.goal.map { goal in
             if let phase = TraceProbe.Lifespan(rawValue: goal.request) { return TraceProbe.lifespanTrace(phase, result) }
+            if goal.request == TraceProbe.timeline { return TraceProbe.timelineTrace(result) }
             defer { next += 1 }
             return next < result.requests.count ? result.requests[next] : nil
         }
     }
 
-    /// The goal entries that stand for requests (not lifespan phases): those the solution must send, in order.
+    /// The goal entries that stand for requests (not lifespan phases, not the timeline): those the solution must
+    /// send, in order.
     public static func requestGoals(_ spec: ExerciseSpec) -> [ExerciseSpec.GoalRequest] {
-        spec.goal.filter { TraceProbe.Lifespan(rawValue: $0.request) == nil }
+        spec.goal.filter { TraceProbe.Lifespan(rawValue: $0.request) == nil && $0.request != TraceProbe.timeline }
     }
 
     /// Runs the scenario at `path` with the goal's requests and compares each request with its goal.
@@ -199,7 +204,7 @@ public enum StepCheck {
         for (goal, found) in zip(spec.goal, goalTraces(spec, result)) {
             guard let trace = found else { allMatch = false; text += "(no request `\(goal.request)` was served)\n"; continue }
             let events = TraceProbe.events(trace, kinds: spec.kinds)
-            let yours = events.map(\.compact)
+            let yours = TraceProbe.lines(trace, kinds: spec.kinds)
             let body = trace.isJSON ? trace.body : .string(trace.bodyText)
             var problems: [String] = []
             if let s = goal.status, s != trace.status { problems.append("status: goal \(s), yours \(trace.status)") }
@@ -207,7 +212,8 @@ public enum StepCheck {
             let same = yours.map(Answers.normaliseEvent) == goal.trace.map(Answers.normaliseEvent)
             if !same || !problems.isEmpty { allMatch = false }
             let mark = same && problems.isEmpty ? style.green("✓") : style.red("✗")
-            let note = TraceProbe.Lifespan(rawValue: goal.request) == nil ? "status \(trace.status)" : "once per app, not per request"
+            let note = TraceProbe.Lifespan(rawValue: goal.request) != nil ? "once per app, not per request"
+                : TraceProbe.isTimeline(trace) ? "every request, in the order it happened" : "status \(trace.status)"
             text += "\(mark) \(goal.request)  (\(note))\n"
             text += SideBySide.render(goal: goal.trace, yours: yours, style: style)
             for p in problems { text += "  " + p + "\n" }

@@ -51,7 +51,10 @@ extension LessonRunner {
         var out = "Scenario: \(lesson.path(source.scenario))\n"
         do {
             let outcome = try TraceProbe.run(source, in: lesson)
-            if let trace = outcome.trace {
+            if let trace = outcome.trace, TraceProbe.isTimeline(trace) {
+                out += style.dim("FastAPI \(outcome.result.profile.fastapiVersion) (profile \(outcome.result.profile.rawValue))") + "\n\n"
+                out += timelineView(outcome.result)
+            } else if let trace = outcome.trace {
                 out += style.dim("FastAPI \(outcome.result.profile.fastapiVersion) (profile \(outcome.result.profile.rawValue))") + "\n\n"
                 out += TextRenderer(style: style).render(trace)
             } else {
@@ -63,14 +66,35 @@ extension LessonRunner {
         return out + "\n"
     }
 
+    /// Every request's events on one time axis with their request ids, then each request's answer: the interleaved
+    /// trace `dilab run` prints for overlapping requests (a file whose requests do not overlap: in file order).
+    func timelineView(_ result: RunResult) -> String {
+        let r = TextRenderer(style: style)
+        if result.isConcurrent { return r.interleaved(result) }
+        var out = ""
+        for t in result.requests {
+            for e in t.events { out += r.line(e, request: "#\(t.id)") }
+        }
+        out += style.dim("  answers:") + "\n"
+        for t in result.requests {
+            let body = t.isJSON ? t.body.json : t.bodyText.debugDescription
+            out += style.bold("  #\(t.id) \(t.request.line) → " + (t.status == 0 ? "no response" : "\(t.status) \(body)")) + "\n"
+        }
+        return out
+    }
+
     func predictView(_ lesson: Lesson, _ spec: PredictSpec) -> String {
         var out = "Scenario: \(lesson.path(spec.source.scenario))"
         if let p = spec.source.profile { out += "  (FastAPI profile \(p.rawValue))" }
-        out += "\nRequest:  \(spec.source.request ?? "")\n"
+        if spec.source.request == TraceProbe.timeline {
+            out += "\nRequests: every request of the file, on one timeline; a line starts with its request id (`#2 wait …`)\n"
+        } else {
+            out += "\nRequest:  \(spec.source.request ?? "")\n"
+        }
         if !spec.kinds.isEmpty { out += "Events of kind: \(spec.kinds.joined(separator: ", "))\n" }
         let lines: [String]
         do {
-            lines = try StepCheck.engineEvents(spec, lesson: lesson).events.map(\.compact)
+            lines = try StepCheck.engineEvents(spec, lesson: lesson).lines
         } catch {
             return out + style.red("This scenario does not run: \(error)") + "\n"
         }
@@ -87,7 +111,8 @@ extension LessonRunner {
             }
             out += "\nAnswer with the \(k) missing event(s) in order, separated by `;` (e.g. `answer exit get_db; sent 200`).\n"
         }
-        out += style.dim("Event lines read `kind subject [qualifier]`, as in `dilab test` goldens.") + "\n\n"
+        let form = spec.source.request == TraceProbe.timeline ? "#request kind subject [qualifier]" : "kind subject [qualifier]"
+        out += style.dim("Event lines read `\(form)`, as in `dilab test` goldens.") + "\n\n"
         return out
     }
 

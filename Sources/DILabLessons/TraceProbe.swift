@@ -37,17 +37,45 @@ public enum TraceProbe {
         if !result.appErrors.isEmpty { return Outcome(result: result, trace: nil) }
         // `request: lifespan startup` / `lifespan shutdown`: the app's lifespan events, as `dilab test` reads them.
         if let phase = Lifespan(rawValue: line) { return Outcome(result: result, trace: lifespanTrace(phase, result)) }
+        // `request: timeline`: every request's events on the run's one timeline, in the order they happened.
+        if line == timeline { return Outcome(result: result, trace: timelineTrace(result)) }
         let matches = result.requests.filter { $0.request.line == line }
         if matches.count >= source.occurrence { return Outcome(result: result, trace: matches[source.occurrence - 1]) }
         if !matches.isEmpty || source.occurrence > 1 {
             throw ProbeError.noRequest("the scenario sends '\(line)' \(matches.count) time(s), not \(source.occurrence)")
         }
         // Not in `requests:`: send it on its own, after the file's requests.
+        guard let spec = RequestLineParser.parse(line) else { throw ProbeError.noRequest("'\(line)' is not `METHOD /path`") }
+        let sent = requests ?? scenario.requests
+        if Engine.isConcurrent(sent) {
+            // On one timeline the file's requests overlap: replaying them one by one would give other traces. The
+            // extra line joins the timeline instead, arriving (like any request without `at:`) once the last has finished.
+            let joined = Engine.run(app, requests: sent + [spec])
+            return Outcome(result: result, trace: joined.requests.last)
+        }
         let engine = Engine(app: app)
         _ = engine.startup()
-        for r in requests ?? scenario.requests { _ = engine.handle(r) }
-        guard let spec = RequestLineParser.parse(line) else { throw ProbeError.noRequest("'\(line)' is not `METHOD /path`") }
+        for r in sent { _ = engine.handle(r) }
         return Outcome(result: result, trace: engine.handle(spec))
+    }
+
+    /// The source line that selects every request of a run at once: `request: timeline`.
+    public static let timeline = "timeline"
+
+    /// Every request's events (but `request`) in the order they happened, across requests, as one trace whose
+    /// lines carry the request id (`#2 wait db_pool pool`). On a file whose requests do not overlap that is
+    /// file order, request after request.
+    public static func timelineTrace(_ result: RunResult) -> RequestTrace {
+        let spec = RequestSpec(method: "TIMELINE", target: "every request")
+        return RequestTrace(id: 0, request: spec, profile: result.profile, events: result.interleaved.filter { $0.kind != .request })
+    }
+
+    /// Whether a trace is a `timeline` (its lines name their request).
+    public static func isTimeline(_ trace: RequestTrace) -> Bool { trace.id == 0 && trace.request.method == "TIMELINE" }
+
+    /// An event's line as a step compares it: the compact form, prefixed with `#<request id>` on a timeline.
+    public static func line(_ e: TraceEvent, timeline: Bool) -> String {
+        timeline ? "#\(e.request ?? 0) " + e.compact : e.compact
     }
 
     /// A lifespan phase of a run as a trace, so steps and goals read it like a request's.
@@ -62,7 +90,22 @@ public enum TraceProbe {
 
     /// The compact lines of a request's events, limited to the given kinds (empty: all but `request`).
     public static func lines(_ trace: RequestTrace, kinds: [String]) -> [String] {
-        events(trace, kinds: kinds).map(\.compact)
+        let t = isTimeline(trace)
+        return events(trace, kinds: kinds).map { line($0, timeline: t) }
+    }
+
+    /// The events whose line (as `lines` writes it) is `pattern`, or starts with it when it ends in `*`. On a
+    /// timeline a pattern without a leading `#id` is matched against every request's compact lines.
+    public static func matching(_ trace: RequestTrace, _ pattern: String) -> [(event: TraceEvent, line: String)] {
+        let want = Answers.normaliseEvent(pattern)
+        let t = isTimeline(trace)
+        let withID = t && want.hasPrefix("#")
+        return events(trace, kinds: []).compactMap { e in
+            let l = line(e, timeline: withID)
+            let n = Answers.normaliseEvent(l)
+            let hit = want.hasSuffix("*") ? n.hasPrefix(String(want.dropLast())) : n == want
+            return hit ? (e, l) : nil
+        }
     }
 
     public static func events(_ trace: RequestTrace, kinds: [String]) -> [TraceEvent] {

@@ -20,8 +20,8 @@ public struct WhyQuestion: Sendable, Equatable {
 
 extension LessonRunner {
     /// The request trace a step puts on screen, if any: a run step's request at once; a prediction's or a fact
-    /// question's only once the step is done, so `why` never gives an answer away. Lifespan phases are no
-    /// request, and the explainer reads requests, so they are left out.
+    /// question's only once the step is done, so `why` never gives an answer away. Lifespan phases and the
+    /// `timeline` are no request, and the explainer reads requests, so they are left out.
     public func traceOnScreen(_ lesson: Lesson, _ step: Step) -> TraceSource? {
         let done = progress.step(lesson.id, step.id).done
         let source: TraceSource?
@@ -31,7 +31,30 @@ extension LessonRunner {
         case .question(let spec): source = done ? spec.fact?.source : nil
         case .prose, .exercise: source = nil
         }
-        guard let source, let line = source.request, TraceProbe.Lifespan(rawValue: line) == nil else { return nil }
+        guard let source, let line = source.request, TraceProbe.Lifespan(rawValue: line) == nil,
+              line != TraceProbe.timeline else { return nil }
+        // The explainer replays the requests one at a time: on a file whose requests overlap that would explain
+        // another trace than the one on screen, so `why` is not offered there.
+        if overlaps(lesson, source) { return nil }
+        return source
+    }
+
+    /// Whether the source's scenario runs its requests overlapping on one timeline (`at:`, `disconnect:`, `cancel:`).
+    func overlaps(_ lesson: Lesson, _ source: TraceSource) -> Bool {
+        guard let scenario = try? TraceProbe.load(lesson.path(source.scenario)) else { return false }
+        return Engine.isConcurrent(scenario.requests)
+    }
+
+    /// The step's source if it runs overlapping requests: `why` says why it is not offered there.
+    public func overlappingSource(_ lesson: Lesson, _ step: Step) -> TraceSource? {
+        let source: TraceSource?
+        switch step.kind {
+        case .run(let spec): source = spec.source
+        case .predict(let spec): source = spec.source
+        case .question(let spec): source = spec.fact?.source
+        case .prose, .exercise: source = nil
+        }
+        guard let source, overlaps(lesson, source) else { return nil }
         return source
     }
 }

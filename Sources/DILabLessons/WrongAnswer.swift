@@ -19,17 +19,33 @@ enum WrongAnswer {
             return o.result.appErrors.isEmpty ? nil : "Look at what happens when the route is registered: `dilab run \(lesson.path(fact.source.scenario))`."
         }
         guard let t = o.trace else { return nil }
-        let all = TraceProbe.lines(t, kinds: [])
+        // Each event with its line as the step writes it (a timeline's lines carry the request id).
+        let timeline = TraceProbe.isTimeline(t)
+        let all = TraceProbe.events(t, kinds: []).map { (event: $0, line: TraceProbe.line($0, timeline: timeline)) }
+        /// `event:` without a leading `#N`, split into words.
+        let asked = (fact.event ?? "").split(separator: " ").map(String.init).drop { $0.hasPrefix("#") }
         var picked: [String]
         switch fact.of {
         case .status, .body:
-            picked = all.filter { l in ["raise", "response", "sent", "task.fail", "violation"].contains { l.hasPrefix($0 + " ") } }
+            picked = all.filter { [.raise, .response, .sent, .taskFail, .violation].contains($0.event.kind) }.map(\.line)
         case .count:
-            let subject = (fact.event ?? "").split(separator: " ").dropFirst().first.map(String.init) ?? ""
-            picked = subject.isEmpty ? [] : all.filter { $0.split(separator: " ").dropFirst().first.map(String.init) == subject }
-            if picked.isEmpty { picked = all.filter { $0.hasPrefix("task.fail") || $0.hasPrefix("raise") } }
+            let subject = asked.dropFirst().first ?? ""
+            picked = subject.isEmpty ? [] : all.filter { $0.event.subject == subject }.map(\.line)
+            if picked.isEmpty { picked = all.filter { [.taskFail, .raise].contains($0.event.kind) }.map(\.line) }
         case .last:
-            picked = all.filter { $0.hasPrefix((fact.event ?? "") + " ") }
+            picked = all.filter { $0.event.kind.rawValue == (fact.event ?? "") }.map(\.line)
+        case .time:
+            // What leads up to the event, each with its millisecond — not the event asked about, whose time is the answer.
+            // On a shared timeline that is every request's waits and releases up to that moment, led by their ids.
+            let answer = TraceProbe.matching(t, fact.event ?? "").first?.event
+            let leading: Set<TraceEvent.Kind> = [.wait, .release, .exit, .sent, .cancel, .disconnect]
+            if o.result.isConcurrent {
+                let until = answer?.t ?? Int.max
+                picked = o.result.interleaved.filter { leading.contains($0.kind) && $0.t <= until && $0 != answer }
+                    .map { "\($0.t) ms  " + TraceProbe.line($0, timeline: true) }
+            } else {
+                picked = all.filter { leading.contains($0.event.kind) && $0.event != answer }.map { "\($0.event.t) ms  " + $0.line }
+            }
         case .appError:
             picked = []
         }

@@ -34,10 +34,9 @@ struct ConcurrencyLiveTests {
         #expect(Set([a.body, b.body]) == [#"{"db":"db#1"}"#, #"{"db":"db#2"}"#])
         // The two 400 ms handlers ran one after the other, not side by side.
         #expect(elapsed >= 0.75, "both answered after \(elapsed) s")
-        let waited = try await live.completeTrace(try #require(b.requestID))
-        #expect(waited.compact.contains("wait get_db max_concurrency"))
-        let firstTrace = try await live.completeTrace(try #require(a.requestID))
-        #expect(!firstTrace.compact.contains("wait get_db max_concurrency"))
+        // Whichever reached the server second (a loaded machine may reorder the two) waited for the slot.
+        let traces = [try await live.completeTrace(try #require(a.requestID)), try await live.completeTrace(try #require(b.requestID))]
+        #expect(traces.filter { $0.compact.contains("wait get_db max_concurrency") }.count == 1)
         _ = await live.stop()
     }
 }

@@ -50,7 +50,7 @@ extension RequestRun {
                 }
             }
         }
-        let when = responseSent ? "after the response" : "before the response"
+        let when = exc?.type == "CancelledError" ? "as the cancellation unwinds" : responseSent ? "after the response" : "before the response"
         emit(.exit, provider.name, "cleanup (\(entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"))), \(when)",
              depth: entry.depth, thread: th, data: ["scope": entry.scope])
         if let cut = cleanupPause(provider, depth: entry.depth) {
