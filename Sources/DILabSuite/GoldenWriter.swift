@@ -38,8 +38,10 @@ public enum GoldenWriter {
                 }
             }
             for t in result.requests {
-                let e = Expectation(request: t.request.line, profile: profile, status: t.status,
-                                    body: t.isJSON ? t.body : .string(t.bodyText),
+                // No response at all (a cancelled or deadlocked request): nothing to pin but the trace.
+                let answered = t.status != 0
+                let e = Expectation(request: t.request.line, profile: profile, status: answered ? t.status : nil,
+                                    body: answered ? (t.isJSON ? t.body : .string(t.bodyText)) : nil,
                                     trace: t.events.filter { $0.kind != .request }.map(\.compact))
                 expectBlock += render(e, profile: profile, pinned: profile != scenario.profile)
             }

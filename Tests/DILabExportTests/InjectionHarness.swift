@@ -124,6 +124,10 @@ print("RUNTIME " + "".join("1" if c else "0" for c in checks))
             try "from fastapi import *\nfrom fastapi import _Any\n".write(toFile: "\(dir)/\(sub).py", atomically: true, encoding: .utf8)
         }
         try "".write(toFile: "\(dir)/starlette/__init__.py", atomically: true, encoding: .utf8)
+        // AnyIO (FastAPI's own dependency): the concurrent driver and `threadpool_tokens` import it.
+        try fm.createDirectory(atPath: "\(dir)/anyio", withIntermediateDirectories: true)
+        try "from fastapi import _Any\nCancelScope = _Any\n".write(toFile: "\(dir)/anyio/__init__.py", atomically: true, encoding: .utf8)
+        try "from fastapi import _Any\ncurrent_default_thread_limiter = _Any\n".write(toFile: "\(dir)/anyio/to_thread.py", atomically: true, encoding: .utf8)
         return dir
     }
 

@@ -21,19 +21,26 @@ extension RequestRun {
             if let slot = entry.slot { release(slot, for: provider.name, depth: entry.depth) }
         }
         let cancelling = exc?.type == "CancelledError" || (task?.cancelRequested ?? false)
+        var seen = exc
+        var closedByPython = false
         if cancelling, !provider.isAsync, !profile.shieldsCleanup {
-            // The body never leaves its `with pool.connection():` either: the unit stays taken.
-            leaksPool = entry.pool != nil
             // Before 0.162.7 a sync generator's exit is `await to_thread.run_sync(...)` in the cancelled scope: AnyIO
-            // refuses to start it, so FastAPI never runs the code after yield. CPython may close the generator later
-            // (GeneratorExit, on the loop, when its last reference goes, or at garbage collection): not FastAPI's
-            // doing and not deterministic, so dilab shows no cleanup (observed, docs/beyond-the-spec.md).
-            emit(.cancel, provider.name, "FastAPI never runs this cleanup: run_sync refuses to start in a cancelled scope (shielded only from 0.162.7); Python may close the generator later, at garbage collection",
-                 q: "CancelledError", depth: entry.depth, thread: th)
-            closed.append(provider.name)
-            return exc?.type == "CancelledError" ? exc : PyError(type: "CancelledError", message: "")
+            // refuses to start it, so FastAPI never runs the code after yield. On 0.106–0.120 CPython then closes the
+            // generator as the unwinding drops it — GeneratorExit, on the event loop; on 0.105 it stays open until
+            // the garbage collector gets to it, and so does whatever it holds (observed, docs/beyond-the-spec.md).
+            // Only while the CancelledError itself unwinds the stack is the generator dropped at once; a cancel still
+            // pending (the response went out first) leaves it referenced, like 0.105 always does.
+            guard profile != .v0_105, exc?.type == "CancelledError" else {
+                leaksPool = entry.pool != nil
+                emit(.cancel, provider.name, "FastAPI never runs this cleanup: run_sync refuses to start in a cancelled scope (shielded only from 0.162.7); the generator stays open until Python's garbage collector closes it",
+                     q: "CancelledError", depth: entry.depth, thread: th)
+                closed.append(provider.name)
+                return exc?.type == "CancelledError" ? exc : PyError(type: "CancelledError", message: "")
+            }
+            seen = PyError(type: "GeneratorExit", message: "")
+            closedByPython = true
         }
-        if let e = exc {
+        if let e = seen {
             env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
             if let h = provider.handlers.first(where: { e.isInstance(of: $0.catches) }) {
                 let action = (h.when?.holds(in: env) ?? true) ? h.action : .reraise
@@ -51,6 +58,13 @@ extension RequestRun {
             }
         }
         let when = exc?.type == "CancelledError" ? "as the cancellation unwinds" : responseSent ? "after the response" : "before the response"
+        if closedByPython {
+            emit(.exit, provider.name, "not FastAPI's cleanup: run_sync refused to start it, and CPython closes the dropped generator with GeneratorExit, on the event loop (shielded only from 0.162.7)",
+                 depth: entry.depth, thread: .loop, data: ["scope": entry.scope])
+            if let loop, let task, loop.sleep(task, provider.cleanup.duration, interruptible: false) == .deadlocked { return halt() }
+            closed.append(provider.name)
+            return result?.type == "GeneratorExit" || result == nil ? PyError(type: "CancelledError", message: "") : result
+        }
         emit(.exit, provider.name, "cleanup (\(entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"))), \(when)",
              depth: entry.depth, thread: th, data: ["scope": entry.scope])
         if let cut = cleanupPause(provider, depth: entry.depth) {

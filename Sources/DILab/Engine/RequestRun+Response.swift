@@ -17,7 +17,9 @@ extension RequestRun {
         trace.isJSON = false
         channel?.start(ResponseStart(status: response.status, isJSON: false, isStreaming: true))
         if clientGone {
-            emit(.cancel, "StreamingResponse", "the client had already gone: listen_for_disconnect reads http.disconnect at once and cancels the body before it starts",
+            // `http.response.start` still goes out; the waiting http.disconnect then cancels the body at once.
+            emit(.response, String(response.status), "StreamingResponse: headers sent, body follows", data: ["status": String(response.status), "streaming": "true"])
+            emit(.cancel, "StreamingResponse", "the client had already gone: listen_for_disconnect reads http.disconnect at once and cancels the body before its first chunk",
                  q: "http.disconnect")
             awaitWritten()
             trace.bodyText = ""

@@ -39,6 +39,10 @@ public enum PythonName {
                 return nil
             }
             if fastapiExceptions.contains(name) { return nil }
+            if asyncioExceptions.contains(name) {
+                return role == .caughtException ? nil : ("\(name) cannot be raised by a scenario: it is a BaseException the server raises when it cancels a request",
+                                                         "use `cancel: 50ms` on a request to have the server cancel it")
+            }
             return problem(name, as: .global)
         case .global:
             if reserved.contains(name) || builtins.contains(name) || PyError.builtinChain(name) != nil {
@@ -77,6 +81,9 @@ public enum PythonName {
     /// Exceptions FastAPI defines and the export imports rather than declares.
     public static let fastapiExceptions: Set<String> = ["HTTPException", "RequestValidationError", "FastAPIError"]
 
+    /// asyncio's exceptions a scenario may catch (`from asyncio import CancelledError` in the export).
+    public static let asyncioExceptions: Set<String> = ["CancelledError"]
+
     /// Built-in exceptions a `raise` cannot use: they stop the server or need more than a message.
     static let unraisable: Set<String> = [
         "StopIteration", "StopAsyncIteration", "ExceptionGroup", "UnicodeDecodeError", "UnicodeEncodeError", "UnicodeTranslateError",
@@ -97,6 +104,9 @@ public enum PythonName {
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
+        // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
+        "ConnectionPool", "CancelledError", "anyio", "Annotated", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
+        "_TIMELINE", "_TIMELINE_LOCK", "_drive_together", "_request_at", "_stamp", "_stamping", "_watch_for_hangs",
     ]
 
     /// Names the exported function bodies read (besides their parameters, tasks and exception classes):
@@ -104,13 +114,13 @@ public enum PythonName {
     public static let bodyNames: Set<String> = [
         "self", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
-        "now_ms", "float",
+        "now_ms", "float", "CancelledError",
     ]
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.
     public static let builtins: Set<String> = [
         "bool", "dict", "float", "getattr", "hasattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
-        "str", "super", "tuple", "type", "vars",
+        "str", "super", "tuple", "type", "vars", "all", "enumerate", "max", "round", "sum", "zip",
     ]
 }
 
@@ -137,7 +147,7 @@ extension PythonName {
         for r in s.routes { raised += r.raises.map { ($0.exception, $0.location) } }
         for t in s.tasks { raised += t.raises.map { ($0.exception, $0.location) } }
         raised += s.app.exceptionHandlers.map { ($0.exception, $0.location) }
-        let custom = raised.filter { PyError.builtinChain($0.0) == nil && !fastapiExceptions.contains($0.0) }
+        let custom = raised.filter { PyError.builtinChain($0.0) == nil && !fastapiExceptions.contains($0.0) && !asyncioExceptions.contains($0.0) }
         s.providers.forEach { claim($0.name, "provider", $0.location) }
         s.tasks.forEach { claim($0.name, "task", $0.location) }
         s.routers.forEach { claim($0.name, "router", $0.location) }
@@ -145,10 +155,12 @@ extension PythonName {
         custom.forEach { claim($0.0, "exception class", $0.1) }
         s.app.exceptionHandlers.forEach { claim("handle_" + $0.exception.lowercased(), "exception handler", $0.location) }
         s.routes.forEach { claim($0.handlerName, "route handler", $0.location) }
-        let hidden = Set(s.tasks.map(\.name) + custom.map(\.0))
+        s.pools.forEach { claim($0.name, "pool", $0.location) }
+        s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
+        let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name))
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)
         for p in params where hidden.contains(p.name) {
-            out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task or exception class; in the exported function it would hide it",
+            out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task, pool or exception class; in the exported function it would hide it",
                                   hint: "rename the parameter"))
         }
         return out

@@ -7,11 +7,12 @@ struct AppWriter {
 
     func write(into w: inout PythonWriter) {
         w.section("app")
-        if let l = scenario.app.lifespan { lifespan("lifespan", l, into: &w) }
+        let appLifespan = scenario.app.lifespan ?? (setsThreadpool ? Lifespan() : nil)
+        if let l = appLifespan { lifespan("lifespan", l, threadpool: setsThreadpool, into: &w) }
         for r in scenario.routers { if let l = r.lifespan { lifespan("\(r.name)_lifespan", l, into: &w) } }
         var args: [String] = []
         if !scenario.app.dependencies.isEmpty { args.append("dependencies=" + dependsList(scenario.app.dependencies)) }
-        if scenario.app.lifespan != nil { args.append("lifespan=lifespan") }
+        if appLifespan != nil { args.append("lifespan=lifespan") }
         w.line()
         w.line("app = FastAPI(\(args.joined(separator: ", ")))")
         for r in scenario.routers {
@@ -33,7 +34,12 @@ struct AppWriter {
         "[" + specs.map { Signatures.depends($0) }.joined(separator: ", ") + "]"
     }
 
-    func lifespan(_ name: String, _ l: Lifespan, into w: inout PythonWriter) {
+    /// `app: {threadpool_tokens: N}`: AnyIO's default thread limiter is set in the lifespan, on the loop that serves.
+    var setsThreadpool: Bool {
+        scenario.app.threadpoolLocation != nil || scenario.app.threadpoolTokens != AppConfig.defaultThreadpoolTokens
+    }
+
+    func lifespan(_ name: String, _ l: Lifespan, threadpool: Bool = false, into w: inout PythonWriter) {
         let body = Bodies(syntax: PythonSyntax(), subject: "", isAsync: true, backgroundTasks: nil)
         func steps(_ kind: String, _ steps: [LifespanStep], _ w: inout PythonWriter) {
             for s in steps {
@@ -47,6 +53,10 @@ struct AppWriter {
         w.line("@asynccontextmanager")
         w.line("async def \(name)(app):")
         w.indented { w in
+            if threadpool {
+                w.line("# sync dependencies, handlers and tasks share AnyIO's worker threads: \(scenario.app.threadpoolTokens) here, 40 by default")
+                w.line("anyio.to_thread.current_default_thread_limiter().total_tokens = \(scenario.app.threadpoolTokens)")
+            }
             steps("lifespan.start", l.startup, &w)
             w.line("yield")
             steps("lifespan.end", l.shutdown, &w)

@@ -63,10 +63,28 @@ struct Bodies {
     /// Shared by plain functions, class initialisers and generators up to their `yield`.
     func prologue(kind: String, counter: String, usesCall: Bool, duration: Int, tasks: [TaskCall], raising: [RaiseSpec],
                   into w: inout PythonWriter) -> Bool {
+        opening(kind: kind, counter: counter, usesCall: usesCall, into: &w)
+        return work(duration: duration, tasks: tasks, raising: raising, into: &w)
+    }
+
+    /// The body's first lines: the `{{call}}` counter and the event saying the body runs.
+    func opening(kind: String, counter: String, usesCall: Bool, into w: inout PythonWriter) {
         if usesCall { w.line("\(syntax.roots["call"] ?? "call") = count(\(counter))") }
         w.line("record(\"\(kind)\", \(subject))")
+    }
+
+    /// What the body does after its opening: its duration, the tasks it adds, its raises.
+    func work(duration: Int, tasks: [TaskCall], raising: [RaiseSpec], into w: inout PythonWriter) -> Bool {
         pause(duration, into: &w)
         addTasks(tasks, into: &w)
         return raises(raising, into: &w)
+    }
+
+    /// `async with db_pool.connection():` (a sync body: `with`, so its worker thread waits): one unit of the
+    /// scenario's pool for the whole body, taken first and given back when the block ends, however it ends.
+    func holding(pool: String?, into w: inout PythonWriter, _ body: (inout PythonWriter) -> Void) {
+        guard let pool else { return body(&w) }
+        w.line("\(isAsync ? "async with" : "with") \(pool).connection():")
+        w.indented(body)
     }
 }

@@ -17,6 +17,7 @@ public struct FastAPIExporter {
         header(into: &w)
         w.block(PythonRuntime.recorder)
         exceptions(into: &w)
+        pools(into: &w)
         if !scenario.tasks.isEmpty {
             w.section("background tasks")
             for t in scenario.tasks { ProviderWriter(scenario: scenario, late: [:]).writeTask(t, into: &w) }
@@ -25,12 +26,16 @@ public struct FastAPIExporter {
         if !scenario.providers.isEmpty {
             w.section("dependencies")
             let writer = ProviderWriter(scenario: scenario, late: order.late)
-            for p in order.providers { writer.write(p, into: &w) }
+            for p in order.providers {
+                writer.write(p, into: &w)
+                aliases(of: p.name, into: &w)
+            }
             patchCycles(order.late, into: &w)
         }
         AppWriter(scenario: scenario).write(into: &w)
         requests(into: &w)
         w.block(PythonRuntime.driver)
+        if drivesTogether { w.block(PythonRuntime.concurrentDriver) }
         return w.text
     }
 
@@ -50,9 +55,10 @@ public struct FastAPIExporter {
         w.line("Durations are real under uvicorn (DILAB_TIME_SCALE=0.1 makes them ten times shorter).")
         w.line("Every record(...) call writes down one event of dilab's trace; the rest is ordinary FastAPI.")
         w.line("\"\"\"")
+        if catchesCancellation { w.line("from asyncio import CancelledError") }
         w.line("from contextlib import asynccontextmanager")
         w.line("from functools import lru_cache")
-        w.line("from typing import Any")
+        w.line(scenario.aliases.isEmpty ? "from typing import Any" : "from typing import Annotated, Any")
         w.line()
         w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
         w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
@@ -60,14 +66,63 @@ public struct FastAPIExporter {
         w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
         w.line("from starlette.background import BackgroundTask")
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
+        if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
         w.line()
+    }
+
+    /// `aliases:` naming a `Depends(...)` on `provider`, written right after it: one object, so one
+    /// `max_concurrency` semaphore, for every parameter typed with it.
+    func aliases(of provider: String, into w: inout PythonWriter) {
+        let mine = scenario.aliases.filter { $0.value.provider == provider }.sorted { $0.key < $1.key }
+        guard !mine.isEmpty else { return }
+        w.line()
+        for (name, spec) in mine { w.line("\(name) = Annotated[Any, \(Signatures.depends(spec))]") }
+    }
+
+    /// The requests share one timeline (as `Engine` decides): some request has `at:`, `disconnect:` or `cancel:`.
+    var isConcurrent: Bool {
+        scenario.requests.contains { $0.at != nil || $0.disconnect != nil || $0.cancel != nil }
+    }
+
+    /// The driver sends the requests as tasks on a real clock: they overlap, or they may wait for a limit
+    /// (`max_concurrency`, a pool, the threadpool), and only that driver can tell a hang from a long wait.
+    var drivesTogether: Bool {
+        let specs = scenario.app.dependencies + scenario.routers.flatMap { $0.dependencies + $0.includeDependencies }
+            + scenario.routes.flatMap { $0.dependencies + $0.params.compactMap(\.depends) } + scenario.providers.flatMap { $0.params.compactMap(\.depends) }
+        return isConcurrent || !scenario.pools.isEmpty || specs.contains { $0.maxConcurrency != nil }
+    }
+
+    /// Long enough that no await of the scenario fits in it twice: the longest duration, doubled, plus 200 ms.
+    var hangAfter: Int {
+        var longest = scenario.requests.flatMap { [$0.at, $0.disconnect, $0.cancel].compactMap { $0 } }
+        longest += scenario.providers.flatMap { [$0.duration, $0.cleanup.duration] }
+        longest += scenario.routes.flatMap { [$0.duration, $0.stream?.every ?? 0] }
+        longest += scenario.tasks.map(\.duration)
+        return 2 * (longest.max() ?? 0) + 200
+    }
+
+    /// Some `except` block catches `CancelledError` (asyncio's, a BaseException).
+    var catchesCancellation: Bool {
+        scenario.providers.contains { $0.handlers.contains { $0.catches == "CancelledError" } }
+            || scenario.app.exceptionHandlers.contains { $0.exception == "CancelledError" }
+    }
+
+    /// `pools: {db_pool: 2}`: one module-level pool each, which the providers that `acquires:` it hold while they run.
+    func pools(into w: inout PythonWriter) {
+        guard !scenario.pools.isEmpty else { return }
+        w.block(PythonRuntime.connectionPool)
+        w.section("pools")
+        w.line("# stand-ins for your database engine's connection pools (SQLAlchemy's pool_size, asyncpg's max_size)")
+        for pool in scenario.pools {
+            w.line("\(pool.name) = ConnectionPool(\(PythonSyntax.string(pool.name)), size=\(pool.size))")
+        }
     }
 
     /// Exception classes the scenario names that neither Python nor FastAPI defines, in first-use order.
     static func customExceptions(_ scenario: Scenario) -> [String] {
         var names: [String] = []
         func add(_ n: String) {
-            if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !names.contains(n) { names.append(n) }
+            if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !PythonName.asyncioExceptions.contains(n), !names.contains(n) { names.append(n) }
         }
         for p in scenario.providers {
             (p.raises + p.cleanup.raises).forEach { add($0.exception) }
@@ -120,11 +175,17 @@ public struct FastAPIExporter {
                 let cookies = "[" + r.cookies.map { "(\(PythonSyntax.string($0.0)), \(PythonSyntax.string($0.1)))" }.joined(separator: ", ") + "]"
                 let body = r.body.map { PythonSyntax.string($0.json) } ?? "None"
                 let overrides = r.overrides.map { o in "{" + o.sorted { $0.key < $1.key }.map { "\(PythonSyntax.string($0.key)): \(PythonSyntax.string($0.value))" }.joined(separator: ", ") + "}" } ?? "None"
+                func ms(_ v: Int?) -> String { v.map(String.init) ?? "None" }
+                let timing = drivesTogether ? ", \"at\": \(ms(r.at)), \"disconnect\": \(ms(r.disconnect)), \"cancel\": \(ms(r.cancel))" : ""
                 w.line("{\"method\": \(PythonSyntax.string(r.method)), \"target\": \(PythonSyntax.string(r.target)), \"headers\": \(headers), "
-                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)},")
+                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)\(timing)},")
             }
         }
         w.line("]")
+        w.line("CONCURRENT = \(drivesTogether ? "True" : "False")  # the requests overlap, or may wait for a limit: driven as tasks on a real clock")
+        if drivesTogether {
+            w.line("HANG_MS = \(hangAfter)  # virtual ms without any event, nothing left to arrive: the waiting requests are hung")
+        }
     }
 }
 

@@ -93,25 +93,33 @@ struct ProviderWriter {
             writeGenerator(p, body: body, usesCall: usesCall, into: &w)
             return
         }
-        let raisesAlways = body.prologue(kind: "call", counter: counter, usesCall: usesCall, duration: p.duration,
-                                         tasks: p.addsTasks, raising: p.raises, into: &w)
-        guard !raisesAlways else { return }
-        if isClass {
-            if case .object(let pairs)? = p.returns {
-                for (k, t) in pairs { w.line("self.\(k) = " + body.syntax.template(t)) }
+        body.holding(pool: p.acquires, into: &w) { w in
+            body.opening(kind: "call", counter: counter, usesCall: usesCall, into: &w)
+            guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else { return }
+            if isClass {
+                if case .object(let pairs)? = p.returns {
+                    for (k, t) in pairs { w.line("self.\(k) = " + body.syntax.template(t)) }
+                } else {
+                    for param in p.params { w.line("self.\(param.name) = \(param.name)") }
+                }
             } else {
-                for param in p.params { w.line("self.\(param.name) = \(param.name)") }
+                w.line("return " + (p.returns.map(body.syntax.template) ?? "None"))
             }
-        } else {
-            w.line("return " + (p.returns.map(body.syntax.template) ?? "None"))
         }
     }
 
     /// `try: yield` with the scenario's `except` blocks, `finally` as the exit event, then the success-path
     /// cleanup, which Python reaches only when nothing was raised at the `yield`.
     func writeGenerator(_ p: Provider, body: Bodies, usesCall: Bool, into w: inout PythonWriter) {
-        if body.prologue(kind: "enter", counter: body.subject, usesCall: usesCall, duration: p.duration,
-                         tasks: p.addsTasks, raising: p.raises, into: &w) { return }
+        body.holding(pool: p.acquires, into: &w) { w in
+            body.opening(kind: "enter", counter: body.subject, usesCall: usesCall, into: &w)
+            guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else { return }
+            writeYield(p, body: body, into: &w)
+        }
+    }
+
+    /// From the `yield` on: the except blocks, `finally` (the exit event) and the success-path cleanup.
+    func writeYield(_ p: Provider, body: Bodies, into w: inout PythonWriter) {
         w.line("try:")
         w.indented { $0.line("yield " + (p.returns.map(body.syntax.template) ?? "None")) }
         var inExcept = body

@@ -311,7 +311,7 @@ async def _drive() -> dict:
     return out
 
 
-if TRACE_MODE:
+if TRACE_MODE and not CONCURRENT:
     print(json.dumps(asyncio.run(_drive()), ensure_ascii=False))
 """#
 }

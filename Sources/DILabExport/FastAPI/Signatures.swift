@@ -7,11 +7,26 @@ enum Signatures {
         var args = [provider ?? spec.provider]
         if !spec.useCache { args.append("use_cache=False") }
         if let scope = spec.scope { args.append("scope=\(PythonSyntax.string(scope))") }
+        if let limit = spec.maxConcurrency { args.append("max_concurrency=" + maxConcurrency(limit)) }
         if spec.isSecurity {
             if !spec.scopes.isEmpty { args.append("scopes=[" + spec.scopes.map(PythonSyntax.string).joined(separator: ", ") + "]") }
             return "Security(\(args.joined(separator: ", ")))"
         }
         return "Depends(\(args.joined(separator: ", ")))"
+    }
+
+    /// `max_concurrency=` as the scenario wrote it, so Python raises what it would: an int, or for a refused value
+    /// (`True`, `0`, `"2"`) a literal of the same kind — never a bare name, which would read a global.
+    static func maxConcurrency(_ limit: MaxConcurrency) -> String {
+        switch limit {
+        case .limit(let n): return String(n)
+        case .invalid(let text):
+            if ["True", "False"].contains(text) { return text }
+            if let n = Int(text) { return String(n) }
+            if let d = Double(text), d.isFinite { return String(d) }
+            let unquoted = text.count >= 2 && text.hasPrefix("'") && text.hasSuffix("'") ? String(text.dropFirst().dropLast()) : text
+            return PythonSyntax.string(unquoted)
+        }
     }
 
     static func pythonType(_ t: RequestParam.ValueType) -> String {
@@ -57,7 +72,11 @@ enum Signatures {
         for p in params {
             switch p.kind {
             case .depends(let spec):
-                parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
+                if let alias = spec.alias, !late.contains(p.name) {
+                    parts.append(("\(p.name): \(alias)", false))  // `Annotated[Any, Depends(...)]`, one object for every use
+                } else {
+                    parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
+                }
             case .request(let rp): parts.append(requestParam(p.name, rp))
             case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))
             case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))

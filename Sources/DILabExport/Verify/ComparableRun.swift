@@ -10,7 +10,14 @@ public struct ComparableRun: Sendable, Equatable {
         /// Headers dilab says the response carries (name lower-cased → value); the real response may have more.
         public var headers: [String: String]
         public var events: [String]
+        /// When the requests overlapped, for each event: dilab's virtual time (dilab's side) or its place in the
+        /// real run's one global order (FastAPI's side). Empty otherwise.
+        public var times: [Int] = []
+        public var order: [Int] = []
     }
+
+    /// dilab ran the requests on one timeline (`RunResult.isConcurrent`): orderings across requests are compared too.
+    public var concurrent = false
 
     /// `Type: message` when FastAPI refuses to build the app; only the type is compared for RecursionError.
     public var appError: String?
@@ -25,6 +32,29 @@ public struct ComparableRun: Sendable, Equatable {
     public static let internalRaises: Set<String> = ["RequestValidationError", "DependencyScopeError", "UnboundLocalError", "FastAPIError", "RecursionError"]
     /// Kinds whose thread (event loop or threadpool) is compared.
     public static let threaded: Set<String> = ["call", "enter", "handler", "catch", "exit", "task.start", "task.end", "task.fail"]
+    /// `wait`/`acquire`/`release` qualifiers FastAPI and AnyIO keep to themselves: a `max_concurrency` semaphore
+    /// and the threadpool's tokens are taken before the callable's body runs, where no app code can see them.
+    /// A pool's are the app's own (the export's `ConnectionPool`), and are compared.
+    public static let internalLimits: Set<String> = ["max_concurrency", "threadpool"]
+
+    /// How one of dilab's events reads in the comparison, or nil when no app code could observe it.
+    static func observable(_ e: TraceEvent, callables: Set<String>) -> String? {
+        if Self.unobservable.contains(e.kind) { return nil }
+        switch e.kind {
+        case .call where e.data["q"] == "lru_cache-hit": return nil
+        case .raise:
+            let type = String((e.data["q"] ?? "").split(separator: " ").first ?? "")
+            guard callables.contains(e.subject), !Self.internalRaises.contains(type) else { return nil }
+        case .wait, .acquire, .release:
+            if Self.internalLimits.contains(e.data["q"] ?? "") { return nil }
+        case .cancel:
+            return nil
+        case .deadlock:
+            return "hung"
+        default: break
+        }
+        return Self.line(kind: e.kind.rawValue, subject: e.subject, q: e.data["q"] ?? "", thread: e.thread?.rawValue)
+    }
 
     /// `kind subject [q] @thread`: the compact golden line plus where the callable ran.
     public static func line(kind: String, subject: String, q: String, thread: String?) -> String {
@@ -44,24 +74,19 @@ public struct ComparableRun: Sendable, Equatable {
     /// dilab's side.
     public init(_ run: RunResult, app: CompiledApp) {
         let callables = Set(app.scenario.providers.map(\.name) + app.scenario.routes.map(\.handlerName) + app.scenario.tasks.map(\.name))
-        func keep(_ e: TraceEvent) -> Bool {
-            if Self.unobservable.contains(e.kind) { return false }
-            if e.kind == .call, e.data["q"] == "lru_cache-hit" { return false }
-            if e.kind == .raise {
-                let type = String((e.data["q"] ?? "").split(separator: " ").first ?? "")
-                return callables.contains(e.subject) && !Self.internalRaises.contains(type)
-            }
-            return true
-        }
-        func lines(_ events: [TraceEvent]) -> [String] {
-            events.filter(keep).map { Self.line(kind: $0.kind.rawValue, subject: $0.subject, q: $0.data["q"] ?? "", thread: $0.thread?.rawValue) }
+        func kept(_ events: [TraceEvent]) -> [(String, Int)] {
+            events.compactMap { e in Self.observable(e, callables: callables).map { ($0, e.t) } }
         }
         appError = run.appErrors.first.map(Self.appError)
-        startup = lines(run.startup)
-        shutdown = lines(run.shutdown)
+        startup = kept(run.startup).map(\.0)
+        shutdown = kept(run.shutdown).map(\.0)
+        concurrent = run.isConcurrent
         requests = run.requests.map { r in
-            Request(line: r.request.line, status: r.status, body: r.bodyText,
-                    headers: Dictionary(r.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { $1 }), events: lines(r.events))
+            let events = kept(r.events)
+            var request = Request(line: r.request.line, status: r.status, body: r.bodyText,
+                                  headers: Dictionary(r.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { $1 }), events: events.map(\.0))
+            if run.isConcurrent { request.times = events.map(\.1) }
+            return request
         }
     }
 
@@ -80,7 +105,8 @@ public struct ComparableRun: Sendable, Equatable {
         func lines(_ v: Value?) -> [String] {
             guard case .array(let items)? = v else { return [] }
             return items.map { e in
-                Self.line(kind: e["kind"]?.text ?? "?", subject: e["subject"]?.text ?? "?", q: e["q"]?.text ?? "", thread: e["thread"]?.text)
+                e["kind"]?.text == "hung" ? "hung"
+                    : Self.line(kind: e["kind"]?.text ?? "?", subject: e["subject"]?.text ?? "?", q: e["q"]?.text ?? "", thread: e["thread"]?.text)
             }
         }
         if let err = json["app_error"], err != .null {
@@ -97,8 +123,13 @@ public struct ComparableRun: Sendable, Equatable {
                 if case .object(let pairs)? = r["headers"] { for (k, v) in pairs { headers[k] = v.text } }
                 let status: Int
                 if case .int(let s)? = r["status"] { status = s } else { status = 0 }
-                requests.append(Request(line: r["request"]?.text ?? "?", status: status, body: r["body"]?.text ?? "",
-                                        headers: headers, events: lines(r["events"])))
+                var request = Request(line: r["request"]?.text ?? "?", status: status, body: r["body"]?.text ?? "",
+                                      headers: headers, events: lines(r["events"]))
+                if case .array(let events)? = r["events"] {
+                    request.order = events.compactMap { e in if case .int(let n)? = e["seq"] { return n } else { return nil } }
+                    if request.order.count != events.count { request.order = [] }
+                }
+                requests.append(request)
             }
         }
         self.requests = requests

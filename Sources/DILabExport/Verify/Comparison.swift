@@ -48,6 +48,7 @@ public enum Comparison {
         guard dilab.requests.count == fastapi.requests.count else {
             return out + [Mismatch(place: "requests", dilab: "\(dilab.requests.count) requests", fastapi: "\(fastapi.requests.count) requests")]
         }
+        var aligned: [Int] = []
         for (i, (d, f)) in zip(dilab.requests, fastapi.requests).enumerated() {
             let place = "request \(i + 1) \(d.line)"
             if d.status != f.status { out.append(Mismatch(place: place + ": status", dilab: "\(d.status)", fastapi: "\(f.status)")) }
@@ -55,9 +56,38 @@ public enum Comparison {
             for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
                 out.append(Mismatch(place: place + ": header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
             }
-            out += events(place, d.events, f.events)
+            let diverged = events(place, d.events, f.events)
+            out += diverged
+            if diverged.isEmpty, d.times.count == d.events.count, f.order.count == f.events.count { aligned.append(i) }
         }
+        if dilab.concurrent { out += crossOrder(dilab.requests, fastapi.requests, aligned: aligned) }
         out += events("lifespan shutdown", dilab.shutdown, fastapi.shutdown)
+        return out
+    }
+
+    /// dilab's virtual times this far apart (or more) decide an order the real run must show; closer events of two
+    /// requests may come either way (the real clock drifts by thread hand-offs, and ties are dilab's own rule).
+    public static let orderingMargin = 20
+
+    /// Across requests (each already matching event by event): an event of one request that dilab places at least
+    /// `orderingMargin` virtual ms before an event of another must come first in the real run's global order too.
+    /// At most three disagreements are reported, the earliest first.
+    static func crossOrder(_ dilab: [ComparableRun.Request], _ fastapi: [ComparableRun.Request], aligned: [Int]) -> [Mismatch] {
+        var out: [Mismatch] = []
+        for i in aligned {
+            for j in aligned where j != i {
+                let (d1, d2, f1, f2) = (dilab[i], dilab[j], fastapi[i], fastapi[j])
+                for a in d1.events.indices {
+                    // The first event of j that dilab places clearly after a, but FastAPI before it.
+                    guard let b = d2.events.indices.first(where: { d2.times[$0] >= d1.times[a] + orderingMargin && f2.order[$0] < f1.order[a] }) else { continue }
+                    out.append(Mismatch(place: "requests \(i + 1) and \(j + 1): order across requests",
+                                        dilab: "request \(i + 1) `\(d1.events[a])` (\(d1.times[a]) ms) before request \(j + 1) `\(d2.events[b])` (\(d2.times[b]) ms)",
+                                        fastapi: "request \(j + 1) `\(f2.events[b])` came first"))
+                    if out.count == 3 { return out }
+                    break
+                }
+            }
+        }
         return out
     }
 

@@ -40,9 +40,10 @@ public struct PythonEnvironment: Sendable {
         return PythonEnvironment(python: python)
     }
 
-    /// `python app.py --trace` with virtual durations switched off.
-    public func trace(appFile: String, timeout: Double = 120) throws -> Subprocess.Result {
-        try Subprocess.run([python, appFile, "--trace"], environment: ["DILAB_TIME_SCALE": "0", "PYTHONDONTWRITEBYTECODE": "1"], timeout: timeout)
+    /// `python app.py --trace` with virtual durations switched off, or, for requests that overlap, on a real clock
+    /// of `timeScale` real ms per virtual ms.
+    public func trace(appFile: String, timeScale: Double = 0, timeout: Double = 120) throws -> Subprocess.Result {
+        try Subprocess.run([python, appFile, "--trace"], environment: ["DILAB_TIME_SCALE": String(timeScale), "PYTHONDONTWRITEBYTECODE": "1"], timeout: timeout)
     }
 }
 
