@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(name: "dilab", dependencies: [
             "DILab", "DILabSuite", "DILabExport", "DILabLessons", "DILabConsole", "DILabServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], linkerSettings: staticSwiftOnLinuxRelease),
         // scripts/bench-serve.sh's baseline: a bare Hummingbird 2 server on benchmarks/serve.yaml's route. Benchmark-only.
         .executableTarget(name: "dilab-bench-hummingbird", dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
                           path: "benchmarks/bench-hummingbird"),
@@ -48,3 +48,14 @@ let package = Package(
         .testTarget(name: "DILabServeTests", dependencies: ["DILab", "DILabServe"]),
     ]
 )
+
+/// A release `dilab` on Linux links the Swift runtime and Foundation statically: binding the symbols of a dozen
+/// shared Swift libraries took about 6 ms of each `dilab run`'s start-up (docs/performance.md). The objects are
+/// compiled as usual, so the static libraries Foundation needs are named here (what `--static-swift-stdlib` would
+/// autolink), in a group because they refer to one another.
+var staticSwiftOnLinuxRelease: [LinkerSetting] {
+    [.unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group", "-lFoundation", "-lCoreFoundation", "-lFoundationInternationalization",
+                   "-l_FoundationICU", "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections",
+                   "-lswiftDispatch", "-ldispatch", "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++"],
+                  .when(platforms: [.linux], configuration: .release))]
+}

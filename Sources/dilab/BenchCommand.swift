@@ -1,14 +1,21 @@
 import ArgumentParser
 import DILab
+import DILabExport
 import Foundation
 
 /// Throughput of the engine on synthetic graphs and on the corpus. Speed targets live here, not in unit tests.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine: a deep dependency chain, a wide fan-out, and the scenario corpus.")
+        abstract: "Measure the engine: a deep dependency chain, a wide fan-out, and the scenario corpus.",
+        discussion: """
+        With --against-fastapi, each scenario (default: benchmarks/*.yaml) is also exported and run by real FastAPI \
+        in process over raw ASGI (a managed venv, as `dilab verify` uses); dilab and FastAPI rounds alternate on the \
+        same requests, and both rates, their ratio (round by round) and min–max over the rounds are printed. Rates are \
+        per second of each process's CPU time, which a busy machine disturbs far less than the wall clock (also shown).
+        """)
 
-    @Option(help: "Requests per synthetic case.")
+    @Option(help: "Requests per synthetic case, or per round with --against-fastapi.")
     var requests: Int = 2000
 
     @Option(name: .customLong("case"), help: "Run only the synthetic cases whose name contains this text (and skip the corpus).")
@@ -17,7 +24,27 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Scenario folder to replay (skipped if absent).")
     var corpus: String = "scenarios"
 
+    @Flag(help: "Side by side with real FastAPI: the scenarios given (default: benchmarks/*.yaml) under dilab and under FastAPI.")
+    var againstFastapi = false
+
+    @Option(help: "Rounds per side with --against-fastapi (alternating dilab and FastAPI).")
+    var rounds: Int = 5
+
+    @Option(help: "With --against-fastapi, use this Python (with FastAPI installed) instead of a managed venv.")
+    var python: String?
+
+    @OptionGroup var profileOption: ProfileOption
+
+    @Argument(help: "Scenario files for --against-fastapi.", completion: .file(extensions: ["yaml", "yml"]))
+    var scenarios: [String] = []
+
+    func validate() throws {
+        if !scenarios.isEmpty && !againstFastapi { throw ValidationError("scenario files are benchmarked only with --against-fastapi") }
+        if requests < 1 || rounds < 1 { throw ValidationError("--requests and --rounds must be at least 1") }
+    }
+
     func run() throws {
+        if againstFastapi { return try SideBySide(bench: self).run() }
         print("case                              requests   total ms   µs/request   events/request")
         try measure("seed-like graph", yaml: Synthetic.seedLike, count: requests)
         try measure("seed-like, text trace rendered", yaml: Synthetic.seedLike, count: requests, renderText: true)
@@ -54,6 +81,128 @@ struct BenchCommand: ParsableCommand {
         }
         let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
         print(String(format: "%-32@ %10d %10.1f %12.1f %16d", name as NSString, count, ms, ms * 1000 / Double(count), events / count))
+    }
+}
+
+/// `dilab bench --against-fastapi`: dilab's engine (bare, then with the text trace rendered) and real FastAPI on the
+/// same scenario and the same requests, in alternating rounds; ratios are taken round by round.
+struct SideBySide {
+    let bench: BenchCommand
+
+    /// Requests per second of one round: by the process's CPU time (what the default table shows; steady on a
+    /// shared machine) and by the wall clock.
+    struct Rate {
+        var cpu: Double
+        var wall: Double
+    }
+
+    struct Sample {
+        var engine: Rate
+        var text: Rate
+        var fastapi: Rate
+    }
+
+    func run() throws {
+        let files = try bench.scenarios.isEmpty ? Self.defaultScenarios() : bench.scenarios
+        let profile = try bench.profileOption.profile()
+        for (i, file) in files.enumerated() {
+            if i > 0 { print("") }
+            try measure(file, profile: profile)
+        }
+    }
+
+    static func defaultScenarios() throws -> [String] {
+        let dir = "benchmarks"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.filter { $0.hasSuffix(".yaml") }.sorted() ?? []
+        guard !names.isEmpty else { throw ValidationError("no scenario given and no benchmarks/*.yaml here") }
+        return names.map { dir + "/" + $0 }
+    }
+
+    func measure(_ file: String, profile: Profile?) throws {
+        let app = try loadApp(file, profile: profile)
+        guard app.appErrors.isEmpty else { throw ValidationError("\(file): FastAPI would refuse this app: \(app.appErrors[0].message)") }
+        let specs = app.scenario.requests
+        guard !specs.isEmpty else { throw ValidationError("\(file): the scenario sends no requests") }
+        let env = try bench.python.map { PythonEnvironment(python: $0) } ?? PythonEnvironment.ensure(app.profile) { Terminal.printError($0) }
+        let fastapi = try FastAPIBench(app: app, python: env)
+        defer { fastapi.close() }
+
+        let engine = Engine(app: app)
+        let renderer = TextRenderer(style: .plain)
+        // The same requests, answered alike, or the comparison means nothing.
+        let statuses = specs.map { engine.handle($0).status }
+        if statuses != fastapi.statuses {
+            Terminal.printError("warning: \(file): dilab answers \(statuses), FastAPI \(fastapi.statuses)")
+        }
+        let n = bench.requests
+        var sink = 0
+        func cpuNow() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        func timed(_ body: () -> Void) -> Rate {
+            let start = DispatchTime.now().uptimeNanoseconds, cpu = cpuNow()
+            body()
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            return Rate(cpu: Double(n) / max(1e-9, cpuNow() - cpu), wall: Double(n) / max(1e-9, wall))
+        }
+        var samples: [Sample] = []
+        var eventsPerRequest = (dilab: 0, fastapi: 0)
+        for _ in 0..<bench.rounds {
+            var events = 0
+            let e = timed { for i in 0..<n { events += engine.handle(specs[i % specs.count]).events.count } }
+            let t = timed { for i in 0..<n { sink &+= renderer.render(engine.handle(specs[i % specs.count])).utf8.count } }
+            let f = try fastapi.round(requests: n)
+            eventsPerRequest = (events / n, f.events / max(1, f.requests))
+            samples.append(Sample(engine: e, text: t, fastapi: Rate(cpu: Double(f.requests) / max(1e-9, f.cpuSeconds), wall: Double(f.requests) / f.seconds)))
+        }
+        if sink == 42 { print("") }  // keeps the rendering from being optimised away
+
+        print("\(file) · FastAPI \(fastapi.fastapiVersion) in process over raw ASGI · \(bench.rounds) rounds × \(n) requests, alternating")
+        print("  events per request: dilab \(eventsPerRequest.dilab), FastAPI's recorder \(eventsPerRequest.fastapi)")
+        print("  rates per second of the process's CPU time (wall-clock medians on the right)")
+        print("  " + "side".padding(toLength: 24, withPad: " ", startingAt: 0) + "req/s median".leftPadded(14) + "min–max".leftPadded(22)
+              + "µs/request".leftPadded(12) + "wall req/s".leftPadded(12))
+        func row(_ name: String, _ rates: [Rate]) {
+            let cpu = rates.map(\.cpu), m = Self.median(cpu)
+            print("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + Self.rate(m).leftPadded(14)
+                  + (Self.rate(cpu.min()!) + "–" + Self.rate(cpu.max()!)).leftPadded(22) + String(format: "%.1f", 1e6 / m).leftPadded(12)
+                  + Self.rate(Self.median(rates.map(\.wall))).leftPadded(12))
+        }
+        func ratio(_ name: String, _ pairs: [(Rate, Rate)]) {
+            let values = pairs.map { $0.0.cpu / $0.1.cpu }
+            print("  " + name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: "%.1f×", Self.median(values)).leftPadded(14)
+                  + String(format: "%.1f×–%.1f×", values.min()!, values.max()!).leftPadded(22) + "".leftPadded(12)
+                  + String(format: "%.1f×", Self.median(pairs.map { $0.0.wall / $0.1.wall })).leftPadded(12))
+        }
+        row("dilab engine", samples.map(\.engine))
+        row("dilab + text trace", samples.map(\.text))
+        row("FastAPI (raw ASGI)", samples.map(\.fastapi))
+        ratio("ratio engine / FastAPI", samples.map { ($0.engine, $0.fastapi) })
+        ratio("ratio text / FastAPI", samples.map { ($0.text, $0.fastapi) })
+    }
+
+    static func median(_ v: [Double]) -> Double {
+        let s = v.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// 8,512 (thousands separated, no fraction).
+    static func rate(_ v: Double) -> String {
+        let digits = String(Int(v.rounded()))
+        var out = ""
+        for (i, c) in digits.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return String(out.reversed())
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
     }
 }
 

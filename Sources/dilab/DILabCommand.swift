@@ -18,6 +18,7 @@ struct DILabCommand: ParsableCommand {
 
     static func main() {
         do {
+            if let trace = RunCommand.quick(Array(CommandLine.arguments.dropFirst())) { return try trace() }
             var command = try parseAsRoot()
             try command.run()
         } catch {

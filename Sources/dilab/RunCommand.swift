@@ -36,8 +36,12 @@ struct RunCommand: ParsableCommand {
     enum OutputFormat: String, ExpressibleByArgument { case text, json }
 
     func run() throws {
-        let app = try loadApp(scenario, profile: try profileOption.profile())
-        let requests = try self.requests.map { try parseRequest($0, headers: headers, cookies: cookies, body: body) }
+        try Self.trace(scenario, profile: try profileOption.profile(), format: format, timeline: timeline,
+                       requests: try self.requests.map { try parseRequest($0, headers: headers, cookies: cookies, body: body) })
+    }
+
+    static func trace(_ scenario: String, profile: Profile?, format: OutputFormat, timeline: Bool = false, requests: [RequestSpec] = []) throws {
+        let app = try loadApp(scenario, profile: profile)
         let result = Engine.run(app, requests: requests.isEmpty ? nil : requests)
         switch format {
         case .text:
@@ -51,6 +55,34 @@ struct RunCommand: ParsableCommand {
             if !warnings.isEmpty { print("\n" + warnings.map { style.yellow($0.text) }.joined(separator: "\n"), terminator: "") }
         case .json: print(JSONRenderer.render(result), terminator: "")
         }
+    }
+
+    /// `dilab run FILE [--format text|json] [--fastapi PROFILE] [--timeline]`, read without ArgumentParser: building its parser
+    /// (type lookups over every conformance in the binary) was a fifth of a small run's start-up. Anything else
+    /// (another option, `--name=value`, `-h`, a repeat, a value ArgumentParser would refuse) returns nil and takes
+    /// the ordinary path, so every message and exit code stays ArgumentParser's.
+    static func quick(_ arguments: [String]) -> (() throws -> Void)? {
+        guard arguments.first == "run" else { return nil }
+        var file: String?, format: OutputFormat?, profileName: String?, timeline = false
+        var rest = arguments.dropFirst()
+        while let word = rest.popFirst() {
+            switch word {
+            case "--format":
+                guard format == nil, let value = rest.popFirst(), let f = OutputFormat(rawValue: value) else { return nil }
+                format = f
+            case "--fastapi":
+                guard profileName == nil, let value = rest.popFirst(), !value.hasPrefix("-"), Profile(name: value) != nil else { return nil }
+                profileName = value
+            case "--timeline":
+                guard !timeline else { return nil }
+                timeline = true
+            default:
+                guard file == nil, !word.hasPrefix("-"), word != "help" else { return nil }
+                file = word
+            }
+        }
+        guard let file else { return nil }
+        return { try trace(file, profile: try ProfileOption.profile(named: profileName), format: format ?? .text, timeline: timeline) }
     }
 }
 

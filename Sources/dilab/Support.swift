@@ -8,7 +8,9 @@ struct ProfileOption: ParsableArguments {
     @Option(name: .customLong("fastapi"), help: "FastAPI semantics profile: latest (0.165), 0.120, 0.115, 0.105, or a version such as 0.110 (the profile covering it).")
     var fastapi: String?
 
-    func profile() throws -> Profile? {
+    func profile() throws -> Profile? { try Self.profile(named: fastapi) }
+
+    static func profile(named fastapi: String?) throws -> Profile? {
         guard let fastapi else { return nil }
         guard let p = Profile(name: fastapi) else {
             throw ValidationError("unknown FastAPI profile '\(fastapi)'; use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))

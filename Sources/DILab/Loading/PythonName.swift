@@ -98,10 +98,10 @@ public enum PythonName {
         "JSONResponse", "StreamingResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
         // the recorder
-        "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "EVENTS", "CALLS",
+        "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
         "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme",
-        "_request_id", "_last_request", "_closed", "_started", "_fields", "_plain", "_report_app_error", "_fastapi_version",
+        "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver

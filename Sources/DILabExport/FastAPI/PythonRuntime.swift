@@ -16,14 +16,19 @@ from collections import Counter
 from contextvars import ContextVar
 
 TRACE_MODE = __name__ == "__main__" and "--trace" in sys.argv
+# Events are kept in EVENTS only while a driver reads them (`--trace`, `dilab bench`); served by uvicorn, each
+# event is printed as it happens and nothing is kept, so a long-running server does not grow with its traffic.
+KEEP_EVENTS = TRACE_MODE
 EVENTS: list = []
 CALLS: Counter = Counter()
 STATE: dict = {}
 TIME_SCALE = float(os.environ.get("DILAB_TIME_SCALE", "0" if TRACE_MODE else "1"))
 _request_id: ContextVar = ContextVar("dilab_request_id", default=0)
 _last_request = [0]
+# Per-request state, dropped when the request is over (the latest is kept for code that runs outside any request).
 _closed: dict = {}
 _started: dict = {}
+_in_flight: set = set()
 
 
 def request_number() -> int:
@@ -35,10 +40,11 @@ def record(kind: str, subject, q: str = "") -> None:
     on_loop = threading.current_thread() is threading.main_thread()
     event = {"request": request_number() or None, "kind": kind, "subject": str(subject), "q": q,
              "thread": "loop" if on_loop else "threadpool"}
-    EVENTS.append(event)
     if kind == "exit":
         _closed.setdefault(event["request"], set()).add(str(subject))
-    if not TRACE_MODE:
+    if KEEP_EVENTS:
+        EVENTS.append(event)
+    else:
         print(f"dilab  #{event['request'] or '-'}  {kind:<13}{subject} {q}".rstrip(), file=sys.stderr, flush=True)
 
 
@@ -145,13 +151,25 @@ class RequestIds:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         self.served += 1
-        _last_request[0] = self.served
-        _started[self.served] = time.monotonic()
-        token = _request_id.set(self.served)
+        number, previous = self.served, _last_request[0]
+        _last_request[0] = number
+        if previous not in _in_flight:
+            _forget(previous)
+        _in_flight.add(number)
+        _started[number] = time.monotonic()
+        token = _request_id.set(number)
         try:
             await self.app(scope, receive, send)
         finally:
             _request_id.reset(token)
+            _in_flight.discard(number)
+            if number != _last_request[0]:
+                _forget(number)
+
+
+def _forget(number: int) -> None:
+    _closed.pop(number, None)
+    _started.pop(number, None)
 
 
 def traced_scheme(cls):
