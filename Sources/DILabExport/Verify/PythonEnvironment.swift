@@ -36,7 +36,7 @@ public struct PythonEnvironment: Sendable {
         guard r.status == 0 else { throw VerifyError.setup("python3 -m venv failed (install python3-venv?):\n\(r.stderr)") }
         r = try Subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + requirements(profile), timeout: 900)
         guard r.status == 0 else { throw VerifyError.setup("pip install \(requirements(profile).joined(separator: " ")) failed:\n\(r.stderr)") }
-        FileManager.default.createFile(atPath: marker, contents: Data(requirements(profile).joined(separator: "\n").utf8))
+        _ = FileManager.default.createFile(atPath: marker, contents: Data(requirements(profile).joined(separator: "\n").utf8))
         return PythonEnvironment(python: python)
     }
 
