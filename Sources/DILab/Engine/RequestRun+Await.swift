@@ -25,39 +25,28 @@ extension RequestRun {
     /// A deadlocked request stops for good: it emits nothing more, and its cleanups never run.
     func halt() -> PyError {
         if !halted, let (limiter, text) = deadlockReport {
-            emit(.deadlock, limiterSubject(limiter), text, q: limiter.qualifier)
+            emit(.deadlock, limiter.subject, text, q: limiter.qualifier)
         }
         halted = true
         return PyError(type: "Deadlock", message: "")
     }
 
-    func limiterSubject(_ limiter: Limiter) -> String {
-        switch limiter.kind {
-        case .slot(let provider, _): return provider
-        case .pool(let name): return name
-        case .threadpool: return "threadpool"
-        }
-    }
-
     /// Takes a unit of `limiter` for `subject`, waiting first come, first served. Slots and pools always show
     /// the acquire; the threadpool only when it had to wait (every sync call takes a token).
     func acquire(_ limiter: Limiter, for subject: String, interruptible: Bool, depth: Int) throws(PyError) {
-        let what = limiterSubject(limiter)
-        let quiet = limiter.kind == .threadpool
-        guard let loop, let task else {
-            if limiter.tryTake(id) {
-                if !quiet { emit(.acquire, what, "\(subject) takes \(limiter.label) · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth) }
-                return
+        let what = limiter.subject
+        // Acquiring is a checkpoint (AnyIO's `checkpoint_if_cancelled`, `run_sync`'s check before a thread).
+        if interruptible, task?.cancelRequested == true { throw cancelled(in: subject, depth: depth) }
+        if limiter.tryTake(id) {
+            if limiter.kind != .threadpool {
+                emit(.acquire, what, "\(subject) takes \(limiter.label) · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth)
             }
+            return
+        }
+        guard let loop, let task else {
             emit(.wait, what, "\(subject) waits for \(limiter.label): all \(limiter.capacity) in use", q: limiter.qualifier, depth: depth)
             deadlockReport = (limiter, "request \(id) waits for \(limiter.label), held by request \(id) itself: nothing can give it back, so FastAPI hangs here until the client gives up")
             throw halt()
-        }
-        // Acquiring is a checkpoint (AnyIO's `checkpoint_if_cancelled`, `run_sync`'s check before a thread).
-        if interruptible, task.cancelRequested { throw cancelled(in: subject, depth: depth) }
-        if limiter.tryTake(id) {
-            if !quiet { emit(.acquire, what, "\(subject) takes \(limiter.label) · \(limiter.inUse) of \(limiter.capacity) in use", q: limiter.qualifier, depth: depth) }
-            return
         }
         let holders = limiter.holderIDs.map { "request \($0)" }.joined(separator: ", ")
         emit(.wait, what, "\(subject) waits for \(limiter.label): held by \(holders)" + (limiter.waiters.isEmpty ? "" : ", \(limiter.waiters.count) already waiting"),
@@ -77,7 +66,7 @@ extension RequestRun {
         let next = limiter.waiters.first?.id
         if let loop, let task { loop.release(limiter, task) } else { _ = limiter.give(from: id) }
         if limiter.kind != .threadpool {
-            emit(.release, limiterSubject(limiter), "\(subject) gives back \(limiter.label) · " + (next.map { "handed straight to request \($0), first in the queue" }
+            emit(.release, limiter.subject, "\(subject) gives back \(limiter.label) · " + (next.map { "handed straight to request \($0), first in the queue" }
                  ?? "\(limiter.inUse) of \(limiter.capacity) in use"), q: limiter.qualifier, depth: depth)
         }
     }
@@ -91,6 +80,23 @@ extension RequestRun {
     func giveThread(_ isAsync: Bool, for subject: String) {
         guard !isAsync, loop != nil else { return }
         release(engine.threadpool, for: subject, depth: 0)
+    }
+
+    /// A callable's own duration (an await, or its time in a worker thread); its thread goes back afterwards,
+    /// also when the await raises.
+    func work(_ ms: Int, async isAsync: Bool, in subject: String, depth: Int = 0) throws(PyError) {
+        defer { giveThread(isAsync, for: subject) }
+        try pause(ms, async: isAsync, in: subject, depth: depth)
+    }
+
+    /// What a provider's body takes before it runs: a worker thread if it is sync, then its pool's unit (a sync
+    /// body waits for that inside its thread). The thread goes back if the pool wait raises.
+    func takeThreadAndPool(_ provider: Provider, depth: Int) throws(PyError) -> Limiter? {
+        try takeThread(provider.isAsync, for: provider.name, depth: depth)
+        do throws(PyError) { return try takePool(provider, depth: depth) } catch {
+            giveThread(provider.isAsync, for: provider.name)
+            throw error
+        }
     }
 
     /// `Depends(..., max_concurrency=N)` of this use site (an override keeps the original declaration's limit).

@@ -116,12 +116,10 @@ extension RequestRun {
             for u in task.def.uses where closed.contains(u) {
                 emit(.violation, u, "task \(task.def.name) uses \(u) after its cleanup", q: "use-after-cleanup")
             }
-            do throws(PyError) { try pause(task.def.duration, async: task.def.isAsync, in: task.def.name) } catch {
-                giveThread(task.def.isAsync, for: task.def.name)
+            do throws(PyError) { try work(task.def.duration, async: task.def.isAsync, in: task.def.name) } catch {
                 skipRest(queue, after: index)
                 return error
             }
-            giveThread(task.def.isAsync, for: task.def.name)
             var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
             env[Builtin.request] = .int(id)
             if let spec = task.def.raises.first(where: { $0.when?.holds(in: env) ?? true }) {

@@ -48,9 +48,6 @@ extension RequestRun {
         return (try callHandler(route, solved.values), [])
     }
 
-    func flatBodyParams(_ d: Dependant) -> [ResolvedParam] {
-        d.requestParams.filter { $0.source == .body } + d.dependencies.flatMap(flatBodyParams)
-    }
 
     /// `solve_dependencies`: sub-dependencies depth-first, left to right, then the dependant's own request values.
     func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
@@ -165,10 +162,6 @@ extension RequestRun {
         return env
     }
 
-    func describeArgs(_ d: Dependant, _ values: [String: Value]) -> String {
-        let names = (d.provider?.params.map(\.name) ?? [])
-        return names.compactMap { n in values[n].map { "\(n)=\($0.json)" } }.joined(separator: ", ")
-    }
 
     /// A plain (non-generator) dependency: sync ones run in the threadpool, async ones on the loop.
     func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
@@ -180,12 +173,7 @@ extension RequestRun {
             return cached
         }
         if let scheme = provider.securityScheme { return try callScheme(provider, scheme, depth: depth, thread: th) }
-        try takeThread(provider.isAsync, for: provider.name, depth: depth)
-        let pool: Limiter?
-        do throws(PyError) { pool = try takePool(provider, depth: depth) } catch {
-            giveThread(provider.isAsync, for: provider.name)
-            throw error
-        }
+        let pool = try takeThreadAndPool(provider, depth: depth)
         defer {
             if let pool { release(pool, for: provider.name, depth: depth) }
         }
@@ -193,11 +181,7 @@ extension RequestRun {
         let env = environment(values, provider: provider.name, call: n)
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
-        do throws(PyError) { try pause(provider.duration, async: provider.isAsync, in: provider.name, depth: depth) } catch {
-            giveThread(provider.isAsync, for: provider.name)
-            throw error
-        }
-        giveThread(provider.isAsync, for: provider.name)
+        try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         if provider.lruCache { engine.storeLRU(provider.name, value) }
@@ -249,11 +233,7 @@ extension RequestRun {
         guard let provider = d.provider else { return .null }
         var pool: Limiter?
         do throws(PyError) {
-            try takeThread(provider.isAsync, for: provider.name, depth: depth)
-            do throws(PyError) { pool = try takePool(provider, depth: depth) } catch {
-                giveThread(provider.isAsync, for: provider.name)
-                throw error
-            }
+            pool = try takeThreadAndPool(provider, depth: depth)
             return try enterHolding(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, pool: pool)
         } catch {
             // Setup failed before the yield: the generator never reached its exit stack, so what it took goes back now.
@@ -270,11 +250,7 @@ extension RequestRun {
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
                                            key: key, level: d.level), depth: depth, thread: thread(async: provider.isAsync))
-        do throws(PyError) { try pause(provider.duration, async: provider.isAsync, in: provider.name, depth: depth) } catch {
-            giveThread(provider.isAsync, for: provider.name)
-            throw error
-        }
-        giveThread(provider.isAsync, for: provider.name)
+        try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         var entryEnv = env
@@ -289,11 +265,7 @@ extension RequestRun {
         let env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
-        do throws(PyError) { try pause(r.duration, async: r.isAsync, in: r.handlerName) } catch {
-            giveThread(r.isAsync, for: r.handlerName)
-            throw error
-        }
-        giveThread(r.isAsync, for: r.handlerName)
+        try work(r.duration, async: r.isAsync, in: r.handlerName)
         try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
         try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
         if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {

@@ -129,7 +129,7 @@ final class EventLoop: @unchecked Sendable {
             task.body = body
             starting = task
             idleWorker().job.signal()
-            hand(to: task, starting: true)
+            baton.wait()   // the worker holds the baton until its task blocks or ends
         case .resume(let task, let ticket):
             guard ticket == task.timer, !task.done else { return }
             if task.awaitingOutside { task.awaitingOutside = false }
@@ -164,10 +164,6 @@ final class EventLoop: @unchecked Sendable {
         thread.stackSize = 8 << 20
         thread.start()
         return w
-    }
-
-    private func hand(to task: Task, starting isStart: Bool) {
-        baton.wait()
     }
 
     // MARK: the real clock (serve)

@@ -31,6 +31,15 @@ final class Limiter: @unchecked Sendable {
         }
     }
 
+    /// The subject of its events: the limited provider, the pool's name, or `threadpool`.
+    var subject: String {
+        switch kind {
+        case .slot(let provider, _): return provider
+        case .pool(let name): return name
+        case .threadpool: return "threadpool"
+        }
+    }
+
     /// What a learner calls it: "get_db's max_concurrency=1 slot", "pool db_pool (2)", "the threadpool (40 tokens)".
     var label: String {
         switch kind {

@@ -24,7 +24,7 @@ extension Engine {
 
         func arrive(_ index: Int, at time: Int) {
             let spec = requests[index]
-            let task = loop.spawn(id: firstID + index, at: time) { [self] task in
+            loop.spawn(id: firstID + index, at: time) { [self] task in
                 if let overrides = spec.overrides { self.overrides = overrides }
                 let run = RequestRun(engine: self, id: firstID + index, request: spec, clock: LoopClock(loop), overrides: self.overrides,
                                      observer: { e in
@@ -39,7 +39,6 @@ extension Engine {
                 book.traces[index] = run.execute()
                 if index + 1 < requests.count, requests[index + 1].at == nil { arrive(index + 1, at: loop.now) }
             }
-            book.tasks[index] = task
         }
         for (i, r) in requests.enumerated() where r.at != nil || i == 0 { arrive(i, at: r.at ?? 0) }
         loop.run()
@@ -59,12 +58,10 @@ extension Engine {
 final class Book: @unchecked Sendable {
     var runs: [RequestRun?]
     var traces: [RequestTrace?]
-    var tasks: [EventLoop.Task?]
     var order: [RunResult.EventRef] = []
     init(count: Int) {
         runs = Array(repeating: nil, count: count)
         traces = Array(repeating: nil, count: count)
-        tasks = Array(repeating: nil, count: count)
     }
 
     func run(of task: EventLoop.Task) -> RequestRun? { runs.first { $0?.id == task.id } ?? nil }
