@@ -117,7 +117,6 @@ def _stamping(original):
 
 
 async def _request_at(index: int, spec: dict, done: list, pending: list) -> dict:
-    from urllib.parse import unquote
     loop = asyncio.get_running_loop()
     if spec["at"] is not None:
         arrival = _T0[0] + spec["at"] * TIME_SCALE / 1000
@@ -130,17 +129,7 @@ async def _request_at(index: int, spec: dict, done: list, pending: list) -> dict
     if spec["overrides"] is not None:
         app.dependency_overrides = {PROVIDERS[k]: PROVIDERS[v] for k, v in spec["overrides"].items()}
     target = spec["target"]
-    path, _, query = target.partition("?")
-    headers = [(b"host", b"testserver")] + [(k.lower().encode(), v.encode()) for k, v in spec["headers"]]
-    if spec["cookies"]:
-        headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in spec["cookies"]).encode()))
-    body = spec["body"].encode() if spec["body"] is not None else b""
-    if spec["body"] is not None:
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-             "method": spec["method"], "scheme": "http", "path": unquote(path), "raw_path": path.encode(),
-             "query_string": query.encode(), "root_path": "", "headers": headers,
-             "client": ("testclient", 50000 + index), "server": ("testserver", 80), "extensions": {}}
+    scope, body = _asgi_scope(spec, 50000 + index)
     line = f"{spec['method']} {target}"
     result = {"request": line, "status": None, "headers": {}, "body": b""}
     gone = asyncio.Event()      # the response is complete, or the client went away: receive() says http.disconnect

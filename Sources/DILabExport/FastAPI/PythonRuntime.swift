@@ -241,10 +241,10 @@ async def _lifespan(phase: str, messages: asyncio.Queue, replies: asyncio.Queue)
         raise RuntimeError(reply.get("message", f"lifespan {phase} failed"))
 
 
-async def _request(spec: dict) -> dict:
+def _asgi_scope(spec: dict, client_port: int = 50000):
+    """The raw ASGI scope and body a server sends for one of REQUESTS (every driver builds them here)."""
     from urllib.parse import unquote
-    target = spec["target"]
-    path, _, query = target.partition("?")
+    path, _, query = spec["target"].partition("?")
     headers = [(b"host", b"testserver")]
     headers += [(k.lower().encode(), v.encode()) for k, v in spec["headers"]]
     if spec["cookies"]:
@@ -255,7 +255,13 @@ async def _request(spec: dict) -> dict:
     scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
              "method": spec["method"], "scheme": "http", "path": unquote(path), "raw_path": path.encode(),
              "query_string": query.encode(), "root_path": "", "headers": headers,
-             "client": ("testclient", 50000), "server": ("testserver", 80), "extensions": {}}
+             "client": ("testclient", client_port), "server": ("testserver", 80), "extensions": {}}
+    return scope, body
+
+
+async def _request(spec: dict) -> dict:
+    target = spec["target"]
+    scope, body = _asgi_scope(spec)
     done = asyncio.Event()
     received = [False]
     result = {"request": f"{spec['method']} {target}", "status": None, "headers": {}, "body": b""}

@@ -124,24 +124,6 @@ def load(path):
     return module
 
 
-def scope_of(spec):
-    """The ASGI scope for one of the export's REQUESTS, built as its own `--trace` driver builds it."""
-    from urllib.parse import unquote
-    path, _, query = spec["target"].partition("?")
-    headers = [(b"host", b"testserver")]
-    headers += [(k.lower().encode(), v.encode()) for k, v in spec["headers"]]
-    if spec["cookies"]:
-        headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in spec["cookies"]).encode()))
-    body = spec["body"].encode() if spec["body"] is not None else b""
-    if spec["body"] is not None:
-        headers += [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1",
-             "method": spec["method"], "scheme": "http", "path": unquote(path), "raw_path": path.encode(),
-             "query_string": query.encode(), "root_path": "", "headers": headers,
-             "client": ("testclient", 50000), "server": ("testserver", 80), "extensions": {}}
-    return scope, body
-
-
 async def main():
     m = load(sys.argv[1])
     m.KEEP_EVENTS = True
@@ -151,7 +133,7 @@ async def main():
         overrides = None
         if spec["overrides"] is not None:
             overrides = {m.PROVIDERS[k]: m.PROVIDERS[v] for k, v in spec["overrides"].items()}
-        plans.append((scope_of(spec), overrides))
+        plans.append((m._asgi_scope(spec), overrides))
 
     async def one(plan):
         (scope, body), overrides = plan
