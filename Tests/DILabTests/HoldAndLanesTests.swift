@@ -123,20 +123,7 @@ struct HoldAndLanesTests {
 
     @Test("lanes of a deadlock: waits that never end reach the end of the axis, with a deadlock mark")
     func deadlockLanes() throws {
-        let yaml = """
-        fastapi: latest
-        pools: {p: 1, q: 1}
-        providers:
-          take_p: {yield: true, async: true, acquires: p, duration: 10ms}
-          take_q: {yield: true, async: true, acquires: q, duration: 10ms}
-        routes:
-          - GET /pq: {params: {a: Depends(take_p), b: Depends(take_q)}, returns: ok}
-          - GET /qp: {params: {b: Depends(take_q), a: Depends(take_p)}, returns: ok}
-        requests:
-          - {request: GET /pq, at: 0ms}
-          - {request: GET /qp, at: 0ms}
-        """
-        let app = try compile(yaml)
+        let app = try compile(SchedulerTests.crossDeadlockYAML)
         let t = Lanes.build(Engine.run(app), app: app)
         for lane in t.lanes.prefix(2) {
             #expect(lane.marks.contains { $0.kind == .deadlock })

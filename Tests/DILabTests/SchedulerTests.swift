@@ -31,6 +31,21 @@ struct SchedulerTests {
         """
     }
 
+    /// Two routes taking pools p and q in opposite orders, one request each at 0 ms: a wait cycle.
+    static let crossDeadlockYAML = """
+    fastapi: latest
+    pools: {p: 1, q: 1}
+    providers:
+      take_p: {yield: true, async: true, acquires: p, duration: 10ms}
+      take_q: {yield: true, async: true, acquires: q, duration: 10ms}
+    routes:
+      - GET /pq: {params: {a: Depends(take_p), b: Depends(take_q)}, returns: ok}
+      - GET /qp: {params: {b: Depends(take_q), a: Depends(take_p)}, returns: ok}
+    requests:
+      - {request: GET /pq, at: 0ms}
+      - {request: GET /qp, at: 0ms}
+    """
+
     static func at(_ times: [Int], _ line: String = "GET /items", extra: String = "") -> String {
         "\nrequests:\n" + times.map { "  - {request: \(line), at: \($0)ms\(extra)}\n" }.joined()
     }
@@ -183,20 +198,7 @@ struct SchedulerTests {
 
     @Test("two requests waiting for each other's pool: the report shows the cycle")
     func crossDeadlock() throws {
-        let yaml = """
-        fastapi: latest
-        pools: {p: 1, q: 1}
-        providers:
-          take_p: {yield: true, async: true, acquires: p, duration: 10ms}
-          take_q: {yield: true, async: true, acquires: q, duration: 10ms}
-        routes:
-          - GET /pq: {params: {a: Depends(take_p), b: Depends(take_q)}, returns: ok}
-          - GET /qp: {params: {b: Depends(take_q), a: Depends(take_p)}, returns: ok}
-        requests:
-          - {request: GET /pq, at: 0ms}
-          - {request: GET /qp, at: 0ms}
-        """
-        let r = try together(yaml)
+        let r = try together(Self.crossDeadlockYAML)
         let reports = r.requests.compactMap { $0.events.last { $0.kind == .deadlock }?.detail }
         #expect(reports.count == 2)
         #expect(reports[0].contains("wait cycle: request 1 → request 2 → request 1"))
