@@ -17,6 +17,8 @@ public struct Scenario: Sendable {
     public var aliases: [String: DependsSpec] = [:]
     /// Resources with a capacity (`pools: {db_pool: 2}`): a provider that `acquires:` one waits while it is empty.
     public var pools: [Pool] = []
+    /// In-memory connection managers shared by websocket endpoints (`rooms: [manager]`).
+    public var rooms: [Room] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
@@ -180,6 +182,9 @@ public struct RaiseSpec: Sendable {
     public var headers: [(String, String)]
     public var when: Condition?
     public var location: SourceLocation
+    /// `WebSocketException(code=..., reason=...)`: the close code and reason.
+    public var code: Int?
+    public var reason: Template?
 
     public init(exception: String = "HTTPException", status: Int? = nil, detail: Template? = nil, message: Template? = nil,
                 headers: [(String, String)] = [], when: Condition? = nil, location: SourceLocation = .unknown) {
@@ -193,6 +198,7 @@ public struct RaiseSpec: Sendable {
     }
 
     public var isHTTPException: Bool { exception == "HTTPException" }
+    public var isWebSocketException: Bool { exception == "WebSocketException" }
 }
 
 /// A parameter of a provider, a handler or a task's signature.
@@ -320,6 +326,8 @@ public struct AppConfig: Sendable {
     public var threadpoolTokens: Int = AppConfig.defaultThreadpoolTokens
     public var threadpoolLocation: SourceLocation?
     public static let defaultThreadpoolTokens = 40
+    /// `uvicorn --workers N`: each worker is its own process with its own rooms (websocket connection managers).
+    public var workers: Int = 1
     public init(dependencies: [DependsSpec] = [], lifespan: Lifespan? = nil, exceptionHandlers: [ExceptionHandlerSpec] = []) {
         self.dependencies = dependencies
         self.lifespan = lifespan
@@ -406,6 +414,8 @@ public struct Route: Sendable {
     public var stream: StreamSpec?
     /// `JSONResponse(..., background=BackgroundTask(...))`: replaces the injected tasks.
     public var responseBackground: TaskCall?
+    /// A `WEBSOCKET` route's body (`@app.websocket`): nil for an HTTP route.
+    public var webSocket: WebSocketHandler?
 
     public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
                 isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,
@@ -476,6 +486,8 @@ public struct RequestSpec: Sendable, Equatable {
     public var disconnect: Int?
     /// `cancel: 50ms`: the server cancels the app's task this long after arrival (an AnyIO cancel scope).
     public var cancel: Int?
+    /// A `websocket:` connection's client: what it sends, waits for and how it leaves.
+    public var client: ClientScript?
 
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [],
                 body: Value? = nil, rawBody: [UInt8]? = nil, bodyProblem: BodyProblem? = nil, overrides: [String: String]? = nil,
@@ -495,6 +507,7 @@ public struct RequestSpec: Sendable, Equatable {
         a.method == b.method && a.target == b.target && a.body == b.body && a.rawBody == b.rawBody
             && a.headers.map { "\($0.0.lowercased()):\($0.1)" } == b.headers.map { "\($0.0.lowercased()):\($0.1)" }
             && a.cookies.map { "\($0.0)=\($0.1)" } == b.cookies.map { "\($0.0)=\($0.1)" }
+            && a.client == b.client
     }
 
     /// `GET /x?q=1`, plus headers, cookies and body when present: how requests are named in output.
@@ -563,6 +576,9 @@ public struct Expectation: Sendable {
     public var bodyLocation: SourceLocation?
     /// Where each expected trace line was written, so a failure can point at the exact line.
     public var traceLineLocations: [SourceLocation] = []
+    /// A websocket client's messages, in order, and the close code it saw.
+    public var received: [String]?
+    public var close: Int?
     public init(request: String, profile: Profile? = nil, status: Int? = nil, body: Value? = nil, trace: [String]? = nil,
                 location: SourceLocation = .unknown, traceLocation: SourceLocation? = nil) {
         self.request = request

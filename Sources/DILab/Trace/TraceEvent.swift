@@ -12,6 +12,11 @@ public struct TraceEvent: Sendable, Equatable, Codable {
         /// Concurrency (several requests on one event loop): waiting for and holding a `max_concurrency` slot,
         /// a pool's unit or a threadpool token; the client going away; a task cancelled; a wait that never ends.
         case wait, acquire, release, disconnect, cancel, deadlock
+        /// WebSockets: the server's side of a connection (accept, an HTTP denial, its close frame, a message received
+        /// or sent, a broadcast to a room) and the client's (a frame sent, a message received, a close, a drop).
+        case wsAccept = "ws.accept", wsDeny = "ws.deny", wsClose = "ws.close", wsReceive = "ws.receive", wsSend = "ws.send"
+        case wsBroadcast = "ws.broadcast", wsJoin = "ws.join", wsLeave = "ws.leave"
+        case clientSend = "client.send", clientReceive = "client.receive", clientClose = "client.close", clientDrop = "client.drop"
     }
 
     /// Where a callable ran: sync callables go to AnyIO's threadpool, async ones stay on the event loop.
@@ -105,6 +110,8 @@ public struct RequestTrace: Sendable, Equatable {
     public var headers: [(String, String)]
     /// The route template that matched, if any.
     public var route: String?
+    /// A websocket connection: what its client saw (nil for HTTP).
+    public var webSocket: WebSocketOutcome?
 
     public static func == (a: RequestTrace, b: RequestTrace) -> Bool {
         a.id == b.id && a.events == b.events && a.status == b.status && a.bodyText == b.bodyText
