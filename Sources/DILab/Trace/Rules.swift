@@ -88,6 +88,18 @@ public enum Rules {
         Rule(id: "deadlock", title: "Deadlock",
              text: "When every waiting request waits for a slot, pool unit or token that only a waiting request can give back, nothing can move: FastAPI hangs until the client gives up. The classic case is the same max_concurrency=1 declaration needed twice on one path with use_cache=False.",
              source: "fastapi-semantics.md · addendum (0.163.0)"),
+        Rule(id: "websocket-lifecycle", title: "A websocket connection's dependencies",
+             text: "A websocket endpoint's dependencies are solved once per connection, before the endpoint runs, so before accept(): a yield session is held for the whole connection, however many messages pass. Both exit stacks wrap only the endpoint: function-scoped cleanup, then request-scoped cleanup, when it returns or raises. An uncaught WebSocketDisconnect passes through each yield dependency's except like any exception.",
+             source: "fastapi-semantics.md · addendum (WebSocket endpoints); tests/test_ws_dependencies.py"),
+        Rule(id: "websocket-denial", title: "Refusing a websocket",
+             text: "Closing before accept (a WebSocketException in a dependency, or close()) refuses the handshake: uvicorn answers HTTP 403 and later dependencies do not run. An HTTPException in a websocket dependency becomes an HTTP denial response. After accept, a WebSocketException closes the connection with its code and reason.",
+             source: "fastapi-semantics.md · addendum (WebSocket endpoints); docs/beyond-the-spec.md · WebSockets"),
+        Rule(id: "websocket-tasks", title: "Background tasks in a websocket endpoint",
+             text: "A task added to BackgroundTasks in a websocket endpoint never runs: only an HTTP response runs its background tasks, and a websocket has none.",
+             source: "fastapi-semantics.md · addendum (WebSocket endpoints)"),
+        Rule(id: "websocket-rooms", title: "In-memory connection managers",
+             text: "A ConnectionManager is a list in one process: a broadcast reaches only the websockets in that worker's list, in join order. A websocket left in the list after its client has gone makes the next broadcast raise in the broadcaster's endpoint, and the members after it in the list get nothing.",
+             source: "the seed's chat room; docs/beyond-the-spec.md · WebSockets"),
         Rule(id: "routing", title: "Routing errors",
              text: "An unknown path is a 404 {\"detail\":\"Not Found\"}; a known path with another method is a 405 {\"detail\":\"Method Not Allowed\"}. No dependency runs.",
              source: "Starlette routing"),
@@ -119,6 +131,8 @@ public enum Rules {
             case "task-never-runs": id = "late-task"
             case "dropped-task": id = "explicit-background"
             case "task-skipped": id = "background-tasks"
+            case "task-in-websocket": id = "websocket-tasks"
+            case "send-after-close", "dead-connection": id = "websocket-rooms"
             default: id = "yield-request-scope"
             }
         case .lifespanStart, .lifespanEnd: id = "lifespan"
@@ -133,6 +147,9 @@ public enum Rules {
         case .disconnect: id = "disconnect"
         case .cancel: id = "cancellation"
         case .deadlock: id = "deadlock"
+        case .wsAccept, .wsReceive, .wsSend, .clientSend, .clientReceive, .clientClose, .clientDrop: id = "websocket-lifecycle"
+        case .wsDeny, .wsClose: id = "websocket-denial"
+        case .wsBroadcast, .wsJoin, .wsLeave: id = "websocket-rooms"
         }
         return named(id)
     }

@@ -29,6 +29,9 @@ public struct Style: Sendable {
         case .wait, .acquire, .release: return cyan(s)
         case .disconnect, .cancel: return bold(yellow(s))
         case .deadlock: return bold(red(s))
+        case .wsAccept, .wsClose, .wsDeny: return bold(magenta(s))
+        case .wsReceive, .wsSend, .wsBroadcast, .wsJoin, .wsLeave: return magenta(s)
+        case .clientSend, .clientReceive, .clientClose, .clientDrop: return dim(s)
         }
     }
 }
