@@ -162,7 +162,7 @@ extension RequestRun {
             target.serverClosed = true
             throw raising(.webSocket("WebSocketDisconnect", code: 1006), in: handler)
         }
-        emit(.wsSend, target.label, .note(target === connection ? "send_text(\(q))" : "send_text(\(q)), from \(handler)", q: q))
+        emit(.wsSend, target.label, .note(target === connection ? "send_text(\(q))" : "send_text(\(q)), from \(connection?.label ?? handler)'s endpoint", q: q))
         target.toClient(text, loop: loop)
     }
 
