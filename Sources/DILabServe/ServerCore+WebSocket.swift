@@ -10,11 +10,7 @@ typealias WebSocketConnector = @Sendable (RequestSpec, WebSocketPeer, @escaping 
 extension ServerCore {
     /// The engine's own connector, on the live loop every request shares.
     static func engineConnector(_ loop: LiveLoop) -> WebSocketConnector {
-        // Until LiveLoop.connect lands, a connection is refused as uvicorn refuses one the app never answers.
-        { _, peer, _, _ in
-            peer.deny(ResponseStart(status: 500, body: "Internal Server Error", isJSON: false))
-            return 0
-        }
+        { spec, peer, observer, done in loop.connect(spec, peer: peer, observer: observer, done: done) }
     }
 
     /// The upgrade check of a websocket request: the engine's connection runs up to its first decision

@@ -87,6 +87,7 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 },
                 upgradePipelineHandler: { channel, _ in
                     channel.eventLoop.makeCompletedFuture {
+                        pending.settle()
                         guard let bridge = pending.bridge else { throw ChannelError.inappropriateOperationForState }
                         let ws = try NIOAsyncChannel<WebSocketFrame, WebSocketFrame>(
                             wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -95,6 +96,7 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
                 })
             let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Upgrade>(upgraders: [upgrader], notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    pending.settle()
                     try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                     try channel.pipeline.syncOperations.addHandler(RequestProgressHandler())
                     try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(idle), logger: logger))
@@ -106,9 +108,12 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             })
             var configuration = NIOUpgradableHTTPServerPipelineConfiguration<Upgrade>(upgradeConfiguration: upgrade)
             configuration.enablePipelining = false  // NIOAsyncChannel serialises requests, as HTTP1Channel's pipeline does
-            configuration.enableErrorHandling = false  // Hummingbird answers parse errors itself
+            // Not NIO's error handler: its preconditions trap on a final 1xx. `FirstRequestErrorHandler` answers
+            // a malformed first request; a later one's parse error reaches Hummingbird's HTTP loop, as before.
+            configuration.enableErrorHandling = false
             configuration.enableResponseHeaderValidation = false  // swift-http-types validates already
             let future = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            try channel.pipeline.syncOperations.addHandler(FirstRequestErrorHandler(pending: pending))
             return Value(upgrade: future, channel: channel, pending: pending)
         }
     }
@@ -179,8 +184,34 @@ final class PendingUpgrade: @unchecked Sendable {
     private var _bridge: WebSocketPeerBridge?
     private var _refusal: (ResponseStart, [(String, String)])?
 
+    private var _settled = false
+
     var bridge: WebSocketPeerBridge? { lock.withLock { _bridge } }
+    /// True once the first request is past the upgrade handler (answered as HTTP, or upgraded).
+    var settled: Bool { lock.withLock { _settled } }
+    func settle() { lock.withLock { _settled = true } }
     var refusal: (ResponseStart, [(String, String)])? { lock.withLock { _refusal } }
     func set(bridge: WebSocketPeerBridge) { lock.withLock { _bridge = bridge } }
     func set(refusal: ResponseStart, headers: [(String, String)]) { lock.withLock { _refusal = (refusal, headers) } }
+}
+
+/// Answers a first request the HTTP decoder cannot parse, as Hummingbird does any other (400, close). Until the
+/// upgrade handler has passed the first request on, no HTTP loop is there to see the decoder's error.
+final class FirstRequestErrorHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    let pending: PendingUpgrade
+    private var answered = false
+
+    init(pending: PendingUpgrade) { self.pending = pending }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError, !pending.settled else { return context.fireErrorCaught(error) }
+        guard !answered else { return }
+        answered = true
+        let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: ["connection": "close", "content-length": "0"])
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        context.close(promise: nil)
+    }
 }
