@@ -48,6 +48,7 @@ final class WebSocketPeerBridge: WebSocketPeer, @unchecked Sendable {
     /// The disconnect, once seen: a later `receive` gets it again instead of waiting forever.
     private var disconnect: ClientFrame?
     private var closedByServer = false
+    private var finished = false
     /// Calls the protocol forbids (a send before accept or after close); counted for the log, never fatal.
     private(set) var ignoredCalls = 0
 
@@ -121,6 +122,9 @@ final class WebSocketPeerBridge: WebSocketPeer, @unchecked Sendable {
         }
     }
 
+    /// True once the engine's run is over (its endpoint and cleanup have finished).
+    var isEngineFinished: Bool { lock.withLock { finished } }
+
     /// The decision so far, if any (for tests and the log).
     var currentDecision: Decision? { lock.withLock { decided } }
 
@@ -149,6 +153,7 @@ final class WebSocketPeerBridge: WebSocketPeer, @unchecked Sendable {
     /// The engine's run is over (`done`). If it never decided, the upgrade is refused with a 500, as uvicorn does
     /// when the app returns without completing the handshake.
     func engineFinished() {
+        lock.withLock { finished = true }
         decide(.ended)
         outboundContinuation.finish()
     }

@@ -2,6 +2,7 @@ import DILab
 import Foundation
 import NIOCore
 import NIOWebSocket
+import ServiceLifecycle
 
 /// The frame protocol of one accepted connection, between the socket and its `WebSocketPeerBridge`.
 ///
@@ -27,13 +28,24 @@ enum WebSocketSession {
         let raw = channel.channel
         do {
             try await channel.executeThenClose { inbound, outbound in
-                await withTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        await writeEngineFrames(bridge, outbound, closing, raw, limits)
+                await withGracefulShutdownHandler {
+                    await withTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            await writeEngineFrames(bridge, outbound, closing, raw, limits)
+                        }
+                        await readClientFrames(inbound, outbound, bridge, closing, raw, limits, log)
+                        bridge.connectionEnded()
+                        group.cancelAll()
                     }
-                    await readClientFrames(inbound, outbound, bridge, closing, raw, limits, log)
-                    bridge.connectionEnded()
-                    group.cancelAll()
+                } onGracefulShutdown: {
+                    // As uvicorn on shutdown: close 1012 (service restart); the endpoint's receive sees 1012 at once.
+                    Task {
+                        if closing.claim() {
+                            try? await outbound.write(closeFrame(code: 1012, reason: ""))
+                            closeLater(raw, limits)
+                        }
+                        bridge.deliver(.disconnect(code: 1012, reason: ""))
+                    }
                 }
             }
         } catch {
@@ -45,7 +57,8 @@ enum WebSocketSession {
     }
 
     /// The engine's sends and close, in its order. After the server's close frame: the client has
-    /// `closeTimeout` to answer before the socket is closed under it.
+    /// `closeTimeout` to answer before the socket is closed under it. When the engine's run ends without a
+    /// close (the endpoint returned), the server closes with 1000, as uvicorn does.
     private static func writeEngineFrames(_ bridge: WebSocketPeerBridge, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>,
                                           _ closing: CloseState, _ raw: any Channel, _ limits: Limits) async {
         for await item in bridge.outbound {
@@ -59,6 +72,10 @@ enum WebSocketSession {
                 closeLater(raw, limits)
                 return
             }
+        }
+        if bridge.isEngineFinished, !Task.isCancelled, closing.claim() {
+            try? await outbound.write(closeFrame(code: 1000, reason: ""))
+            closeLater(raw, limits)
         }
     }
 

@@ -182,3 +182,29 @@ import Testing
         }
     }
 }
+
+/// Shutdown with a connection open, as uvicorn: the client gets close 1012 and the endpoint's receive a
+/// disconnect with that code, so the drain finishes without waiting out its timeout.
+@Suite struct WebSocketShutdownTests {
+    @Test func shutdownClosesOpenConnectionsWith1012() async throws {
+        let live = try await LiveServer.start(WebSocketLiveTests.yaml)
+        let port = live.port
+        let connected = Promise<String>()
+        let frames = OnThread { () -> [WSClient.Frame] in
+            let ws = try WSClient(port: port, path: "/echo")
+            ws.sendText("x")
+            let echo = ws.receive()
+            connected.fulfill(.success(ws.handshake.headers["x-request-id"] ?? "?"))
+            let close = ws.receive()
+            ws.sendClose(code: 1012)
+            return [echo, close]
+        }
+        let id = try await connected.value()
+        let report = await live.server.stop()
+        #expect(try await frames.value() == [.text("Echo: x"), .close(code: 1012, reason: "")])
+        #expect(report.drained)
+        #expect(report.waitedMilliseconds < 3000)
+        let lines = live.logLines
+        #expect(lines.contains { $0.hasPrefix("[\(id)]") && $0.contains("disconnect") && $0.contains("1012") }, "\(lines)")
+    }
+}
