@@ -22,9 +22,7 @@ extension RequestRun {
             close(handler, code: code, reason: reason?.render(env).text ?? "")
         case .raise(let spec):
             guard spec.when?.holds(in: env) ?? true else { return }
-            let e = spec.isWebSocketException
-                ? PyError.webSocket("WebSocketException", code: spec.code ?? 1008, reason: spec.reason?.render(env).text ?? "")
-                : makeError(spec, env: env)
+            let e = makeError(spec, env: env)
             emit(.raise, handler, e.display, q: e.summary, depth: depth)
             throw e
         case .loop(let body):
