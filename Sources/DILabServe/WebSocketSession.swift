@@ -57,8 +57,7 @@ enum WebSocketSession {
     }
 
     /// The engine's sends and close, in its order. After the server's close frame: the client has
-    /// `closeTimeout` to answer before the socket is closed under it. When the engine's run ends without a
-    /// close (the endpoint returned), the server closes with 1000, as uvicorn does.
+    /// `closeTimeout` to answer before the socket is closed under it.
     private static func writeEngineFrames(_ bridge: WebSocketPeerBridge, _ outbound: NIOAsyncChannelOutboundWriter<WebSocketFrame>,
                                           _ closing: CloseState, _ raw: any Channel, _ limits: Limits) async {
         for await item in bridge.outbound {
@@ -68,16 +67,23 @@ enum WebSocketSession {
                 try? await outbound.write(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: text)))
             case .close(let code, let reason):
                 guard closing.claim() else { return }
+                guard Self.isSendable(code) else {
+                    // 1006 is the engine's "uvicorn drops the connection" (an endpoint that returned without
+                    // closing): no close frame, the socket just goes (RFC 6455 §7.4.1 forbids 1005/1006/1015 on the wire).
+                    raw.close(promise: nil)
+                    return
+                }
                 try? await outbound.write(closeFrame(code: code, reason: reason))
                 closeLater(raw, limits)
                 return
             }
         }
-        if bridge.isEngineFinished, !Task.isCancelled, closing.claim() {
-            try? await outbound.write(closeFrame(code: 1000, reason: ""))
-            closeLater(raw, limits)
-        }
+        // The run ended without a close: as uvicorn when an endpoint returns, the connection is dropped.
+        if bridge.isEngineFinished, !Task.isCancelled, closing.claim() { raw.close(promise: nil) }
     }
+
+    /// A code a close frame may carry (1000–4999 without the reserved 1004, 1005, 1006 and 1015).
+    static func isSendable(_ code: Int) -> Bool { (1000...4999).contains(code) && ![1004, 1005, 1006, 1015].contains(code) }
 
     /// Client frames until its close frame (or the socket ending), each handed to the bridge.
     private static func readClientFrames(_ inbound: NIOAsyncChannelInboundStream<WebSocketFrame>,
@@ -153,7 +159,7 @@ enum WebSocketSession {
 
     static func closeFrame(code: Int, reason: String) -> WebSocketFrame {
         var data = ByteBuffer()
-        data.writeInteger(UInt16(clamping: (1000...4999).contains(code) ? code : 1000))
+        data.writeInteger(UInt16(clamping: isSendable(code) ? code : 1000))
         // A control frame carries at most 125 bytes: the code's 2 and 123 of reason.
         data.writeString(String(decoding: Array(reason.utf8.prefix(123)), as: UTF8.self))
         return WebSocketFrame(fin: true, opcode: .connectionClose, data: data)

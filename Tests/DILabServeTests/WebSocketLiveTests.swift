@@ -13,6 +13,9 @@ import Testing
     providers:
       deny_http:
         raises: {status: 401, detail: nope}
+      slow_db:
+        duration: 300ms
+        returns: "Session#{{call}}"
     routes:
       - WEBSOCKET /echo:
           handler: echo
@@ -48,6 +51,12 @@ import Testing
             - accept
             - receive: msg
             - close: {code: 1008, reason: "bad word: {{msg}}"}
+      - WEBSOCKET /slow:
+          handler: slow
+          params: {db: Depends(slow_db)}
+          steps:
+            - accept
+            - send: "ready with {{db}}"
       - GET /items:
           handler: items
           returns: {ok: 1}
@@ -171,6 +180,23 @@ import Testing
             let items = try await live.get("/items")
             #expect(items.status == 200)
         }
+    }
+
+    /// The header deadline covers the client's head only: a dependency that takes longer than it, in the
+    /// upgrade check, does not cut the handshake. The endpoint returning without a close drops the connection,
+    /// as uvicorn 0.54 does (the client sees 1006, no close frame).
+    @Test func aSlowDependencyOutlastsTheHeaderDeadline() async throws {
+        var options = ServeOptions(port: 0)
+        options.headerTimeout = 0.1
+        let live = try await LiveServer.start(Self.yaml, options: options)
+        let port = live.port
+        let (status, frames) = try await client { () -> (Int, [WSClient.Frame]) in
+            let ws = try WSClient(port: port, path: "/slow")
+            return (ws.handshake.status, ws.receiveUntilClose())
+        }
+        _ = await live.stop()
+        #expect(status == 101)
+        #expect(frames == [.text("ready with Session#1"), .closed])
     }
 
     @Test func plainHTTPToAWebSocketPathIsNotFound() async throws {
