@@ -155,14 +155,14 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     /// NIO upgrades only a connection's first request. A later `Upgrade: websocket` on a keep-alive connection is
     /// sent to the same URL on a new connection (307 and close), as hummingbird-websocket does.
     static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
-        struct RedirectedUpgrade: Error {}
         return { request, writer, channel in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 return try await responder(request, writer, channel)
             }
             let target = request.uri.query.map { "\(request.uri.path)?\($0)" } ?? request.uri.path
-            try await writer.writeResponse(HTTPResponse(status: .temporaryRedirect, headerFields: [.connection: "close", .location: target]))
-            throw RedirectedUpgrade()
+            try await writer.writeResponse(HTTPResponse(status: .temporaryRedirect, headerFields: [
+                .connection: "close", .location: target, .contentLength: "0",
+            ]))
         }
     }
 
@@ -195,8 +195,9 @@ final class PendingUpgrade: @unchecked Sendable {
     func set(refusal: ResponseStart, headers: [(String, String)]) { lock.withLock { _refusal = (refusal, headers) } }
 }
 
-/// Answers a first request the HTTP decoder cannot parse, as Hummingbird does any other (400, close). Until the
-/// upgrade handler has passed the first request on, no HTTP loop is there to see the decoder's error.
+/// Answers a first request that never reaches an HTTP loop able to answer it: one the HTTP decoder cannot parse
+/// (400, as Hummingbird answers any other), and an upgrade without a valid Sec-WebSocket-Key and -Version, whose
+/// error NIO's upgrader fires down the pipeline (uvicorn's 400 with its reason). Either way the connection closes.
 final class FirstRequestErrorHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -206,11 +207,21 @@ final class FirstRequestErrorHandler: ChannelInboundHandler, RemovableChannelHan
     init(pending: PendingUpgrade) { self.pending = pending }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError, !pending.settled else { return context.fireErrorCaught(error) }
+        let body: String
+        // (`unsupportedWebSocketTarget` is NIO's word for our own refusal: that one `handle` answers.)
+        if let e = error as? NIOWebSocketUpgradeError, e == .invalidUpgradeHeader {
+            body = "Failed to open a WebSocket connection: missing or invalid Sec-WebSocket-Key or Sec-WebSocket-Version header."
+        } else if error is HTTPParserError, !pending.settled {
+            body = ""
+        } else {
+            return context.fireErrorCaught(error)
+        }
         guard !answered else { return }
         answered = true
-        let head = HTTPResponseHead(version: .http1_1, status: .badRequest, headers: ["connection": "close", "content-length": "0"])
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        var headers: HTTPHeaders = ["connection": "close", "content-length": String(body.utf8.count)]
+        if !body.isEmpty { headers.add(name: "content-type", value: "text/plain; charset=utf-8") }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))), promise: nil)
+        if !body.isEmpty { context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil) }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
         context.close(promise: nil)
     }

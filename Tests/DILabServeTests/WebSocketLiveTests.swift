@@ -142,6 +142,15 @@ import Testing
             #expect(plain.status == 403)
             let trace = try await live.completeTrace(ws.headers["x-request-id"] ?? "?")
             #expect(trace.compact.contains { $0.hasPrefix("ws.deny 403") })
+            // No Sec-WebSocket-Key: uvicorn's 400 with its reason, and the connection closes.
+            let bad = try await client { () -> (String, Bool) in
+                let socket = try RawSocket(port: port, readTimeout: 3)
+                socket.write("GET /echo HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n")
+                return socket.readAll()
+            }
+            #expect(bad.0.hasPrefix("HTTP/1.1 400"))
+            #expect(bad.0.contains("Sec-WebSocket-Key"))
+            #expect(bad.1)
         }
     }
 
