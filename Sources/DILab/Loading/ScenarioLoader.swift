@@ -107,8 +107,10 @@ public enum ScenarioLoader {
                 }
             case "requests":
                 scenario.requests = v.list().enumerated().compactMap { RequestReader.request($1, index: $0) }
-                if Engine.isConcurrent(scenario.requests), scenario.requests.count > Engine.maxTimelineRequests {
-                    v.error("\(scenario.requests.count) requests on one timeline: dilab runs each overlapping request as a task with its own thread, and takes at most \(Engine.maxTimelineRequests)",
+                // A websocket connection is two tasks: its endpoint and its client.
+                let tasks = scenario.requests.count + scenario.requests.filter(\.isWebSocket).count
+                if Engine.isConcurrent(scenario.requests), tasks > Engine.maxTimelineRequests {
+                    v.error("\(scenario.requests.count) requests on one timeline: dilab runs each overlapping request (and each websocket client) as a task with its own thread, and takes at most \(Engine.maxTimelineRequests) tasks",
                             rule: "timeline-size", hint: "split the scenario, or drop at:/disconnect:/cancel: to simulate the requests one after another")
                 }
             case "rooms":

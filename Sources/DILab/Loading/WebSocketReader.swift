@@ -20,11 +20,13 @@ enum WebSocketReader {
 
     static func step(_ node: YNode, depth: Int) -> WSStep? {
         if let name = node.scalar, !node.isNull {
-            guard name == "accept" else {
-                node.error("unknown websocket step '\(name)'", hint: Suggest.hint(for: name, among: stepNames, kind: "steps"))
+            switch name {
+            case "accept": return WSStep(.accept, location: node.location)
+            case "close": return WSStep(.close(code: 1000, reason: nil), location: node.location)
+            default:
+                node.error("unknown websocket step '\(name)'", hint: Suggest.hint(for: name, among: ["accept", "close"], kind: "steps written alone"))
                 return nil
             }
-            return WSStep(.accept, location: node.location)
         }
         let pairs = node.mapping("a websocket step")
         guard pairs.count == 1, let entry = pairs.first else {

@@ -15,6 +15,7 @@ public enum JSONRenderer {
             ("status", .int(t.status)), ("body", t.isJSON ? t.body : .string(t.bodyText)), ("json", .bool(t.isJSON)),
             ("headers", .object(t.headers.map { ($0.0, .string($0.1)) })),
         ]
+        pairs += [("events", .array(t.events.map(value))), ("compact", .array(t.events.map { .string($0.compact) }))]
         if let ws = t.webSocket {
             pairs.append(("websocket", .object([
                 ("client", .string(t.request.client?.label ?? "")), ("accepted", .bool(ws.accepted)),
@@ -22,7 +23,6 @@ public enum JSONRenderer {
                 ("close_reason", .string(ws.closeReason)), ("closed_by", .string(ws.closeCode == nil ? "" : ws.closedByClient ? "client" : "server")),
             ])))
         }
-        pairs += [("events", .array(t.events.map(value))), ("compact", .array(t.events.map { .string($0.compact) }))]
         return .object(pairs)
     }
 

@@ -22,9 +22,7 @@ extension RequestRun {
             close(handler, code: code, reason: reason?.render(env).text ?? "")
         case .raise(let spec):
             guard spec.when?.holds(in: env) ?? true else { return }
-            let e = spec.isWebSocketException
-                ? PyError.webSocket("WebSocketException", code: spec.code ?? 1008, reason: spec.reason?.render(env).text ?? "")
-                : makeError(spec, env: env)
+            let e = makeError(spec, env: env)
             emit(.raise, handler, e.display, q: e.summary, depth: depth)
             throw e
         case .loop(let body):
@@ -91,7 +89,7 @@ extension RequestRun {
         case .disconnect(let code, let reason):
             c.disconnectReceived = true
             let e = PyError.webSocket("WebSocketDisconnect", code: code, reason: reason)
-            emit(.disconnect, handler, "receive raises WebSocketDisconnect: the client \(code == 1006 ? "dropped the connection" : "closed with \(code)")", q: "code=\(code)")
+            emit(.disconnect, handler, "receive raises WebSocketDisconnect: " + (code == 1005 || code == 1006 ? "the connection dropped without a close frame (uvicorn says \(code))" : "the client closed with \(code)"), q: "code=\(code)")
             throw e
         case .text(let text):
             guard json else {
@@ -162,7 +160,7 @@ extension RequestRun {
             target.serverClosed = true
             throw raising(.webSocket("WebSocketDisconnect", code: 1006), in: handler)
         }
-        emit(.wsSend, target.label, .note(target === connection ? "send_text(\(q))" : "send_text(\(q)), from \(handler)", q: q))
+        emit(.wsSend, target.label, .note(target === connection ? "send_text(\(q))" : "send_text(\(q)), from \(connection?.label ?? handler)'s endpoint", q: q))
         target.toClient(text, loop: loop)
     }
 
@@ -187,7 +185,7 @@ extension RequestRun {
         var entryEnv = penv
         entryEnv["__value"] = value
         let entry = StackEntry(dependant: Dependant(provider: provider, name: provider.name, use: nil), env: entryEnv, depth: depth + 1,
-                               scope: "function", pool: pool)
+                               scope: StackEntry.withBlock, pool: pool)
         if let e = exit(entry, failure) { throw e }
     }
 }
