@@ -1,6 +1,9 @@
 import DILab
 @testable import DILabServe
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// `dilab serve` over real websockets: the engine's connections behind a live socket on port 0, driven by a
@@ -206,6 +209,33 @@ import Testing
         _ = await live.stop()
         #expect(status == 101)
         #expect(frames == [.text("ready with Session#1"), .closed])
+    }
+
+    /// `/_dilab/events` streams a connection's events as it streams a request's.
+    @Test func theLiveEventStreamCoversConnections() async throws {
+        try await withServer { live in
+            let collector = SSETests.Collector()
+            let session = URLSession(configuration: .ephemeral, delegate: collector, delegateQueue: nil)
+            let task = session.dataTask(with: live.url("/_dilab/events"))
+            task.resume()
+            let deadline = Date().addingTimeInterval(10)
+            while !collector.text.contains(": dilab events"), Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            let port = live.port
+            _ = try await client { () -> WSClient.Frame in
+                let ws = try WSClient(port: port, path: "/echo")
+                ws.sendText("live")
+                let f = ws.receive()
+                ws.sendClose(code: 4001, reason: "done")
+                _ = ws.receiveUntilClose()
+                return f
+            }
+            while !collector.text.contains("event: disconnect"), Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            let kinds = collector.text.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+            #expect(Array(kinds.prefix(6)) == ["request", "handler", "ws.accept", "ws.receive", "ws.send", "disconnect"])
+            #expect(collector.text.contains("code=4001"))
+            task.cancel()
+            session.invalidateAndCancel()
+        }
     }
 
     @Test func plainHTTPToAWebSocketPathIsNotFound() async throws {
