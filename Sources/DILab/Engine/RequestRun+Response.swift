@@ -10,7 +10,7 @@ extension RequestRun {
             return cancelled(in: "send", depth: 0)
         }
         guard let stream = response.stream else {
-            respond(status: response.status, body: response.body)
+            respond(status: response.status, body: response.body, text: response.text, headers: response.headers, contentType: response.contentType)
             return nil
         }
         trace.status = response.status
@@ -63,10 +63,49 @@ extension RequestRun {
         return nil
     }
 
+    /// The response class builds the response from what the handler returned (after `jsonable_encoder`), inside
+    /// the handler's exit stacks: a PlainTextResponse or HTMLResponse encodes a str (None is an empty body, anything
+    /// else an AttributeError from `content.encode`); a RedirectResponse puts `str(content)` in `location`, with
+    /// 307 unless the route set a status.
+    func render(_ response: inout PendingResponse, as cls: ResponseClass, route: Route) throws(PyError) {
+        response.contentType = cls.contentType
+        switch cls {
+        case .json: return
+        case .plainText, .html:
+            switch response.body {
+            case .null: response.text = ""
+            case .string(let s): response.text = s
+            default:
+                let e = PyError(type: "AttributeError", message: "'\(Self.pythonTypeName(response.body))' object has no attribute 'encode'")
+                emit(.raise, cls.rawValue, "starlette's Response.render: content.encode(\"utf-8\") on what the handler returned", q: e.summary)
+                throw e
+            }
+        case .redirect:
+            response.text = ""
+            response.headers = [("location", ResponseClass.location(response.body.text))]
+            if !route.statusWritten { response.status = 307 }
+        }
+    }
+
+    static func pythonTypeName(_ v: Value) -> String {
+        switch v {
+        case .null: return "NoneType"
+        case .bool: return "bool"
+        case .int: return "int"
+        case .double: return "float"
+        case .string: return "str"
+        case .array: return "list"
+        case .object: return "dict"
+        }
+    }
+
     /// Sends a complete response: status and body decided, then the last body byte leaves.
     /// For a status without a body, FastAPI empties it (`response.body = b""`), whatever the handler returned.
-    func respond(status: Int, body: Value, text: String? = nil, headers: [(String, String)] = []) {
+    /// `contentType` defaults to Starlette's for what is sent: JSONResponse, the 500's PlainTextResponse, none for
+    /// an empty RedirectResponse (redirect_slashes' 307).
+    func respond(status: Int, body: Value, text: String? = nil, headers: [(String, String)] = [], contentType: String?? = nil) {
         guard !halted else { return }
+        let contentType: String? = contentType ?? (text == nil ? ResponseClass.json.contentType : text!.isEmpty ? nil : ResponseClass.plainText.contentType)
         var body = body, text = text
         if !Scenario.bodyAllowed(status: status) { body = .string(""); text = "" }
         trace.status = status
@@ -74,9 +113,10 @@ extension RequestRun {
         trace.isJSON = text == nil
         trace.bodyText = text ?? body.json
         trace.headers += headers
+        trace.contentType = .some(contentType)
         emit(.response, String(status), .response(status: status, body: trace.bodyText, isJSON: text == nil, headers: trace.headers))
         if let channel {
-            channel.start(ResponseStart(status: status, headers: trace.headers, body: trace.bodyText, isJSON: text == nil))
+            channel.start(ResponseStart(status: status, headers: trace.headers, body: trace.bodyText, isJSON: text == nil, contentType: contentType))
             awaitWritten()
         }
         responseSent = true

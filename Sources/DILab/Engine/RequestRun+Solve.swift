@@ -278,7 +278,9 @@ extension RequestRun {
         if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {
             explicitBackground = PendingTask(def: def, args: bg.args.map { ($0.0, $0.1.render(env)) }, addedBy: r.handlerName)
         }
-        return PendingResponse(status: r.status, body: r.returns?.render(env) ?? .null, stream: r.stream, env: env)
+        var response = PendingResponse(status: r.status, body: r.returns?.render(env) ?? .null, stream: r.stream, env: env)
+        if r.stream == nil, r.responseBackground == nil { try render(&response, as: route.responseClass, route: r) }
+        return response
     }
 
     func addTasks(_ calls: [TaskCall], env: [String: Value], by owner: String, depth: Int) throws(PyError) {

@@ -65,6 +65,10 @@ final class RequestRun {
         var body: Value
         var stream: StreamSpec?
         var env: [String: Value]
+        /// The body as its response class renders it (nil: JSON of `body`), its headers and content-type.
+        var text: String? = nil
+        var headers: [(String, String)] = []
+        var contentType: String? = ResponseClass.json.contentType
     }
 
     init(engine: Engine, id: Int, request: RequestSpec, clock: EngineClock, overrides: [String: String], observer: ((TraceEvent) -> Void)?) {

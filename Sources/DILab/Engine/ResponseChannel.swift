@@ -8,8 +8,12 @@ public struct ResponseStart: Sendable, Equatable {
     public var body: String
     public var isJSON: Bool
     public var isStreaming: Bool
+    /// The engine's content-type (its response class's, `.some(nil)` for none); nil: derived from the body below.
+    public var declaredContentType: String??
 
-    public init(status: Int, headers: [(String, String)] = [], body: String = "", isJSON: Bool = true, isStreaming: Bool = false) {
+    public init(status: Int, headers: [(String, String)] = [], body: String = "", isJSON: Bool = true, isStreaming: Bool = false,
+                contentType: String?? = nil) {
+        self.declaredContentType = contentType
         self.status = status
         self.headers = headers
         self.body = body
@@ -19,12 +23,15 @@ public struct ResponseStart: Sendable, Equatable {
 
     public static func == (a: ResponseStart, b: ResponseStart) -> Bool {
         a.status == b.status && a.body == b.body && a.isJSON == b.isJSON && a.isStreaming == b.isStreaming
+            && a.contentType == b.contentType
             && a.headers.map { "\($0.0): \($0.1)" } == b.headers.map { "\($0.0): \($0.1)" }
     }
 
-    /// Starlette's media types: JSONResponse, PlainTextResponse (the 500), and none for a StreamingResponse
-    /// or an empty RedirectResponse (redirect_slashes' 307).
+    /// The response class's content-type when the engine declared one; otherwise Starlette's media types:
+    /// JSONResponse, PlainTextResponse (the 500), and none for a StreamingResponse or an empty RedirectResponse
+    /// (redirect_slashes' 307).
     public var contentType: String? {
+        if let declared = declaredContentType { return declared }
         if isStreaming || (!isJSON && body.isEmpty) { return nil }
         return isJSON ? "application/json" : "text/plain; charset=utf-8"
     }

@@ -208,6 +208,10 @@ public struct CompiledRoute: Sendable {
     public var levels: [(level: String, spec: DependsSpec)]
     /// The deepest dependant under the handler (1 for a direct dependency): against FastAPI's recursion limits.
     public var depth: Int = 0
+    /// The response class FastAPI builds this route's response with: the first one named, nearest first — the
+    /// route's `response_class`, then for each router from the innermost out its own `default_response_class` and
+    /// the one its `include_router(...)` gave, then the app's; JSONResponse when none is named.
+    public var responseClass: ResponseClass = .json
 
     // Known when the app is compiled, so no request recomputes them; kept in step with the fields above.
     /// `fullPath`, split for matching.

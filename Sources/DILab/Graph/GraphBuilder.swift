@@ -91,7 +91,26 @@ public struct GraphBuilder {
             }
         }
         absorb(params: route.params, into: &root, pathParams: pathParams, stack: [], parentIsGenerator: false, parentName: route.handlerName)
-        return CompiledRoute(route: route, fullPath: fullPath, dependant: root.prepared(for: profile), levels: levels, depth: deepest)
+        var compiled = CompiledRoute(route: route, fullPath: fullPath, dependant: root.prepared(for: profile), levels: levels, depth: deepest)
+        compiled.responseClass = responseClass(route, chain: chain)
+        return compiled
+    }
+
+    /// FastAPI's `get_value_or_default` down the include chain (`test_include_router_defaults_overrides.py`): the
+    /// first class actually named wins, nearest the route first. A route that returns its own Response (a stream,
+    /// `response_background:`) is not built by the class at all.
+    mutating func responseClass(_ route: Route, chain: [Router]) -> ResponseClass {
+        var named: [ResponseClass?] = [route.responseClass]
+        for r in chain.reversed() { named += [r.defaultResponseClass, r.includeDefaultResponseClass] }
+        named.append(scenario.app.defaultResponseClass)
+        let cls = named.lazy.compactMap { $0 }.first ?? .json
+        if route.stream != nil || route.responseBackground != nil || route.isWebSocket { return .json }
+        if cls == .redirect, let returns = route.returns, returns.isContainer {
+            report(Diagnostic(location: route.location, rule: "response-class",
+                              message: "route '\(route.method) \(route.path)' is answered by a RedirectResponse, whose URL is str() of what the handler returns; dilab writes only a string (or number) there",
+                              hint: "return the URL: `returns: /target`"))
+        }
+        return cls
     }
 
     /// `Depends(..., scope=...)` before 0.121, and `Security(..., scope=...)` always, is a TypeError when Python

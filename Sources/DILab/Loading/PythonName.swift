@@ -95,7 +95,7 @@ public enum PythonName {
         // the header's imports
         "asynccontextmanager", "lru_cache", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
         "Header", "HTTPException", "Path", "Query", "Request", "Security", "RequestValidationError", "FastAPIError",
-        "JSONResponse", "StreamingResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
+        "JSONResponse", "StreamingResponse", "HTMLResponse", "PlainTextResponse", "RedirectResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
         // websockets
         "WebSocket", "WebSocketDisconnect", "WebSocketException", "ConnectionManager",

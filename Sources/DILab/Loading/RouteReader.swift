@@ -2,12 +2,13 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "doc", "steps", "on_disconnect"]
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect"]
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
-        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers"]) {
+        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers", "default_response_class"]) {
             switch entry.key {
+            case "default_response_class": app.defaultResponseClass = responseClass(entry.value, "default_response_class")
             case "workers":
                 if let n = entry.value.int("workers") {
                     if (1...64).contains(n) { app.workers = n } else { entry.value.error("workers must be 1 to 64", hint: "uvicorn --workers 2 is `workers: 2`") }
@@ -65,14 +66,16 @@ enum RouteReader {
     static func router(name: String, node: YNode, at location: SourceLocation) -> Router {
         var r = Router(name: name, location: location)
         node.checkName(name, .global, what: "router name", at: location)
-        for entry in node.mapping("router '\(name)'", allowed: ["prefix", "dependencies", "include", "lifespan"]) {
+        for entry in node.mapping("router '\(name)'", allowed: ["prefix", "dependencies", "include", "lifespan", "default_response_class"]) {
             switch entry.key {
+            case "default_response_class": r.defaultResponseClass = responseClass(entry.value, "default_response_class")
             case "prefix": r.prefix = entry.value.string("the prefix") ?? ""
             case "dependencies": r.dependencies = PieceReader.dependencies(entry.value)
             case "lifespan": r.lifespan = lifespan(entry.value)
             case "include":
-                for inc in entry.value.mapping("include", allowed: ["in", "prefix", "dependencies"]) {
+                for inc in entry.value.mapping("include", allowed: ["in", "prefix", "dependencies", "default_response_class"]) {
                     switch inc.key {
+                    case "default_response_class": r.includeDefaultResponseClass = responseClass(inc.value, "default_response_class")
                     case "in":
                         r.includedIn = inc.value.string("the parent (app or a router)") ?? "app"
                         if r.includedIn != "app" { inc.value.checkName(r.includedIn, .global, what: "include in") }
@@ -112,7 +115,7 @@ enum RouteReader {
         if isWebSocket { route.webSocket = WebSocketHandler() }
         for entry in pairs where entry.key != "route" {
             let v = entry.value
-            if isWebSocket, WebSocketReader.httpOnlyKeys.contains(entry.key) {
+            if isWebSocket, WebSocketReader.httpOnlyKeys.contains(entry.key) || entry.key == "response_class" {
                 entry.keyNode.error("a websocket endpoint has no `\(entry.key)`: it sends messages, not a response",
                                     hint: "write what it does as `steps:` (send, raise, adds_tasks, sleep; docs/websockets.md)")
                 continue
@@ -135,7 +138,10 @@ enum RouteReader {
             case "async": route.isAsync = v.bool("async") ?? true
             case "params": route.params = PieceReader.params(v)
             case "dependencies": route.dependencies = PieceReader.dependencies(v)
-            case "status": route.status = v.statusCode("the status code") ?? 200
+            case "status":
+                route.status = v.statusCode("the status code") ?? 200
+                route.statusWritten = true
+            case "response_class": route.responseClass = responseClass(v, "response_class")
             case "returns": route.returns = v.template("returns")
             case "raises": route.raises = PieceReader.raises(v)
             case "adds_tasks": route.addsTasks = PieceReader.taskCalls(v)
@@ -151,6 +157,19 @@ enum RouteReader {
             node.checkName(route.handlerName, .global, what: "handler name (from the path; set `handler:`)", at: location)
         }
         return route
+    }
+
+    /// `response_class: HTMLResponse`: one of the classes dilab renders; FastAPI's others are refused by name.
+    static func responseClass(_ node: YNode, _ key: String) -> ResponseClass? {
+        guard let raw = node.string("the \(key)") else { return nil }
+        if let c = ResponseClass(rawValue: raw) { return c }
+        let known = ResponseClass.allCases.map(\.rawValue)
+        if let why = ResponseClass.refused[raw] {
+            node.error("\(key) \(raw) is not modelled: \(why)", rule: "response-class", hint: "use one of: " + known.joined(separator: ", "))
+        } else {
+            node.error("unknown response class '\(raw)'", rule: "response-class", hint: Suggest.hint(for: raw, among: known, kind: "response classes"))
+        }
+        return nil
     }
 
     static func stream(_ node: YNode) -> StreamSpec? {

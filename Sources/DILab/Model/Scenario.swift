@@ -340,6 +340,8 @@ public struct AppConfig: Sendable {
     public static let defaultThreadpoolTokens = 40
     /// `uvicorn --workers N`: each worker is its own process with its own rooms (websocket connection managers).
     public var workers: Int = 1
+    /// `FastAPI(default_response_class=...)`: the class of every route that names none nearer (nil: JSONResponse).
+    public var defaultResponseClass: ResponseClass?
     public init(dependencies: [DependsSpec] = [], lifespan: Lifespan? = nil, exceptionHandlers: [ExceptionHandlerSpec] = []) {
         self.dependencies = dependencies
         self.lifespan = lifespan
@@ -394,6 +396,10 @@ public struct Router: Sendable {
     public var includePrefix: String
     public var includeDependencies: [DependsSpec]
     public var lifespan: Lifespan?
+    /// `APIRouter(default_response_class=...)`.
+    public var defaultResponseClass: ResponseClass?
+    /// `parent.include_router(router, default_response_class=...)`.
+    public var includeDefaultResponseClass: ResponseClass?
     public init(name: String, location: SourceLocation = .unknown, prefix: String = "", dependencies: [DependsSpec] = [],
                 includedIn: String = "app", includePrefix: String = "", includeDependencies: [DependsSpec] = [],
                 lifespan: Lifespan? = nil) {
@@ -428,6 +434,10 @@ public struct Route: Sendable {
     public var responseBackground: TaskCall?
     /// A `WEBSOCKET` route's body (`@app.websocket`): nil for an HTTP route.
     public var webSocket: WebSocketHandler?
+    /// `response_class=` on the decorator; nil: the nearest router's or the app's default (`CompiledRoute.responseClass`).
+    public var responseClass: ResponseClass?
+    /// Whether `status:` was written: without it a RedirectResponse answers 307 (`status_code=None` in FastAPI).
+    public var statusWritten = false
 
     public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
                 isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,

@@ -108,6 +108,9 @@ public struct RequestTrace: Sendable, Equatable {
     public var bodyText: String
     public var isJSON: Bool
     public var headers: [(String, String)]
+    /// The complete response's `content-type` as Starlette sets it (`.some(nil)`: none, as on a RedirectResponse);
+    /// nil when no complete response was decided (no response, a stream, a websocket).
+    public var contentType: String??
     /// The route template that matched, if any.
     public var route: String?
     /// A websocket connection: what its client saw (nil for HTTP).

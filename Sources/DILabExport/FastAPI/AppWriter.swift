@@ -13,6 +13,7 @@ struct AppWriter {
         var args: [String] = []
         if !scenario.app.dependencies.isEmpty { args.append("dependencies=" + dependsList(scenario.app.dependencies)) }
         if appLifespan != nil { args.append("lifespan=lifespan") }
+        if let c = scenario.app.defaultResponseClass { args.append("default_response_class=\(c.rawValue)") }
         w.line()
         w.line("app = FastAPI(\(args.joined(separator: ", ")))")
         for r in scenario.routers {
@@ -20,6 +21,7 @@ struct AppWriter {
             if !r.prefix.isEmpty { a.append("prefix=\(PythonSyntax.string(r.prefix))") }
             if !r.dependencies.isEmpty { a.append("dependencies=" + dependsList(r.dependencies)) }
             if r.lifespan != nil { a.append("lifespan=\(r.name)_lifespan") }
+            if let c = r.defaultResponseClass { a.append("default_response_class=\(c.rawValue)") }
             w.line("\(r.name) = APIRouter(\(a.joined(separator: ", ")))")
         }
         for route in scenario.routes { RouteWriter(scenario: scenario, route: route).write(into: &w) }
@@ -79,6 +81,7 @@ struct AppWriter {
             var a = [r.name]
             if !r.includePrefix.isEmpty { a.append("prefix=\(PythonSyntax.string(r.includePrefix))") }
             if !r.includeDependencies.isEmpty { a.append("dependencies=" + dependsList(r.includeDependencies)) }
+            if let c = r.includeDefaultResponseClass { a.append("default_response_class=\(c.rawValue)") }
             w.line("\(r.includedIn).include_router(\(a.joined(separator: ", ")))")
         }
     }
@@ -110,7 +113,11 @@ struct RouteWriter {
         let owner = route.router ?? "app"
         var args = [PythonSyntax.string(route.path)]
         if !route.dependencies.isEmpty { args.append("dependencies=[" + route.dependencies.map { Signatures.depends($0) }.joined(separator: ", ") + "]") }
-        if route.status != 200, route.stream == nil, route.responseBackground == nil { args.append("status_code=\(route.status)") }
+        // A RedirectResponse answers 307 unless `status_code=` is given, so a written `status: 200` is written too.
+        if route.stream == nil, route.responseBackground == nil, route.status != 200 || route.statusWritten && redirects {
+            args.append("status_code=\(route.status)")
+        }
+        if let c = route.responseClass { args.append("response_class=\(c.rawValue)") }
         let decorator = Self.decorators.contains(route.method)
             ? "@\(owner).\(route.method.lowercased())(\(args.joined(separator: ", ")))"
             : "@\(owner).api_route(\(args.joined(separator: ", ")), methods=[\(PythonSyntax.string(route.method))])"
@@ -122,6 +129,12 @@ struct RouteWriter {
         w.line(decorator)
         w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT))):")
         w.indented { w in body(btName, into: &w) }
+    }
+
+    /// Whether FastAPI builds this route's response with RedirectResponse (its own class or a default above it).
+    var redirects: Bool {
+        var compiler = GraphBuilder(scenario: scenario, profile: scenario.profile)
+        return compiler.compile(route).responseClass == .redirect
     }
 
     var roots: Set<String> {

@@ -62,7 +62,7 @@ public struct FastAPIExporter {
         w.line()
         w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
         w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
-        w.line("from fastapi.responses import JSONResponse, StreamingResponse")
+        w.line("from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse")
         w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
         w.line("from starlette.background import BackgroundTask")
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")

@@ -9,6 +9,9 @@ public struct ComparableRun: Sendable, Equatable {
         public var body: String
         /// Headers dilab says the response carries (name lower-cased → value); the real response may have more.
         public var headers: [String: String]
+        /// The response's `content-type`: dilab's for a complete HTTP response it decided (`.some(nil)`: none),
+        /// nil when it has none to compare (a stream, a websocket, no response); the real response's header.
+        public var contentType: String?? = nil
         public var events: [String]
         /// When the requests overlapped, for each event: dilab's virtual time (dilab's side) or its place in the
         /// real run's one global order (FastAPI's side). Empty otherwise.
@@ -85,6 +88,7 @@ public struct ComparableRun: Sendable, Equatable {
             let events = kept(r.events)
             var request = Request(line: r.request.line, status: r.status, body: r.bodyText,
                                   headers: Dictionary(r.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { $1 }), events: events.map(\.0))
+            if r.webSocket == nil { request.contentType = r.contentType }
             if run.isConcurrent { request.times = events.map(\.1) }
             return request
         }
@@ -125,6 +129,7 @@ public struct ComparableRun: Sendable, Equatable {
                 if case .int(let s)? = r["status"] { status = s } else { status = 0 }
                 var request = Request(line: r["request"]?.text ?? "?", status: status, body: r["body"]?.text ?? "",
                                       headers: headers, events: lines(r["events"]))
+                request.contentType = .some(headers["content-type"])
                 if case .array(let events)? = r["events"] {
                     request.order = events.compactMap { e in if case .int(let n)? = e["seq"] { return n } else { return nil } }
                     if request.order.count != events.count { request.order = [] }

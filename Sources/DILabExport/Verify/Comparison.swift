@@ -53,6 +53,9 @@ public enum Comparison {
             let place = "request \(i + 1) \(d.line)"
             if d.status != f.status { out.append(Mismatch(place: place + ": status", dilab: "\(d.status)", fastapi: "\(f.status)")) }
             if d.body != f.body { out.append(Mismatch(place: place + ": body", dilab: d.body, fastapi: f.body)) }
+            if let type = d.contentType, let real = f.contentType, type != real {
+                out.append(Mismatch(place: place + ": content-type", dilab: type ?? "(absent)", fastapi: real ?? "(absent)"))
+            }
             for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
                 out.append(Mismatch(place: place + ": header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
             }
