@@ -141,14 +141,15 @@ def text(value) -> str:
 
 
 class RequestIds:
-    """Numbers requests 1, 2, 3... for `{{request}}` and the event log. Pure ASGI, so it changes nothing else."""
+    """Numbers requests and websocket connections 1, 2, 3... for `{{request}}` and the event log. Pure ASGI, so it
+    changes nothing else."""
 
     def __init__(self, app):
         self.app = app
         self.served = 0
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         self.served += 1
         number, previous = self.served, _last_request[0]
