@@ -40,9 +40,13 @@ public enum GoldenWriter {
             for t in result.requests {
                 // No response at all (a cancelled or deadlocked request): nothing to pin but the trace.
                 let answered = t.status != 0
-                let e = Expectation(request: t.request.line, profile: profile, status: answered ? t.status : nil,
-                                    body: answered ? (t.isJSON ? t.body : .string(t.bodyText)) : nil,
+                var e = Expectation(request: t.request.line, profile: profile, status: answered ? t.status : nil,
+                                    body: answered && t.webSocket == nil ? (t.isJSON ? t.body : .string(t.bodyText)) : nil,
                                     trace: t.events.filter { $0.kind != .request }.map(\.compact))
+                if let ws = t.webSocket, ws.accepted {
+                    e.received = ws.received
+                    e.close = ws.closeCode
+                }
                 expectBlock += render(e, profile: profile, pinned: profile != scenario.profile)
             }
         }
@@ -63,6 +67,8 @@ public enum GoldenWriter {
         if pinned { out += "    fastapi: \"\(profile.rawValue)\"\n" }
         if let s = e.status { out += "    status: \(s)\n" }
         if let b = e.body { out += "    body: \(b.json)\n" }
+        if let r = e.received { out += "    received: [" + r.map { Value.string($0).json }.joined(separator: ", ") + "]\n" }
+        if let c = e.close { out += "    close: \(c)\n" }
         if let t = e.trace {
             out += "    trace:\n" + t.map { "      - \(scalar($0))\n" }.joined()
         }

@@ -129,6 +129,15 @@ public struct SuiteRunner: Sendable {
                 if problems.count == 1, let at = e.bodyLocation { result.location = at }
             }
         }
+        if let received = e.received {
+            let actual = trace.webSocket?.received ?? []
+            if received != actual {
+                problems.append("received: expected \(Value.array(received.map(Value.string)).json), got \(Value.array(actual.map(Value.string)).json)")
+            }
+        }
+        if let close = e.close, close != trace.webSocket?.closeCode {
+            problems.append("close: expected \(close), got " + (trace.webSocket?.closeCode.map(String.init) ?? "no close"))
+        }
         if let expected = e.trace {
             let actual = trace.events.filter { $0.kind != .request }
             let lines = actual.map(\.compact)

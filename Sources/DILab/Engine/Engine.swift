@@ -21,6 +21,8 @@ public final class Engine: @unchecked Sendable {
     var limiters: [String: Limiter] = [:]
     /// AnyIO's default thread limiter.
     lazy var threadpool = Limiter(.threadpool, capacity: app.scenario.app.threadpoolTokens)
+    /// The websocket connection managers of every worker process.
+    let rooms = Rooms()
 
     public init(app: CompiledApp, clock: @escaping @Sendable () -> EngineClock = { VirtualClock() }) {
         self.app = app
@@ -127,6 +129,8 @@ public final class Engine: @unchecked Sendable {
 
     /// Simulates one request from arrival until its last background task and cleanup have finished.
     public func handle(_ request: RequestSpec, observer: ((TraceEvent) -> Void)? = nil) -> RequestTrace {
+        // A websocket has two ends, the endpoint and its client: always two tasks on a loop.
+        if request.isWebSocket { return runTogether([request], observer: observer).traces[0] }
         lock.lock()
         requestCount += 1
         let id = requestCount

@@ -8,6 +8,8 @@ public struct PyError: Error, Sendable, Equatable {
     public var headers: [String]
     /// For `RequestValidationError`: the collected error objects.
     public var errors: [Value]
+    /// `WebSocketException` and `WebSocketDisconnect`: the close code (and `message` the reason).
+    public var code: Int?
 
     public init(type: String, message: String = "", status: Int? = nil, detail: Value? = nil, headers: [String] = [], errors: [Value] = []) {
         self.type = type
@@ -25,11 +27,23 @@ public struct PyError: Error, Sendable, Equatable {
     public var isHTTP: Bool { type == "HTTPException" }
 
     /// Short form for goldens: `HTTPException 404`, `ValueError`.
-    public var summary: String { isHTTP ? "HTTPException \(status ?? 500)" : type }
+    public var summary: String {
+        if isHTTP { return "HTTPException \(status ?? 500)" }
+        if let code { return "\(type) \(code)" }
+        return type
+    }
+
+    /// `WebSocketException(code=..., reason=...)`, `WebSocketDisconnect(code)`.
+    public static func webSocket(_ type: String, code: Int, reason: String = "") -> PyError {
+        var e = PyError(type: type, message: reason)
+        e.code = code
+        return e
+    }
 
     /// How Python prints it: `HTTPException: 404: User not found`, `ValueError: boom`.
     public var display: String {
         if isHTTP { return "HTTPException: \(status ?? 500): \(detail?.text ?? "")" }
+        if let code { return "\(type): \(code)" + (message.isEmpty ? "" : ": \(message)") }
         return message.isEmpty ? type : "\(type): \(message)"
     }
 
@@ -65,6 +79,9 @@ public struct PyError: Error, Sendable, Equatable {
         "FastAPIError": "RuntimeError", "DependencyScopeError": "FastAPIError",
         // asyncio.CancelledError (what AnyIO raises on asyncio) is a BaseException: `except Exception` lets it pass.
         "CancelledError": "BaseException",
+        // Starlette's websocket exceptions (Starlette 1.x adds WebSocketDisconnected, a RuntimeError).
+        "WebSocketException": "Exception", "WebSocketDisconnect": "Exception", "WebSocketDisconnected": "RuntimeError",
+        "WebSocketRequestValidationError": "ValidationException",
     ]) { a, _ in a }
 
     /// A Python built-in exception and its bases up to BaseException (`KeyError` → LookupError, Exception,

@@ -57,7 +57,8 @@ extension RequestRun {
                 }
             }
         }
-        let when = exc?.type == "CancelledError" ? "as the cancellation unwinds" : responseSent ? "after the response" : "before the response"
+        let when = exc?.type == "CancelledError" ? "as the cancellation unwinds"
+            : connection != nil ? "when the websocket endpoint is done" : responseSent ? "after the response" : "before the response"
         if closedByPython {
             emit(.exit, provider.name, "not FastAPI's cleanup: run_sync refused to start it, and CPython closes the dropped generator with GeneratorExit, on the event loop (shielded only from 0.162.7)",
                  depth: entry.depth, thread: .loop, data: ["scope": entry.scope])

@@ -285,6 +285,9 @@ extension RequestRun {
     }
 
     func makeError(_ spec: RaiseSpec, env: [String: Value]) -> PyError {
+        if spec.isWebSocketException {
+            return .webSocket("WebSocketException", code: spec.code ?? 1008, reason: spec.reason?.render(env).text ?? "")
+        }
         if spec.isHTTPException {
             return PyError.http(spec.status ?? 500, spec.detail?.render(env) ?? .null, headers: spec.headers.map { "\($0.0.lowercased()): \($0.1)" })
         }

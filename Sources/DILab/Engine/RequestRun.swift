@@ -36,6 +36,8 @@ final class RequestRun {
     var streaming = false
     /// Where the response goes when a real client waits for it (serve); nil in a simulation.
     var channel: ResponseChannel?
+    /// A websocket connection's two ends; nil for an HTTP request.
+    var connection: Connection?
     /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
     var deadlockReport: (Limiter, String)?
 
@@ -107,6 +109,11 @@ final class RequestRun {
         defer { finished = true }
         emit(.request, request.line, .request(headers: request.headers))
         switch RouteMatcher.match(app.routes, method: request.method, path: request.path) {
+        case .notFound where request.isWebSocket:
+            // Starlette's router answers an unknown websocket path with websocket.close before accept.
+            connection?.run = self
+            close("router", code: 1000, reason: "", by: "no websocket route matches")
+            return trace
         case .notFound:
             respond(status: 404, body: .object([("detail", .string("Not Found"))]))
             return trace
@@ -121,6 +128,7 @@ final class RequestRun {
             return trace
         case .found(let route, let pathValues):
             trace.route = "\(route.route.method) \(route.fullPath)"
+            if route.route.isWebSocket { runWebSocket(route, pathValues); return trace }
             switch profile.lifecycle {
             case .modern: runModern(route, pathValues)
             case .insideHandler: runInsideHandler(route, pathValues)

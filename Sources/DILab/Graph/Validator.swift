@@ -167,6 +167,7 @@ public enum Validator {
             }
         }
         for t in s.tasks { checkUses(t.uses, at: t.location) }
+        out += WebSocketCheck.problems(s)
         let perRequest = s.requests.flatMap { r in (r.overrides ?? [:]).sorted { $0.key < $1.key }.map { Override(original: $0.key, replacement: $0.value, location: r.location) } }
         for o in s.overrides + perRequest {
             for name in [o.original, o.replacement] where s.provider(named: name) == nil {

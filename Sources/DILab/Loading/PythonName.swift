@@ -79,7 +79,7 @@ public enum PythonName {
     ]
 
     /// Exceptions FastAPI defines and the export imports rather than declares.
-    public static let fastapiExceptions: Set<String> = ["HTTPException", "RequestValidationError", "FastAPIError"]
+    public static let fastapiExceptions: Set<String> = ["HTTPException", "RequestValidationError", "FastAPIError", "WebSocketException", "WebSocketDisconnect"]
 
     /// asyncio's exceptions a scenario may catch (`from asyncio import CancelledError` in the export).
     public static let asyncioExceptions: Set<String> = ["CancelledError"]
@@ -97,6 +97,8 @@ public enum PythonName {
         "Header", "HTTPException", "Path", "Query", "Request", "Security", "RequestValidationError", "FastAPIError",
         "JSONResponse", "StreamingResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
+        // websockets
+        "WebSocket", "WebSocketDisconnect", "WebSocketException", "ConnectionManager",
         // the recorder
         "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
@@ -156,6 +158,7 @@ extension PythonName {
         s.app.exceptionHandlers.forEach { claim("handle_" + $0.exception.lowercased(), "exception handler", $0.location) }
         s.routes.forEach { claim($0.handlerName, "route handler", $0.location) }
         s.pools.forEach { claim($0.name, "pool", $0.location) }
+        s.rooms.forEach { claim($0.name, "room", $0.location) }
         s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
         let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name))
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)

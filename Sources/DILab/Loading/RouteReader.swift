@@ -2,12 +2,16 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "doc"]
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "doc", "steps", "on_disconnect"]
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
-        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens"]) {
+        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers"]) {
             switch entry.key {
+            case "workers":
+                if let n = entry.value.int("workers") {
+                    if (1...64).contains(n) { app.workers = n } else { entry.value.error("workers must be 1 to 64", hint: "uvicorn --workers 2 is `workers: 2`") }
+                }
             case "dependencies": app.dependencies = PieceReader.dependencies(entry.value)
             case "lifespan": app.lifespan = lifespan(entry.value)
             case "threadpool_tokens":
@@ -98,14 +102,30 @@ enum RouteReader {
             return nil
         }
         let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
-        guard parts.count == 2, methods.contains(parts[0].uppercased()), parts[1].hasPrefix("/") else {
-            node.error("bad route '\(line)'", hint: "write the method and the path: GET /items/{item_id}", at: location)
+        guard parts.count == 2, methods.contains(parts[0].uppercased()) || parts[0].uppercased() == RequestSpec.webSocketMethod,
+              parts[1].hasPrefix("/") else {
+            node.error("bad route '\(line)'", hint: "write the method and the path: GET /items/{item_id} (or WEBSOCKET /ws)", at: location)
             return nil
         }
+        let isWebSocket = parts[0].uppercased() == RequestSpec.webSocketMethod
         var route = Route(method: parts[0].uppercased(), path: parts[1], handlerName: defaultHandlerName(parts[0], parts[1]), location: location)
+        if isWebSocket { route.webSocket = WebSocketHandler() }
         for entry in pairs where entry.key != "route" {
             let v = entry.value
+            if isWebSocket, WebSocketReader.httpOnlyKeys.contains(entry.key) {
+                entry.keyNode.error("a websocket endpoint has no `\(entry.key)`: it sends messages, not a response",
+                                    hint: "write what it does as `steps:` (send, raise, adds_tasks, sleep; docs/websockets.md)")
+                continue
+            }
+            if !isWebSocket, entry.key == "steps" || entry.key == "on_disconnect" {
+                entry.keyNode.error("`\(entry.key)` belongs to a WEBSOCKET route", hint: "an HTTP route describes its work with returns:, raises:, duration:")
+                continue
+            }
             switch entry.key {
+            case "steps": route.webSocket?.steps = WebSocketReader.steps(v)
+            case "on_disconnect":
+                route.webSocket?.onDisconnect = WebSocketReader.steps(v)
+                route.webSocket?.onDisconnectLocation = entry.keyNode.location
             case "handler":
                 route.handlerName = v.string("the handler name") ?? route.handlerName
                 v.checkName(route.handlerName, .global, what: "handler name")
@@ -156,8 +176,9 @@ enum RouteReader {
 
 /// Reads `requests:` and `expect:`.
 enum RequestReader {
-    static func request(_ node: YNode) -> RequestSpec? {
+    static func request(_ node: YNode, index: Int = 0) -> RequestSpec? {
         if let line = node.scalar, !node.isNull { return parseLine(line, node) }
+        if node["websocket"] != nil { return WebSocketReader.connection(node, index: index) }
         let pairs = node.mapping("a request", allowed: ["request", "headers", "cookies", "body", "dependency_overrides", "at", "disconnect", "cancel"])
         guard let line = pairs.first(where: { $0.key == "request" })?.value.scalar, var spec = parseLine(line, node) else {
             node.error("a request needs `request: METHOD /path`")
@@ -183,6 +204,11 @@ enum RequestReader {
 
     static func parseLine(_ line: String, _ node: YNode) -> RequestSpec? {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        if parts.first?.uppercased() == RequestSpec.webSocketMethod {
+            node.error("a websocket connection is written `- websocket: \(parts.count > 1 ? parts[1] : "/ws")` with a `script:`",
+                       hint: "see docs/websockets.md: the client's sends, receives and close")
+            return nil
+        }
         guard parts.count == 2, RouteReader.methods.contains(parts[0].uppercased()), parts[1].hasPrefix("/") else {
             node.error("bad request '\(line)'", hint: "write the method and the target: GET /items/7?q=x")
             return nil
@@ -191,7 +217,7 @@ enum RequestReader {
     }
 
     static func expectation(_ node: YNode) -> Expectation? {
-        let pairs = node.mapping("an expectation", allowed: ["request", "fastapi", "status", "body", "trace"])
+        let pairs = node.mapping("an expectation", allowed: ["request", "fastapi", "status", "body", "trace", "received", "close"])
         guard let r = pairs.first(where: { $0.key == "request" }), let line = r.value.string("the request") else {
             node.error("an expectation needs `request:`")
             return nil
@@ -205,6 +231,8 @@ enum RequestReader {
                     entry.value.error("unknown FastAPI profile '\(raw)'", rule: "profile", hint: "use one of: " + Profile.allCases.map(\.rawValue).joined(separator: ", "))
                 }
             case "status": e.status = entry.value.statusCode("the status")
+            case "received": e.received = entry.value.list().map { $0.value.text }
+            case "close": e.close = entry.value.int("the close code")
             case "body":
                 e.body = entry.value.value
                 e.bodyLocation = entry.value.location

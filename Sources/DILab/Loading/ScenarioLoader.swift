@@ -4,7 +4,7 @@ import Foundation
 /// Turns scenario YAML into a `Scenario`, collecting every input error (with file:line:column) in one pass.
 public enum ScenarioLoader {
     static let topKeys = ["scenario", "description", "fastapi", "providers", "tasks", "app", "routers", "routes",
-                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases"]
+                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases", "rooms"]
 
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -106,10 +106,17 @@ public enum ScenarioLoader {
                     return Pool(name: p.key, size: size, location: p.keyNode.location)
                 }
             case "requests":
-                scenario.requests = v.list().compactMap(RequestReader.request)
-                if Engine.isConcurrent(scenario.requests), scenario.requests.count > Engine.maxTimelineRequests {
-                    v.error("\(scenario.requests.count) requests on one timeline: dilab runs each overlapping request as a task with its own thread, and takes at most \(Engine.maxTimelineRequests)",
+                scenario.requests = v.list().enumerated().compactMap { RequestReader.request($1, index: $0) }
+                // A websocket connection is two tasks: its endpoint and its client.
+                let tasks = scenario.requests.count + scenario.requests.filter(\.isWebSocket).count
+                if Engine.isConcurrent(scenario.requests), tasks > Engine.maxTimelineRequests {
+                    v.error("\(scenario.requests.count) requests on one timeline: dilab runs each overlapping request (and each websocket client) as a task with its own thread, and takes at most \(Engine.maxTimelineRequests) tasks",
                             rule: "timeline-size", hint: "split the scenario, or drop at:/disconnect:/cancel: to simulate the requests one after another")
+                }
+            case "rooms":
+                scenario.rooms = v.list().compactMap { r in
+                    guard let name = r.string("a room name"), r.checkName(name, .global, what: "room") else { return nil }
+                    return Room(name: name, location: r.location)
                 }
             case "expect": scenario.expectations = v.list().compactMap(RequestReader.expectation)
             case "expect_app_errors": scenario.expectedAppErrors = v.list().compactMap { $0.string("an expected app error") }
@@ -312,6 +319,7 @@ enum PieceReader {
             guard node.checkName(name, .raisedException, what: "exception type") else { return nil }
             return RaiseSpec(exception: name, message: .value(.string("")), location: node.location)
         }
+        if node["exception"]?.scalar == "WebSocketException" { return WebSocketReader.raise(node) }
         let pairs = node.mapping("an exception", allowed: raiseKeys)
         func get(_ k: String) -> YNode? { pairs.first { $0.key == k }?.value }
         var spec = RaiseSpec(location: node.location)

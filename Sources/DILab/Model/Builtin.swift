@@ -16,6 +16,10 @@ public enum Builtin: String, CaseIterable, Sendable {
     case closed
     /// The exception an `except:` block caught.
     case exc
+    /// A websocket connection's client label (`as: alice`).
+    case client
+    /// The close code inside `on_disconnect:` (`WebSocketDisconnect.code`).
+    case code
 
     /// The key it is stored under in a template environment.
     public var key: String { "@" + rawValue }

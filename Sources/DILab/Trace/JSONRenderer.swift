@@ -10,13 +10,20 @@ public enum JSONRenderer {
     }
 
     public static func value(_ t: RequestTrace) -> Value {
-        .object([
+        var pairs: [(String, Value)] = [
             ("id", .int(t.id)), ("request", .string(t.request.line)), ("route", t.route.map(Value.string) ?? .null),
             ("status", .int(t.status)), ("body", t.isJSON ? t.body : .string(t.bodyText)), ("json", .bool(t.isJSON)),
             ("headers", .object(t.headers.map { ($0.0, .string($0.1)) })),
-            ("events", .array(t.events.map(value))),
-            ("compact", .array(t.events.map { .string($0.compact) })),
-        ])
+        ]
+        pairs += [("events", .array(t.events.map(value))), ("compact", .array(t.events.map { .string($0.compact) }))]
+        if let ws = t.webSocket {
+            pairs.append(("websocket", .object([
+                ("client", .string(t.request.client?.label ?? "")), ("accepted", .bool(ws.accepted)),
+                ("received", .array(ws.received.map(Value.string))), ("close_code", ws.closeCode.map(Value.int) ?? .null),
+                ("close_reason", .string(ws.closeReason)), ("closed_by", .string(ws.closeCode == nil ? "" : ws.closedByClient ? "client" : "server")),
+            ])))
+        }
+        return .object(pairs)
     }
 
     public static func value(_ d: Diagnostic) -> Value {

@@ -29,10 +29,22 @@ public struct TextRenderer: Sendable {
 
     public func render(_ trace: RequestTrace) -> String {
         var out = section("\(trace.request.line)", right: "request \(trace.id)")
-        for e in trace.events where e.kind != .request { out += line(e) }
-        let body = trace.isJSON ? trace.body.json : trace.bodyText.debugDescription
-        out += style.bold(trace.status == 0 ? "  → no response" : "  → \(trace.status) \(body)") + "\n"
+        let wide = trace.webSocket != nil
+        for e in trace.events where e.kind != .request { out += line(e, request: nil, wide: wide) }
+        out += style.bold("  → " + answer(trace)) + "\n"
         return out
+    }
+
+    /// What the client ended up with: the response, or a websocket's handshake, messages and close.
+    func answer(_ r: RequestTrace) -> String {
+        if let ws = r.webSocket {
+            guard ws.accepted else { return r.status == 0 ? "no handshake" : "refused: HTTP \(r.status)" + (r.bodyText.isEmpty ? "" : " \(r.bodyText)") }
+            let n = ws.received.count
+            let close = ws.closeCode.map { " · closed \($0)" + (ws.closeReason.isEmpty ? "" : " \(Value.string(ws.closeReason).json)") + (ws.closedByClient ? " by the client" : " by the server") } ?? ""
+            return "accepted · \(n) message\(n == 1 ? "" : "s") received" + close
+        }
+        let body = r.isJSON ? r.body.json : r.bodyText.debugDescription
+        return r.status == 0 ? "no response" : "\(r.status) \(body)"
     }
 
     /// Requests that shared one event loop: every event on one time axis, in the order it happened, with the
@@ -41,17 +53,17 @@ public struct TextRenderer: Sendable {
         let n = result.requests.count
         var out = section("\(n) request\(n == 1 ? "" : "s") on one event loop", right: "one time axis")
         let idWidth = max(2, result.requests.map { "#\($0.id)".count }.max() ?? 2)
+        let wide = result.requests.contains { $0.webSocket != nil }
         for ref in result.order {
             let r = result.requests[ref.request]
             let e = r.events[ref.event]
             let id = "#\(r.id)".padding(toLength: idWidth, withPad: " ", startingAt: 0)
-            out += line(e, request: id)
+            out += line(e, request: id, wide: wide)
         }
         out += style.dim("  answers:") + "\n"
         for r in result.requests {
-            let body = r.isJSON ? r.body.json : r.bodyText.debugDescription
             let id = "#\(r.id)".padding(toLength: idWidth, withPad: " ", startingAt: 0)
-            out += style.bold("  \(id) \(r.request.line) → " + (r.status == 0 ? "no response" : "\(r.status) \(body)")) + "\n"
+            out += style.bold("  \(id) \(r.request.line) → " + answer(r)) + "\n"
         }
         return out
     }
@@ -67,10 +79,11 @@ public struct TextRenderer: Sendable {
     public func line(_ e: TraceEvent) -> String { line(e, request: nil) }
 
     /// The same line with a request column after the time (`#2`), for the interleaved trace.
-    public func line(_ e: TraceEvent, request: String?) -> String {
+    /// `wide`: a kind column wide enough for the websocket kinds (`client.receive`).
+    public func line(_ e: TraceEvent, request: String?, wide: Bool = false) -> String {
         let t = String(e.t)
         let time = String.spaces(6 - t.utf8.count) + t + " ms"
-        let kind = e.kind.rawValue.paddedRight(to: 10)
+        let kind = e.kind.rawValue.paddedRight(to: wide ? 14 : 10)
         let indent = e.depth > 1 ? String(repeating: "  ", count: e.depth - 2) + "└ " : ""
         var subject = indent + e.subject
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { subject = "task " + subject }

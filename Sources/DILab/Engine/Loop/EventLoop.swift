@@ -292,6 +292,17 @@ final class EventLoop: @unchecked Sendable {
         return task.wake
     }
 
+    /// Blocks until someone calls `wakeNow` for it (a websocket frame or message arriving): no timer, no limiter.
+    /// A parked task counts as waiting, so when nothing else can move it is part of a deadlock.
+    func park(_ task: Task, interruptible: Bool) -> Wake {
+        if task.halted { return .deadlocked }
+        if interruptible, task.cancelRequested { return .cancelled }
+        task.wake = .ready
+        task.timer = -1
+        block(task, interruptible: interruptible)
+        return task.wake
+    }
+
     /// Gives a unit back; the first waiter (if any) gets it and continues now.
     func release(_ limiter: Limiter, _ task: Task) {
         if let next = limiter.give(from: task.id) {

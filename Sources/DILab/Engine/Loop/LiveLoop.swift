@@ -44,6 +44,31 @@ public final class LiveLoop: @unchecked Sendable {
         return id
     }
 
+    /// Runs a websocket connection (`spec.method == "WEBSOCKET"`) on the loop, its client being `peer`; returns its
+    /// request id. `done` gets the finished trace when the endpoint and both exit stacks are done.
+    @discardableResult
+    public func connect(_ spec: RequestSpec, peer: WebSocketPeer, observer: @escaping (TraceEvent) -> Void,
+                        done: @escaping (RequestTrace) -> Void) -> Int {
+        engine.lock.lock()
+        engine.requestCount += 1
+        let id = engine.requestCount
+        engine.lock.unlock()
+        loop.submit(id: id) { [engine, loop] task in
+            let run = RequestRun(engine: engine, id: id, request: spec, clock: LoopClock(loop), overrides: engine.overrides, observer: observer)
+            run.loop = loop
+            run.task = task
+            let c = Connection(label: spec.client?.label ?? "client \(id)", worker: 1)
+            c.peer = peer
+            c.run = run
+            c.serverTask = task
+            run.connection = c
+            var trace = run.execute()
+            trace.webSocket = c.outcome
+            done(trace)
+        }
+        return id
+    }
+
     /// Ends the loop once the running requests (and their background work) have finished; with `wait`, returns
     /// only then.
     public func stop(wait: Bool = true) {

@@ -34,6 +34,7 @@ extension Engine {
                 run.loop = loop
                 run.task = task
                 book.runs[index] = run
+                if spec.isWebSocket { self.startClient(of: run, spec, loop: loop) }
                 if let d = spec.disconnect { loop.at(loop.now + d) { run.clientDisconnects() } }
                 if let c = spec.cancel { loop.at(loop.now + c) { run.serverCancels() } }
                 book.traces[index] = run.execute()
@@ -43,9 +44,28 @@ extension Engine {
         for (i, r) in requests.enumerated() where r.at != nil || i == 0 { arrive(i, at: r.at ?? 0) }
         loop.run()
         let traces = requests.indices.map { i in
-            book.traces[i] ?? book.runs[i]?.trace ?? RequestTrace(id: firstID + i, request: requests[i], profile: profile)
+            // A websocket's client may act after its endpoint has ended: its run's trace has every event.
+            if let run = book.runs[i], let c = run.connection {
+                var t = run.trace
+                t.webSocket = c.outcome
+                return t
+            }
+            return book.traces[i] ?? book.runs[i]?.trace ?? RequestTrace(id: firstID + i, request: requests[i], profile: profile)
         }
         return (traces, book.order)
+    }
+
+    /// Gives `run` its connection and starts the client's script as a task of its own, right after the endpoint's.
+    func startClient(of run: RequestRun, _ spec: RequestSpec, loop: EventLoop) {
+        let script = spec.client ?? ClientScript(label: "client \(run.id)")
+        let c = Connection(label: script.label, worker: script.worker)
+        c.run = run
+        c.serverTask = run.task
+        run.connection = c
+        loop.spawn(id: -run.id, at: loop.now) { task in
+            c.clientTask = task
+            ClientScriptRun(connection: c, script: script, loop: loop, task: task).run()
+        }
     }
 
     /// `runTogether`'s traces alone (the REPL's `GET /a & GET /b`).

@@ -1,0 +1,122 @@
+/// A websocket endpoint: dependencies solved once, before the endpoint (so before accept), the steps, then both exit
+/// stacks, then what the server makes of how it ended (observed, docs/beyond-the-spec.md · WebSockets).
+extension RequestRun {
+    func runWebSocket(_ route: CompiledRoute, _ pathValues: [String: String]) {
+        guard let connection else { return }
+        connection.run = self
+        var pending: PyError?
+        do throws(PyError) {
+            let reader = RequestValues(request: request, body: nil, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
+                                       embedBody: false)
+            let solved = try solve(route.dependant, reader: reader, depth: 1)
+            if !solved.errors.isEmpty {
+                let e = PyError(type: "WebSocketRequestValidationError", errors: solved.errors)
+                emit(.raise, route.route.handlerName, "FastAPI raises WebSocketRequestValidationError: the endpoint is not called", q: e.summary)
+                throw e
+            }
+            try runEndpoint(route, solved.values)
+        } catch {
+            pending = error
+        }
+        let original = pending
+        if !functionStack.isEmpty { pending = unwind(&functionStack, pending) }
+        pending = unwind(&requestStack, pending)
+        if profile == .v0_105, pending == nil, let original {
+            emit(.raise, "AsyncExitStackMiddleware", "re-raises the exception the dependency swallowed", q: original.summary)
+            pending = original
+        }
+        finishWebSocket(route.route.handlerName, pending)
+    }
+
+    func runEndpoint(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) {
+        let r = route.route
+        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        env[Builtin.client] = .string(connection?.label ?? "")
+        emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: .loop)
+        guard let handler = r.webSocket else { return }
+        do throws(PyError) {
+            try runSteps(handler.steps, &env, in: r.handlerName, depth: 0)
+        } catch let e where e.type == "WebSocketDisconnect" && handler.onDisconnect != nil {
+            emit(.catch, r.handlerName, "except WebSocketDisconnect: the endpoint handles it", q: "\(e.summary) → handled")
+            env[Builtin.code] = .int(e.code ?? 1000)
+            try runSteps(handler.onDisconnect ?? [], &env, in: r.handlerName, depth: 0)
+        }
+    }
+
+    /// What the server does once the endpoint (and both exit stacks) are done.
+    func finishWebSocket(_ handler: String, _ pending: PyError?) {
+        guard !halted, let c = connection else { return }
+        for t in tasks {
+            emit(.violation, t.def.name, "never runs: a websocket endpoint has no response to run background tasks after", q: "task-in-websocket")
+        }
+        tasks.removeAll()
+        let loop = self.loop
+        guard let e = pending else {
+            if c.handshake == .pending {
+                deny(status: 500, because: "the endpoint returned without accepting: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")")
+            } else if !c.serverClosed, !c.clientGone {
+                emit(.wsClose, "server", "the endpoint returned without closing: Starlette sends nothing, and uvicorn drops the connection (no close frame)", q: "1006")
+                c.closeFromServer(code: 1006, reason: "", loop: loop)
+            }
+            return
+        }
+        if e.type == "CancelledError" {
+            emit(.cancel, "request", "the connection's task ends cancelled", q: "CancelledError")
+            c.closeFromServer(code: 1006, reason: "", loop: loop)
+            return
+        }
+        switch e.type {
+        case "WebSocketException":
+            // Starlette's websocket exception handler, outside the endpoint: after every cleanup.
+            close(handler, code: e.code ?? 1008, reason: e.message, by: "WebSocketException handler")
+            return
+        case "WebSocketRequestValidationError":
+            close(handler, code: 1008, reason: Value.array(e.errors).json, by: "FastAPI's websocket validation handler")
+            return
+        case "HTTPException" where profile != .v0_105 && c.handshake == .pending:
+            let body = Value.object([("detail", e.detail ?? .null)]).json
+            let headers = e.headers.map { h -> (String, String) in
+                let kv = h.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                return (kv[0], kv.count > 1 ? kv[1] : "")
+            }
+            deny(status: e.status ?? 500, body: body, isJSON: true, headers: headers, because: "the HTTPException becomes an HTTP response to the upgrade request (websocket.http.response)")
+            return
+        default: break
+        }
+        emit(.serverError, e.type, "uvicorn logs \"Exception in ASGI application\": \(e.display)", q: PyError.slug(e.message), data: ["message": e.message])
+        if c.handshake == .pending {
+            deny(status: 500, because: "an exception before accept: uvicorn answers 500 Internal Server Error")
+        } else if !c.serverClosed, !c.clientGone {
+            emit(.wsClose, "server", "an exception after accept: uvicorn drops the connection without a close frame", q: "1006")
+            c.closeFromServer(code: 1006, reason: "", loop: loop)
+        }
+    }
+
+    /// The app's `websocket.close`: a close frame after accept; before accept, uvicorn refuses the handshake with 403.
+    func close(_ subject: String, code: Int, reason: String, by who: String? = nil) {
+        guard let c = connection else { return }
+        let q = reason.isEmpty ? String(code) : "\(code) \(Value.string(reason).json)"
+        emit(.wsClose, subject, (who.map { "\($0): " } ?? "") + "websocket.close code \(code)" + (reason.isEmpty ? "" : ", reason \(reason)"), q: q)
+        if c.handshake == .pending {
+            c.serverClosed = true
+            deny(status: 403, because: "a close before accept: uvicorn refuses the handshake with 403 Forbidden (the close's code and reason are lost)")
+        } else {
+            c.closeFromServer(code: code, reason: reason, loop: loop)
+        }
+    }
+
+    /// Refuses the handshake with an HTTP response.
+    func deny(status: Int, body: String? = nil, isJSON: Bool = false, headers: [(String, String)] = [], because why: String) {
+        let body = body ?? (status == 500 ? "Internal Server Error" : "")
+        guard let c = connection, c.handshake == .pending else { return }
+        c.handshake = .refused
+        c.serverClosed = true
+        trace.status = status
+        trace.bodyText = body
+        trace.headers = headers
+        emit(.wsDeny, String(status), why, data: ["status": String(status)])
+        trace.isJSON = isJSON
+        c.peer?.deny(ResponseStart(status: status, headers: headers, body: body, isJSON: isJSON))
+        c.wakeClient(loop)
+    }
+}
