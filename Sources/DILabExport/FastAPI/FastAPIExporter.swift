@@ -240,7 +240,7 @@ extension FastAPIExporter {
             switch step {
             case .send(let v, let json):
                 let text: String
-                if json { text = v.json } else if case .string(let s) = v { text = s } else { text = v.json }
+                text = json ? v.json : v.text  // as the engine's client sends it
                 return "[\"send\", \(PythonSyntax.string(text))]"
             case .receive(let n): return "[\"receive\", \(n)]"
             case .wait(let ms): return "[\"wait\", \(ms)]"

@@ -36,6 +36,11 @@ def quoted(message) -> str:
     return "".join(out)
 
 
+def json_q(value) -> str:
+    """A JSON message as dilab's trace shows it: compact JSON, as Starlette's JSONResponse writes it."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def close_q(code, reason) -> str:
     """A close frame in the trace: its code, then its reason if it has one."""
     return f"{code} {quoted(reason)}" if reason else str(code)
@@ -67,122 +72,139 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
     label = spec["client"]
     result = {"request": f"WEBSOCKET {spec['target']}", "status": None, "headers": {}, "body": b""}
     outcome = result["websocket"] = {"accepted": False, "received": [], "close": None, "reason": "", "closed_by_client": False}
-    state = {"connected": False, "handshake": None, "closed": False, "gone": False, "server_closed": False}
-    handshake = asyncio.Event()
-    frames: asyncio.Queue = asyncio.Queue()   # client → app: ASGI messages
-    inbox: asyncio.Queue = asyncio.Queue()    # app → client: ("text", s), ("close", code, reason), ("end",)
+    # handshake: None, "accepted" or "refused"; server_closed: the app's close frame (or uvicorn ending the connection);
+    # client_gone: the client's close frame or drop; read_disconnect: the app's receive() has returned the disconnect
+    c = {"connected": False, "handshake": None, "server_closed": False, "client_gone": False, "read_disconnect": False,
+         "response_done": False}
+    frames: list = []   # client → app: ASGI messages not received yet
+    unread: list = []   # app → client: messages the script has not read yet
+    changed = asyncio.Event()   # wakes whichever side waits
 
-    def endpoint() -> str:
-        return getattr(scope.get("endpoint"), "__name__", "?")
+    def poke():
+        changed.set()
+
+    async def until(ready):
+        while not ready():
+            changed.clear()
+            await changed.wait()
+
+    def endpoint() -> str:  # Starlette's router puts the matched endpoint in the scope; none matched: the router closes
+        return getattr(scope.get("endpoint"), "__name__", "router")
 
     def unexpected(kind):
         return RuntimeError(f"Unexpected ASGI message '{kind}', after sending 'websocket.close' or response already completed.")
 
+    def server_closes(code, reason):
+        c["server_closed"] = True
+        if not c["client_gone"]:
+            outcome.update(close=code, reason=reason)
+        poke()
+
+    def refuse(status, headers=()):
+        c.update(handshake="refused", server_closed=True)
+        result["status"] = status
+        result["headers"] = {k.decode().lower(): v.decode() for k, v in headers}
+        record("ws.deny", status)
+        poke()
+
     async def receive():
-        if not state["connected"]:
-            state["connected"] = True
+        if not c["connected"]:
+            c["connected"] = True
             return {"type": "websocket.connect"}
-        await handshake.wait()
-        if state["handshake"] != "accepted":
+        await until(lambda: c["handshake"] is not None)
+        if c["handshake"] != "accepted":
             return {"type": "websocket.disconnect", "code": 1006}
-        if state["closed"]:
+        if c["read_disconnect"] or (c["server_closed"] and not frames):
             return {"type": "websocket.disconnect", "code": 1005}
-        message = await frames.get()
+        await until(lambda: frames)
+        message = frames.pop(0)
         if message["type"] == "websocket.disconnect":
-            state["closed"] = True
+            c["read_disconnect"] = True
             record("disconnect", endpoint(), f"code={message['code']}")
-        else:
-            record("ws.receive", endpoint(), quoted(message["text"]))
         return message
 
-    async def send(message):
+    async def send(message):  # uvicorn's websockets implementation, message by message
         kind = message["type"]
-        if state["handshake"] is None:
+        if c["handshake"] is None:
             if kind == "websocket.accept":
-                state["handshake"] = "accepted"
+                c["handshake"] = "accepted"
                 outcome["accepted"] = True
                 record("ws.accept", endpoint())
-                handshake.set()
+                poke()
             elif kind == "websocket.close":  # before accept: uvicorn refuses the handshake with a bare 403
-                record("ws.close", endpoint(), close_q(message.get("code", 1000), message.get("reason") or ""))
-                state.update(handshake="denied", closed=True)
-                result["status"] = 403
-                record("ws.deny", 403)
-                handshake.set()
+                code, reason = message.get("code", 1000), message.get("reason") or ""
+                record("ws.close", endpoint(), close_q(code, reason))
+                refuse(403)
+                c["response_done"] = True
             elif kind == "websocket.http.response.start":
-                state["handshake"] = "denied"
-                result["status"] = message["status"]
-                result["headers"] = {k.decode().lower(): v.decode() for k, v in message.get("headers", [])}
-                record("ws.deny", message["status"])
+                refuse(message["status"], message.get("headers", []))
             else:
                 raise RuntimeError(f"Expected ASGI message 'websocket.accept', 'websocket.close', or 'websocket.http.response.start' but got '{kind}'.")
-        elif state["handshake"] == "denied":
-            if kind != "websocket.http.response.body" or state["closed"]:
+        elif c["handshake"] == "refused":
+            if kind != "websocket.http.response.body" or c["response_done"]:
                 raise unexpected(kind)
             result["body"] += message.get("body", b"")
-            if not message.get("more_body", False):
-                state["closed"] = True
-                handshake.set()
-        elif state["closed"]:
+            c["response_done"] = not message.get("more_body", False)
+        elif c["server_closed"] or c["read_disconnect"]:
             raise unexpected(kind)
-        elif state["gone"]:
+        elif c["client_gone"]:
             raise ClientDisconnected("the client has gone")
         elif kind == "websocket.send":
             data = message.get("text")
             data = data if data is not None else (message.get("bytes") or b"").decode("utf-8", "replace")
             record("ws.send", label, quoted(data))
-            inbox.put_nowait(("text", data))
+            outcome["received"].append(data)
+            unread.append(data)
+            poke()
         elif kind == "websocket.close":
             code, reason = message.get("code", 1000), message.get("reason") or ""
             record("ws.close", endpoint(), close_q(code, reason))
-            state.update(closed=True, server_closed=True)
-            if outcome["close"] is None:
-                outcome.update(close=code, reason=reason)
-            inbox.put_nowait(("close", code, reason))
+            server_closes(code, reason)
         else:
             raise RuntimeError(f"Expected ASGI message 'websocket.send' or 'websocket.close', but got '{kind}'.")
 
-    def client_leaves(code, reason, drop=False):
-        if drop:
-            _stamp(index, "client.drop", label, thread="loop")
-        else:
-            _stamp(index, "client.close", label, close_q(code, reason), thread="loop")
-        outcome.update(close=1006 if drop else code, reason="" if drop else reason, closed_by_client=True)
-        state["gone"] = True
-        frames.put_nowait({"type": "websocket.disconnect", "code": 1006 if drop else code, **({} if drop else {"reason": reason})})
+    def from_client(message):
+        if message["type"] == "websocket.disconnect":
+            c["client_gone"] = True
+        frames.append(message)
+        poke()
 
-    async def next_message():
-        item = await inbox.get()
-        if item[0] == "text":
-            outcome["received"].append(item[1])
-            _stamp(index, "client.receive", label, quoted(item[1]), thread="loop")
-            return True
-        return False
+    def leave(code, reason):
+        if c["server_closed"] or c["client_gone"]:
+            return
+        _stamp(index, "client.close", label, str(code), thread="loop")
+        outcome.update(close=code, reason=reason, closed_by_client=True)
+        from_client({"type": "websocket.disconnect", "code": code, "reason": reason})
 
     async def client():
-        await handshake.wait()
-        if state["handshake"] != "accepted":
+        """The script, from the moment the handshake completes (a real client's connect() returns then)."""
+        await until(lambda: c["handshake"] is not None)
+        if c["handshake"] != "accepted":
             return
-        # Messages that arrived before the server's close are still read; sending or closing after it ends the script
-        # (a real client's send raises once the close frame is in).
         for step in spec["script"]:
-            if step[0] != "receive" and step[0] != "wait" and state["server_closed"]:
+            if c["server_closed"] and not unread:
                 return
             if step[0] == "send":
                 _stamp(index, "client.send", label, quoted(step[1]), thread="loop")
-                frames.put_nowait({"type": "websocket.receive", "text": step[1]})
+                from_client({"type": "websocket.receive", "text": step[1]})
             elif step[0] == "receive":
                 for _ in range(step[1]):
-                    if not await next_message():
+                    await until(lambda: unread or c["server_closed"])
+                    if not unread:
                         return
+                    _stamp(index, "client.receive", label, quoted(unread.pop(0)), thread="loop")
             elif step[0] == "wait":
                 await asyncio.sleep(step[1] * TIME_SCALE / 1000)
             elif step[0] == "close":
-                return client_leaves(step[1], step[2])
+                return leave(step[1], step[2])
             elif step[0] == "drop":
-                return client_leaves(1006, "", drop=True)
-        if not state["server_closed"]:
-            client_leaves(1000, "")
+                _stamp(index, "client.drop", label, "1006", thread="loop")
+                outcome["closed_by_client"] = True
+                if outcome["close"] is None:
+                    outcome["close"] = 1006
+                return from_client({"type": "websocket.disconnect", "code": 1006})
+        if not c["server_closed"]:
+            leave(1000, "")
 
     _CALLED[0] += 1
     _SERVED[_CALLED[0]] = index
@@ -195,15 +217,15 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
         except Exception as raised:
             exc = _innermost(raised)
             _stamp(index, "server.error", type(exc).__name__, _slug(str(exc)), thread="loop")
-        if state["handshake"] is None:  # uvicorn: no handshake when the app ended, so 500
-            result["status"], result["body"] = 500, b"Internal Server Error"
-            state["handshake"] = "denied"
-            handshake.set()
-        elif state["handshake"] == "accepted" and not state["closed"]:
-            inbox.put_nowait(("end",))  # the transport closes without a close frame: the client sees 1006
-            state["server_closed"] = True
-        state["closed"] = True
-        handshake.set()
+        # what uvicorn does once the app has returned or raised
+        if c["handshake"] is None:
+            result["body"] = b"Internal Server Error"
+            refuse(500)
+        elif c["handshake"] == "accepted" and not c["server_closed"] and not c["client_gone"]:
+            _stamp(index, "ws.close", "server", "1006", thread="loop")  # the transport closes without a close frame
+            server_closes(1006, "")
+        c["server_closed"] = True
+        poke()
         await talking
     except asyncio.CancelledError:
         talking.cancel()
@@ -211,8 +233,6 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
             raise
     finally:
         done[index].set()
-    if outcome["close"] is None and outcome["accepted"]:
-        outcome["close"] = 1006
     result["body"] = result["body"].decode("utf-8", "replace")
     return result
 """#

@@ -74,6 +74,8 @@ async def asleep_ms(ms: int) -> None:
 
 def summary(exc: BaseException) -> str:
     status = getattr(exc, "status_code", None)
+    if type(exc).__name__ in ("WebSocketDisconnect", "WebSocketException"):
+        return f"{type(exc).__name__} {exc.code}"
     return f"HTTPException {status}" if isinstance(exc, StarletteHTTPException) else type(exc).__name__
 
 

@@ -99,7 +99,7 @@ struct WebSocketWriter {
         var inExcept = b
         inExcept.syntax.roots["code"] = "\(exc).code"
         w.indented { w in
-            if onDisconnect.isEmpty { w.line("pass") }
+            w.line("record(\"catch\", \(b.subject), summary(\(exc)) + \" → handled\")")
             steps(onDisconnect, inExcept, into: &w)
         }
     }
@@ -120,6 +120,7 @@ struct WebSocketWriter {
             w.line("await websocket.accept()")
         case .receive(let name, let json):
             w.line("\(name) = await websocket.\(json ? "receive_json" : "receive_text")()")
+            w.line("record(\"ws.receive\", \(b.subject), \(json ? "json_q" : "quoted")(\(name)))")
         case .send(let t, let json):
             w.line(json ? "await websocket.send_json(\(b.syntax.template(t)))" : "await websocket.send_text(\(Self.text(b.syntax, t)))")
         case .close(let code, let reason):
@@ -180,11 +181,11 @@ class ConnectionManager:
     async def connect(self, websocket: WebSocket):
         await websocket.accept()
         self.active_connections.append(websocket)
-        record("ws.join", self.name, client_label(websocket))
+        record("ws.join", self.name)
 
     def disconnect(self, websocket: WebSocket):
         self.active_connections.remove(websocket)
-        record("ws.leave", self.name, client_label(websocket))
+        record("ws.leave", self.name)
 
     async def broadcast(self, message: str):
         record("ws.broadcast", self.name, quoted(message))
