@@ -47,11 +47,12 @@ def close_q(code, reason) -> str:
 """#
 
     /// `_connection_at`: one `websocket:` request of REQUESTS, started like `_request_at` (its `at:`, or when the
-    /// request before it has finished). The server half is uvicorn's websockets implementation, message by message:
-    /// a close before accept refuses the handshake with a bare 403; an app that ends without a handshake, or raises
-    /// before one, gets 500; once the client has gone, send() raises `ClientDisconnected` (an OSError) until the app
-    /// has read the disconnect, then RuntimeError; an app that returns without closing leaves the client a dropped
-    /// connection (1006). The client half starts when the handshake completes, as a real client's connect() returns.
+    /// request before it has finished). The server half is uvicorn's default websocket implementation
+    /// (websockets-sansio, what `--ws auto` picks), message by message: a close before accept refuses the handshake
+    /// with a bare 403; an app that ends without a handshake, or raises before one, gets 500; once the client has
+    /// gone (its close frame, or a drop), every send() raises `ClientDisconnected` (an OSError); after the app's own
+    /// close, RuntimeError; an app that returns without closing leaves the client a dropped connection (1006). The
+    /// client half starts when the handshake completes, as a real client's connect() returns.
     static let webSocketDriver = #"""
 
 # ── dilab's driver for websocket connections ───────────────────────────────────────────────────
@@ -73,9 +74,8 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
     result = {"request": f"WEBSOCKET {spec['target']}", "status": None, "headers": {}, "body": b""}
     outcome = result["websocket"] = {"accepted": False, "received": [], "close": None, "reason": "", "closed_by_client": False}
     # handshake: None, "accepted" or "refused"; server_closed: the app's close frame (or uvicorn ending the connection);
-    # client_gone: the client's close frame or drop; read_disconnect: the app's receive() has returned the disconnect
-    c = {"connected": False, "handshake": None, "server_closed": False, "client_gone": False, "read_disconnect": False,
-         "response_done": False}
+    # client_gone: the client's close frame or drop (uvicorn's transport is gone: every send raises ClientDisconnected)
+    c = {"connected": False, "handshake": None, "server_closed": False, "client_gone": False, "response_done": False}
     frames: list = []   # client → app: ASGI messages not received yet
     unread: list = []   # app → client: messages the script has not read yet
     changed = asyncio.Event()   # wakes whichever side waits
@@ -92,7 +92,7 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
         return getattr(scope.get("endpoint"), "__name__", "router")
 
     def unexpected(kind):
-        return RuntimeError(f"Unexpected ASGI message '{kind}', after sending 'websocket.close' or response already completed.")
+        return RuntimeError(f"Unexpected ASGI message '{kind}', after sending 'websocket.close'.")
 
     def server_closes(code, reason):
         c["server_closed"] = True
@@ -104,7 +104,7 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
         c.update(handshake="refused", server_closed=True)
         result["status"] = status
         result["headers"] = {k.decode().lower(): v.decode() for k, v in headers}
-        record("ws.deny", status)
+        _stamp(index, "ws.deny", status, thread="loop")  # also once the app has returned (uvicorn's 500)
         poke()
 
     async def receive():
@@ -114,17 +114,16 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
         await until(lambda: c["handshake"] is not None)
         if c["handshake"] != "accepted":
             return {"type": "websocket.disconnect", "code": 1006}
-        if c["read_disconnect"] or (c["server_closed"] and not frames):
-            return {"type": "websocket.disconnect", "code": 1005}
         await until(lambda: frames)
         message = frames.pop(0)
         if message["type"] == "websocket.disconnect":
-            c["read_disconnect"] = True
             record("disconnect", endpoint(), f"code={message['code']}")
         return message
 
-    async def send(message):  # uvicorn's websockets implementation, message by message
+    async def send(message):  # uvicorn's default (websockets-sansio) implementation, message by message
         kind = message["type"]
+        if c["client_gone"]:
+            raise ClientDisconnected("the client has gone")
         if c["handshake"] is None:
             if kind == "websocket.accept":
                 c["handshake"] = "accepted"
@@ -145,10 +144,8 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
                 raise unexpected(kind)
             result["body"] += message.get("body", b"")
             c["response_done"] = not message.get("more_body", False)
-        elif c["server_closed"] or c["read_disconnect"]:
+        elif c["server_closed"]:
             raise unexpected(kind)
-        elif c["client_gone"]:
-            raise ClientDisconnected("the client has gone")
         elif kind == "websocket.send":
             data = message.get("text")
             data = data if data is not None else (message.get("bytes") or b"").decode("utf-8", "replace")
@@ -212,9 +209,7 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
     try:
         try:
             await app(scope, receive, send)
-        except ClientDisconnected:
-            pass
-        except Exception as raised:
+        except Exception as raised:  # ClientDisconnected too: uvicorn does not log it, but it did escape the app
             exc = _innermost(raised)
             _stamp(index, "server.error", type(exc).__name__, _slug(str(exc)), thread="loop")
         # what uvicorn does once the app has returned or raised
