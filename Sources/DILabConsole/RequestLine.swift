@@ -8,7 +8,7 @@ import Foundation
 /// - `k==v` a query parameter, `Name:value` a header
 /// - `-H 'Name: value'`, `--cookie k=v` (`-b`), `--body JSON` (`-d`) as in `dilab run`
 public enum RequestLine {
-    public static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+    public static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", RequestSpec.webSocketMethod]
 
     public static func isMethod(_ word: String) -> Bool { methods.contains(word.uppercased()) }
 
@@ -20,6 +20,7 @@ public enum RequestLine {
             throw ConsoleError("\(method.uppercased()) needs a path starting with /", hint: "e.g. `\(method.uppercased()) /users/1?q=x`")
         }
         var spec = RequestSpec(method: method.uppercased(), target: words[1])
+        if spec.isWebSocket { spec.client = ClientScript(label: "client") }
         var fields: [(String, Value)] = []
         var rawBody: String?
         var query: [String] = []
@@ -42,7 +43,11 @@ public enum RequestLine {
                 guard kv.count == 2 else { throw ConsoleError("bad cookie '\(c)'", hint: "write name=value") }
                 spec.cookies.append((kv[0], kv[1]))
             case "-d", "--body", "--data":
+                guard !spec.isWebSocket else { throw ConsoleError("a websocket has no request body", hint: "send it as a message: --send TEXT or --send-json JSON") }
                 rawBody = try next(w)
+            case "--send", "--send-json", "--receive", "--wait", "--close", "--drop", "--as":
+                guard spec.isWebSocket else { throw ConsoleError("\(w) belongs to a websocket", hint: "e.g. `WEBSOCKET /ws --send hi --receive --close`") }
+                try clientStep(w, next: next, peek: i + 1 < words.count ? words[i + 1] : nil, advance: { i += 1 }, into: &spec.client!)
             default:
                 switch item(w) {
                 case .query(let k, let v): query.append(encode(k) + "=" + encode(v))
@@ -61,6 +66,9 @@ public enum RequestLine {
         if !query.isEmpty {
             spec.target += (spec.target.contains("?") ? "&" : "?") + query.joined(separator: "&")
         }
+        if spec.isWebSocket, !fields.isEmpty {
+            throw ConsoleError("a websocket has no request body", hint: "send it as a message: --send TEXT or --send-json JSON")
+        }
         if rawBody != nil, !fields.isEmpty {
             throw ConsoleError("give the body either as --body JSON or as k=v fields, not both")
         }
@@ -68,6 +76,34 @@ public enum RequestLine {
         // like a scenario's `body:`.
         if let rawBody { spec.setJSONBody(text: rawBody) } else if !fields.isEmpty { spec.body = .object(fields) }
         return spec
+    }
+
+    /// A websocket client's step from the command line: `--send hi --receive --wait 50ms --close 1000`.
+    static func clientStep(_ flag: String, next: (String) throws -> String, peek: String?, advance: () -> Void, into script: inout ClientScript) throws {
+        switch flag {
+        case "--send": script.steps.append(.send(.string(try next(flag)), json: false))
+        case "--send-json":
+            let text = try next(flag)
+            guard let v = Value.parse(json: text) else { throw ConsoleError("--send-json needs JSON, got \(text)") }
+            script.steps.append(.send(v, json: true))
+        case "--receive":
+            if let p = peek, let n = Int(p), (1...10_000).contains(n) { advance(); script.steps.append(.receive(count: n)) } else { script.steps.append(.receive(count: 1)) }
+        case "--wait":
+            let text = try next(flag)
+            let digits = text.hasSuffix("ms") ? String(text.dropLast(2)) : text
+            guard let ms = Int(digits), (0...Scenario.maxDurationMs).contains(ms) else { throw ConsoleError("--wait needs milliseconds, got \(text)", hint: "e.g. --wait 50ms") }
+            script.steps.append(.wait(ms))
+        case "--close":
+            if let p = peek, let code = Int(p) {
+                guard (1000...4999).contains(code) else { throw ConsoleError("close code \(code) is outside 1000–4999") }
+                advance()
+                script.steps.append(.close(code: code, reason: ""))
+            } else {
+                script.steps.append(.close(code: 1000, reason: ""))
+            }
+        case "--drop": script.steps.append(.drop)
+        default: script.label = try next(flag)
+        }
     }
 
     enum Item: Equatable { case query(String, String), field(String, String), rawField(String, String), header(String, String) }
@@ -109,6 +145,15 @@ public enum RequestLine {
         for (k, v) in r.headers { parts.append("-H '\(k): \(v)'") }
         for (k, v) in r.cookies { parts.append("--cookie \(k)=\(v)") }
         if let b = r.body { parts.append("--body '\(b.json)'") } else if let raw = r.rawBody { parts.append("--body '\(String(decoding: raw, as: UTF8.self))'") }
+        for step in r.client?.steps ?? [] {
+            switch step {
+            case .send(let v, let json): parts.append(json ? "--send-json '\(v.json)'" : "--send '\(v.text)'")
+            case .receive(let n): parts.append(n == 1 ? "--receive" : "--receive \(n)")
+            case .wait(let ms): parts.append("--wait \(ms)ms")
+            case .close(let code, _): parts.append("--close \(code)")
+            case .drop: parts.append("--drop")
+            }
+        }
         return parts.joined(separator: " ")
     }
 }

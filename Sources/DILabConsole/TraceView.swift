@@ -7,7 +7,11 @@ enum TraceView {
         let renderer = TextRenderer(style: style)
         var out = header("\(RequestLine.describe(t.request))", right: "request \(t.id) · \(t.profile.rawValue)", style: style)
         for (i, e) in ConsoleState.numbered(t).enumerated() {
-            out += style.dim(number(i + 1)) + renderer.line(e)
+            out += style.dim(number(i + 1)) + renderer.line(e, request: nil, wide: t.webSocket != nil)
+        }
+        if t.webSocket != nil {
+            out += style.bold("      → " + renderer.answer(t)) + "\n"
+            return out
         }
         let body = t.isJSON ? t.body.json : t.bodyText.debugDescription
         out += style.bold("      → \(t.status) \(body)") + "\n"

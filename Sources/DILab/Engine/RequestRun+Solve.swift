@@ -199,6 +199,13 @@ extension RequestRun {
     /// is an HTTPException whose status changed in 0.121+ (401 with WWW-Authenticate; 403 for HTTPBearer and
     /// APIKeyHeader before). Observed on 0.165.0, 0.120.4 and 0.115.14.
     func callScheme(_ provider: Provider, _ scheme: SecurityScheme, depth: Int, thread th: TraceEvent.Thread) throws(PyError) -> Value {
+        if connection != nil, profile != .latest {
+            // Before 0.165 a scheme's `__call__` takes `request: Request`, which a websocket endpoint never fills
+            // (observed on 0.105, 0.115 and 0.120, with or without credentials).
+            let e = PyError(type: "TypeError", message: "\(scheme.kind.className).__call__() missing 1 required positional argument: 'request'")
+            emit(.raise, provider.name, "a security scheme on a websocket: \(e.display) (websockets get one from 0.165)", q: e.summary, depth: depth)
+            throw e
+        }
         let header = request.headers.last { $0.0.lowercased() == scheme.headerName.lowercased() }?.1
         var value: Value = .null
         var failure: PyError?

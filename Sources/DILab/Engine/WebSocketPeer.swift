@@ -17,6 +17,7 @@ public protocol WebSocketPeer: AnyObject, Sendable {
 /// What arrives from a websocket client.
 public enum ClientFrame: Sendable, Equatable {
     case text(String)
-    /// A close frame (its code and reason), or 1006 when the connection dropped without one.
+    /// A close frame (its code and reason), or 1005 when the connection dropped without one (what uvicorn's default
+    /// websocket implementation, websockets-sansio, tells the app).
     case disconnect(code: Int, reason: String)
 }

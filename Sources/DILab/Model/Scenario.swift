@@ -132,7 +132,17 @@ public struct Provider: Sendable {
 
 /// A FastAPI security scheme used as a dependency (`HTTPBearer()`, `OAuth2PasswordBearer(...)`, `APIKeyHeader(...)`).
 public struct SecurityScheme: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable { case httpBearer = "http_bearer", oauth2PasswordBearer = "oauth2_password_bearer", apiKeyHeader = "api_key_header" }
+    public enum Kind: String, Sendable, CaseIterable {
+        case httpBearer = "http_bearer", oauth2PasswordBearer = "oauth2_password_bearer", apiKeyHeader = "api_key_header"
+        /// FastAPI's class name.
+        public var className: String {
+            switch self {
+            case .httpBearer: return "HTTPBearer"
+            case .oauth2PasswordBearer: return "OAuth2PasswordBearer"
+            case .apiKeyHeader: return "APIKeyHeader"
+            }
+        }
+    }
     public var kind: Kind
     /// Header name for `api_key_header`.
     public var headerName: String

@@ -36,7 +36,7 @@ public struct TextRenderer: Sendable {
     }
 
     /// What the client ended up with: the response, or a websocket's handshake, messages and close.
-    func answer(_ r: RequestTrace) -> String {
+    public func answer(_ r: RequestTrace) -> String {
         if let ws = r.webSocket {
             guard ws.accepted else { return r.status == 0 ? "no handshake" : "refused: HTTP \(r.status)" + (r.bodyText.isEmpty ? "" : " \(r.bodyText)") }
             let n = ws.received.count

@@ -49,7 +49,9 @@ struct ClientScriptRun {
                 emit(.clientDrop, "the TCP connection goes away without a close frame", q: "1006")
                 c.outcome.closedByClient = true
                 c.outcome.closeCode = c.outcome.closeCode ?? 1006
-                c.fromClient(.disconnect(code: 1006, reason: ""), loop: loop)
+                // The client sees 1006 (no close frame); uvicorn's default websocket implementation (websockets-sansio,
+                // and wsproto) tells the app 1005 (the legacy `--ws websockets` says 1006).
+                c.fromClient(.disconnect(code: 1005, reason: ""), loop: loop)
                 return
             }
         }

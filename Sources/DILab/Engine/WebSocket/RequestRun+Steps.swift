@@ -89,7 +89,7 @@ extension RequestRun {
         case .disconnect(let code, let reason):
             c.disconnectReceived = true
             let e = PyError.webSocket("WebSocketDisconnect", code: code, reason: reason)
-            emit(.disconnect, handler, "receive raises WebSocketDisconnect: the client \(code == 1006 ? "dropped the connection" : "closed with \(code)")", q: "code=\(code)")
+            emit(.disconnect, handler, "receive raises WebSocketDisconnect: " + (code == 1005 || code == 1006 ? "the connection dropped without a close frame (uvicorn says \(code))" : "the client closed with \(code)"), q: "code=\(code)")
             throw e
         case .text(let text):
             guard json else {
