@@ -46,8 +46,10 @@ struct WebSocketExportTests {
                 await manager.broadcast(text(username) + " joined")
                 while True:
                     msg = await websocket.receive_text()
+                    record("ws.receive", "chat", quoted(msg))
                     await manager.broadcast(text(username) + ": " + text(msg))
             except WebSocketDisconnect as disconnect:
+                record("catch", "chat", summary(disconnect) + " → handled")
                 manager.disconnect(websocket)
                 await manager.broadcast(text(username) + " left (code " + text(disconnect.code) + ")")
         """))
@@ -77,7 +79,59 @@ struct WebSocketExportTests {
 
     @Test func anHTTPOnlyExportIsUnchanged() throws {
         let py = try ExporterTests.export(WebSocketFixtures.echoYAML)
-        #expect(!py.contains("WebSocket"))
+        #expect(!py.contains("from fastapi import WebSocket"))
+        #expect(!py.contains(".websocket("))
         #expect(!py.contains("_connection_at"))
+    }
+}
+
+extension WebSocketExportTests {
+    /// `quoted` (the export's) and `Value.quote` (the engine's) write a message the same way, control characters too.
+    @Test func messagesAreQuotedAsTheEngineQuotesThem() throws {
+        let samples = ["hi", "say \"hi\"", "back\\slash", "line\nbreak\ttab\r", "\u{1b}[31m\u{08}\u{0c}", "é ü 😀 \u{2028}", ""]
+        let script = PythonRuntime.webSocketHelpers + "\nimport sys\nfor s in json.loads(sys.argv[1]):\n    print(quoted(s))\n"
+        let input = String(decoding: try JSONEncoder().encode(samples), as: UTF8.self)
+        let r = try Subprocess.run(["python3", "-c", "import json\n" + script, input], timeout: 30)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) == samples.map(Value.quote))
+    }
+}
+
+extension WebSocketExportTests {
+    static func exportYAML(_ yaml: String) throws -> String {
+        FastAPIExporter(scenario: try ScenarioLoader.load(text: yaml, file: "inline.yaml"), profile: .latest).export()
+    }
+
+    @Test func aParameterNamedWebsocketLeavesTheWebSocketAnotherName() throws {
+        let py = try Self.exportYAML("""
+        routes:
+          - WEBSOCKET /x/{websocket}:
+              handler: h
+              params: {websocket: str}
+              steps: [accept, {send: "{{websocket}}"}]
+        requests: [{websocket: /x/1}]
+        """)
+        #expect(py.contains("async def h(websocket_: WebSocket, websocket: str):"))
+        #expect(py.contains("await websocket_.send_text(text(websocket))"))
+        #expect(try Self.compiles(["x": py]).ok)
+    }
+
+    @Test func workersKeepOneManagerPerWorker() throws {
+        let py = try Self.exportYAML("""
+        app: {workers: 2}
+        rooms: [manager]
+        routes:
+          - WEBSOCKET /chat:
+              handler: chat
+              steps: [{join: manager}, {loop: [{receive: m}, {broadcast: {room: manager, text: "{{m}}"}}]}]
+              on_disconnect: [{leave: manager}]
+        requests:
+          - {websocket: /chat, as: a, worker: 1, script: [{send: hi}]}
+          - {websocket: /chat, as: b, worker: 2, at: 0ms}
+        """)
+        #expect(py.contains("manager = PerWorker(\"manager\", workers=2)"))
+        #expect(py.contains("current_worker.set(spec[\"worker\"])"))
+        #expect(py.contains(#""client": "b", "worker": 2"#))
+        #expect(try Self.compiles(["w": py]).ok)
     }
 }

@@ -33,7 +33,7 @@ public struct FastAPIExporter {
             }
             patchCycles(order.late, into: &w)
         }
-        RoomWriter.write(scenario.rooms, into: &w)
+        RoomWriter.write(scenario.rooms, workers: scenario.app.workers, into: &w)
         AppWriter(scenario: scenario).write(into: &w)
         requests(into: &w)
         w.block(PythonRuntime.driver)
@@ -59,7 +59,7 @@ public struct FastAPIExporter {
         w.line("Every record(...) call writes down one event of dilab's trace; the rest is ordinary FastAPI.")
         w.line("\"\"\"")
         if catchesCancellation { w.line("from asyncio import CancelledError") }
-        w.line(usesContextManager ? "from contextlib import asynccontextmanager, contextmanager" : "from contextlib import asynccontextmanager")
+        w.line("from contextlib import asynccontextmanager")
         w.line("from functools import lru_cache")
         w.line(scenario.aliases.isEmpty ? "from typing import Any" : "from typing import Annotated, Any")
         w.line()
@@ -104,18 +104,6 @@ public struct FastAPIExporter {
 
     /// Some request is a `websocket:` connection: the driver plays its client (always on the real clock).
     var hasWebSocketRequests: Bool { scenario.requests.contains { $0.client != nil || $0.isWebSocket } }
-
-    /// A websocket step opens a sync generator provider per use (`with contextmanager(get_session)() as s:`).
-    var usesContextManager: Bool {
-        var found = false
-        for r in scenario.routes {
-            guard let h = r.webSocket else { continue }
-            WebSocketWriter.visitSteps(h.steps + (h.onDisconnect ?? [])) { s in
-                if case .with(let name, _, _) = s.action, let p = scenario.provider(named: name), p.isGenerator, !p.isAsync { found = true }
-            }
-        }
-        return found
-    }
 
     static let webSocketExceptions: Set<String> = ["WebSocketException", "WebSocketDisconnect"]
 

@@ -7,6 +7,9 @@ extension PythonRuntime {
 # ── dilab's recorder, websockets ─────────────────────────────────────────────────────────────────
 
 
+current_worker: ContextVar = ContextVar("dilab_worker", default=1)  # with `workers:`, the connection's worker process
+
+
 class ClientDisconnected(OSError):
     """What uvicorn's send() raises once the client has gone (its close frame arrived, or the connection dropped)."""
 
@@ -28,8 +31,8 @@ def quoted(message) -> str:
             out.append("\\" + ch)
         elif ch in "\n\r\t":
             out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
-        elif ord(ch) < 0x20:
-            out.append(f"\\u{ord(ch):04x}")
+        elif ch < " ":
+            out.append(f"\\u{ch.encode()[0]:04x}")
         else:
             out.append(ch)
     out.append('"')
@@ -185,11 +188,13 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
                 _stamp(index, "client.send", label, quoted(step[1]), thread="loop")
                 from_client({"type": "websocket.receive", "text": step[1]})
             elif step[0] == "receive":
-                for _ in range(step[1]):
+                wanted = step[1]
+                while wanted:
                     await until(lambda: unread or c["server_closed"])
                     if not unread:
                         return
                     _stamp(index, "client.receive", label, quoted(unread.pop(0)), thread="loop")
+                    wanted -= 1
             elif step[0] == "wait":
                 await asyncio.sleep(step[1] * TIME_SCALE / 1000)
             elif step[0] == "close":
@@ -199,12 +204,14 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
                 outcome["closed_by_client"] = True
                 if outcome["close"] is None:
                     outcome["close"] = 1006
-                return from_client({"type": "websocket.disconnect", "code": 1006})
+                # uvicorn's default implementation tells the app 1005 for a connection lost after the handshake
+                return from_client({"type": "websocket.disconnect", "code": 1005})
         if not c["server_closed"]:
             leave(1000, "")
 
     _CALLED[0] += 1
     _SERVED[_CALLED[0]] = index
+    current_worker.set(spec["worker"])  # this task's context: the app call runs in it
     talking = asyncio.create_task(client())
     try:
         try:

@@ -9,8 +9,13 @@ struct WebSocketWriter {
     let route: Route
     let handler: WebSocketHandler
 
-    /// The local every `{{client}}` reads: the connection's client label, which the driver puts in the scope.
-    static let clientExpression = "client_label(websocket)"
+    /// The `WebSocket` parameter: `websocket`, unless the scenario names a parameter or message so (FastAPI finds it
+    /// by its annotation, whatever its name).
+    var ws: String {
+        var taken = Set(route.params.map(\.name))
+        Self.walk(handler.steps + (handler.onDisconnect ?? [])) { _, a in if let a { taken.insert(a) } }
+        return PythonSyntax.freeName("websocket", avoiding: taken)
+    }
 
     func write(into w: inout PythonWriter) {
         let owner = route.router ?? "app"
@@ -23,7 +28,7 @@ struct WebSocketWriter {
         w.line()
         w.line()
         w.line("@\(owner).websocket(\(args.joined(separator: ", ")))")
-        w.line("async def \(route.handlerName)(websocket: WebSocket\(params.isEmpty ? "" : ", " + params)):")
+        w.line("async def \(route.handlerName)(\(ws): WebSocket\(params.isEmpty ? "" : ", " + params)):")
         w.indented { w in body(bt: btName, into: &w) }
     }
 
@@ -69,8 +74,9 @@ struct WebSocketWriter {
 
     func body(bt: String, into w: inout PythonWriter) {
         let paramNames = route.params.map(\.name)
-        var syntax = PythonSyntax.function(params: paramNames + ["websocket"])
-        syntax.roots["client"] = Self.clientExpression
+        let ws = self.ws
+        var syntax = PythonSyntax.function(params: paramNames + [ws])
+        syntax.roots["client"] = "client_label(\(ws))"
         let all = handler.steps + (handler.onDisconnect ?? [])
         // Names a `receive:` or `with ... as` assigns; one read before its assignment (in writing order) is None, as in
         // the engine, so such a name starts as None rather than leaving Python an unbound local.
@@ -117,17 +123,17 @@ struct WebSocketWriter {
     func step(_ s: WSStep, _ b: Bodies, into w: inout PythonWriter) {
         switch s.action {
         case .accept:
-            w.line("await websocket.accept()")
+            w.line("await \(ws).accept()")
         case .receive(let name, let json):
-            w.line("\(name) = await websocket.\(json ? "receive_json" : "receive_text")()")
+            w.line("\(name) = await \(ws).\(json ? "receive_json" : "receive_text")()")
             w.line("record(\"ws.receive\", \(b.subject), \(json ? "json_q" : "quoted")(\(name)))")
         case .send(let t, let json):
-            w.line(json ? "await websocket.send_json(\(b.syntax.template(t)))" : "await websocket.send_text(\(Self.text(b.syntax, t)))")
+            w.line(json ? "await \(ws).send_json(\(b.syntax.template(t)))" : "await \(ws).send_text(\(Self.text(b.syntax, t)))")
         case .close(let code, let reason):
             var args: [String] = []
             if code != 1000 { args.append("code=\(code)") }
             if let reason { args.append("reason=" + Self.text(b.syntax, reason)) }
-            w.line("await websocket.close(\(args.joined(separator: ", ")))")
+            w.line("await \(ws).close(\(args.joined(separator: ", ")))")
         case .raise(let spec):
             b.raises([spec], into: &w)
         case .loop(let inner):
@@ -137,9 +143,9 @@ struct WebSocketWriter {
                 steps(inner, b, into: &w)
             }
         case .join(let room):
-            w.line("await \(room).connect(websocket)")
+            w.line("await \(room).connect(\(ws))")
         case .leave(let room):
-            w.line("\(room).disconnect(websocket)")
+            w.line("\(room).disconnect(\(ws))")
         case .broadcast(let room, let t):
             w.line("await \(room).broadcast(\(Self.text(b.syntax, t)))")
         case .sleep(let ms):
@@ -147,16 +153,10 @@ struct WebSocketWriter {
         case .addTask(let call):
             b.addTasks([call], into: &w)
         case .with(let provider, let name, let inner):
-            let p = scenario.provider(named: provider)
-            let isAsync = p?.isAsync ?? true
-            if p?.isGenerator ?? false {
-                w.line(isAsync ? "async with asynccontextmanager(\(provider))() as \(name):" : "with contextmanager(\(provider))() as \(name):")
-                w.indented { w in
-                    if inner.isEmpty { w.line("pass") }
-                    steps(inner, b, into: &w)
-                }
-            } else {
-                w.line(isAsync ? "\(name) = await \(provider)()" : "\(name) = \(provider)()")
+            // the loader allows only an async generator without parameters here
+            w.line("async with asynccontextmanager(\(provider))() as \(name):")
+            w.indented { w in
+                if inner.isEmpty { w.line("pass") }
                 steps(inner, b, into: &w)
             }
         }
@@ -165,7 +165,7 @@ struct WebSocketWriter {
 
 /// `rooms: [manager]`: the connection manager of FastAPI's chat example, one module-level instance per room.
 enum RoomWriter {
-    static func write(_ rooms: [Room], into w: inout PythonWriter) {
+    static func write(_ rooms: [Room], workers: Int = 1, into w: inout PythonWriter) {
         guard !rooms.isEmpty else { return }
         w.section("rooms")
         w.block(#"""
@@ -192,7 +192,35 @@ class ConnectionManager:
         for connection in self.active_connections:
             await connection.send_text(message)
 """#)
+        if workers > 1 { w.block(perWorker) }
         w.line()
-        for room in rooms { w.line("\(room.name) = ConnectionManager(\(PythonSyntax.string(room.name)))") }
+        for room in rooms {
+            w.line(workers > 1 ? "\(room.name) = PerWorker(\(PythonSyntax.string(room.name)), workers=\(workers))"
+                               : "\(room.name) = ConnectionManager(\(PythonSyntax.string(room.name)))")
+        }
     }
+
+    /// `app: {workers: N}`: uvicorn would run N processes, each with its own manager. The driver runs one process,
+    /// so each room keeps one manager per worker and a connection uses its own worker's (`worker:` of its request).
+    static let perWorker = #"""
+
+
+class PerWorker:
+    """`uvicorn --workers N` runs N copies of this module, each with its own ConnectionManager: one per worker here."""
+
+    def __init__(self, name: str, workers: int):
+        self.copies = {n: ConnectionManager(name) for n in range(1, workers + 1)}
+
+    def here(self) -> ConnectionManager:
+        return self.copies[current_worker.get()]
+
+    async def connect(self, websocket: WebSocket):
+        await self.here().connect(websocket)
+
+    def disconnect(self, websocket: WebSocket):
+        self.here().disconnect(websocket)
+
+    async def broadcast(self, message: str):
+        await self.here().broadcast(message)
+"""#
 }
