@@ -91,7 +91,7 @@ extension WebSocketExportTests {
         let samples = ["hi", "say \"hi\"", "back\\slash", "line\nbreak\ttab\r", "\u{1b}[31m\u{08}\u{0c}", "é ü 😀 \u{2028}", ""]
         let script = PythonRuntime.webSocketHelpers + "\nimport sys\nfor s in json.loads(sys.argv[1]):\n    print(quoted(s))\n"
         let input = String(decoding: try JSONEncoder().encode(samples), as: UTF8.self)
-        let r = try Subprocess.run(["python3", "-c", "import json\n" + script, input], timeout: 30)
+        let r = try Subprocess.run(["python3", "-c", "import json\nfrom contextvars import ContextVar\n" + script, input], timeout: 30)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) == samples.map(Value.quote))
     }
