@@ -191,3 +191,51 @@ struct WebSocketEngineTests {
 }
 
 import Foundation
+
+/// FastAPI's injected objects: `WebSocket` is the connection; `Request` and `Response` are refused by name.
+@Suite("WebSockets: injected parameters")
+struct InjectedParameterTests {
+    @Test("Request and Response parameters are refused by name, not read as a JSON body")
+    func refusedByName() throws {
+        let yaml = """
+        routes:
+          - GET /a:
+              params: {request: Request}
+              returns: ok
+        """
+        #expect(throws: DiagnosticList.self) { try compile(yaml) }
+        do { _ = try compile(yaml) } catch let list as DiagnosticList {
+            #expect(list.diagnostics.first?.message.contains("does not model yet") == true)
+        }
+    }
+
+    @Test("a dependency asking for the WebSocket works in a websocket endpoint and is refused under an HTTP route")
+    func webSocketParameter() throws {
+        let provider = """
+        providers:
+          get_token:
+            params: {websocket: WebSocket, token: "Query(None)"}
+            returns: "{{token}}"
+        """
+        let ws = provider + """
+
+        routes:
+          - WEBSOCKET /ws:
+              params: {t: Depends(get_token)}
+              steps: [accept, {send: "{{t}}"}, close]
+        requests:
+          - websocket: /ws?token=abc
+        """
+        let t = try run(ws)[0]
+        #expect(t.webSocket?.received == ["abc"])
+        let http = provider + """
+
+        routes:
+          - GET /a:
+              params: {t: Depends(get_token)}
+              returns: ok
+        """
+        let diagnostics = Validator.check(try ScenarioLoader.load(text: http, file: "inline.yaml"))
+        #expect(diagnostics.contains { $0.rule == "websocket" && $0.message.contains("HTTP route") })
+    }
+}

@@ -66,8 +66,8 @@ extension RequestRun {
             closed.append(provider.name)
             return result?.type == "GeneratorExit" || result == nil ? PyError(type: "CancelledError", message: "") : result
         }
-        emit(.exit, provider.name, .exit(label: entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack"),
-                                         when: when, scope: entry.scope),
+        let label = entry.scope == StackEntry.withBlock ? "async with" : entry.scope == "function" ? "scope=function" : (profile.lifecycle == .modern ? "scope=request" : "exit stack")
+        emit(.exit, provider.name, .exit(label: label, when: entry.scope == StackEntry.withBlock ? "at the end of its block" : when, scope: entry.scope),
              depth: entry.depth, thread: th)
         if let cut = cleanupPause(provider, depth: entry.depth) {
             closed.append(provider.name)

@@ -42,6 +42,8 @@ final class RequestRun {
     var deadlockReport: (Limiter, String)?
 
     struct StackEntry {
+        /// The `scope` of a websocket step's `async with` resource: not a dependency, closed at its block's end.
+        static let withBlock = "with"
         var dependant: Dependant
         var env: [String: Value]
         var depth: Int

@@ -27,6 +27,12 @@ enum WebSocketCheck {
             var after = acceptedAt
             check(handler.onDisconnect ?? [], s, rooms: rooms, names: names, hasTasks: hasTasks, acceptedAt: &after, report: report)
         }
+        for r in s.routes where !r.isWebSocket {
+            if let (name, at) = webSocketParam(reachableFrom: r, s) {
+                report(at, "websocket", "'\(name)' asks for the WebSocket, but \(r.method) \(r.path) is an HTTP route: FastAPI fills it only for a websocket, so the call fails with TypeError",
+                       "use this dependency from a WEBSOCKET route only")
+            }
+        }
         for req in s.requests {
             guard let script = req.client else { continue }
             if script.worker > s.app.workers {
@@ -39,6 +45,32 @@ enum WebSocketCheck {
             }
         }
         return out
+    }
+
+    /// A `WebSocket` parameter of the route or of a provider it depends on (app, router and decorator dependencies too).
+    static func webSocketParam(reachableFrom r: Route, _ s: Scenario) -> (String, SourceLocation)? {
+        var specs = r.dependencies + s.app.dependencies
+        var router = r.router.flatMap(s.router(named:))
+        var hops = 0
+        while let current = router, hops < s.routers.count {
+            specs += current.dependencies + current.includeDependencies
+            router = s.router(named: current.includedIn)
+            hops += 1
+        }
+        var pending = specs.map(\.provider)
+        for p in r.params {
+            if case .webSocket = p.kind { return (p.name, p.location) }
+            if let d = p.depends { pending.append(d.provider) }
+        }
+        var seen: Set<String> = []
+        while let name = pending.popLast() {
+            guard seen.insert(name).inserted, let provider = s.provider(named: name) else { continue }
+            for p in provider.params {
+                if case .webSocket = p.kind { return (p.name, p.location) }
+                if let d = p.depends { pending.append(d.provider) }
+            }
+        }
+        return nil
     }
 
     static func collectNames(_ steps: [WSStep], into names: inout Set<String>) {

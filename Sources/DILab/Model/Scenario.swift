@@ -222,6 +222,8 @@ public struct Param: Sendable {
         case request(RequestParam)
         case backgroundTasks
         case securityScopes
+        /// `websocket: WebSocket`: the connection itself, filled in only in a websocket endpoint's graph.
+        case webSocket
     }
 
     public init(name: String, kind: Kind, location: SourceLocation = .unknown) {

@@ -80,6 +80,7 @@ enum Signatures {
             case .request(let rp): parts.append(requestParam(p.name, rp))
             case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))
             case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))
+            case .webSocket: parts.append(("\(p.name): WebSocket", false))
             }
         }
         if let bt = extraBackgroundTasks { parts.append(("\(bt): BackgroundTasks", false)) }

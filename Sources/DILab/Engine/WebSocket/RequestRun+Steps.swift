@@ -185,7 +185,7 @@ extension RequestRun {
         var entryEnv = penv
         entryEnv["__value"] = value
         let entry = StackEntry(dependant: Dependant(provider: provider, name: provider.name, use: nil), env: entryEnv, depth: depth + 1,
-                               scope: "function", pool: pool)
+                               scope: StackEntry.withBlock, pool: pool)
         if let e = exit(entry, failure) { throw e }
     }
 }

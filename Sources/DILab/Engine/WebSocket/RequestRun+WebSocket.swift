@@ -81,6 +81,20 @@ extension RequestRun {
             }
             deny(status: e.status ?? 500, body: body, isJSON: true, headers: headers, because: "the HTTPException becomes an HTTP response to the upgrade request (websocket.http.response)")
             return
+        case "HTTPException":
+            // Starlette 0.27 (0.105) handles it without sending anything; Starlette 0.46+ sends the HTTP response even
+            // after accept, which uvicorn refuses. Either way the client is left without a handshake or a close frame.
+            if profile != .v0_105 {
+                let message = "Expected ASGI message 'websocket.send' or 'websocket.close', but got 'websocket.http.response.start'."
+                emit(.serverError, "RuntimeError", "uvicorn: \(message)", data: ["message": message])
+            }
+            if c.handshake == .pending {
+                deny(status: 500, because: "Starlette 0.27 sends no response for an HTTPException on a websocket: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")")
+            } else if !c.serverClosed, !c.clientGone {
+                emit(.wsClose, "server", "an HTTPException after accept: uvicorn drops the connection without a close frame", q: "1006")
+                c.closeFromServer(code: 1006, reason: "", loop: loop)
+            }
+            return
         default: break
         }
         emit(.serverError, e.type, "uvicorn logs \"Exception in ASGI application\": \(e.display)", q: PyError.slug(e.message), data: ["message": e.message])
