@@ -135,3 +135,18 @@ extension WebSocketExportTests {
         #expect(try Self.compiles(["w": py]).ok)
     }
 }
+
+extension WebSocketExportTests {
+    @Test func aDeclaredWebSocketParameterIsTheConnection() throws {
+        let py = try Self.exportYAML("""
+        routes:
+          - WEBSOCKET /x:
+              handler: h
+              params: {ws: WebSocket}
+              steps: [accept, {send: "{{client}}"}]
+        requests: [{websocket: /x}]
+        """)
+        #expect(py.contains("async def h(ws: WebSocket):"))
+        #expect(py.contains("await ws.send_text(text(client_label(ws)))"))
+    }
+}

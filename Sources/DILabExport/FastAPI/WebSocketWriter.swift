@@ -9,9 +9,15 @@ struct WebSocketWriter {
     let route: Route
     let handler: WebSocketHandler
 
+    /// `ws: WebSocket` written in the scenario's own parameters: then it is the connection, and none is added.
+    var declaredWebSocket: String? {
+        route.params.first { if case .webSocket = $0.kind { return true } else { return false } }?.name
+    }
+
     /// The `WebSocket` parameter: `websocket`, unless the scenario names a parameter or message so (FastAPI finds it
     /// by its annotation, whatever its name).
     var ws: String {
+        if let declared = declaredWebSocket { return declared }
         var taken = Set(route.params.map(\.name))
         Self.walk(handler.steps + (handler.onDisconnect ?? [])) { _, a in if let a { taken.insert(a) } }
         return PythonSyntax.freeName("websocket", avoiding: taken)
@@ -28,7 +34,8 @@ struct WebSocketWriter {
         w.line()
         w.line()
         w.line("@\(owner).websocket(\(args.joined(separator: ", ")))")
-        w.line("async def \(route.handlerName)(\(ws): WebSocket\(params.isEmpty ? "" : ", " + params)):")
+        let implied = declaredWebSocket == nil ? ["\(ws): WebSocket"] : []
+        w.line("async def \(route.handlerName)(\((implied + (params.isEmpty ? [] : [params])).joined(separator: ", "))):")
         w.indented { w in body(bt: btName, into: &w) }
     }
 
