@@ -45,7 +45,10 @@ def json_q(value) -> str:
 
 
 def close_q(code, reason) -> str:
-    """A close frame in the trace: its code, then its reason if it has one."""
+    """A close frame in the trace: its code, then its reason if it has one (FastAPI's validation close passes the
+    errors themselves, a list, which is shown as JSON)."""
+    if reason and not isinstance(reason, str):
+        reason = json_q(reason)
     return f"{code} {quoted(reason)}" if reason else str(code)
 """#
 
