@@ -12,6 +12,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        // Serve's websocket frames and upgrade (NIOWebSocket). Already in the graph through Hummingbird; named for
+        // its product. hummingbird-websocket was tried: its channel refuses every upgrade with a bare 400 and its
+        // handler hides the client's close code, both of which FastAPI's behaviour needs (DILabServe/WebSocketRoutes.swift).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Core: model, loading, graph validation, engine, trace and renderers. No terminal or network I/O.
@@ -27,7 +31,8 @@ let package = Package(
         // REPL and lessons.
         .target(name: "DILabConsole", dependencies: ["DILab", "DILabSuite", "DILabLessons", "CEditLine"]),
         // Serve mode: the engine on the real clock behind Hummingbird.
-        .target(name: "DILabServe", dependencies: ["DILab", .product(name: "Hummingbird", package: "hummingbird")]),
+        .target(name: "DILabServe", dependencies: ["DILab", .product(name: "Hummingbird", package: "hummingbird"),
+                                                  .product(name: "NIOWebSocket", package: "swift-nio")]),
         // The fuzz harness: one input through loader, engine, renderers and exporters (tests and dilab-fuzz).
         .target(name: "DILabFuzz", dependencies: ["DILab", "DILabExport"]),
         // libFuzzer's entry point (scripts/fuzz.sh builds it with -sanitize=fuzzer); plainly built, a replayer.

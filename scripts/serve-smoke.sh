@@ -3,6 +3,8 @@
 # task is still running. Builds nothing: pass the binary as $1 (default .build/debug/dilab).
 # Checks: 200 with X-Request-ID, the trace at /_dilab/traces/{id} (not complete while the task runs), 404 for an
 # unknown path, exit 0 after SIGINT, and the log shows both pending tasks finished before the server stopped.
+# Then websockets, with Python's `websockets` client (a venv beside dilab's managed ones, made on first use): the
+# chat room's broadcast to two clients, a client that drops, a 403 refusal, and SIGINT closing the rest with 1012.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -86,4 +88,71 @@ STOPPED=$(line_of 'dilab serve: stopped')
 [ -n "$STOPPED" ] && [ "$STOPPED" -gt "$END_AUDIT" ] || fail "the server stopped before the tasks finished"
 grep -q 'all requests finished' "$LOG" || fail "no drain report"
 echo "serve-smoke: SIGINT → tasks finished (send_email, write_audit_log) → stopped, exit 0"
+
+# ---- websockets: a third-party client against scenarios/websockets/chat-room.yaml
+root="${DILAB_VENV_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/dilab/venvs}"
+venv="$root/websockets-client"
+if [ ! -f "$venv/.dilab-ready" ]; then
+  echo "serve-smoke: creating $venv (pip install websockets) ..."
+  rm -rf "$venv"
+  mkdir -p "$root"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "websockets==17.4"
+  touch "$venv/.dilab-ready"
+fi
+: >"$LOG"
+NO_COLOR=1 "$DILAB" serve scenarios/websockets/chat-room.yaml --port 0 >"$LOG" 2>&1 &
+PID=$!
+PORT=""
+for _ in $(seq 100); do
+  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$LOG" 2>/dev/null | head -1 | sed 's/.*://' || true)
+  [ -n "$PORT" ] && break
+  kill -0 "$PID" 2>/dev/null || fail "the websocket server exited during startup"
+  sleep 0.1
+done
+[ -n "$PORT" ] || fail "no 'listening on' line within 10 s (websockets)"
+STATUS=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/chat/alice")
+[ "$STATUS" = 404 ] || fail "plain GET on a websocket route answered $STATUS (FastAPI: 404)"
+cat >"$WORK/chat.py" <<'PY'
+import asyncio, os, signal, sys, websockets
+from websockets.exceptions import InvalidStatus
+base = f"ws://127.0.0.1:{sys.argv[1]}"
+async def main():
+    alice = await websockets.connect(f"{base}/chat/alice")
+    assert await alice.recv() == "alice joined the chat"
+    bob = await websockets.connect(f"{base}/chat/bob")
+    assert await alice.recv() == "bob joined the chat"
+    assert await bob.recv() == "bob joined the chat"
+    await alice.send("hi all")
+    assert await alice.recv() == "alice: hi all"
+    assert await bob.recv() == "alice: hi all"
+    bob.transport.abort()                                   # a drop: no close frame, the server sees 1006
+    assert await alice.recv() == "bob left the chat"
+    try:
+        await websockets.connect(f"{base}/nowhere")
+        raise AssertionError("an upgrade to /nowhere was accepted")
+    except InvalidStatus as e:
+        assert e.response.status_code == 403, e.response.status_code
+    os.kill(int(sys.argv[2]), signal.SIGINT)                # shutdown closes alice with 1012, as uvicorn does
+    try:
+        await asyncio.wait_for(alice.recv(), 10)
+    except websockets.ConnectionClosed:
+        pass
+    assert alice.close_code == 1012, alice.close_code
+    print("chat: broadcast to 2, drop told, 403 for /nowhere, 1012 on shutdown")
+asyncio.run(main())
+PY
+"$venv/bin/python" "$WORK/chat.py" "$PORT" "$PID" || fail "the websockets client failed"
+CODE=""
+for _ in $(seq 150); do
+  if ! kill -0 "$PID" 2>/dev/null; then
+    set +e; wait "$PID"; CODE=$?; set -e
+    break
+  fi
+  sleep 0.1
+done
+PID=""
+[ "$CODE" = 0 ] || fail "websocket server: exit code ${CODE:-none} after SIGINT (expected 0)"
+grep -qE 'disconnect +chat .*dropped' "$LOG" || fail "the log shows no disconnect (1006) for the dropped client"
+echo "serve-smoke: websockets ok (python websockets client)"
 echo "serve-smoke: ok"

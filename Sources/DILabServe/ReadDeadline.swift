@@ -182,35 +182,8 @@ final class RequestProgressHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 }
 
-/// Hummingbird's HTTP/1.1 channel (with its keep-alive `idleTimeout`) behind the whole-head and whole-body deadlines.
-struct GuardedHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
-    let inner: HTTP1Channel
-    let headerTimeout: TimeAmount
-    let bodyTimeout: TimeAmount
-
-    init(responder: @escaping HTTPChannelHandler.Responder, headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount) {
-        inner = HTTP1Channel(responder: responder,
-                             configuration: .init(additionalChannelHandlers: [RequestProgressHandler()], idleTimeout: idleTimeout))
-        self.headerTimeout = headerTimeout
-        self.bodyTimeout = bodyTimeout
-    }
-
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let (header, body) = (headerTimeout, bodyTimeout)
-        return channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(ReadDeadlineHandler(headerTimeout: header, bodyTimeout: body), position: .first)
-        }.flatMap { inner.setup(channel: channel, logger: logger) }
-    }
-
-    func handle(value: Value, logger: Logger) async { await inner.handle(value: value, logger: logger) }
-
-    static func builder(_ options: ServeOptions) -> HTTPServerBuilder {
-        // Clamped: a NaN or infinite Double must not trap the conversion (the CLI validates; code may not).
-        func amount(_ seconds: Double) -> TimeAmount { .nanoseconds(Int64((seconds.isNaN ? 1 : min(max(seconds, 0.001), 1e6)) * 1e9)) }
-        let (header, body, idle) = (amount(options.headerTimeout), amount(options.bodyTimeout), amount(options.idleTimeout))
-        return HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(responder: responder, headerTimeout: header, bodyTimeout: body, idleTimeout: idle)
-        }
-    }
+/// A timeout option as NIO's `TimeAmount`, clamped: a NaN or infinite Double must not trap the conversion (the
+/// CLI validates; code may not).
+func timeAmount(seconds: Double) -> TimeAmount {
+    .nanoseconds(Int64((seconds.isNaN ? 1 : min(max(seconds, 0.001), 1e6)) * 1e9))
 }

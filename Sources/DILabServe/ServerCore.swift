@@ -17,6 +17,8 @@ final class ServerCore: @unchecked Sendable {
     let store: TraceStore
     let events = EventBroadcaster()
     let inflight = InflightTracker()
+    /// How a websocket connection reaches the engine (`LiveLoop.connect`); tests may plug in a scripted engine.
+    var connect: WebSocketConnector
     private let lock = NSLock()
     private var rejected = 0
 
@@ -28,7 +30,9 @@ final class ServerCore: @unchecked Sendable {
         self.timeline = timeline
         let scale = options.timeScale
         self.engine = Engine(app: app, clock: { RealClock(timeScale: scale, origin: timeline.now) })
-        self.loop = LiveLoop(engine: engine, clock: timeline)
+        let loop = LiveLoop(engine: engine, clock: timeline)
+        self.loop = loop
+        self.connect = ServerCore.engineConnector(loop)
         loop.start()
         self.store = TraceStore(capacity: options.keepTraces, byteBudget: options.keepBytes,
                                 limits: TraceLimits(fieldBytes: options.traceFieldBytes), profile: app.profile)
@@ -65,16 +69,7 @@ final class ServerCore: @unchecked Sendable {
         let box = RunState()
         exchange.onStart = { [store] head in store.head(box.current, head) }
         let id = loop.submit(spec, channel: exchange, observer: { [self] e in
-            let id = box.id(from: e)
-            if e.kind == .request {
-                inflight.enter(id, spec.line)
-                store.begin(id, request: spec)
-            }
-            store.append(id, e)
-            // The log and the live stream get the cut event too: a 1 MiB body is not a 1 MiB log line.
-            let brief = store.limits.event(e).event
-            log.event(brief, id: id)
-            events.publish(brief, id: id)
+            record(e, spec: spec, box: box)
         }, done: { [self] trace in
             let id = String(trace.id)
             store.complete(id, trace)
@@ -87,24 +82,44 @@ final class ServerCore: @unchecked Sendable {
         return (exchange, String(id))
     }
 
+    /// One engine event of a request or connection: the in-flight set and the trace store learn of it with its
+    /// first event; the log and the live stream get the cut event too (a 1 MiB body is not a 1 MiB log line).
+    func record(_ e: TraceEvent, spec: RequestSpec, box: RunState) {
+        let id = box.id(from: e)
+        if e.kind == .request {
+            inflight.enter(id, spec.line)
+            store.begin(id, request: spec)
+        }
+        store.append(id, e)
+        let brief = store.limits.event(e).event
+        log.event(brief, id: id)
+        events.publish(brief, id: id)
+    }
+
     /// Records and logs a request the server answered itself (413, 400, 422 json_invalid); its id is `s1`, `s2`...
     /// because it never reached the engine, which numbers only the requests it runs.
     func recordRejection(_ rejection: Rejection, request: RequestSpec) -> String {
+        let handler = app.matchingRoute(method: request.method, path: request.path)?.route.handlerName ?? "app"
+        let events = RequestTranslator.events(for: rejection, request: request, handler: handler, at: timeline.now)
+        return recordServerAnswer(request, events: events, trace: RequestTrace(id: 0, request: request, profile: app.profile, events: events,
+                                                                            status: rejection.status, body: rejection.body,
+                                                                            bodyText: rejection.body.json, isJSON: true))
+    }
+
+    /// Stores, logs and streams the events of something the server answered itself, under the next `sN` id.
+    func recordServerAnswer(_ request: RequestSpec, events: [TraceEvent], trace: RequestTrace) -> String {
         lock.lock()
         rejected += 1
         let id = "s\(rejected)"
         lock.unlock()
-        let handler = app.matchingRoute(method: request.method, path: request.path)?.route.handlerName ?? "app"
         store.begin(id, request: request)
-        let events = RequestTranslator.events(for: rejection, request: request, handler: handler, at: timeline.now)
         for e in events {
             store.append(id, e)
             let brief = store.limits.event(e).event
             log.event(brief, id: id)
             self.events.publish(brief, id: id)
         }
-        store.complete(id, RequestTrace(id: 0, request: request, profile: app.profile, events: events, status: rejection.status,
-                                        body: rejection.body, bodyText: rejection.body.json, isJSON: true))
+        store.complete(id, trace)
         return id
     }
 

@@ -8,7 +8,8 @@ public protocol WebSocketPeer: AnyObject, Sendable {
     func deny(_ response: ResponseStart)
     /// A text frame to the client.
     func send(_ text: String)
-    /// `websocket.close`: a close frame with this code and reason; nothing more is sent.
+    /// `websocket.close`: a close frame with this code and reason; nothing more is sent. Code 1006 means uvicorn
+    /// drops the connection without a close frame (1006 is never sent on the wire).
     func close(code: Int, reason: String)
     /// Calls `next` once with the client's next frame (text, or the close/drop that ends the connection).
     func receive(_ next: @escaping @Sendable (ClientFrame) -> Void)

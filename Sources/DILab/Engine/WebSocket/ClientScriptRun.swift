@@ -28,7 +28,7 @@ struct ClientScriptRun {
         let c = connection
         guard wait(until: { c.handshake != .pending }), c.handshake == .accepted else { return }
         for step in script.steps {
-            if c.serverClosed, c.unread.isEmpty { return }
+            if c.isOver, c.unread.isEmpty { return }
             switch step {
             case .send(let value, let json):
                 let text = json ? value.json : value.text
@@ -36,7 +36,7 @@ struct ClientScriptRun {
                 c.fromClient(.text(text), loop: loop)
             case .receive(let count):
                 for _ in 0..<count {
-                    guard wait(until: { !c.unread.isEmpty || c.serverClosed }), !c.unread.isEmpty else { return }
+                    guard wait(until: { !c.unread.isEmpty || c.isOver }), !c.unread.isEmpty else { return }
                     let text = c.unread.removeFirst()
                     emit(.clientReceive, "reads \(Value.string(text).json)", q: Value.string(text).json)
                 }
@@ -55,12 +55,12 @@ struct ClientScriptRun {
                 return
             }
         }
-        if !c.serverClosed { leave(code: 1000, reason: "", detail: "the script is over: the client closes, as TestClient does when its block ends") }
+        if !c.isOver { leave(code: 1000, reason: "", detail: "the script is over: the client closes, as TestClient does when its block ends") }
     }
 
     private func leave(code: Int, reason: String, detail: String) {
         let c = connection
-        guard !c.serverClosed, !c.clientGone else { return }
+        guard !c.isOver, !c.clientGone else { return }
         emit(.clientClose, detail, q: String(code))
         c.outcome.closedByClient = true
         c.outcome.closeCode = code

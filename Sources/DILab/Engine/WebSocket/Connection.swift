@@ -16,8 +16,12 @@ final class Connection: @unchecked Sendable {
     var handshake = Handshake.pending
     /// The app sent `websocket.close` (or the server ended the connection): nothing more reaches the client.
     var serverClosed = false
-    /// The client sent a close frame or dropped: uvicorn raises on any later send.
+    /// The client sent a close frame or dropped, or uvicorn dropped the connection: uvicorn raises on any later send.
     var clientGone = false
+    /// uvicorn ended the connection without a close frame (the endpoint returned or raised without closing).
+    var droppedByServer = false
+    /// Nothing more reaches the client: the app closed, or the server dropped the connection.
+    var isOver: Bool { serverClosed || droppedByServer }
     /// The endpoint's `receive` has consumed the disconnect: a further receive is a RuntimeError.
     var disconnectReceived = false
     var outcome = WebSocketOutcome()
@@ -58,7 +62,18 @@ final class Connection: @unchecked Sendable {
         wakeClient(loop)
     }
 
-    /// The connection ends from the server's side: a close frame (`code`), or uvicorn dropping it (1006).
+    /// uvicorn drops the connection without a close frame: the client sees 1006, and for the app the websocket is
+    /// still "connected", so a later send to it (a broadcast) raises as for a client that has gone.
+    func dropFromServer(loop: EventLoop?) {
+        guard !isOver else { return }
+        droppedByServer = true
+        if !clientGone { outcome.closeCode = 1006 }
+        clientGone = true
+        peer?.close(code: 1006, reason: "")
+        wakeClient(loop)
+    }
+
+    /// The app's close frame (`code`, `reason`).
     func closeFromServer(code: Int, reason: String, loop: EventLoop?) {
         guard !serverClosed else { return }
         serverClosed = true

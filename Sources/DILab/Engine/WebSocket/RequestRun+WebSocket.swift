@@ -56,13 +56,13 @@ extension RequestRun {
                 deny(status: 500, because: "the endpoint returned without accepting: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")")
             } else if !c.serverClosed, !c.clientGone {
                 emit(.wsClose, "server", "the endpoint returned without closing: Starlette sends nothing, and uvicorn drops the connection (no close frame)", q: "1006")
-                c.closeFromServer(code: 1006, reason: "", loop: loop)
+                c.dropFromServer(loop: loop)
             }
             return
         }
         if e.type == "CancelledError" {
             emit(.cancel, "request", "the connection's task ends cancelled", q: "CancelledError")
-            c.closeFromServer(code: 1006, reason: "", loop: loop)
+            c.dropFromServer(loop: loop)
             return
         }
         switch e.type {
@@ -71,7 +71,8 @@ extension RequestRun {
             close(handler, code: e.code ?? 1008, reason: e.message, by: "WebSocketException handler")
             return
         case "WebSocketRequestValidationError":
-            close(handler, code: 1008, reason: Value.array(e.errors).json, by: "FastAPI's websocket validation handler")
+            // The reason FastAPI sends is the Python list of errors itself (not text); uvicorn answers 403 and drops it.
+            close(handler, code: 1008, reason: "", by: "FastAPI's websocket validation handler (its reason: the list of errors, \(Value.array(e.errors).json))")
             return
         case "HTTPException" where profile != .v0_105 && c.handshake == .pending:
             let body = Value.object([("detail", e.detail ?? .null)]).json
@@ -92,7 +93,7 @@ extension RequestRun {
                 deny(status: 500, because: "Starlette 0.27 sends no response for an HTTPException on a websocket: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")")
             } else if !c.serverClosed, !c.clientGone {
                 emit(.wsClose, "server", "an HTTPException after accept: uvicorn drops the connection without a close frame", q: "1006")
-                c.closeFromServer(code: 1006, reason: "", loop: loop)
+                c.dropFromServer(loop: loop)
             }
             return
         default: break
@@ -102,7 +103,7 @@ extension RequestRun {
             deny(status: 500, because: "an exception before accept: uvicorn answers 500 Internal Server Error")
         } else if !c.serverClosed, !c.clientGone {
             emit(.wsClose, "server", "an exception after accept: uvicorn drops the connection without a close frame", q: "1006")
-            c.closeFromServer(code: 1006, reason: "", loop: loop)
+            c.dropFromServer(loop: loop)
         }
     }
 
