@@ -45,11 +45,9 @@ def json_q(value) -> str:
 
 
 def close_q(code, reason) -> str:
-    """A close frame in the trace: its code, then its reason if it has one (FastAPI's validation close passes the
-    errors themselves, a list, which is shown as JSON)."""
-    if reason and not isinstance(reason, str):
-        reason = json_q(reason)
-    return f"{code} {quoted(reason)}" if reason else str(code)
+    """A close frame in the trace: its code, then its reason if it has one. FastAPI's validation close passes the
+    list of errors itself, which is no text: left out, as the engine does."""
+    return f"{code} {quoted(reason)}" if reason and isinstance(reason, str) else str(code)
 """#
 
     /// `_connection_at`: one `websocket:` request of REQUESTS, started like `_request_at` (its `at:`, or when the
@@ -227,8 +225,11 @@ async def _connection_at(index: int, spec: dict, done: list, pending: list) -> d
             result["body"] = b"Internal Server Error"
             refuse(500)
         elif c["handshake"] == "accepted" and not c["server_closed"] and not c["client_gone"]:
-            _stamp(index, "ws.close", "server", "1006", thread="loop")  # the transport closes without a close frame
+            # the transport closes without a close frame: the client sees 1006, and for the app (a broadcast from
+            # another endpoint) the websocket is still connected, so a send raises ClientDisconnected
+            _stamp(index, "ws.close", "server", "1006", thread="loop")
             server_closes(1006, "")
+            c["client_gone"] = True
         c["server_closed"] = True
         poke()
         await talking

@@ -191,6 +191,9 @@ def traced_scheme(cls):
                 raise traced(self.dilab_name, exc)
 
     Traced.__name__ = cls.__name__
+    # FastAPI fills `request` by its annotation: the scheme's own (Request; HTTPConnection since 0.165, which a
+    # websocket also satisfies), so the wrapper asks for exactly what the real scheme asks for.
+    Traced.__call__.__annotations__ = dict(cls.__call__.__annotations__)
     return Traced
 
 

@@ -145,7 +145,8 @@ public struct ComparableRun: Sendable, Equatable {
 }
 
 extension ComparableRun {
-    /// Each websocket endpoint's own `raise` steps, by exception type (`WebSocketException`, `ValueError`...).
+    /// Each websocket endpoint's own `raise` steps, by exception type (`WebSocketException`, `ValueError`...), and
+    /// what a security scheme raises itself.
     static func webSocketRaises(_ s: Scenario) -> [String: Set<String>] {
         var out: [String: Set<String>] = [:]
         for r in s.routes {
@@ -156,6 +157,8 @@ extension ComparableRun {
             }
             out[r.handlerName] = types
         }
+        // A security scheme raises only its HTTPException; a TypeError FastAPI meets calling it is not its code.
+        for p in s.providers where p.securityScheme != nil { out[p.name] = ["HTTPException"] }
         return out
     }
 
