@@ -133,7 +133,7 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             logger.debug("upgrade failed: \(error)")
         }
         if let bridge = value.pending.bridge {
-            bridge.deliver(.disconnect(code: 1006, reason: ""))
+            bridge.deliver(.dropped)
             bridge.connectionEnded()
         }
     }

@@ -7,8 +7,8 @@ import ServiceLifecycle
 /// The frame protocol of one accepted connection, between the socket and its `WebSocketPeerBridge`.
 ///
 /// Written here rather than with WSCore's `WebSocketHandler` because the engine must see what FastAPI's
-/// endpoint sees: the client's close code and reason (`WebSocketDisconnect(code)`), and 1006 when the socket
-/// just went away — WSCore's handler API ends its inbound stream on a close frame without telling either. The
+/// endpoint sees: the client's close code and reason (`WebSocketDisconnect(code)`), and `ClientFrame.droppedCode` (1005, as uvicorn's
+/// default implementation says) when the socket just went away — WSCore's handler API ends its inbound stream on a close frame without telling either. The
 /// rules are RFC 6455's: answer pings, reassemble fragmented text, echo a client's close code, and after the
 /// server's own close frame wait (bounded) for the client's before closing the socket.
 enum WebSocketSession {
@@ -52,7 +52,7 @@ enum WebSocketSession {
             log("websocket connection ended with an error: \(error)")
         }
         // Whatever happened above, the engine's pending receive must not wait forever.
-        bridge.deliver(.disconnect(code: 1006, reason: ""))
+        bridge.deliver(.dropped)
         bridge.connectionEnded()
     }
 
@@ -147,7 +147,7 @@ enum WebSocketSession {
             log("websocket read failed: \(error)")
         }
         // No close frame: the connection dropped (or the server's close went unanswered).
-        bridge.deliver(.disconnect(code: 1006, reason: ""))
+        bridge.deliver(.dropped)
     }
 
     /// After the server's close frame the client has `closeTimeout` to answer with its own; then the socket is

@@ -82,7 +82,7 @@ final class WSClient {
 
     func sendPing(_ bytes: [UInt8]) { send(opcode: 0x9, bytes) }
 
-    /// The TCP connection goes away with no close frame (the server sees 1006).
+    /// The TCP connection goes away with no close frame (the endpoint sees 1005, as under uvicorn's default implementation).
     func drop() { shutdown(socket.fd, Int32(SHUT_RDWR)) }
 
     /// The next frame from the server.

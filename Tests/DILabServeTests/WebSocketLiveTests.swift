@@ -122,7 +122,7 @@ import Testing
             #expect(alice == [.text("alice joined"), .text("bob joined"), .text("alice: hi"), .text("bob left"), .close(code: 1000, reason: "")])
             #expect(bob == [.text("bob joined"), .text("alice: hi")])
             let trace = try await live.completeTrace(bobID)
-            #expect(trace.compact.contains("disconnect chat code=1006"))
+            #expect(trace.compact.contains("disconnect chat code=1005"))
         }
     }
 

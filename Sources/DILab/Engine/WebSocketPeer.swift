@@ -22,3 +22,10 @@ public enum ClientFrame: Sendable, Equatable {
     /// websocket implementation, websockets-sansio, tells the app).
     case disconnect(code: Int, reason: String)
 }
+
+extension ClientFrame {
+    /// The code uvicorn's default websocket implementation (websockets-sansio, and wsproto) gives the app when the
+    /// TCP connection drops without a close frame; the client itself sees 1006. (The legacy `--ws websockets` says 1006.)
+    public static let droppedCode = 1005
+    public static let dropped = ClientFrame.disconnect(code: droppedCode, reason: "")
+}

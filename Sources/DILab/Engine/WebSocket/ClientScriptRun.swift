@@ -51,7 +51,7 @@ struct ClientScriptRun {
                 c.outcome.closeCode = c.outcome.closeCode ?? 1006
                 // The client sees 1006 (no close frame); uvicorn's default websocket implementation (websockets-sansio,
                 // and wsproto) tells the app 1005 (the legacy `--ws websockets` says 1006).
-                c.fromClient(.disconnect(code: 1005, reason: ""), loop: loop)
+                c.fromClient(.dropped, loop: loop)
                 return
             }
         }

@@ -89,7 +89,13 @@ extension RequestRun {
         case .disconnect(let code, let reason):
             c.disconnectReceived = true
             let e = PyError.webSocket("WebSocketDisconnect", code: code, reason: reason)
-            emit(.disconnect, handler, "receive raises WebSocketDisconnect: " + (code == 1005 || code == 1006 ? "the connection dropped without a close frame (uvicorn says \(code))" : "the client closed with \(code)"), q: "code=\(code)")
+            let why: String
+            switch code {
+            case ClientFrame.droppedCode, 1006: why = "the connection dropped without a close frame (uvicorn says \(code))"
+            case 1012: why = "the server is shutting down and closed the connection (1012, as uvicorn does)"
+            default: why = "the client closed with \(code)"
+            }
+            emit(.disconnect, handler, "receive raises WebSocketDisconnect: " + why, q: "code=\(code)")
             throw e
         case .text(let text):
             guard json else {
