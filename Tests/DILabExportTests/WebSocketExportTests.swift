@@ -129,7 +129,7 @@ extension WebSocketExportTests {
           - {websocket: /chat, as: a, worker: 1, script: [{send: hi}]}
           - {websocket: /chat, as: b, worker: 2, at: 0ms}
         """)
-        #expect(py.contains("manager = PerWorker(\"manager\", workers=2)"))
+        #expect(py.contains("manager = PerWorker(\"manager\", workers=[1, 2])"))
         #expect(py.contains("current_worker.set(spec[\"worker\"])"))
         #expect(py.contains(#""client": "b", "worker": 2"#))
         #expect(try Self.compiles(["w": py]).ok)

@@ -202,7 +202,7 @@ class ConnectionManager:
         if workers > 1 { w.block(perWorker) }
         w.line()
         for room in rooms {
-            w.line(workers > 1 ? "\(room.name) = PerWorker(\(PythonSyntax.string(room.name)), workers=\(workers))"
+            w.line(workers > 1 ? "\(room.name) = PerWorker(\(PythonSyntax.string(room.name)), workers=[\((1...workers).map(String.init).joined(separator: ", "))])"
                                : "\(room.name) = ConnectionManager(\(PythonSyntax.string(room.name)))")
         }
     }
@@ -215,8 +215,8 @@ class ConnectionManager:
 class PerWorker:
     """`uvicorn --workers N` runs N copies of this module, each with its own ConnectionManager: one per worker here."""
 
-    def __init__(self, name: str, workers: int):
-        self.copies = {n: ConnectionManager(name) for n in range(1, workers + 1)}
+    def __init__(self, name: str, workers: list):
+        self.copies = {n: ConnectionManager(name) for n in workers}
 
     def here(self) -> ConnectionManager:
         return self.copies[current_worker.get()]
