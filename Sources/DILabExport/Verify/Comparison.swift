@@ -56,9 +56,9 @@ public enum Comparison {
             } else {
                 if d.status != f.status { out.append(Mismatch(place: place + ": status", dilab: "\(d.status)", fastapi: "\(f.status)")) }
                 if d.body != f.body { out.append(Mismatch(place: place + ": body", dilab: d.body, fastapi: f.body)) }
-            }
-            for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
-                out.append(Mismatch(place: place + ": header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
+                for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
+                    out.append(Mismatch(place: place + ": header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
+                }
             }
             let diverged = events(place, d.events, f.events)
             out += diverged
