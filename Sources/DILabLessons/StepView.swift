@@ -72,13 +72,13 @@ extension LessonRunner {
         let r = TextRenderer(style: style)
         if result.isConcurrent { return r.interleaved(result) }
         var out = ""
+        let wide = result.requests.contains { $0.webSocket != nil }
         for t in result.requests {
-            for e in t.events { out += r.line(e, request: "#\(t.id)") }
+            for e in t.events { out += r.line(e, request: "#\(t.id)", wide: wide) }
         }
         out += style.dim("  answers:") + "\n"
         for t in result.requests {
-            let body = t.isJSON ? t.body.json : t.bodyText.debugDescription
-            out += style.bold("  #\(t.id) \(t.request.line) → " + (t.status == 0 ? "no response" : "\(t.status) \(body)")) + "\n"
+            out += style.bold("  #\(t.id) \(t.request.line) → " + r.answer(t)) + "\n"
         }
         return out
     }

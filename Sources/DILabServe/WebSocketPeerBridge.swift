@@ -139,7 +139,7 @@ final class WebSocketPeerBridge: WebSocketPeer, @unchecked Sendable {
             lock.unlock()
             next(frame)
         } else {
-            if case .text = frame { inbox.append(frame) }
+            if case .disconnect = frame {} else { inbox.append(frame) }
             lock.unlock()
         }
     }

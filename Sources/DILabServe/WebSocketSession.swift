@@ -12,8 +12,8 @@ import ServiceLifecycle
 /// rules are RFC 6455's: answer pings, reassemble fragmented text, echo a client's close code, and after the
 /// server's own close frame wait (bounded) for the client's before closing the socket.
 enum WebSocketSession {
-    /// Frames the engine cannot take (its `ClientFrame` is text or a disconnect) close the connection with the
-    /// RFC's code instead of crashing anything: 1003 for binary, 1007 for text that is not UTF-8, 1009 for a
+    /// Frames the engine cannot take close the connection with the RFC's code instead of crashing anything (a
+    /// binary frame goes to the endpoint, whose receive_text() fails on it): 1007 for text that is not UTF-8, 1009 for a
     /// message over `maxMessageBytes`.
     struct Limits: Sendable {
         var maxMessageBytes = 1 << 20
@@ -121,8 +121,9 @@ enum WebSocketSession {
                     }
                     if !closing.serverSent { bridge.deliver(.text(text)) }
                 case .binary:
-                    // FastAPI's receive_text() fails on bytes; dilab's endpoints read text only.
-                    await refuse(1003, "binary frames are not supported (the endpoint reads text)")
+                    // The endpoint's receive_text() raises KeyError('text') on it, as FastAPI's does (a fragmented
+                    // binary message counts once, at its first frame).
+                    if !closing.serverSent { bridge.deliver(.binary(byteCount: frame.unmaskedData.readableBytes)) }
                 case .ping:
                     try? await outbound.write(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData))
                 case .pong:

@@ -171,6 +171,8 @@ import Testing
         }
     }
 
+    /// A binary frame reaches the endpoint, whose receive_text() raises KeyError('text') as FastAPI's does: uncaught,
+    /// so uvicorn drops the connection (no close frame). Text that is not UTF-8 is the protocol's 1007.
     @Test func badFramesCloseTheConnectionAndTheServerGoesOn() async throws {
         try await withServer { live in
             let port = live.port
@@ -178,7 +180,6 @@ import Testing
                 let a = try WSClient(port: port, path: "/echo")
                 a.sendBinary([0, 1, 2])
                 let binary = a.receiveUntilClose()
-                a.sendClose(code: 1003)
                 let b = try WSClient(port: port, path: "/echo")
                 b.send(opcode: 0x1, [0xff, 0xfe])
                 let invalid = b.receiveUntilClose()
@@ -186,7 +187,7 @@ import Testing
                 c.sendText("still here")
                 return (binary, invalid, c.receive())
             }
-            #expect(binary.last.map { if case .close(1003, _) = $0 { true } else { false } } == true)
+            #expect(binary.last == .closed)
             #expect(invalid.last.map { if case .close(1007, _) = $0 { true } else { false } } == true)
             #expect(after == .text("Echo: still here"))
             let items = try await live.get("/items")

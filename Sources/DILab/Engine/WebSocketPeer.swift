@@ -18,6 +18,8 @@ public protocol WebSocketPeer: AnyObject, Sendable {
 /// What arrives from a websocket client.
 public enum ClientFrame: Sendable, Equatable {
     case text(String)
+    /// A binary frame: FastAPI's `receive_text()` (and `receive_json()`) raise `KeyError('text')` on it.
+    case binary(byteCount: Int)
     /// A close frame (its code and reason), or 1005 when the connection dropped without one (what uvicorn's default
     /// websocket implementation, websockets-sansio, tells the app).
     case disconnect(code: Int, reason: String)

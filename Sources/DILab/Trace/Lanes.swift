@@ -176,7 +176,7 @@ public enum Lanes {
         func span(_ kind: LaneTimeline.SpanKind, _ label: String, _ a: Int, _ b: Int?, note: String, failed: Bool = false) -> Span {
             Span(kind: kind, label: label, start: a + base, end: (b ?? (last - base)) + base, open: b == nil, failed: failed, note: note, request: r.id)
         }
-        let status = r.status == 0 ? "no response" : "\(r.status)"
+        let status = r.webSocket != nil ? TextRenderer().answer(r) : r.status == 0 ? "no response" : "\(r.status)"
         rows.append(.init(label: "request", spans: [Span(kind: .request, label: r.request.line, start: first, end: last, open: false,
                                                          failed: false, note: "\(first) → \(last) ms · \(status)", request: r.id)]))
         // Holds: enter → exit, LIFO per name.
@@ -221,7 +221,8 @@ public enum Lanes {
                     rows[w.row].spans = [span(.wait, name, w.t, e.t, note: "waited \(e.t - w.t) ms for \(name)")]
                 }
             case .disconnect:
-                marks.append(.init(kind: .disconnect, t: e.t + base, label: "client disconnects at \(e.t + base) ms"))
+                let what = r.webSocket != nil ? "WebSocketDisconnect (\(e.data["q"] ?? "")) at" : "client disconnects at"
+                marks.append(.init(kind: .disconnect, t: e.t + base, label: "\(what) \(e.t + base) ms"))
             case .cancel:
                 marks.append(.init(kind: .cancel, t: e.t + base, label: "cancelled at \(e.t + base) ms" + (e.subject.isEmpty ? "" : " (\(e.subject))")))
             case .deadlock:

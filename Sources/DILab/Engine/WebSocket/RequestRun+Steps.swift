@@ -97,6 +97,9 @@ extension RequestRun {
             }
             emit(.disconnect, handler, "receive raises WebSocketDisconnect: " + why, q: "code=\(code)")
             throw e
+        case .binary(let n):
+            emit(.wsReceive, handler, .note("the client sent a binary frame (\(n) bytes): \(json ? "receive_json" : "receive_text")() reads message[\"text\"]", q: "bytes"))
+            throw raising(PyError(type: "KeyError", message: "'text'"), in: handler)
         case .text(let text):
             guard json else {
                 emit(.wsReceive, handler, .note("receive_text() → \(Value.string(text).json)", q: Value.string(text).json))
