@@ -37,7 +37,7 @@ extension RequestRun {
         do throws(PyError) {
             try runSteps(handler.steps, &env, in: r.handlerName, depth: 0)
         } catch let e where e.type == "WebSocketDisconnect" && handler.onDisconnect != nil {
-            emit(.catch, r.handlerName, "except WebSocketDisconnect: the endpoint handles it", q: "\(e.summary) → handled")
+            emit(.catch, r.handlerName, "except WebSocketDisconnect: the endpoint handles it", q: "\(e.summary) → handled", thread: .loop)
             env[Builtin.code] = .int(e.code ?? 1000)
             try runSteps(handler.onDisconnect ?? [], &env, in: r.handlerName, depth: 0)
         }
