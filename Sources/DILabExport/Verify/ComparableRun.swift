@@ -136,11 +136,8 @@ public struct ComparableRun: Sendable, Equatable {
                 if case .int(let s)? = r["status"] { status = s } else { status = 0 }
                 var request = Request(line: r["request"]?.text ?? "?", status: status, body: r["body"]?.text ?? "",
                                       headers: headers, events: lines(r["events"]))
-<<<<<<< HEAD
                 request.contentType = .some(headers["content-type"])
-=======
                 if let ws = r["websocket"], ws != .null { request.webSocket = Self.outcome(ws) }
->>>>>>> main
                 if case .array(let events)? = r["events"] {
                     request.order = events.compactMap { e in if case .int(let n)? = e["seq"] { return n } else { return nil } }
                     if request.order.count != events.count { request.order = [] }
