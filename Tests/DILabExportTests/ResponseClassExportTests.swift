@@ -16,9 +16,9 @@ import Testing
         let scenario = try ScenarioLoader.load(text: yaml, file: "inline.yaml")
         let source = FastAPIExporter(scenario: scenario, profile: scenario.profile).export()
         #expect(source.contains("app = FastAPI(default_response_class=HTMLResponse)"))
-        #expect(source.contains("api = APIRouter(prefix=\\"/api\\", default_response_class=JSONResponse)"))
+        #expect(source.contains(#"api = APIRouter(prefix="/api", default_response_class=JSONResponse)"#))
         #expect(source.contains("app.include_router(api, default_response_class=PlainTextResponse)"))
-        #expect(source.contains("@app.get(\\"/go\\", status_code=200, response_class=RedirectResponse)"))
+        #expect(source.contains(#"@app.get("/go", status_code=200, response_class=RedirectResponse)"#))
     }
 
     @Test func verifyComparesTheContentType() {
