@@ -149,6 +149,10 @@ enum RouteReader {
             case "stream": route.stream = stream(v)
             case "response_background": route.responseBackground = PieceReader.taskCall(v)
             case "doc": break
+            case "response_model":
+                // Not a misspelt response_class: the suggestion would send a FastAPI user to an unrelated key.
+                entry.keyNode.error("response_model is not modelled by dilab", rule: "not-modelled",
+                                    hint: "the route's `returns:` is the body as sent; drop response_model")
             default:
                 entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
             }
