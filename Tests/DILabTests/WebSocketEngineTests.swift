@@ -192,15 +192,15 @@ struct WebSocketEngineTests {
 
 import Foundation
 
-/// FastAPI's injected objects: `WebSocket` is the connection; `Request` and `Response` are refused by name.
+/// FastAPI's injected objects: `WebSocket` is the connection, `Request` Starlette's request; `Response` is refused by name.
 @Suite("WebSockets: injected parameters")
 struct InjectedParameterTests {
-    @Test("Request and Response parameters are refused by name, not read as a JSON body")
+    @Test("a Response parameter is refused by name, not read as a JSON body")
     func refusedByName() throws {
         let yaml = """
         routes:
           - GET /a:
-              params: {request: Request}
+              params: {response: Response}
               returns: ok
         """
         #expect(throws: DiagnosticList.self) { try compile(yaml) }
@@ -237,5 +237,41 @@ struct InjectedParameterTests {
         """
         let diagnostics = Validator.check(try ScenarioLoader.load(text: http, file: "inline.yaml"))
         #expect(diagnostics.contains { $0.rule == "websocket" && $0.message.contains("HTTP route") })
+    }
+}
+
+@Suite("Request: Starlette's request object")
+struct RequestObjectTests {
+    @Test("a dependency reads the method, url, headers, query (last value wins), path parameters and cookies")
+    func values() throws {
+        let yaml = """
+        providers:
+          info:
+            params: {request: Request}
+            returns: {url: "{{request.url}}", q: "{{request.query_params.q}}", path: "{{request.path_params}}", host: "{{request.headers.host}}", c: "{{request.cookies.k}}"}
+        routes:
+          - GET /a/{x}/{b}:
+              params: {x: str, b: str, i: Depends(info)}
+              returns: "{{i}}"
+        requests:
+          - {request: "GET /a/1/2?q=one&q=two", cookies: {k: v}}
+        """
+        let t = try run(yaml)[0]
+        #expect(t.status == 200)
+        #expect(t.body.json == #"{"url":"http://testserver/a/1/2?q=one&q=two","q":"two","path":{"x":"1","b":"2"},"host":"testserver","c":"v"}"#)
+    }
+
+    @Test("a Request in a websocket endpoint's graph is refused: FastAPI never fills it")
+    func notInWebSockets() throws {
+        let yaml = """
+        providers:
+          info: {params: {request: Request}}
+        routes:
+          - WEBSOCKET /ws:
+              params: {i: Depends(info)}
+              steps: [accept, close]
+        """
+        let diagnostics = Validator.check(try ScenarioLoader.load(text: yaml, file: "inline.yaml"))
+        #expect(diagnostics.contains { $0.rule == "websocket" && $0.message.contains("never fills") })
     }
 }

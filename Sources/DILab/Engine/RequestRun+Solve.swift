@@ -116,6 +116,7 @@ extension RequestRun {
         }
         errors += own.errors
         if let name = dependant.backgroundTasksParam { values[name] = .string("<BackgroundTasks>") }
+        if let name = dependant.requestObjectParam { values[name] = requestObject(reader) }
         if let name = dependant.securityScopesParam {
             let scopes = dependant.oauthScopes
             values[name] = .object([("scopes", .array(scopes.map(Value.string))), ("scope_str", .string(scopes.joined(separator: " ")))])

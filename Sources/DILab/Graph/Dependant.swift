@@ -11,6 +11,8 @@ public struct Dependant: Sendable {
         var requestParams: [ResolvedParam]
         var backgroundTasksParam: String?
         var securityScopesParam: String?
+        /// `request: Request`: the parameter Starlette's Request is passed as.
+        var requestObjectParam: String?
         var ownScopes: [String]
         var parentScopes: [String]
         var level: String
@@ -32,9 +34,11 @@ public struct Dependant: Sendable {
             self.facts = facts
         }
         func copy() -> Storage {
-            Storage(provider: provider, name: name, use: use, dependencies: dependencies, requestParams: requestParams,
-                    backgroundTasksParam: backgroundTasksParam, securityScopesParam: securityScopesParam, ownScopes: ownScopes,
-                    parentScopes: parentScopes, level: level, facts: facts)
+            let s = Storage(provider: provider, name: name, use: use, dependencies: dependencies, requestParams: requestParams,
+                            backgroundTasksParam: backgroundTasksParam, securityScopesParam: securityScopesParam, ownScopes: ownScopes,
+                            parentScopes: parentScopes, level: level, facts: facts)
+            s.requestObjectParam = requestObjectParam
+            return s
         }
     }
 
@@ -83,6 +87,11 @@ public struct Dependant: Sendable {
         get { storage.securityScopesParam }
         set { willChange(); storage.securityScopesParam = newValue }
         _modify { willChange(); yield &storage.securityScopesParam }
+    }
+    public var requestObjectParam: String? {
+        get { storage.requestObjectParam }
+        set { willChange(); storage.requestObjectParam = newValue }
+        _modify { willChange(); yield &storage.requestObjectParam }
     }
     public var ownScopes: [String] {
         get { storage.ownScopes }

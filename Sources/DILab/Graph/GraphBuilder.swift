@@ -218,6 +218,8 @@ public struct GraphBuilder {
                 d.backgroundTasksParam = param.name
             case .securityScopes:
                 d.securityScopesParam = param.name
+            case .requestObject:
+                d.requestObjectParam = param.name
             case .webSocket:
                 break   // the connection itself: no value to solve (WebSocketCheck keeps it out of HTTP routes)
             }

@@ -110,8 +110,13 @@ public enum Validator {
             for (_, t) in call.args { checkRoots(t.roots, allowed: allowed, at: call.location, what: "task argument") }
             if let w = call.when { checkRoots(w.expr.roots, allowed: allowed, at: call.location, what: "condition") }
         }
+        // `request: Request` means Starlette's Request: reading it is what the author meant, not a shadowed built-in.
+        var requestObjects: Set<String> = []
+        func requestObjectNames(_ params: [Param]) -> Set<String> {
+            Set(params.filter { if case .requestObject = $0.kind { return true }; return false }.map(\.name))
+        }
         func checkRoots(_ roots: [String], allowed: Set<String>, at location: SourceLocation, what: String) {
-            for r in Set(roots).sorted() where allowed.contains(r) && Builtin.names.contains(r) {
+            for r in Set(roots).sorted() where allowed.contains(r) && Builtin.names.contains(r) && !requestObjects.contains(r) {
                 let d = Diagnostic(location: location, rule: "shadowed-builtin", message: "the \(what) reads '\(r)', which is a parameter here, so it gets the parameter's value (as in FastAPI), not dilab's built-in",
                                    hint: "write `{{@\(r)}}` for dilab's \(r)", severity: .warning)
                 if !shadows.contains(d) { shadows.append(d) }
@@ -134,6 +139,7 @@ public enum Validator {
         }
         let poolNames = s.pools.map(\.name)
         for p in s.providers {
+            requestObjects = requestObjectNames(p.params)
             if let pool = p.acquires, !poolNames.contains(pool) {
                 out.append(Diagnostic(location: p.acquiresLocation ?? p.location, rule: "unknown-pool", message: "provider '\(p.name)' acquires unknown pool '\(pool)'",
                                       hint: poolNames.isEmpty ? "declare it at the top level: `pools: {\(pool): 10}`" : Suggest.hint(for: pool, among: poolNames, kind: "pools")))
@@ -152,6 +158,7 @@ public enum Validator {
             }
         }
         for r in s.routes {
+            requestObjects = requestObjectNames(r.params)
             let names = Set(r.params.map(\.name))
             checkRoots(r.returns?.roots ?? [], allowed: names, at: r.location, what: "`returns` of \(r.method) \(r.path)")
             checkRaises(r.raises, allowed: names)

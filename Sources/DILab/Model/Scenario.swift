@@ -224,6 +224,8 @@ public struct Param: Sendable {
         case securityScopes
         /// `websocket: WebSocket`: the connection itself, filled in only in a websocket endpoint's graph.
         case webSocket
+        /// `request: Request`: Starlette's Request (method, url, headers, query and path parameters, cookies).
+        case requestObject
     }
 
     public init(name: String, kind: Kind, location: SourceLocation = .unknown) {

@@ -34,6 +34,8 @@ struct ParamExplainer {
             out += "  the request's one BackgroundTasks object, shared with every dependency that asks for it\n"
         case .securityScopes:
             out += "  the scopes accumulated from the Security(...) declarations above it\n"
+        case .requestObject:
+            out += "  Starlette's Request: the method, url, headers, query and path parameters and cookies of this request\n"
         case .webSocket:
             out += "  the websocket connection itself, which FastAPI passes to every callable that asks for it\n"
         }

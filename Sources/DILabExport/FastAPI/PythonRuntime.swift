@@ -100,11 +100,14 @@ def describe(exc: BaseException) -> dict:
 
 def _fields(value):
     """What a template may read on an object: the fields the app's own classes set, and the two FastAPI
-    objects dilab models. Never other attributes, never `_` names: a scenario cannot reach `__globals__`."""
+    objects dilab models (and Starlette's Request). Never other attributes, never `_` names: a scenario cannot reach `__globals__`."""
     if isinstance(value, SecurityScopes):
         return {"scopes": list(value.scopes), "scope_str": value.scope_str}
     if isinstance(value, HTTPAuthorizationCredentials):
         return {"scheme": value.scheme, "credentials": value.credentials}
+    if isinstance(value, Request):
+        return {"method": value.method, "url": str(value.url), "headers": dict(value.headers),
+                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies)}
     if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
         return {k: v for k, v in value.__dict__.items() if isinstance(k, str) and not k.startswith("_")}
     return None

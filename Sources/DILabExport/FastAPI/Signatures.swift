@@ -81,6 +81,7 @@ enum Signatures {
             case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))
             case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))
             case .webSocket: parts.append(("\(p.name): WebSocket", false))
+            case .requestObject: parts.append(("\(p.name): Request", false))
             }
         }
         if let bt = extraBackgroundTasks { parts.append(("\(bt): BackgroundTasks", false)) }

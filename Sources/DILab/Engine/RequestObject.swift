@@ -1,0 +1,54 @@
+/// Starlette's `Request` as a template sees it: `{{request.method}}`, `{{request.url}}`, `{{request.headers.host}}`,
+/// `{{request.query_params.q}}`, `{{request.path_params.user_id}}`, `{{request.cookies.session}}`.
+///
+/// The headers are those the server hands the app, as `dilab verify`'s driver and TestClient send them: `host`
+/// first (`testserver` unless the request names one), the request's own, its cookies as one `cookie` header, and
+/// for a body `content-type` and `content-length`. A name given twice reads its first value, as
+/// `dict(request.headers)` does.
+extension RequestRun {
+    func requestObject(_ reader: RequestValues) -> Value {
+        var headers: [(String, String)] = []
+        func add(_ name: String, _ value: String) {
+            let key = name.lowercased()
+            if !headers.contains(where: { $0.0 == key }) { headers.append((key, value)) }
+        }
+        add("host", request.headers.first { $0.0.lowercased() == "host" }?.1 ?? "testserver")
+        for (k, v) in request.headers { add(k, v) }
+        if !request.cookies.isEmpty { add("cookie", request.cookies.map { "\($0.0)=\($0.1)" }.joined(separator: "; ")) }
+        if let raw = request.rawBody {
+            add("content-length", String(raw.count))
+        } else if let body = request.body {
+            add("content-type", "application/json")
+            add("content-length", String(body.json.utf8.count))
+        }
+        let host = headers.first { $0.0 == "host" }?.1 ?? "testserver"
+        let parts = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts.first ?? "")
+        let query = parts.count > 1 ? "?" + parts[1] : ""
+        // QueryParams and cookies as dicts: a repeated name keeps its first place and its last value.
+        func lastWins(_ pairs: [(String, String)]) -> [(String, Value)] {
+            var out: [(String, Value)] = []
+            for (k, v) in pairs {
+                if let i = out.firstIndex(where: { $0.0 == k }) { out[i].1 = .string(v) } else { out.append((k, .string(v))) }
+            }
+            return out
+        }
+        // Path parameters in the template's order, as Starlette's router fills `path_params`.
+        let template = trace.route?.split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
+        let names = template.split(separator: "/").compactMap { seg -> String? in
+            guard seg.hasPrefix("{"), seg.hasSuffix("}") else { return nil }
+            return seg.dropFirst().dropLast().split(separator: ":").first.map(String.init)
+        }
+        return .object([
+            ("method", .string(request.method)),
+            // Starlette's URL: scheme, host, the percent-decoded path, the raw query string.
+            ("url", .string("http://\(host)\(path.removingPercentEncoding ?? path)\(query)")),
+            ("headers", .object(headers.map { ($0.0, .string($0.1)) })),
+            ("query_params", .object(lastWins(request.query))),
+            ("path_params", .object(names.compactMap { n in reader.pathValues[n].map { (n, .string($0)) } })),
+            ("cookies", .object(lastWins(reader.cookies))),
+        ])
+    }
+}
+
+import Foundation
