@@ -63,7 +63,7 @@ class WebSocketException(Exception):
     def __init__(self, code=1008, reason=None):
         self.code, self.reason = code, reason
 WebSocket = _Any
-JSONResponse = StreamingResponse = BackgroundTask = _Any
+JSONResponse = StreamingResponse = HTMLResponse = PlainTextResponse = RedirectResponse = BackgroundTask = _Any
 StarletteHTTPException = HTTPException
 __version__ = "stub"
 """#
