@@ -26,5 +26,11 @@ if "$DILAB" verify scenarios/seeds/db-session-read-user.yaml --fastapi 0.115 --p
   cat "$out"; echo "FAIL: a wrong cleanup rule was not caught"; exit 1
 fi
 grep -q 'first divergence at event 4' "$out" || { cat "$out"; echo "FAIL: the wrong rule was caught at the wrong place"; exit 1; }
+# The same for websockets: 0.165's denial rule (an HTTPException becomes its own HTTP response) judged by 0.105,
+# where Starlette sends nothing and uvicorn answers 500.
+if "$DILAB" verify scenarios/websockets/verify-denials.yaml --fastapi latest --python "$root/fastapi-0.105.0/bin/python" >"$out"; then
+  cat "$out"; echo "FAIL: a wrong websocket denial rule was not caught"; exit 1
+fi
+grep -q 'denial status' "$out" || { cat "$out"; echo "FAIL: the wrong websocket rule was caught at the wrong place"; exit 1; }
 rm -f "$out"
-echo "verify: all profiles agree; a wrong rule is caught"
+echo "verify: all profiles agree; a wrong rule is caught (HTTP and websocket)"

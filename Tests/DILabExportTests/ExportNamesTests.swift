@@ -59,7 +59,7 @@ for path in sys.argv[2:]:
 
     static func ownNames(_ s: Scenario) -> Set<String> {
         var names = Set(s.providers.map(\.name) + s.tasks.map(\.name) + s.routers.map(\.name) + s.routes.map(\.handlerName))
-        names.formUnion(s.routers.map { $0.name + "_lifespan" } + s.pools.map(\.name) + s.aliases.keys)
+        names.formUnion(s.routers.map { $0.name + "_lifespan" } + s.pools.map(\.name) + s.rooms.map(\.name) + s.aliases.keys)
         names.formUnion(s.app.exceptionHandlers.map { "handle_" + $0.exception.lowercased() })
         let raised = s.providers.flatMap { $0.raises + $0.cleanup.raises } + s.routes.flatMap(\.raises) + s.tasks.flatMap(\.raises)
         names.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })

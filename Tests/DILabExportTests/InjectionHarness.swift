@@ -56,6 +56,13 @@ class BackgroundTasks:
     def __init__(self):
         self.tasks = []
 APIRouter = FastAPI = Body = Cookie = Depends = Header = Path = Query = Request = Security = _Any
+class WebSocketDisconnect(Exception):
+    def __init__(self, code=1000, reason=None):
+        self.code, self.reason = code, reason
+class WebSocketException(Exception):
+    def __init__(self, code=1008, reason=None):
+        self.code, self.reason = code, reason
+WebSocket = _Any
 JSONResponse = StreamingResponse = BackgroundTask = _Any
 StarletteHTTPException = HTTPException
 __version__ = "stub"

@@ -26,6 +26,14 @@ public struct PyError: Error, Sendable, Equatable {
 
     public var isHTTP: Bool { type == "HTTPException" }
 
+    /// `headers=` as (name, value) pairs (stored as `name: value` lines).
+    public var headerPairs: [(String, String)] {
+        headers.map { h in
+            let kv = h.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            return (kv[0], kv.count > 1 ? kv[1] : "")
+        }
+    }
+
     /// Short form for goldens: `HTTPException 404`, `ValueError`.
     public var summary: String {
         if isHTTP { return "HTTPException \(status ?? 500)" }

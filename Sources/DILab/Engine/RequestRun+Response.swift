@@ -174,10 +174,7 @@ extension RequestRun {
             return
         }
         if e.isHTTP {
-            respond(status: e.status ?? 500, body: .object([("detail", e.detail ?? .null)]), headers: e.headers.map { h in
-                let kv = h.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                return (kv[0], kv.count > 1 ? kv[1] : "")
-            })
+            respond(status: e.status ?? 500, body: .object([("detail", e.detail ?? .null)]), headers: e.headerPairs)
         } else if e.type == "RequestValidationError" {
             respond(status: 422, body: .object([("detail", .array(e.errors))]))
         } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {

@@ -73,6 +73,23 @@ enum WebSocketCheck {
         return nil
     }
 
+    /// Every name a `receive:` or `with … as` step binds, with where it is written.
+    static func boundNames(_ handler: WebSocketHandler?) -> [(String, SourceLocation)] {
+        var out: [(String, SourceLocation)] = []
+        var stack = (handler?.steps ?? []) + (handler?.onDisconnect ?? [])
+        while let step = stack.popLast() {
+            switch step.action {
+            case .receive(let name, _): out.append((name, step.location))
+            case .loop(let body): stack += body
+            case .with(_, let name, let body):
+                out.append((name, step.location))
+                stack += body
+            default: break
+            }
+        }
+        return out
+    }
+
     static func collectNames(_ steps: [WSStep], into names: inout Set<String>) {
         for step in steps {
             switch step.action {

@@ -99,6 +99,7 @@ public enum PythonName {
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
         // websockets
         "WebSocket", "WebSocketDisconnect", "WebSocketException", "ConnectionManager",
+        "ClientDisconnected", "PerWorker", "client_label", "quoted", "json_q", "close_q", "current_worker", "_connection_at",
         // the recorder
         "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
@@ -117,6 +118,7 @@ public enum PythonName {
         "self", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
         "now_ms", "float", "CancelledError",
+        "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
     ]
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.
@@ -160,11 +162,17 @@ extension PythonName {
         s.pools.forEach { claim($0.name, "pool", $0.location) }
         s.rooms.forEach { claim($0.name, "room", $0.location) }
         s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
-        let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name))
+        let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name) + s.rooms.map(\.name))
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)
         for p in params where hidden.contains(p.name) {
-            out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task, pool or exception class; in the exported function it would hide it",
+            out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task, pool, room or exception class; in the exported function it would hide it",
                                   hint: "rename the parameter"))
+        }
+        for r in s.routes {
+            for (name, at) in WebSocketCheck.boundNames(r.webSocket) where hidden.contains(name) {
+                out.append(Diagnostic(location: at, rule: "name", message: "'\(name)' names a message or resource in the endpoint and also a task, pool, room or exception class; in the exported function it would hide it",
+                                      hint: "rename it"))
+            }
         }
         return out
     }

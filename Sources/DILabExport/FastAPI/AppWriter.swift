@@ -22,7 +22,13 @@ struct AppWriter {
             if r.lifespan != nil { a.append("lifespan=\(r.name)_lifespan") }
             w.line("\(r.name) = APIRouter(\(a.joined(separator: ", ")))")
         }
-        for route in scenario.routes { RouteWriter(scenario: scenario, route: route).write(into: &w) }
+        for route in scenario.routes {
+            if let handler = route.webSocket {
+                WebSocketWriter(scenario: scenario, route: route, handler: handler).write(into: &w)
+            } else {
+                RouteWriter(scenario: scenario, route: route).write(into: &w)
+            }
+        }
         includes(into: &w)
         exceptionHandlers(into: &w)
         w.line()

@@ -25,6 +25,11 @@ struct Bodies {
             }
             return "HTTPException(\(args.joined(separator: ", ")))"
         }
+        if spec.isWebSocketException {
+            var args = ["code=\(spec.code ?? 1008)"]
+            if let r = spec.reason { args.append("reason=" + syntax.textTemplate(r)) }
+            return "WebSocketException(\(args.joined(separator: ", ")))"
+        }
         return "\(spec.exception)(\(spec.message.map(syntax.textTemplate) ?? ""))"
     }
 

@@ -16,6 +16,7 @@ public struct FastAPIExporter {
         var w = PythonWriter()
         header(into: &w)
         w.block(PythonRuntime.recorder)
+        if hasWebSockets { w.block(PythonRuntime.webSocketHelpers) }
         exceptions(into: &w)
         pools(into: &w)
         if !scenario.tasks.isEmpty {
@@ -32,9 +33,11 @@ public struct FastAPIExporter {
             }
             patchCycles(order.late, into: &w)
         }
+        RoomWriter.write(scenario.rooms, workers: scenario.app.workers, into: &w)
         AppWriter(scenario: scenario).write(into: &w)
         requests(into: &w)
         w.block(PythonRuntime.driver)
+        if hasWebSocketRequests { w.block(PythonRuntime.webSocketDriver) }
         if drivesTogether { w.block(PythonRuntime.concurrentDriver) }
         return w.text
     }
@@ -61,6 +64,7 @@ public struct FastAPIExporter {
         w.line(scenario.aliases.isEmpty ? "from typing import Any" : "from typing import Annotated, Any")
         w.line()
         w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
+        if hasWebSockets { w.line("from fastapi import WebSocket, WebSocketDisconnect, WebSocketException") }
         w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
         w.line("from fastapi.responses import JSONResponse, StreamingResponse")
         w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
@@ -89,8 +93,19 @@ public struct FastAPIExporter {
     var drivesTogether: Bool {
         let specs = scenario.app.dependencies + scenario.routers.flatMap { $0.dependencies + $0.includeDependencies }
             + scenario.routes.flatMap { $0.dependencies + $0.params.compactMap(\.depends) } + scenario.providers.flatMap { $0.params.compactMap(\.depends) }
-        return isConcurrent || !scenario.pools.isEmpty || specs.contains { $0.maxConcurrency != nil }
+        return isConcurrent || hasWebSocketRequests || !scenario.pools.isEmpty || specs.contains { $0.maxConcurrency != nil }
     }
+
+    /// The scenario has websocket routes, or names websockets' exceptions: the export imports and defines their helpers.
+    var hasWebSockets: Bool {
+        hasWebSocketRequests || !scenario.rooms.isEmpty || scenario.routes.contains { $0.webSocket != nil }
+            || Self.namedExceptions(scenario).contains { Self.webSocketExceptions.contains($0) }
+    }
+
+    /// Some request is a `websocket:` connection: the driver plays its client (always on the real clock).
+    var hasWebSocketRequests: Bool { scenario.requests.contains { $0.client != nil || $0.isWebSocket } }
+
+    static let webSocketExceptions: Set<String> = ["WebSocketException", "WebSocketDisconnect"]
 
     /// Long enough that no await of the scenario fits in it twice: the longest duration, doubled, plus 200 ms.
     var hangAfter: Int {
@@ -98,6 +113,13 @@ public struct FastAPIExporter {
         longest += scenario.providers.flatMap { [$0.duration, $0.cleanup.duration] }
         longest += scenario.routes.flatMap { [$0.duration, $0.stream?.every ?? 0] }
         longest += scenario.tasks.map(\.duration)
+        for r in scenario.requests {
+            for case .wait(let ms) in r.client?.steps ?? [] { longest.append(ms) }
+        }
+        for r in scenario.routes {
+            guard let h = r.webSocket else { continue }
+            WebSocketWriter.visitSteps(h.steps + (h.onDisconnect ?? [])) { s in if case .sleep(let ms) = s.action { longest.append(ms) } }
+        }
         return 2 * (longest.max() ?? 0) + 200
     }
 
@@ -120,10 +142,15 @@ public struct FastAPIExporter {
 
     /// Exception classes the scenario names that neither Python nor FastAPI defines, in first-use order.
     static func customExceptions(_ scenario: Scenario) -> [String] {
-        var names: [String] = []
-        func add(_ n: String) {
-            if PyError.builtinChain(n) == nil, !PythonName.fastapiExceptions.contains(n), !PythonName.asyncioExceptions.contains(n), !names.contains(n) { names.append(n) }
+        namedExceptions(scenario).filter { n in
+            PyError.builtinChain(n) == nil && !PythonName.fastapiExceptions.contains(n) && !PythonName.asyncioExceptions.contains(n) && !webSocketExceptions.contains(n)
         }
+    }
+
+    /// Every exception class the scenario names (raised, caught, handled), in first-use order.
+    static func namedExceptions(_ scenario: Scenario) -> [String] {
+        var names: [String] = []
+        func add(_ n: String) { if !names.contains(n) { names.append(n) } }
         for p in scenario.providers {
             (p.raises + p.cleanup.raises).forEach { add($0.exception) }
             for h in p.handlers {
@@ -131,7 +158,11 @@ public struct FastAPIExporter {
                 if case .raise(let s) = h.action { add(s.exception) }
             }
         }
-        for r in scenario.routes { r.raises.forEach { add($0.exception) } }
+        for r in scenario.routes {
+            r.raises.forEach { add($0.exception) }
+            guard let h = r.webSocket else { continue }
+            WebSocketWriter.visitSteps(h.steps + (h.onDisconnect ?? [])) { s in if case .raise(let spec) = s.action { add(spec.exception) } }
+        }
         for t in scenario.tasks { t.raises.forEach { add($0.exception) } }
         scenario.app.exceptionHandlers.forEach { add($0.exception) }
         return names
@@ -177,8 +208,9 @@ public struct FastAPIExporter {
                 let overrides = r.overrides.map { o in "{" + o.sorted { $0.key < $1.key }.map { "\(PythonSyntax.string($0.key)): \(PythonSyntax.string($0.value))" }.joined(separator: ", ") + "}" } ?? "None"
                 func ms(_ v: Int?) -> String { v.map(String.init) ?? "None" }
                 let timing = drivesTogether ? ", \"at\": \(ms(r.at)), \"disconnect\": \(ms(r.disconnect)), \"cancel\": \(ms(r.cancel))" : ""
+                let client = r.client.map(Self.clientFields) ?? ""
                 w.line("{\"method\": \(PythonSyntax.string(r.method)), \"target\": \(PythonSyntax.string(r.target)), \"headers\": \(headers), "
-                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)\(timing)},")
+                       + "\"cookies\": \(cookies), \"body\": \(body), \"overrides\": \(overrides)\(timing)\(client)},")
             }
         }
         w.line("]")
@@ -186,6 +218,25 @@ public struct FastAPIExporter {
         if drivesTogether {
             w.line("HANG_MS = \(hangAfter)  # virtual ms without any event, nothing left to arrive: the waiting requests are hung")
         }
+    }
+}
+
+extension FastAPIExporter {
+    /// A connection's client for the driver: its label, worker and script, every text a Python literal.
+    static func clientFields(_ c: ClientScript) -> String {
+        let steps = c.steps.map { step -> String in
+            switch step {
+            case .send(let v, let json):
+                let text: String
+                text = json ? v.json : v.text  // as the engine's client sends it
+                return "[\"send\", \(PythonSyntax.string(text))]"
+            case .receive(let n): return "[\"receive\", \(n)]"
+            case .wait(let ms): return "[\"wait\", \(ms)]"
+            case .close(let code, let reason): return "[\"close\", \(code), \(PythonSyntax.string(reason))]"
+            case .drop: return "[\"drop\"]"
+            }
+        }
+        return ", \"client\": \(PythonSyntax.string(c.label)), \"worker\": \(c.worker), \"script\": [\(steps.joined(separator: ", "))]"
     }
 }
 

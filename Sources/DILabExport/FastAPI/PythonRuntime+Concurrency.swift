@@ -218,7 +218,9 @@ async def _drive_together() -> dict:
     done = [asyncio.Event() for _ in REQUESTS]
     pending = [len(REQUESTS) + sum(s["disconnect"] is not None for s in REQUESTS) + sum(s["cancel"] is not None for s in REQUESTS)]
     _T0[0] = time.monotonic()
-    tasks = [asyncio.create_task(_request_at(i, spec, done, pending)) for i, spec in enumerate(REQUESTS)]
+    # a websocket connection is a client task speaking raw ASGI (`_connection_at`, with the websocket routes)
+    tasks = [asyncio.create_task((_connection_at if spec["method"] == "WEBSOCKET" else _request_at)(i, spec, done, pending))
+             for i, spec in enumerate(REQUESTS)]
     watch = asyncio.create_task(_watch_for_hangs(tasks, pending))
     results = await asyncio.gather(*tasks, return_exceptions=True)
     watch.cancel()
@@ -227,6 +229,8 @@ async def _drive_together() -> dict:
         if not isinstance(r, dict):
             r = {"request": f"{spec['method']} {spec['target']}", "status": None, "headers": {}, "body": ""}
         r["events"] = [{k: e[k] for k in ("kind", "subject", "q", "thread", "t", "seq")} for e in _TIMELINE if e["index"] == index]
+        if spec["method"] == "WEBSOCKET" and "websocket" not in r:
+            r["websocket"] = {"accepted": False, "received": [], "close": None, "reason": "", "closed_by_client": False}
         out["requests"].append(r)
     mark = len(EVENTS)
     await _lifespan("shutdown", messages, replies)

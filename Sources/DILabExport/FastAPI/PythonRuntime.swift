@@ -74,6 +74,8 @@ async def asleep_ms(ms: int) -> None:
 
 def summary(exc: BaseException) -> str:
     status = getattr(exc, "status_code", None)
+    if type(exc).__name__ in ("WebSocketDisconnect", "WebSocketException"):
+        return f"{type(exc).__name__} {exc.code}"
     return f"HTTPException {status}" if isinstance(exc, StarletteHTTPException) else type(exc).__name__
 
 
@@ -141,14 +143,15 @@ def text(value) -> str:
 
 
 class RequestIds:
-    """Numbers requests 1, 2, 3... for `{{request}}` and the event log. Pure ASGI, so it changes nothing else."""
+    """Numbers requests and websocket connections 1, 2, 3... for `{{request}}` and the event log. Pure ASGI, so it
+    changes nothing else."""
 
     def __init__(self, app):
         self.app = app
         self.served = 0
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             return await self.app(scope, receive, send)
         self.served += 1
         number, previous = self.served, _last_request[0]
@@ -188,6 +191,9 @@ def traced_scheme(cls):
                 raise traced(self.dilab_name, exc)
 
     Traced.__name__ = cls.__name__
+    # FastAPI fills `request` by its annotation: the scheme's own (Request; HTTPConnection since 0.165, which a
+    # websocket also satisfies), so the wrapper asks for exactly what the real scheme asks for.
+    Traced.__call__.__annotations__ = dict(cls.__call__.__annotations__)
     return Traced
 
 

@@ -19,7 +19,8 @@ struct PythonSyntax {
         if let b = Builtin.named(name), name.hasPrefix("@") || !locals.contains(name) {
             return roots[b.rawValue] ?? Self.builtinRoots[b.rawValue] ?? "None"
         }
-        return locals.contains(name) ? name : "None"
+        // `roots` also spells names that are no built-in but that a body provides (`client`, `code` in a websocket endpoint).
+        return locals.contains(name) ? name : roots[name] ?? "None"
     }
 
     /// Whether the templates (roots `roots`) read dilab's built-in `b` here, given the parameters in scope.

@@ -14,6 +14,8 @@ public struct ComparableRun: Sendable, Equatable {
         /// real run's one global order (FastAPI's side). Empty otherwise.
         public var times: [Int] = []
         public var order: [Int] = []
+        /// A websocket connection: what its client saw (accepted, the messages it got, the close code and reason).
+        public var webSocket: WebSocketOutcome?
     }
 
     /// dilab ran the requests on one timeline (`RunResult.isConcurrent`): orderings across requests are compared too.
@@ -37,14 +39,17 @@ public struct ComparableRun: Sendable, Equatable {
     /// A pool's are the app's own (the export's `ConnectionPool`), and are compared.
     public static let internalLimits: Set<String> = ["max_concurrency", "threadpool"]
 
-    /// How one of dilab's events reads in the comparison, or nil when no app code could observe it.
-    static func observable(_ e: TraceEvent, callables: Set<String>) -> String? {
+    /// How one of dilab's events reads in the comparison, or nil when no app code could observe it. `ownRaises`: for a
+    /// websocket endpoint, the exception types its own `raise` steps raise; any other raise it shows is Starlette's or
+    /// uvicorn's (a send to a client that has gone, a state error, `list.remove`), where no app code runs.
+    static func observable(_ e: TraceEvent, callables: Set<String>, ownRaises: [String: Set<String>] = [:]) -> String? {
         if Self.unobservable.contains(e.kind) { return nil }
         switch e.kind {
         case .call where e.data["q"] == "lru_cache-hit": return nil
         case .raise:
             let type = String((e.data["q"] ?? "").split(separator: " ").first ?? "")
             guard callables.contains(e.subject), !Self.internalRaises.contains(type) else { return nil }
+            if let own = ownRaises[e.subject], !own.contains(type) { return nil }
         case .wait, .acquire, .release:
             if Self.internalLimits.contains(e.data["q"] ?? "") { return nil }
         case .cancel:
@@ -74,8 +79,9 @@ public struct ComparableRun: Sendable, Equatable {
     /// dilab's side.
     public init(_ run: RunResult, app: CompiledApp) {
         let callables = Set(app.scenario.providers.map(\.name) + app.scenario.routes.map(\.handlerName) + app.scenario.tasks.map(\.name))
+        let ownRaises = Self.webSocketRaises(app.scenario)
         func kept(_ events: [TraceEvent]) -> [(String, Int)] {
-            events.compactMap { e in Self.observable(e, callables: callables).map { ($0, e.t) } }
+            events.compactMap { e in Self.observable(e, callables: callables, ownRaises: ownRaises).map { ($0, e.t) } }
         }
         appError = run.appErrors.first.map(Self.appError)
         startup = kept(run.startup).map(\.0)
@@ -86,6 +92,7 @@ public struct ComparableRun: Sendable, Equatable {
             var request = Request(line: r.request.line, status: r.status, body: r.bodyText,
                                   headers: Dictionary(r.headers.map { ($0.0.lowercased(), $0.1) }, uniquingKeysWith: { $1 }), events: events.map(\.0))
             if run.isConcurrent { request.times = events.map(\.1) }
+            request.webSocket = r.webSocket
             return request
         }
     }
@@ -125,6 +132,7 @@ public struct ComparableRun: Sendable, Equatable {
                 if case .int(let s)? = r["status"] { status = s } else { status = 0 }
                 var request = Request(line: r["request"]?.text ?? "?", status: status, body: r["body"]?.text ?? "",
                                       headers: headers, events: lines(r["events"]))
+                if let ws = r["websocket"], ws != .null { request.webSocket = Self.outcome(ws) }
                 if case .array(let events)? = r["events"] {
                     request.order = events.compactMap { e in if case .int(let n)? = e["seq"] { return n } else { return nil } }
                     if request.order.count != events.count { request.order = [] }
@@ -133,6 +141,36 @@ public struct ComparableRun: Sendable, Equatable {
             }
         }
         self.requests = requests
+    }
+}
+
+extension ComparableRun {
+    /// Each websocket endpoint's own `raise` steps, by exception type (`WebSocketException`, `ValueError`...), and
+    /// what a security scheme raises itself.
+    static func webSocketRaises(_ s: Scenario) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for r in s.routes {
+            guard let h = r.webSocket else { continue }
+            var types: Set<String> = []
+            WebSocketWriter.visitSteps(h.steps + (h.onDisconnect ?? [])) { step in
+                if case .raise(let spec) = step.action { types.insert(spec.exception) }
+            }
+            out[r.handlerName] = types
+        }
+        // A security scheme raises only its HTTPException; a TypeError FastAPI meets calling it is not its code.
+        for p in s.providers where p.securityScheme != nil { out[p.name] = ["HTTPException"] }
+        return out
+    }
+
+    /// The driver's `websocket` object: `{"accepted", "received", "close", "reason", "closed_by_client"}`.
+    static func outcome(_ v: Value) -> WebSocketOutcome {
+        var o = WebSocketOutcome()
+        o.accepted = v["accepted"] == .bool(true)
+        if case .array(let items)? = v["received"] { o.received = items.map { $0.text } }
+        if case .int(let code)? = v["close"] { o.closeCode = code }
+        o.closeReason = v["reason"]?.text ?? ""
+        o.closedByClient = v["closed_by_client"] == .bool(true)
+        return o
     }
 }
 

@@ -51,10 +51,14 @@ public enum Comparison {
         var aligned: [Int] = []
         for (i, (d, f)) in zip(dilab.requests, fastapi.requests).enumerated() {
             let place = "request \(i + 1) \(d.line)"
-            if d.status != f.status { out.append(Mismatch(place: place + ": status", dilab: "\(d.status)", fastapi: "\(f.status)")) }
-            if d.body != f.body { out.append(Mismatch(place: place + ": body", dilab: d.body, fastapi: f.body)) }
-            for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
-                out.append(Mismatch(place: place + ": header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
+            if d.webSocket != nil || f.webSocket != nil {
+                out += connection(place, d, f)
+            } else {
+                if d.status != f.status { out.append(Mismatch(place: place + ": status", dilab: "\(d.status)", fastapi: "\(f.status)")) }
+                if d.body != f.body { out.append(Mismatch(place: place + ": body", dilab: d.body, fastapi: f.body)) }
+                for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
+                    out.append(Mismatch(place: place + ": header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
+                }
             }
             let diverged = events(place, d.events, f.events)
             out += diverged
@@ -88,6 +92,38 @@ public enum Comparison {
                 }
             }
         }
+        return out
+    }
+
+    /// A websocket connection: whether the handshake completed, and then the messages its client got and the close it
+    /// saw; a refused one, the HTTP denial's status and body.
+    static func connection(_ place: String, _ d: ComparableRun.Request, _ f: ComparableRun.Request) -> [Mismatch] {
+        guard let dw = d.webSocket, let fw = f.webSocket else {
+            return [Mismatch(place: place, dilab: d.webSocket == nil ? "an HTTP request" : "a websocket connection",
+                             fastapi: f.webSocket == nil ? "an HTTP request" : "a websocket connection")]
+        }
+        func accepted(_ w: WebSocketOutcome, _ r: ComparableRun.Request) -> String { w.accepted ? "accepted" : "refused with \(r.status)" }
+        guard dw.accepted == fw.accepted else {
+            return [Mismatch(place: place + ": handshake", dilab: accepted(dw, d), fastapi: accepted(fw, f))]
+        }
+        var out: [Mismatch] = []
+        if !dw.accepted {
+            if d.status != f.status { out.append(Mismatch(place: place + ": denial status", dilab: "\(d.status)", fastapi: "\(f.status)")) }
+            if d.body != f.body { out.append(Mismatch(place: place + ": denial body", dilab: d.body, fastapi: f.body)) }
+            for (k, v) in d.headers.sorted(by: { $0.key < $1.key }) where f.headers[k] != v {
+                out.append(Mismatch(place: place + ": denial header \(k)", dilab: v, fastapi: f.headers[k] ?? "(absent)"))
+            }
+            return out
+        }
+        if dw.received != fw.received {
+            out.append(Mismatch(place: place + ": messages received", dilab: Value.array(dw.received.map(Value.string)).json,
+                                fastapi: Value.array(fw.received.map(Value.string)).json))
+        }
+        func close(_ w: WebSocketOutcome) -> String {
+            guard let code = w.closeCode else { return "(no close)" }
+            return "\(code)" + (w.closeReason.isEmpty ? "" : " \(Value.string(w.closeReason).json)") + (w.closedByClient ? " (the client closed first)" : "")
+        }
+        if close(dw) != close(fw) { out.append(Mismatch(place: place + ": close", dilab: close(dw), fastapi: close(fw))) }
         return out
     }
 

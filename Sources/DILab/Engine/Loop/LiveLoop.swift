@@ -30,18 +30,7 @@ public final class LiveLoop: @unchecked Sendable {
     @discardableResult
     public func submit(_ spec: RequestSpec, channel: ResponseChannel, observer: @escaping (TraceEvent) -> Void,
                        done: @escaping (RequestTrace) -> Void) -> Int {
-        engine.lock.lock()
-        engine.requestCount += 1
-        let id = engine.requestCount
-        engine.lock.unlock()
-        loop.submit(id: id) { [engine, loop] task in
-            let run = RequestRun(engine: engine, id: id, request: spec, clock: LoopClock(loop), overrides: engine.overrides, observer: observer)
-            run.loop = loop
-            run.task = task
-            run.channel = channel
-            done(run.execute())
-        }
-        return id
+        start(spec, observer: observer, done: done) { run in run.channel = channel }
     }
 
     /// Runs a websocket connection (`spec.method == "WEBSOCKET"`) on the loop, its client being `peer`; returns its
@@ -49,6 +38,14 @@ public final class LiveLoop: @unchecked Sendable {
     @discardableResult
     public func connect(_ spec: RequestSpec, peer: WebSocketPeer, observer: @escaping (TraceEvent) -> Void,
                         done: @escaping (RequestTrace) -> Void) -> Int {
+        start(spec, observer: observer, done: done) { run in
+            Connection.open(for: run, label: spec.client?.label ?? "client \(run.id)", worker: 1).peer = peer
+        }
+    }
+
+    /// A new request id, and its run as a task on the loop; `prepare` connects the run to its door.
+    private func start(_ spec: RequestSpec, observer: @escaping (TraceEvent) -> Void, done: @escaping (RequestTrace) -> Void,
+                       prepare: @escaping (RequestRun) -> Void) -> Int {
         engine.lock.lock()
         engine.requestCount += 1
         let id = engine.requestCount
@@ -57,13 +54,9 @@ public final class LiveLoop: @unchecked Sendable {
             let run = RequestRun(engine: engine, id: id, request: spec, clock: LoopClock(loop), overrides: engine.overrides, observer: observer)
             run.loop = loop
             run.task = task
-            let c = Connection(label: spec.client?.label ?? "client \(id)", worker: 1)
-            c.peer = peer
-            c.run = run
-            c.serverTask = task
-            run.connection = c
+            prepare(run)
             var trace = run.execute()
-            trace.webSocket = c.outcome
+            trace.webSocket = run.connection?.outcome
             done(trace)
         }
         return id

@@ -58,10 +58,7 @@ extension Engine {
     /// Gives `run` its connection and starts the client's script as a task of its own, right after the endpoint's.
     func startClient(of run: RequestRun, _ spec: RequestSpec, loop: EventLoop) {
         let script = spec.client ?? ClientScript(label: "client \(run.id)")
-        let c = Connection(label: script.label, worker: script.worker)
-        c.run = run
-        c.serverTask = run.task
-        run.connection = c
+        let c = Connection.open(for: run, label: script.label, worker: script.worker)
         loop.spawn(id: -run.id, at: loop.now) { task in
             c.clientTask = task
             ClientScriptRun(connection: c, script: script, loop: loop, task: task).run()

@@ -35,6 +35,16 @@ final class Connection: @unchecked Sendable {
         self.worker = worker
     }
 
+    /// The connection of `run`, whose task is its endpoint's.
+    @discardableResult
+    static func open(for run: RequestRun, label: String, worker: Int) -> Connection {
+        let c = Connection(label: label, worker: worker)
+        c.run = run
+        c.serverTask = run.task
+        run.connection = c
+        return c
+    }
+
     func wakeServer(_ loop: EventLoop?) {
         guard serverParked, let task = serverTask, let loop else { return }
         serverParked = false

@@ -37,7 +37,7 @@ extension RequestRun {
         do throws(PyError) {
             try runSteps(handler.steps, &env, in: r.handlerName, depth: 0)
         } catch let e where e.type == "WebSocketDisconnect" && handler.onDisconnect != nil {
-            emit(.catch, r.handlerName, "except WebSocketDisconnect: the endpoint handles it", q: "\(e.summary) → handled")
+            emit(.catch, r.handlerName, "except WebSocketDisconnect: the endpoint handles it", q: "\(e.summary) → handled", thread: .loop)
             env[Builtin.code] = .int(e.code ?? 1000)
             try runSteps(handler.onDisconnect ?? [], &env, in: r.handlerName, depth: 0)
         }
@@ -52,12 +52,8 @@ extension RequestRun {
         tasks.removeAll()
         let loop = self.loop
         guard let e = pending else {
-            if c.handshake == .pending {
-                deny(status: 500, because: "the endpoint returned without accepting: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")")
-            } else if !c.serverClosed, !c.clientGone {
-                emit(.wsClose, "server", "the endpoint returned without closing: Starlette sends nothing, and uvicorn drops the connection (no close frame)", q: "1006")
-                c.dropFromServer(loop: loop)
-            }
+            serverEnds(c, denied: "the endpoint returned without accepting: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")",
+                       dropped: "the endpoint returned without closing: Starlette sends nothing, and uvicorn drops the connection (no close frame)")
             return
         }
         if e.type == "CancelledError" {
@@ -76,11 +72,7 @@ extension RequestRun {
             return
         case "HTTPException" where profile != .v0_105 && c.handshake == .pending:
             let body = Value.object([("detail", e.detail ?? .null)]).json
-            let headers = e.headers.map { h -> (String, String) in
-                let kv = h.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                return (kv[0], kv.count > 1 ? kv[1] : "")
-            }
-            deny(status: e.status ?? 500, body: body, isJSON: true, headers: headers, because: "the HTTPException becomes an HTTP response to the upgrade request (websocket.http.response)")
+            deny(status: e.status ?? 500, body: body, isJSON: true, headers: e.headerPairs, because: "the HTTPException becomes an HTTP response to the upgrade request (websocket.http.response)")
             return
         case "HTTPException":
             // Starlette 0.27 (0.105) handles it without sending anything; Starlette 0.46+ sends the HTTP response even
@@ -89,20 +81,22 @@ extension RequestRun {
                 let message = "Expected ASGI message 'websocket.send' or 'websocket.close', but got 'websocket.http.response.start'."
                 emit(.serverError, "RuntimeError", "uvicorn: \(message)", data: ["message": message])
             }
-            if c.handshake == .pending {
-                deny(status: 500, because: "Starlette 0.27 sends no response for an HTTPException on a websocket: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")")
-            } else if !c.serverClosed, !c.clientGone {
-                emit(.wsClose, "server", "an HTTPException after accept: uvicorn drops the connection without a close frame", q: "1006")
-                c.dropFromServer(loop: loop)
-            }
+            serverEnds(c, denied: "Starlette 0.27 sends no response for an HTTPException on a websocket: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")",
+                       dropped: "an HTTPException after accept: uvicorn drops the connection without a close frame")
             return
         default: break
         }
         emit(.serverError, e.type, "uvicorn logs \"Exception in ASGI application\": \(e.display)", q: PyError.slug(e.message), data: ["message": e.message])
+        serverEnds(c, denied: "an exception before accept: uvicorn answers 500 Internal Server Error",
+                   dropped: "an exception after accept: uvicorn drops the connection without a close frame")
+    }
+
+    /// The app sent nothing more: before accept uvicorn answers 500; after, it drops a connection still open.
+    func serverEnds(_ c: Connection, denied: String, dropped: String) {
         if c.handshake == .pending {
-            deny(status: 500, because: "an exception before accept: uvicorn answers 500 Internal Server Error")
+            deny(status: 500, because: denied)
         } else if !c.serverClosed, !c.clientGone {
-            emit(.wsClose, "server", "an exception after accept: uvicorn drops the connection without a close frame", q: "1006")
+            emit(.wsClose, "server", dropped, q: "1006")
             c.dropFromServer(loop: loop)
         }
     }
