@@ -282,7 +282,10 @@ public struct ConstraintPattern: Sendable {
             case "t": s.ranges.append(9...9)
             case "r": s.ranges.append(13...13)
             default:
-                guard Parser.escapable.contains(e) else { throw refuse("the escape '\\\(e)'") }
+                // regex-syntax's is_escapeable_character: a metacharacter, or any ASCII character that is not a
+                // letter, a digit, '<' or '>' (those two are word-boundary assertions in regex 1.10).
+                let plain = e.isASCII && !e.properties.isAlphabetic && !("0"..."9").contains(e) && e != "<" && e != ">"
+                guard Parser.escapable.contains(e) || plain else { throw refuse("the escape '\\\(e)'") }
                 s.ranges.append(e.value...e.value)
             }
         }
