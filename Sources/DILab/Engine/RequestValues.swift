@@ -14,8 +14,9 @@ struct RequestValues {
     /// Pydantic version shown in the `url` of 0.105's error objects.
     static let pydanticDocsVersion = "2.14"
 
-    func error(_ type: String, loc: [String], msg: String, input: Value) -> Value {
+    func error(_ type: String, loc: [String], msg: String, input: Value, ctx: Value? = nil) -> Value {
         var pairs: [(String, Value)] = [("type", .string(type)), ("loc", .array(loc.map(Value.string))), ("msg", .string(msg)), ("input", input)]
+        if let ctx { pairs.append(("ctx", ctx)) }
         if profile.validationErrorsHaveURL { pairs.append(("url", .string("https://errors.pydantic.dev/\(RequestValues.pydanticDocsVersion)/v/\(type)"))) }
         return .object(pairs)
     }
@@ -50,18 +51,35 @@ struct RequestValues {
         case .inferred: raw = nil
         }
         guard let raw, raw != .null || p.source != .body else {
-            if let d = p.spec.defaultValue { return (d, nil) }
+            if let d = p.spec.defaultValue {
+                // 0.106–0.120 hand a missing parameter's default to the field's validator (`_get_multidict_value`
+                // returns it in place of None), so a default is converted and checked against its constraints.
+                if profile.validatesParameterDefaults, d != .null, p.source != .body {
+                    return validated(d, p.spec, loc: loc, fromDefault: true)
+                }
+                return (d, nil)
+            }
             if p.spec.optional { return (.null, nil) }
             return (.null, error("missing", loc: loc, msg: "Field required", input: .null))
         }
-        return convert(raw, to: p.spec.type, loc: loc)
+        return validated(raw, p.spec, loc: loc, fromDefault: false)
     }
 
-    func convert(_ raw: Value, to type: RequestParam.ValueType, loc: [String]) -> (Value, Value?) {
+    /// Converts to the parameter's type, then checks its constraints (pydantic reports only a value's first failure).
+    func validated(_ raw: Value, _ spec: RequestParam, loc: [String], fromDefault: Bool) -> (Value, Value?) {
+        let (v, e) = convert(raw, to: spec.type, loc: loc, strictString: fromDefault)
+        guard e == nil, !spec.constraints.isEmpty else { return (v, e) }
+        if let failure = ConstraintCheck.firstFailure(v, spec.constraints, type: spec.type) {
+            return (.null, error(failure.type, loc: loc, msg: failure.msg, input: raw, ctx: failure.ctx))
+        }
+        return (v, nil)
+    }
+
+    func convert(_ raw: Value, to type: RequestParam.ValueType, loc: [String], strictString: Bool = false) -> (Value, Value?) {
         switch type {
         case .str:
             if case .string = raw { return (raw, nil) }
-            if loc.first == "body" { return (.null, error("string_type", loc: loc, msg: "Input should be a valid string", input: raw)) }
+            if loc.first == "body" || strictString { return (.null, error("string_type", loc: loc, msg: "Input should be a valid string", input: raw)) }
             return (.string(raw.text), nil)
         case .int:
             switch raw {
@@ -102,6 +120,99 @@ struct RequestValues {
             return (.null, error("list_type", loc: loc, msg: "Input should be a valid list", input: raw))
         case .any:
             return (raw, nil)
+        }
+    }
+}
+
+extension Profile {
+    /// 0.106–0.120 validate a missing parameter's (non-None) default; 0.105 and 0.121+ pass it through as it is.
+    var validatesParameterDefaults: Bool { self == .v0_115 || self == .v0_120 }
+}
+
+/// pydantic-core's constrained int, float and str validators: which check fails first, and its error's
+/// type, msg and ctx.
+enum ConstraintCheck {
+    struct Failure { var type: String; var msg: String; var ctx: Value }
+
+    static func firstFailure(_ v: Value, _ constraints: [ParamConstraint], type: RequestParam.ValueType) -> Failure? {
+        func find(_ k: String) -> Value? {
+            constraints.first { $0.keyword == k || (k == "pattern" && $0.keyword == "regex") }?.value
+        }
+        switch (type, v) {
+        case (.int, .int(let x)):
+            // pydantic-core's order: multiple_of, le, lt, ge, gt.
+            if case .int(let m)? = find("multiple_of"), x % m != 0 { return failure("multiple_of", "a multiple of", .int(m)) }
+            if case .int(let b)? = find("le"), !(x <= b) { return failure("le", "less than or equal to", .int(b)) }
+            if case .int(let b)? = find("lt"), !(x < b) { return failure("lt", "less than", .int(b)) }
+            if case .int(let b)? = find("ge"), !(x >= b) { return failure("ge", "greater than or equal to", .int(b)) }
+            if case .int(let b)? = find("gt"), !(x > b) { return failure("gt", "greater than", .int(b)) }
+        case (.float, .double(let x)):
+            func bound(_ k: String) -> Double? {
+                switch find(k) { case .int(let i)?: return Double(i); case .double(let d)?: return d; default: return nil }
+            }
+            if let m = bound("multiple_of") {
+                // float.rs: a remainder within |x|/1e9 of 0 or of the divisor counts as a multiple.
+                let rem = x.truncatingRemainder(dividingBy: m)
+                let threshold = abs(x) / 1e9
+                if abs(rem) > threshold && abs(rem - m) > threshold { return failure("multiple_of", "a multiple of", .double(m)) }
+            }
+            if let b = bound("le"), !(x <= b) { return failure("le", "less than or equal to", .double(b)) }
+            if let b = bound("lt"), !(x < b) { return failure("lt", "less than", .double(b)) }
+            if let b = bound("ge"), !(x >= b) { return failure("ge", "greater than or equal to", .double(b)) }
+            if let b = bound("gt"), !(x > b) { return failure("gt", "greater than", .double(b)) }
+        case (.str, .string(let s)):
+            let n = s.unicodeScalars.count
+            if case .int(let m)? = find("min_length"), n < m {
+                return Failure(type: "string_too_short", msg: "String should have at least \(m) character\(m == 1 ? "" : "s")",
+                               ctx: .object([("min_length", .int(m))]))
+            }
+            if case .int(let m)? = find("max_length"), n > m {
+                return Failure(type: "string_too_long", msg: "String should have at most \(m) character\(m == 1 ? "" : "s")",
+                               ctx: .object([("max_length", .int(m))]))
+            }
+            if case .string(let p)? = find("pattern"), let compiled = try? ConstraintPattern(p), !compiled.matches(s) {
+                return Failure(type: "string_pattern_mismatch", msg: "String should match pattern '\(p)'", ctx: .object([("pattern", .string(p))]))
+            }
+        default: break
+        }
+        return nil
+    }
+
+    static let types = ["multiple_of": "multiple_of", "le": "less_than_equal", "lt": "less_than", "ge": "greater_than_equal", "gt": "greater_than"]
+
+    static func failure(_ keyword: String, _ phrase: String, _ bound: Value) -> Failure {
+        Failure(type: types[keyword]!, msg: "Input should be \(phrase) \(rustDisplay(bound))", ctx: .object([(keyword, bound)]))
+    }
+
+    /// How Rust's `Display` writes the bound in pydantic-core's message: an int as is, a float in its shortest
+    /// round-trip digits without an exponent and without a trailing `.0` (`1.0` → `1`, `1e-05` → `0.00001`).
+    static func rustDisplay(_ v: Value) -> String {
+        switch v {
+        case .int(let i): return String(i)
+        case .double(let d):
+            guard d.isFinite else { return d.isNaN ? "NaN" : (d > 0 ? "inf" : "-inf") }
+            var text = "\(abs(d))"
+            var exponent = 0
+            if let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }) {
+                exponent = Int(text[text.index(after: e)...]) ?? 0
+                text = String(text[..<e])
+            }
+            let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+            var digits = String(parts[0]) + (parts.count > 1 ? String(parts[1]) : "")
+            var point = parts[0].count + exponent
+            while digits.count > 1, digits.first == "0", point > 1 { digits.removeFirst(); point -= 1 }
+            while digits.hasSuffix("0"), digits.count > max(point, 1) { digits.removeLast() }
+            var out: String
+            if point <= 0 {
+                out = "0." + String(repeating: "0", count: -point) + digits
+            } else if point >= digits.count {
+                out = digits + String(repeating: "0", count: point - digits.count)
+            } else {
+                out = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+            }
+            if out.hasPrefix("0."), digits.allSatisfy({ $0 == "0" }) { out = "0" }
+            return (d < 0 || (d == 0 && d.sign == .minus) ? "-" : "") + out
+        default: return v.text
         }
     }
 }

@@ -282,6 +282,8 @@ public struct RequestParam: Sendable {
     public var optional: Bool
     public var defaultValue: Value?
     public var alias: String?
+    /// `Query(gt=0, max_length=8, pattern="^a")`: pydantic's constraints, in the order written.
+    public var constraints: [ParamConstraint] = []
 
     public init(source: Source = .inferred, type: ValueType = .str, optional: Bool = false,
                 defaultValue: Value? = nil, alias: String? = nil) {
@@ -293,6 +295,17 @@ public struct RequestParam: Sendable {
     }
 
     public var isRequired: Bool { defaultValue == nil && !optional }
+}
+
+/// One constraint keyword of `Path`/`Query`/`Header`/`Cookie` (`gt`, `ge`, `lt`, `le`, `multiple_of`, `min_length`,
+/// `max_length`, `pattern`, or `regex`, its deprecated spelling) and its value as written: an int, a float or a string.
+public struct ParamConstraint: Sendable {
+    public var keyword: String
+    public var value: Value
+    public init(keyword: String, value: Value) {
+        self.keyword = keyword
+        self.value = value
+    }
 }
 
 /// A background task function.

@@ -61,6 +61,9 @@ enum Signatures {
         var args: [String] = []
         if let d = defaultValue { args.append(d) }
         if let alias = p.alias { args.append("alias=\(PythonSyntax.string(alias))") }
+        // `gt=0`, `pattern="^[a-z]+$"`: the keyword is one of the loader's fixed names, the value a literal
+        // (a pattern goes through the string-literal escaper, never into the code as written).
+        for c in p.constraints { args.append("\(c.keyword)=\(PythonSyntax.literal(c.value))") }
         return ("\(name): \(type) = \(marker)(\(args.joined(separator: ", ")))", true)
     }
 
