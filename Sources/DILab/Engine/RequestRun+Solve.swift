@@ -117,6 +117,7 @@ extension RequestRun {
         errors += own.errors
         if let name = dependant.backgroundTasksParam { values[name] = .string("<BackgroundTasks>") }
         if let name = dependant.requestObjectParam { values[name] = requestObject(reader) }
+        if let name = dependant.responseObjectParam { values[name] = .string("<Response>") }
         if let name = dependant.securityScopesParam {
             let scopes = dependant.oauthScopes
             values[name] = .object([("scopes", .array(scopes.map(Value.string))), ("scope_str", .string(scopes.joined(separator: " ")))])
@@ -183,6 +184,7 @@ extension RequestRun {
         let value = provider.returns?.render(env) ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
         try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
+        if let sets = provider.sets { temporal.apply(sets, env: env) }
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         if provider.lruCache { engine.storeLRU(provider.name, value) }
@@ -259,6 +261,7 @@ extension RequestRun {
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
                                            key: key, level: d.level), depth: depth, thread: thread(async: provider.isAsync))
         try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
+        if let sets = provider.sets { temporal.apply(sets, env: env) }
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         var entryEnv = env
@@ -274,13 +277,20 @@ extension RequestRun {
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
         try work(r.duration, async: r.isAsync, in: r.handlerName)
+        if let sets = r.sets { temporal.apply(sets, env: env) }
         try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
         try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
         if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {
             explicitBackground = PendingTask(def: def, args: bg.args.map { ($0.0, $0.1.render(env)) }, addedBy: r.handlerName)
         }
         var response = PendingResponse(status: r.status, body: r.returns?.render(env) ?? .null, stream: r.stream, env: env)
-        if r.stream == nil, r.responseBackground == nil { try render(&response, as: route.responseClass, route: r) }
+        if r.stream == nil, r.responseBackground == nil {
+            try render(&response, as: route.responseClass, route: r)
+            // FastAPI builds this response itself: status_code=sub_response.status_code when one was set, then
+            // headers.raw.extend(sub_response.headers.raw). A stream or a JSONResponse the handler returns is sent as is.
+            if let s = temporal.status { response.status = s }
+            response.headers += temporal.headers
+        }
         return response
     }
 

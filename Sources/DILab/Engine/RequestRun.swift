@@ -20,6 +20,8 @@ final class RequestRun {
     /// The request's one `BackgroundTasks` object, shared by handler and dependencies.
     var tasks: [PendingTask] = []
     var explicitBackground: PendingTask?
+    /// The one `Response()` solve_dependencies makes per request, shared by every callable that takes it.
+    var temporal = TemporalResponse()
     /// Providers whose cleanup has run: a task or chunk that `uses` one afterwards is flagged.
     var closed: [String] = []
     var responseSent = false

@@ -13,6 +13,8 @@ public struct Dependant: Sendable {
         var securityScopesParam: String?
         /// `request: Request`: the parameter Starlette's Request is passed as.
         var requestObjectParam: String?
+        /// `response: Response`: the parameter the temporal Response is passed as.
+        var responseObjectParam: String?
         var ownScopes: [String]
         var parentScopes: [String]
         var level: String
@@ -38,6 +40,7 @@ public struct Dependant: Sendable {
                             backgroundTasksParam: backgroundTasksParam, securityScopesParam: securityScopesParam, ownScopes: ownScopes,
                             parentScopes: parentScopes, level: level, facts: facts)
             s.requestObjectParam = requestObjectParam
+            s.responseObjectParam = responseObjectParam
             return s
         }
     }
@@ -92,6 +95,11 @@ public struct Dependant: Sendable {
         get { storage.requestObjectParam }
         set { willChange(); storage.requestObjectParam = newValue }
         _modify { willChange(); yield &storage.requestObjectParam }
+    }
+    public var responseObjectParam: String? {
+        get { storage.responseObjectParam }
+        set { willChange(); storage.responseObjectParam = newValue }
+        _modify { willChange(); yield &storage.responseObjectParam }
     }
     public var ownScopes: [String] {
         get { storage.ownScopes }

@@ -220,6 +220,8 @@ public struct GraphBuilder {
                 d.securityScopesParam = param.name
             case .requestObject:
                 d.requestObjectParam = param.name
+            case .responseObject:
+                d.responseObjectParam = param.name
             case .webSocket:
                 break   // the connection itself: no value to solve (WebSocketCheck keeps it out of HTTP routes)
             }

@@ -25,7 +25,6 @@ struct ParamParser {
 
     /// FastAPI's injected objects dilab does not model: refused by name rather than read as a body model.
     static let unmodelled: [String: String] = [
-        "Response": "the temporal Response FastAPI lets a dependency set headers on",
         "HTTPConnection": "Starlette's HTTPConnection", "StarletteRequest": "Starlette's Request object",
     ]
 
@@ -126,6 +125,7 @@ struct ParamParser {
         if typeName == "SecurityScopes" { return .securityScopes }
         if typeName == "WebSocket" { return .webSocket }
         if typeName == "Request" { return .requestObject }
+        if typeName == "Response" { return .responseObject }
         if let what = ParamParser.unmodelled[typeName] {
             throw Failure(message: "'\(typeName)' is \(what), which FastAPI injects and dilab does not model yet", offset: 0,
                           hint: "remove the parameter; reading it as a JSON body (what a model class name means here) would be wrong")

@@ -1,7 +1,7 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
     static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
-                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires"]
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "sets"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
@@ -45,12 +45,14 @@ enum ProviderReader {
             case "cleanup": p.cleanup = cleanup(v)
             case "except": p.handlers = handlers(v)
             case "doc": p.doc = v.string("doc")
+            case "sets": p.sets = ResponseSetsReader.sets(v, owner: "provider '\(name)'")
             default: break
             }
         }
         if p.form == .classType, let fields = node["returns"]?.pairs {
             for f in fields { f.keyNode.checkName(f.key, .attribute, what: "field of class '\(name)'") }
         }
+        ResponseSetsReader.check(p.sets, params: p.params, owner: "provider '\(name)'", node: node, lruCache: p.lruCache)
         if p.lruCache && p.isGenerator {
             node.error("provider '\(name)' cannot be both `lru_cache` and `yield`",
                        hint: "lru_cache caches a return value; a generator's value is per request")

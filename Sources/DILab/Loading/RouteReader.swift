@@ -2,7 +2,7 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect"]
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets"]
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
@@ -149,6 +149,13 @@ enum RouteReader {
             case "stream": route.stream = stream(v)
             case "response_background": route.responseBackground = PieceReader.taskCall(v)
             case "doc": break
+            case "sets":
+                if isWebSocket {
+                    entry.keyNode.error("`sets:` belongs to an HTTP route", rule: "response-param",
+                                        hint: "a websocket endpoint sends no HTTP response for a temporal Response to reach")
+                } else {
+                    route.sets = ResponseSetsReader.sets(v, owner: "route '\(line)'")
+                }
             case "response_model":
                 // Not a misspelt response_class: the suggestion would send a FastAPI user to an unrelated key.
                 entry.keyNode.error("response_model is not modelled by dilab", rule: "not-modelled",
@@ -157,6 +164,7 @@ enum RouteReader {
                 entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
             }
         }
+        ResponseSetsReader.check(route.sets, params: route.params, owner: "route '\(line)'", node: node)
         if !pairs.contains(where: { $0.key == "handler" }) {
             node.checkName(route.handlerName, .global, what: "handler name (from the path; set `handler:`)", at: location)
         }
@@ -240,7 +248,7 @@ enum RequestReader {
     }
 
     static func expectation(_ node: YNode) -> Expectation? {
-        let pairs = node.mapping("an expectation", allowed: ["request", "fastapi", "status", "body", "trace", "received", "close"])
+        let pairs = node.mapping("an expectation", allowed: ["request", "fastapi", "status", "body", "headers", "trace", "received", "close"])
         guard let r = pairs.first(where: { $0.key == "request" }), let line = r.value.string("the request") else {
             node.error("an expectation needs `request:`")
             return nil
@@ -256,6 +264,7 @@ enum RequestReader {
             case "status": e.status = entry.value.statusCode("the status")
             case "received": e.received = entry.value.list().map { $0.value.text }
             case "close": e.close = entry.value.int("the close code")
+            case "headers": e.headers = entry.value.mapping("the expected headers").map { ($0.key, $0.value.value.text) }
             case "body":
                 e.body = entry.value.value
                 e.bodyLocation = entry.value.location

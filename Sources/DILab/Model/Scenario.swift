@@ -104,6 +104,8 @@ public struct Provider: Sendable {
     /// The pool this provider takes one unit from while it runs (a yield provider: until its cleanup has run).
     public var acquires: String?
     public var acquiresLocation: SourceLocation?
+    /// What it writes to the temporal Response it takes (`sets:`).
+    public var sets: ResponseSets?
 
     public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, isGenerator: Bool = false,
                 form: Form = .function, instanceOf: String? = nil, factory: String? = nil, lruCache: Bool = false,
@@ -226,6 +228,8 @@ public struct Param: Sendable {
         case webSocket
         /// `request: Request`: Starlette's Request (method, url, headers, query and path parameters, cookies).
         case requestObject
+        /// `response: Response`: the request's one temporal Response (headers, cookies, status); see TemporalResponse.swift.
+        case responseObject
     }
 
     public init(name: String, kind: Kind, location: SourceLocation = .unknown) {
@@ -453,6 +457,8 @@ public struct Route: Sendable {
     public var responseClass: ResponseClass?
     /// Whether `status:` was written: without it a RedirectResponse answers 307 (`status_code=None` in FastAPI).
     public var statusWritten = false
+    /// What the handler writes to the temporal Response it takes (`sets:`).
+    public var sets: ResponseSets?
 
     public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
                 isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,
@@ -616,6 +622,8 @@ public struct Expectation: Sendable {
     /// A websocket client's messages, in order, and the close code it saw.
     public var received: [String]?
     public var close: Int?
+    /// Response headers to pin (`headers:`): names compared case-insensitively, values exactly; only these names.
+    public var headers: [(String, String)]?
     public init(request: String, profile: Profile? = nil, status: Int? = nil, body: Value? = nil, trace: [String]? = nil,
                 location: SourceLocation = .unknown, traceLocation: SourceLocation? = nil) {
         self.request = request

@@ -36,6 +36,8 @@ struct ParamExplainer {
             out += "  the scopes accumulated from the Security(...) declarations above it\n"
         case .requestObject:
             out += "  Starlette's Request: the method, url, headers, query and path parameters and cookies of this request\n"
+        case .responseObject:
+            out += "  the request's one temporal Response, shared with every callable that asks for it: its headers, cookies and status reach the response FastAPI builds\n"
         case .webSocket:
             out += "  the websocket connection itself, which FastAPI passes to every callable that asks for it\n"
         }

@@ -85,6 +85,7 @@ enum Signatures {
             case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))
             case .webSocket: parts.append(("\(p.name): WebSocket", false))
             case .requestObject: parts.append(("\(p.name): Request", false))
+            case .responseObject: parts.append(("\(p.name): Response", false))
             }
         }
         if let bt = extraBackgroundTasks { parts.append(("\(bt): BackgroundTasks", false)) }
