@@ -14,6 +14,8 @@ public enum GoldenWriter {
         if profiles.isEmpty { profiles = [scenario.profile] }
         if let only = profileFilter, !profiles.contains(only) { profiles.append(only) }
         var expectBlock = ""
+        // Headers are pinned only where the scenario writes them itself (`sets:`), so no other golden changes.
+        let pinsHeaders = scenario.providers.contains { $0.sets != nil } || scenario.routes.contains { $0.sets != nil }
         var appErrors: [String] = []
         for profile in profiles {
             let app = try Validator.compile(scenario, profile: profile)
@@ -43,6 +45,9 @@ public enum GoldenWriter {
                 var e = Expectation(request: t.request.line, profile: profile, status: answered ? t.status : nil,
                                     body: answered && t.webSocket == nil ? (t.isJSON ? t.body : .string(t.bodyText)) : nil,
                                     trace: t.events.filter { $0.kind != .request }.map(\.compact))
+                if pinsHeaders, answered, t.webSocket == nil {
+                    e.headers = SuiteRunner.responseHeaders(t).filter { $0.0 != "content-type" }.map { ($0.0, Optional($0.1)) }
+                }
                 if let ws = t.webSocket, ws.accepted {
                     e.received = ws.received
                     e.close = ws.closeCode
@@ -67,6 +72,7 @@ public enum GoldenWriter {
         if pinned { out += "    fastapi: \"\(profile.rawValue)\"\n" }
         if let s = e.status { out += "    status: \(s)\n" }
         if let b = e.body { out += "    body: \(b.json)\n" }
+        if let h = e.headers, !h.isEmpty { out += "    headers: {" + h.map { "\($0.0): " + ($0.1.map { Value.string($0).json } ?? "null") }.joined(separator: ", ") + "}\n" }
         if let r = e.received { out += "    received: [" + r.map { Value.string($0).json }.joined(separator: ", ") + "]\n" }
         if let c = e.close { out += "    close: \(c)\n" }
         if let t = e.trace {

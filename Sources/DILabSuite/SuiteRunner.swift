@@ -115,6 +115,18 @@ public struct SuiteRunner: Sendable {
         "FastAPI's app-construction errors differ\n" + LineDiff.unified(expected: expected, actual: actual)
     }
 
+    /// The headers the app set (not the server's date or server), lower-cased, in order: content-type, then each
+    /// other name once, several values of one name (two `set-cookie`) joined with ", ".
+    public static func responseHeaders(_ trace: RequestTrace) -> [(String, String)] {
+        var out: [(String, String)] = []
+        if case .some(.some(let type)) = trace.contentType { out.append(("content-type", type)) }
+        for (name, value) in trace.headers {
+            let key = name.lowercased()
+            if let i = out.firstIndex(where: { $0.0 == key }) { out[i].1 += ", " + value } else { out.append((key, value)) }
+        }
+        return out
+    }
+
     /// Status, then body, then the trace; the first divergent event is named with the rule that governs it.
     func compare(_ e: Expectation, _ trace: RequestTrace, file: String, profile: Profile) -> CaseResult {
         var result = CaseResult(file: file, location: e.location, request: e.request, profile: profile)
@@ -127,6 +139,16 @@ public struct SuiteRunner: Sendable {
             if body != actual {
                 problems.append("body: expected \(body.json), got \(actual.json)")
                 if problems.count == 1, let at = e.bodyLocation { result.location = at }
+            }
+        }
+        if let headers = e.headers {
+            let actual = Self.responseHeaders(trace)
+            for (name, value) in headers {
+                let got = actual.first { $0.0 == name.lowercased() }?.1
+                if got != value {
+                    problems.append("header \(name.lowercased()): expected " + (value.map { Value.string($0).json } ?? "none")
+                                    + ", got " + (got.map { Value.string($0).json } ?? "none"))
+                }
             }
         }
         if let received = e.received {

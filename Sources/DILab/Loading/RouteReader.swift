@@ -264,7 +264,7 @@ enum RequestReader {
             case "status": e.status = entry.value.statusCode("the status")
             case "received": e.received = entry.value.list().map { $0.value.text }
             case "close": e.close = entry.value.int("the close code")
-            case "headers": e.headers = entry.value.mapping("the expected headers").map { ($0.key, $0.value.value.text) }
+            case "headers": e.headers = entry.value.mapping("the expected headers").map { ($0.key, $0.value.isNull ? nil : $0.value.value.text) }
             case "body":
                 e.body = entry.value.value
                 e.bodyLocation = entry.value.location

@@ -623,7 +623,8 @@ public struct Expectation: Sendable {
     public var received: [String]?
     public var close: Int?
     /// Response headers to pin (`headers:`): names compared case-insensitively, values exactly; only these names.
-    public var headers: [(String, String)]?
+    /// A nil value (`X-Id: null`) pins the header's absence.
+    public var headers: [(String, String?)]?
     public init(request: String, profile: Profile? = nil, status: Int? = nil, body: Value? = nil, trace: [String]? = nil,
                 location: SourceLocation = .unknown, traceLocation: SourceLocation? = nil) {
         self.request = request

@@ -9,6 +9,14 @@ struct Bodies {
     var isAsync: Bool
     /// The BackgroundTasks parameter in scope, for `adds_tasks`.
     var backgroundTasks: String?
+    /// What the callable writes to its `response: Response` parameter (`sets:`), and that parameter's name.
+    var responseSets: (sets: ResponseSets, param: String)? = nil
+
+    /// `sets:` for a callable's params, when it takes a Response.
+    static func responseSets(_ sets: ResponseSets?, _ params: [Param]) -> (sets: ResponseSets, param: String)? {
+        guard let sets, let p = params.first(where: { if case .responseObject = $0.kind { return true }; return false }) else { return nil }
+        return (sets, p.name)
+    }
 
     func pause(_ ms: Int, into w: inout PythonWriter) {
         guard ms > 0 else { return }
@@ -81,6 +89,12 @@ struct Bodies {
     /// What the body does after its opening: its duration, the tasks it adds, its raises.
     func work(duration: Int, tasks: [TaskCall], raising: [RaiseSpec], into w: inout PythonWriter) -> Bool {
         pause(duration, into: &w)
+        if let (sets, param) = responseSets {
+            // Names and values were checked at load (HTTP tokens; visible ASCII or {{call}}; cookie-safe text).
+            for (name, value) in sets.headers { w.line("\(param).headers[\(PythonSyntax.string(name))] = " + syntax.textTemplate(value)) }
+            for (name, value) in sets.cookies { w.line("\(param).set_cookie(\(PythonSyntax.string(name)), \(PythonSyntax.string(value)))") }
+            if let status = sets.status { w.line("\(param).status_code = \(status)") }
+        }
         addTasks(tasks, into: &w)
         return raises(raising, into: &w)
     }

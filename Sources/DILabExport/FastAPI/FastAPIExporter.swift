@@ -63,7 +63,7 @@ public struct FastAPIExporter {
         w.line("from functools import lru_cache")
         w.line(scenario.aliases.isEmpty ? "from typing import Any" : "from typing import Annotated, Any")
         w.line()
-        w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Security")
+        w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response, Security")
         if hasWebSockets { w.line("from fastapi import WebSocket, WebSocketDisconnect, WebSocketException") }
         w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
         w.line("from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse")

@@ -19,6 +19,7 @@ struct ProviderWriter {
         raises(p.cleanup.raises)
         tasks(p.addsTasks)
         tasks(p.cleanup.addsTasks)
+        r += p.sets?.headers.flatMap(\.1.roots) ?? []
         for h in p.handlers {
             r += h.when?.expr.roots ?? []
             if case .raise(let s) = h.action { raises([s]) }
@@ -86,7 +87,8 @@ struct ProviderWriter {
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
         let syntax = PythonSyntax.function(params: p.params.map(\.name))
-        let body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
+        var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
+        body.responseSets = Bodies.responseSets(p.sets, p.params)
         let counter = subject
         let usesCall = syntax.reads(.call, in: roots)
         if p.isGenerator {
