@@ -46,7 +46,13 @@ public enum GoldenWriter {
                                     body: answered && t.webSocket == nil ? (t.isJSON ? t.body : .string(t.bodyText)) : nil,
                                     trace: t.events.filter { $0.kind != .request }.map(\.compact))
                 if pinsHeaders, answered, t.webSocket == nil {
-                    e.headers = SuiteRunner.responseHeaders(t).filter { $0.0 != "content-type" }.map { ($0.0, Optional($0.1)) }
+                    var pinned = SuiteRunner.responseHeaders(t).filter { $0.0 != "content-type" }.map { ($0.0, Optional($0.1)) }
+                    // An absence the scenario pinned (`x-id: null`) stays pinned while the header is still absent.
+                    let before = scenario.expectations.first { $0.request == t.request.line && ($0.profile ?? scenario.profile) == profile }
+                    for (name, value) in before?.headers ?? [] where value == nil && !pinned.contains(where: { $0.0 == name.lowercased() }) {
+                        pinned.append((name.lowercased(), nil))
+                    }
+                    e.headers = pinned
                 }
                 if let ws = t.webSocket, ws.accepted {
                     e.received = ws.received
