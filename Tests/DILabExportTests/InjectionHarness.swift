@@ -55,7 +55,7 @@ class OAuth2PasswordBearer(_Any): pass
 class BackgroundTasks:
     def __init__(self):
         self.tasks = []
-APIRouter = FastAPI = Body = Cookie = Depends = Header = Path = Query = Request = Security = _Any
+APIRouter = FastAPI = Body = Cookie = Depends = Header = Path = Query = Request = Response = Security = _Any
 class WebSocketDisconnect(Exception):
     def __init__(self, code=1000, reason=None):
         self.code, self.reason = code, reason

@@ -94,7 +94,7 @@ public enum PythonName {
     public static let reserved: Set<String> = [
         // the header's imports
         "asynccontextmanager", "lru_cache", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
-        "Header", "HTTPException", "Path", "Query", "Request", "Security", "RequestValidationError", "FastAPIError",
+        "Header", "HTTPException", "Path", "Query", "Request", "Response", "Security", "RequestValidationError", "FastAPIError",
         "JSONResponse", "StreamingResponse", "HTMLResponse", "PlainTextResponse", "RedirectResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
         // websockets
