@@ -1,7 +1,7 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
     static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
-                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires"]
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
@@ -45,6 +45,7 @@ enum ProviderReader {
             case "cleanup": p.cleanup = cleanup(v)
             case "except": p.handlers = handlers(v)
             case "doc": p.doc = v.string("doc")
+            case "wrapped_by": p.wrappedBy = wrappedBy(v, provider: name)
             default: break
             }
         }
@@ -60,6 +61,51 @@ enum ProviderReader {
                        hint: "add `yield: true`: only generators run code after the handler")
         }
         return p
+    }
+
+    /// `wrapped_by: {decorator: traced_wrapper}` (or just the decorator's name). Only the kind FastAPI's
+    /// `test_dependency_wrapped.py` calls `noop_wrap` is modelled: a sync, non-generator wrapper that keeps
+    /// `__wrapped__`; the others are refused by name.
+    static func wrappedBy(_ node: YNode, provider: String) -> WrappedBy? {
+        if let name = node.scalar, !node.isNull, node.pairs == nil {
+            guard node.checkName(name, .global, what: "decorator name") else { return nil }
+            return WrappedBy(decorator: name, location: node.location)
+        }
+        var decorator: String?
+        var ok = true
+        for entry in node.mapping("wrapped_by", allowed: ["decorator", "async", "generator", "keeps_wrapped"]) {
+            let v = entry.value
+            switch entry.key {
+            case "decorator":
+                if let n = v.string("the decorator's name"), v.checkName(n, .global, what: "decorator name") { decorator = n } else { ok = false }
+            case "async":
+                if v.bool("async") == true {
+                    v.error("an async wrapper (`async def wrapper`) is not modelled", rule: "wrapped-by",
+                            hint: "only a sync `def wrapper(*args, **kwargs)` is: FastAPI classifies an async wrapper alike on every profile")
+                    ok = false
+                }
+            case "generator":
+                if v.bool("generator") == true {
+                    v.error("a generator wrapper (one that yields) is not modelled", rule: "wrapped-by",
+                            hint: "only a wrapper that returns `func(*args, **kwargs)` is")
+                    ok = false
+                }
+            case "keeps_wrapped":
+                if v.bool("keeps_wrapped") == false {
+                    v.error("a wrapper without `@functools.wraps` is not modelled", rule: "wrapped-by",
+                            hint: "FastAPI would then read its `(*args, **kwargs)` as two required query parameters `args` and `kwargs`")
+                    ok = false
+                }
+            default: break
+            }
+        }
+        guard ok else { return nil }
+        guard let decorator else {
+            node.error("`wrapped_by` of provider '\(provider)' needs the decorator's name", rule: "wrapped-by",
+                       hint: "e.g. `wrapped_by: {decorator: traced_wrapper}`")
+            return nil
+        }
+        return WrappedBy(decorator: decorator, location: node.location)
     }
 
     static func cleanup(_ node: YNode) -> Cleanup {

@@ -93,7 +93,7 @@ public enum PythonName {
     /// `ExportNamesTests` parses a real export and fails when a name is missing here.
     public static let reserved: Set<String> = [
         // the header's imports
-        "asynccontextmanager", "lru_cache", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
+        "asynccontextmanager", "lru_cache", "functools", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
         "Header", "HTTPException", "Path", "Query", "Request", "Security", "RequestValidationError", "FastAPIError",
         "JSONResponse", "StreamingResponse", "HTMLResponse", "PlainTextResponse", "RedirectResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",

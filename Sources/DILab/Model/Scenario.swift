@@ -104,6 +104,8 @@ public struct Provider: Sendable {
     /// The pool this provider takes one unit from while it runs (a yield provider: until its cleanup has run).
     public var acquires: String?
     public var acquiresLocation: SourceLocation?
+    /// A decorator written with `@functools.wraps`: a sync `def wrapper(*args, **kwargs)` around the function.
+    public var wrappedBy: WrappedBy?
 
     public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, isGenerator: Bool = false,
                 form: Form = .function, instanceOf: String? = nil, factory: String? = nil, lruCache: Bool = false,
@@ -127,6 +129,17 @@ public struct Provider: Sendable {
         self.cleanup = cleanup
         self.handlers = handlers
         self.doc = doc
+    }
+}
+
+/// `wrapped_by:` — the decorator a provider is wrapped in: `def <decorator>(func)` returning a sync
+/// `@functools.wraps(func) def wrapper(*args, **kwargs): return func(*args, **kwargs)`.
+public struct WrappedBy: Sendable, Equatable {
+    public var decorator: String
+    public var location: SourceLocation
+    public init(decorator: String, location: SourceLocation = .unknown) {
+        self.decorator = decorator
+        self.location = location
     }
 }
 

@@ -66,10 +66,34 @@ struct ProviderWriter {
             w.line()
             w.line("\(p.name) = \(instanceClassName(p))(\(PythonSyntax.string(p.name)))")
         case .function:
+            if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
             w.line("\(def) \(p.name)(\(params)):")
             w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: false, into: &w) }
         }
+    }
+
+    /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
+    /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
+    func writeDecorator(_ name: String, for p: Provider, into w: inout PythonWriter) {
+        if scenario.providers.first(where: { $0.wrappedBy != nil })?.name == p.name {
+            w.line("import functools")
+            w.line()
+            w.line()
+        }
+        if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
+            w.line("def \(name)(func):")
+            w.indented { w in
+                w.line("@functools.wraps(func)")
+                w.line("def wrapper(*args, **kwargs):")
+                w.indented { $0.line("return func(*args, **kwargs)") }
+                w.line()
+                w.line("return wrapper")
+            }
+            w.line()
+            w.line()
+        }
+        w.line("@\(name)")
     }
 
     /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed

@@ -1,0 +1,142 @@
+/// Decorated dependencies (`wrapped_by:`): what FastAPI makes of a sync `@functools.wraps` wrapper
+/// (`def wrapper(*args, **kwargs): return func(*args, **kwargs)`) around each kind of function.
+///
+/// Every profile reads the parameters through `inspect.signature`, which follows `__wrapped__`: the wrapped
+/// function's sub-dependencies and request parameters are solved as usual. The profiles differ in how they
+/// classify the callable. 0.165 (`fastapi/dependencies/models.py`) checks the wrapper and `inspect.unwrap(call)`,
+/// so the wrapper around an `async def` is awaited, around a generator entered as one. 0.120.4, 0.115.14 and
+/// 0.105.0 (`is_coroutine_callable`, `is_gen_callable`, `is_async_gen_callable` in `dependencies/utils.py`) check
+/// only the wrapper, a plain function: it is run in the threadpool, and what it returns — the coroutine, generator
+/// or async generator object — is the dependency's value. The body never runs (observed on all four releases).
+public enum WrappedCallable {
+    /// What FastAPI does with a wrapped provider on a profile.
+    public enum Classification: Equatable, Sendable {
+        /// Classified by what the wrapped function is: awaited, entered, or called in the threadpool.
+        case asWritten
+        /// Called as a plain sync function; its result, an unstarted object of this Python type, is the value.
+        case passedThrough(String)
+    }
+
+    public static func classify(_ p: Provider, on profile: Profile) -> Classification {
+        guard p.wrappedBy != nil else { return .asWritten }
+        if profile.unwrapsDecoratedDependencies { return .asWritten }
+        switch (p.isAsync, p.isGenerator) {
+        case (false, false): return .asWritten
+        case (true, false): return .passedThrough("coroutine")
+        case (false, true): return .passedThrough("generator")
+        case (true, true): return .passedThrough("async_generator")
+        }
+    }
+
+    /// The line the trace shows where a passed-through provider would have run.
+    public static func explanation(_ p: Provider, type: String, profile: Profile) -> String {
+        let kind = p.isGenerator ? (p.isAsync ? "an async generator" : "a generator") : "an async def"
+        var s = "FastAPI \(profile.fastapiVersion) classifies the wrapper that \(p.wrappedBy?.decorator ?? "") puts around \(kind) by the wrapper alone: a plain function, called in the threadpool; its <\(type) object> is the value and the body never runs"
+        if type == "coroutine" { s += " (RuntimeWarning: coroutine '\(p.name)' was never awaited)" }
+        return s + "; 0.123.5+ unwraps it"
+    }
+
+    /// Load-time refusals: what dilab does not model about a wrapped provider. A passed-through object's text
+    /// carries its memory address, and what JSON encoding makes of it depends on its type, so a wrapped async or
+    /// generator provider's value may not be read; its effects (that it ran, what it raised) are what differ.
+    public static func problems(in s: Scenario) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let wrapped = s.providers.filter { $0.wrappedBy != nil }
+        guard !wrapped.isEmpty else { return out }
+        let names = Set(wrapped.map(\.name))
+        for p in wrapped {
+            let at = p.wrappedBy?.location ?? p.location
+            let d = p.wrappedBy?.decorator ?? ""
+            if p.form != .function || p.lruCache || p.securityScheme != nil || p.factory != nil {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`wrapped_by` is modelled on a plain function only, not on provider '\(p.name)' (a class, an instance, a factory product, @lru_cache or a security scheme)",
+                                      hint: "drop `wrapped_by`, or make '\(p.name)' a plain `def`/`async def`"))
+            }
+            if s.provider(named: d) != nil || s.task(named: d) != nil || s.router(named: d) != nil || s.routes.contains(where: { $0.handlerName == d }) {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator name '\(d)' is already a provider, task, router or handler",
+                                      hint: "pick another name, e.g. \(d)_wrapper"))
+            }
+        }
+        for o in s.overrides where names.contains(o.original) || names.contains(o.replacement) {
+            out.append(Diagnostic(location: o.location, rule: "wrapped-by", message: "dependency_overrides with a wrapped provider ('\(names.contains(o.original) ? o.original : o.replacement)') is not modelled",
+                                  hint: "override an unwrapped provider"))
+        }
+        for r in s.requests {
+            for (k, v) in (r.overrides ?? [:]).sorted(by: { $0.key < $1.key }) where names.contains(k) || names.contains(v) {
+                out.append(Diagnostic(location: r.location, rule: "wrapped-by", message: "dependency_overrides with a wrapped provider ('\(names.contains(k) ? k : v)') is not modelled",
+                                      hint: "override an unwrapped provider"))
+            }
+        }
+        let unread = Set(wrapped.filter { $0.isAsync || $0.isGenerator }.map(\.name))
+        for r in s.routes {
+            for u in r.stream?.uses ?? [] where unread.contains(u) {
+                out.append(Diagnostic(location: r.location, rule: "wrapped-by", message: "the stream of \(r.method) \(r.path) uses the wrapped provider '\(u)': not modelled",
+                                      hint: "a wrapped async or generator provider's value is a coroutine or generator object on 0.105–0.120"))
+            }
+        }
+        for t in s.tasks {
+            for u in t.uses where unread.contains(u) {
+                out.append(Diagnostic(location: t.location, rule: "wrapped-by", message: "task '\(t.name)' uses the wrapped provider '\(u)': not modelled",
+                                      hint: "a wrapped async or generator provider's value is a coroutine or generator object on 0.105–0.120"))
+            }
+        }
+        func check(_ params: [Param], roots: Set<String>, owner: String, at location: SourceLocation, webSocket: Bool) {
+            for param in params {
+                guard let spec = param.depends, unread.contains(spec.provider) else { continue }
+                if webSocket {
+                    out.append(Diagnostic(location: location, rule: "wrapped-by", message: "the websocket endpoint \(owner) depends on the wrapped provider '\(spec.provider)': not modelled",
+                                          hint: "use it from an HTTP route"))
+                } else if roots.contains(param.name) {
+                    out.append(Diagnostic(location: location, rule: "wrapped-by", message: "\(owner) reads '\(param.name)', the value of the wrapped provider '\(spec.provider)': not modelled",
+                                          hint: "on 0.105–0.120 it is an unstarted \(s.provider(named: spec.provider)?.isGenerator == true ? "generator" : "coroutine") object, whose text has a memory address; read nothing of it (its effects still show), or put it in `dependencies: [...]`"))
+                }
+            }
+        }
+        for p in s.providers {
+            check(p.params, roots: providerRoots(p), owner: "provider '\(p.name)'", at: p.location, webSocket: false)
+        }
+        for r in s.routes {
+            check(r.params, roots: routeRoots(r), owner: "\(r.method) \(r.path)", at: r.location, webSocket: r.webSocket != nil)
+        }
+        return out
+    }
+
+    static func raiseRoots(_ specs: [RaiseSpec]) -> [String] {
+        var r: [String] = []
+        for spec in specs {
+            r += spec.detail?.roots ?? []
+            r += spec.message?.roots ?? []
+            r += spec.when?.expr.roots ?? []
+            r += spec.reason?.roots ?? []
+        }
+        return r
+    }
+
+    static func taskRoots(_ calls: [TaskCall]) -> [String] {
+        var r: [String] = []
+        for c in calls {
+            for (_, t) in c.args { r += t.roots }
+            r += c.when?.expr.roots ?? []
+        }
+        return r
+    }
+
+    static func providerRoots(_ p: Provider) -> Set<String> {
+        var r: [String] = p.returns?.roots ?? []
+        r += raiseRoots(p.raises + p.cleanup.raises)
+        r += taskRoots(p.addsTasks + p.cleanup.addsTasks)
+        for h in p.handlers {
+            r += h.when?.expr.roots ?? []
+            if case .raise(let spec) = h.action { r += raiseRoots([spec]) }
+        }
+        return Set(r)
+    }
+
+    static func routeRoots(_ route: Route) -> Set<String> {
+        var r: [String] = route.returns?.roots ?? []
+        r += raiseRoots(route.raises)
+        r += taskRoots(route.addsTasks)
+        if let b = route.responseBackground { r += taskRoots([b]) }
+        r += route.stream?.chunks.flatMap(\.roots) ?? []
+        return Set(r)
+    }
+}
