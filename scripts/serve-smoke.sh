@@ -29,18 +29,23 @@ fail() {
   exit 1
 }
 
-NO_COLOR=1 "$DILAB" serve "$SCENARIO" --port 0 --time-scale 0.5 >"$LOG" 2>&1 &
-PID=$!
-
 # Port 0: the kernel picks a free port and the server prints it once the lifespan startup has run.
-PORT=""
-for _ in $(seq 100); do
-  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$LOG" 2>/dev/null | head -1 | sed 's/.*://' || true)
-  [ -n "$PORT" ] && break
-  kill -0 "$PID" 2>/dev/null || fail "the server exited during startup"
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "no 'listening on' line within 10 s"
+# Sets PID and PORT; `what` names the server in failures.
+start_server() {
+  local what=$1; shift
+  NO_COLOR=1 "$DILAB" serve "$@" --port 0 >"$LOG" 2>&1 &
+  PID=$!
+  PORT=""
+  for _ in $(seq 100); do
+    PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$LOG" 2>/dev/null | head -1 | sed 's/.*://' || true)
+    [ -n "$PORT" ] && break
+    kill -0 "$PID" 2>/dev/null || fail "the $what server exited during startup"
+    sleep 0.1
+  done
+  [ -n "$PORT" ] || fail "no 'listening on' line within 10 s ($what)"
+}
+
+start_server HTTP "$SCENARIO" --time-scale 0.5
 BASE=http://127.0.0.1:$PORT
 echo "serve-smoke: server pid $PID on $BASE"
 
@@ -101,16 +106,7 @@ if [ ! -f "$venv/.dilab-ready" ]; then
   touch "$venv/.dilab-ready"
 fi
 : >"$LOG"
-NO_COLOR=1 "$DILAB" serve scenarios/websockets/chat-room.yaml --port 0 >"$LOG" 2>&1 &
-PID=$!
-PORT=""
-for _ in $(seq 100); do
-  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$LOG" 2>/dev/null | head -1 | sed 's/.*://' || true)
-  [ -n "$PORT" ] && break
-  kill -0 "$PID" 2>/dev/null || fail "the websocket server exited during startup"
-  sleep 0.1
-done
-[ -n "$PORT" ] || fail "no 'listening on' line within 10 s (websockets)"
+start_server websocket scenarios/websockets/chat-room.yaml
 STATUS=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/chat/alice")
 [ "$STATUS" = 404 ] || fail "plain GET on a websocket route answered $STATUS (FastAPI: 404)"
 cat >"$WORK/chat.py" <<'PY'
