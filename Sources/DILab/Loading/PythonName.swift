@@ -115,7 +115,7 @@ public enum PythonName {
     /// Names the exported function bodies read (besides their parameters, tasks and exception classes):
     /// a parameter of that name would hide them. `ExportNamesTests` checks this against real exports.
     public static let bodyNames: Set<String> = [
-        "self", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
+        "self", "functools", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
         "now_ms", "float", "CancelledError",
         "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
