@@ -60,6 +60,22 @@ struct WrappedDependencyTests {
         #expect(t[1].status == 422, "the wrapped function's parameters are read through __wrapped__")
     }
 
+    @Test("an async wrapper (noop_wrap_async) is awaited on every profile; a sync function inside runs in the threadpool",
+          arguments: Profile.allCases)
+    func asyncWrapper(profile: Profile) throws {
+        for async in [false, true] {
+            let yaml = """
+            providers:
+              dep: {async: \(async), wrapped_by: {decorator: d, async: true}, params: {q: int = 1}, returns: "v{{q}}"}
+            routes:
+              - GET /r: {handler: h, params: {v: Depends(dep)}, returns: "{{v}}"}
+            """
+            let t = try run(yaml, profile: profile, requests: ["GET /r?q=4"])[0]
+            #expect(t.bodyText == #""v4""#)
+            #expect(t.events.first { $0.kind == .call }?.thread == (async ? .loop : .threadpool))
+        }
+    }
+
     @Test("classification table")
     func table() {
         var p = Provider(name: "f", isAsync: true)
@@ -74,7 +90,8 @@ struct WrappedDependencyTests {
     @Test("what is not modelled is refused at load, by name")
     func refusals() {
         let base = "routes:\n  - GET /r: {handler: h, dependencies: [dep], returns: ok}\n"
-        #expect(Self.refusal("providers:\n  dep: {wrapped_by: {decorator: d, async: true}}\n" + base).contains("an async wrapper"))
+        #expect(Self.refusal("providers:\n  dep: {yield: true, wrapped_by: {decorator: d, async: true}}\n" + base).contains("an async wrapper around the generator"))
+        #expect(Self.refusal("providers:\n  dep: {wrapped_by: d}\n  dep2: {wrapped_by: {decorator: d, async: true}}\n" + base).contains("both sync and async"))
         #expect(Self.refusal("providers:\n  dep: {wrapped_by: {decorator: d, generator: true}}\n" + base).contains("a generator wrapper"))
         #expect(Self.refusal("providers:\n  dep: {wrapped_by: {decorator: d, keeps_wrapped: false}}\n" + base).contains("without `@functools.wraps`"))
         #expect(Self.refusal("providers:\n  dep: {wrapped_by: {async: false}}\n" + base).contains("needs the decorator's name"))

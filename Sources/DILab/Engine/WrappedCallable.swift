@@ -18,7 +18,7 @@ public enum WrappedCallable {
     }
 
     public static func classify(_ p: Provider, on profile: Profile) -> Classification {
-        guard p.wrappedBy != nil else { return .asWritten }
+        guard let wrapped = p.wrappedBy, !wrapped.isAsync else { return .asWritten }
         if profile.unwrapsDecoratedDependencies { return .asWritten }
         switch (p.isAsync, p.isGenerator) {
         case (false, false): return .asWritten
@@ -26,6 +26,12 @@ public enum WrappedCallable {
         case (false, true): return .passedThrough("generator")
         case (true, true): return .passedThrough("async_generator")
         }
+    }
+
+    /// Whether some profile passes the provider's object through: a sync wrapper around an `async def` or a generator.
+    public static func differs(_ p: Provider) -> Bool {
+        guard let w = p.wrappedBy, !w.isAsync else { return false }
+        return p.isAsync || p.isGenerator
     }
 
     /// The line the trace shows where a passed-through provider would have run.
@@ -51,6 +57,14 @@ public enum WrappedCallable {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`wrapped_by` is modelled on a plain function only, not on provider '\(p.name)' (a class, an instance, a factory product, @lru_cache or a security scheme)",
                                       hint: "drop `wrapped_by`, or make '\(p.name)' a plain `def`/`async def`"))
             }
+            if p.wrappedBy?.isAsync == true, p.isGenerator {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "an async wrapper around the generator '\(p.name)' is not modelled",
+                                      hint: "its `async for ... yield` does not pass an exception at the yield on to the generator; use a sync wrapper (`async: false`)"))
+            }
+            if wrapped.contains(where: { $0.wrappedBy?.decorator == d && $0.wrappedBy?.isAsync != p.wrappedBy?.isAsync }) {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator '\(d)' is written both sync and async",
+                                      hint: "give the async one another name"))
+            }
             if s.provider(named: d) != nil || s.task(named: d) != nil || s.router(named: d) != nil || s.routes.contains(where: { $0.handlerName == d }) {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator name '\(d)' is already a provider, task, router or handler",
                                       hint: "pick another name, e.g. \(d)_wrapper"))
@@ -66,7 +80,7 @@ public enum WrappedCallable {
                                       hint: "override an unwrapped provider"))
             }
         }
-        let unread = Set(wrapped.filter { $0.isAsync || $0.isGenerator }.map(\.name))
+        let unread = Set(wrapped.filter { WrappedCallable.differs($0) }.map(\.name))
         for r in s.routes {
             for u in r.stream?.uses ?? [] where unread.contains(u) {
                 out.append(Diagnostic(location: r.location, rule: "wrapped-by", message: "the stream of \(r.method) \(r.path) uses the wrapped provider '\(u)': not modelled",

@@ -63,27 +63,23 @@ enum ProviderReader {
         return p
     }
 
-    /// `wrapped_by: {decorator: traced_wrapper}` (or just the decorator's name). Only the kind FastAPI's
-    /// `test_dependency_wrapped.py` calls `noop_wrap` is modelled: a sync, non-generator wrapper that keeps
-    /// `__wrapped__`; the others are refused by name.
+    /// `wrapped_by: {decorator: traced_wrapper}` (or just the decorator's name). The kinds FastAPI's
+    /// `test_dependency_wrapped.py` calls `noop_wrap` (sync) and `noop_wrap_async` (`async: true`, on a
+    /// non-generator) are modelled, keeping `__wrapped__`; the others are refused by name.
     static func wrappedBy(_ node: YNode, provider: String) -> WrappedBy? {
         if let name = node.scalar, !node.isNull, node.pairs == nil {
             guard node.checkName(name, .global, what: "decorator name") else { return nil }
             return WrappedBy(decorator: name, location: node.location)
         }
         var decorator: String?
+        var isAsync = false
         var ok = true
         for entry in node.mapping("wrapped_by", allowed: ["decorator", "async", "generator", "keeps_wrapped"]) {
             let v = entry.value
             switch entry.key {
             case "decorator":
                 if let n = v.string("the decorator's name"), v.checkName(n, .global, what: "decorator name") { decorator = n } else { ok = false }
-            case "async":
-                if v.bool("async") == true {
-                    v.error("an async wrapper (`async def wrapper`) is not modelled", rule: "wrapped-by",
-                            hint: "only a sync `def wrapper(*args, **kwargs)` is: FastAPI classifies an async wrapper alike on every profile")
-                    ok = false
-                }
+            case "async": isAsync = v.bool("async") ?? false
             case "generator":
                 if v.bool("generator") == true {
                     v.error("a generator wrapper (one that yields) is not modelled", rule: "wrapped-by",
@@ -105,7 +101,7 @@ enum ProviderReader {
                        hint: "e.g. `wrapped_by: {decorator: traced_wrapper}`")
             return nil
         }
-        return WrappedBy(decorator: decorator, location: node.location)
+        return WrappedBy(decorator: decorator, isAsync: isAsync, location: node.location)
     }
 
     static func cleanup(_ node: YNode) -> Cleanup {

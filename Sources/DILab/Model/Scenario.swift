@@ -134,11 +134,15 @@ public struct Provider: Sendable {
 
 /// `wrapped_by:` — the decorator a provider is wrapped in: `def <decorator>(func)` returning a sync
 /// `@functools.wraps(func) def wrapper(*args, **kwargs): return func(*args, **kwargs)`.
+/// With `async: true`, `async def wrapper` awaiting an `async def` or running a `def` with `run_in_threadpool`
+/// (the test's `noop_wrap_async`), on a non-generator provider only.
 public struct WrappedBy: Sendable, Equatable {
     public var decorator: String
+    public var isAsync: Bool
     public var location: SourceLocation
-    public init(decorator: String, location: SourceLocation = .unknown) {
+    public init(decorator: String, isAsync: Bool = false, location: SourceLocation = .unknown) {
         self.decorator = decorator
+        self.isAsync = isAsync
         self.location = location
     }
 }

@@ -85,8 +85,19 @@ struct ProviderWriter {
             w.line("def \(name)(func):")
             w.indented { w in
                 w.line("@functools.wraps(func)")
-                w.line("def wrapper(*args, **kwargs):")
-                w.indented { $0.line("return func(*args, **kwargs)") }
+                if p.wrappedBy?.isAsync == true {
+                    w.line("async def wrapper(*args, **kwargs):")
+                    w.indented { w in
+                        w.line("if asyncio.iscoroutinefunction(func):")
+                        w.indented { $0.line("return await func(*args, **kwargs)") }
+                        w.line("from fastapi.concurrency import run_in_threadpool")
+                        w.line()
+                        w.line("return await run_in_threadpool(func, *args, **kwargs)")
+                    }
+                } else {
+                    w.line("def wrapper(*args, **kwargs):")
+                    w.indented { $0.line("return func(*args, **kwargs)") }
+                }
                 w.line()
                 w.line("return wrapper")
             }
