@@ -76,6 +76,20 @@ struct WrappedDependencyTests {
         }
     }
 
+    @Test("without @functools.wraps: args and kwargs are required query parameters, then a TypeError", arguments: Profile.allCases)
+    func noWraps(profile: Profile) throws {
+        let yaml = """
+        providers:
+          dep: {async: true, wrapped_by: {decorator: d, keeps_wrapped: false}, returns: v}
+        routes:
+          - GET /r: {handler: h, dependencies: [dep], returns: ok}
+        """
+        let t = try run(yaml, profile: profile, requests: ["GET /r", "GET /r?args=1&kwargs=2"])
+        #expect(t[0].status == 422)
+        #expect(t[1].status == 500)
+        #expect(calls(t[1]).isEmpty)
+    }
+
     @Test("classification table")
     func table() {
         var p = Provider(name: "f", isAsync: true)
@@ -91,9 +105,10 @@ struct WrappedDependencyTests {
     func refusals() {
         let base = "routes:\n  - GET /r: {handler: h, dependencies: [dep], returns: ok}\n"
         #expect(Self.refusal("providers:\n  dep: {yield: true, wrapped_by: {decorator: d, async: true}}\n" + base).contains("an async wrapper around the generator"))
-        #expect(Self.refusal("providers:\n  dep: {wrapped_by: d}\n  dep2: {wrapped_by: {decorator: d, async: true}}\n" + base).contains("both sync and async"))
+        #expect(Self.refusal("providers:\n  dep: {wrapped_by: d}\n  dep2: {wrapped_by: {decorator: d, async: true}}\n" + base).contains("written two ways"))
         #expect(Self.refusal("providers:\n  dep: {wrapped_by: {decorator: d, generator: true}}\n" + base).contains("a generator wrapper"))
-        #expect(Self.refusal("providers:\n  dep: {wrapped_by: {decorator: d, keeps_wrapped: false}}\n" + base).contains("without `@functools.wraps`"))
+        #expect(Self.refusal("providers:\n  dep: {params: {q: int}, wrapped_by: {decorator: d, keeps_wrapped: false}}\n" + base).contains("behind a wrapper without `@functools.wraps`"))
+        #expect(Self.refusal("providers:\n  dep: {wrapped_by: {decorator: d, async: true, keeps_wrapped: false}}\n" + base).contains("an async wrapper without"))
         #expect(Self.refusal("providers:\n  dep: {wrapped_by: {async: false}}\n" + base).contains("needs the decorator's name"))
         #expect(Self.refusal("providers:\n  dep: {wrapped_by: traced}\n" + base).contains("traced"))
         #expect(Self.refusal("providers:\n  dep: {class: true, wrapped_by: d}\n" + base).contains("plain function only"))

@@ -15,10 +15,14 @@ public enum WrappedCallable {
         case asWritten
         /// Called as a plain sync function; its result, an unstarted object of this Python type, is the value.
         case passedThrough(String)
+        /// No `__wrapped__`: FastAPI passed the query parameters `args` and `kwargs` on as keywords, which the
+        /// wrapped function does not take: a TypeError when the wrapper calls it.
+        case rejectsKeywords
     }
 
     public static func classify(_ p: Provider, on profile: Profile) -> Classification {
         guard let wrapped = p.wrappedBy, !wrapped.isAsync else { return .asWritten }
+        if !wrapped.keepsWrapped { return .rejectsKeywords }
         if profile.unwrapsDecoratedDependencies { return .asWritten }
         switch (p.isAsync, p.isGenerator) {
         case (false, false): return .asWritten
@@ -30,7 +34,7 @@ public enum WrappedCallable {
 
     /// Whether some profile passes the provider's object through: a sync wrapper around an `async def` or a generator.
     public static func differs(_ p: Provider) -> Bool {
-        guard let w = p.wrappedBy, !w.isAsync else { return false }
+        guard let w = p.wrappedBy, !w.isAsync, w.keepsWrapped else { return false }
         return p.isAsync || p.isGenerator
     }
 
@@ -61,9 +65,9 @@ public enum WrappedCallable {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "an async wrapper around the generator '\(p.name)' is not modelled",
                                       hint: "its `async for ... yield` does not pass an exception at the yield on to the generator; use a sync wrapper (`async: false`)"))
             }
-            if wrapped.contains(where: { $0.wrappedBy?.decorator == d && $0.wrappedBy?.isAsync != p.wrappedBy?.isAsync }) {
-                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator '\(d)' is written both sync and async",
-                                      hint: "give the async one another name"))
+            if wrapped.contains(where: { $0.wrappedBy?.decorator == d && ($0.wrappedBy?.isAsync != p.wrappedBy?.isAsync || $0.wrappedBy?.keepsWrapped != p.wrappedBy?.keepsWrapped) }) {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator '\(d)' is written two ways (sync and async, or with and without @functools.wraps)",
+                                      hint: "give each kind of wrapper its own name"))
             }
             if s.provider(named: d) != nil || s.task(named: d) != nil || s.router(named: d) != nil || s.routes.contains(where: { $0.handlerName == d }) {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator name '\(d)' is already a provider, task, router or handler",

@@ -49,6 +49,14 @@ enum ProviderReader {
             default: break
             }
         }
+        if p.wrappedBy?.keepsWrapped == false {
+            // No `__wrapped__`: `inspect.signature` sees the wrapper's `(*args, **kwargs)`, two required query parameters.
+            if !p.params.isEmpty {
+                node.error("provider '\(name)' has `params:` behind a wrapper without `@functools.wraps`: not modelled", rule: "wrapped-by",
+                           hint: "FastAPI sees only the wrapper's `(*args, **kwargs)`; drop `params:` or keep `keeps_wrapped: true`")
+            }
+            p.params = ["args", "kwargs"].map { Param(name: $0, kind: .request(RequestParam(source: .query, type: .str)), location: location) }
+        }
         if p.form == .classType, let fields = node["returns"]?.pairs {
             for f in fields { f.keyNode.checkName(f.key, .attribute, what: "field of class '\(name)'") }
         }
@@ -73,6 +81,7 @@ enum ProviderReader {
         }
         var decorator: String?
         var isAsync = false
+        var keepsWrapped = true
         var ok = true
         for entry in node.mapping("wrapped_by", allowed: ["decorator", "async", "generator", "keeps_wrapped"]) {
             let v = entry.value
@@ -86,12 +95,7 @@ enum ProviderReader {
                             hint: "only a wrapper that returns `func(*args, **kwargs)` is")
                     ok = false
                 }
-            case "keeps_wrapped":
-                if v.bool("keeps_wrapped") == false {
-                    v.error("a wrapper without `@functools.wraps` is not modelled", rule: "wrapped-by",
-                            hint: "FastAPI would then read its `(*args, **kwargs)` as two required query parameters `args` and `kwargs`")
-                    ok = false
-                }
+            case "keeps_wrapped": keepsWrapped = v.bool("keeps_wrapped") ?? true
             default: break
             }
         }
@@ -101,7 +105,11 @@ enum ProviderReader {
                        hint: "e.g. `wrapped_by: {decorator: traced_wrapper}`")
             return nil
         }
-        return WrappedBy(decorator: decorator, isAsync: isAsync, location: node.location)
+        if !keepsWrapped, isAsync {
+            node.error("an async wrapper without `@functools.wraps` is not modelled", rule: "wrapped-by", hint: "keep `keeps_wrapped: true`, or make the wrapper sync")
+            return nil
+        }
+        return WrappedBy(decorator: decorator, isAsync: isAsync, keepsWrapped: keepsWrapped, location: node.location)
     }
 
     static func cleanup(_ node: YNode) -> Cleanup {

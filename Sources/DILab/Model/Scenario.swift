@@ -139,10 +139,14 @@ public struct Provider: Sendable {
 public struct WrappedBy: Sendable, Equatable {
     public var decorator: String
     public var isAsync: Bool
+    /// `keeps_wrapped: false`: no `@functools.wraps`, so FastAPI sees `(*args, **kwargs)` (the loader then gives
+    /// the provider the two query parameters `args` and `kwargs` FastAPI reads from it).
+    public var keepsWrapped: Bool
     public var location: SourceLocation
-    public init(decorator: String, isAsync: Bool = false, location: SourceLocation = .unknown) {
+    public init(decorator: String, isAsync: Bool = false, keepsWrapped: Bool = true, location: SourceLocation = .unknown) {
         self.decorator = decorator
         self.isAsync = isAsync
+        self.keepsWrapped = keepsWrapped
         self.location = location
     }
 }

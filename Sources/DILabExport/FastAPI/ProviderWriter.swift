@@ -42,7 +42,9 @@ struct ProviderWriter {
         if let factory = p.factory { w.line("# stands for \(PythonSyntax.comment(factory)): FastAPI caches it by this callable, as it would the real one") }
         let needsTasks = !p.addsTasks.isEmpty || !p.cleanup.addsTasks.isEmpty
         let bt = backgroundTasksParam(p.params, needed: needsTasks)
-        let params = Signatures.list(p.params, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
+        // Without `@functools.wraps` the loader gave the provider the wrapper's `args` and `kwargs`; the function itself takes none.
+        let own = p.wrappedBy?.keepsWrapped == false ? [] : p.params
+        let params = Signatures.list(own, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
         let def = p.isAsync ? "async def" : "def"
         switch p.form {
         case .classType:
@@ -84,7 +86,7 @@ struct ProviderWriter {
         if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
             w.line("def \(name)(func):")
             w.indented { w in
-                w.line("@functools.wraps(func)")
+                if p.wrappedBy?.keepsWrapped != false { w.line("@functools.wraps(func)") }
                 if p.wrappedBy?.isAsync == true {
                     w.line("async def wrapper(*args, **kwargs):")
                     w.indented { w in
