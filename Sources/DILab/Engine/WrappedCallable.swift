@@ -54,6 +54,12 @@ public enum WrappedCallable {
         let wrapped = s.providers.filter { $0.wrappedBy != nil }
         guard !wrapped.isEmpty else { return out }
         let names = Set(wrapped.map(\.name))
+        var taken = Set(s.providers.map(\.name) + s.tasks.map(\.name) + s.routers.map(\.name) + s.routes.map(\.handlerName))
+        taken.formUnion(s.routers.map { $0.name + "_lifespan" } + s.pools.map(\.name) + s.rooms.map(\.name) + s.aliases.keys)
+        taken.formUnion(s.providers.compactMap(\.instanceOf) + s.providers.compactMap { p in p.instanceOf.map { $0 + "_" + p.name } })
+        let raised = s.providers.flatMap { $0.raises + $0.cleanup.raises } + s.routes.flatMap(\.raises) + s.tasks.flatMap(\.raises)
+        taken.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
+        taken.formUnion(s.app.exceptionHandlers.map { "handle_" + $0.exception.lowercased() })
         for p in wrapped {
             let at = p.wrappedBy?.location ?? p.location
             let d = p.wrappedBy?.decorator ?? ""
@@ -69,9 +75,13 @@ public enum WrappedCallable {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator '\(d)' is written two ways (sync and async, or with and without @functools.wraps)",
                                       hint: "give each kind of wrapper its own name"))
             }
-            if s.provider(named: d) != nil || s.task(named: d) != nil || s.router(named: d) != nil || s.routes.contains(where: { $0.handlerName == d }) {
-                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator name '\(d)' is already a provider, task, router or handler",
+            if taken.contains(d) {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "the decorator name '\(d)' is already a name of the app (a provider, task, router, handler, class, exception, pool or room)",
                                       hint: "pick another name, e.g. \(d)_wrapper"))
+            }
+            if differs(p), s.app.threadpoolTokens != AppConfig.defaultThreadpoolTokens {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`threadpool_tokens` with the sync-wrapped provider '\(p.name)' is not modelled",
+                                      hint: "on 0.105–0.120 the wrapper takes a worker thread for a moment, which dilab does not show"))
             }
         }
         for o in s.overrides where names.contains(o.original) || names.contains(o.replacement) {
