@@ -64,6 +64,7 @@ for path in sys.argv[2:]:
         let raised = s.providers.flatMap { $0.raises + $0.cleanup.raises } + s.routes.flatMap(\.raises) + s.tasks.flatMap(\.raises)
         names.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
         for p in s.providers { if let c = p.instanceOf { names.formUnion([c, c + "_" + p.name]) } }
+        names.formUnion(s.providers.compactMap { $0.wrappedBy?.decorator })
         return names
     }
 

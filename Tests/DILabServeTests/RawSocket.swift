@@ -70,10 +70,18 @@ final class RawSocket {
         }
     }
 
-    /// Reads until the text ends with `suffix` (a known body), the server closes, or it goes quiet.
-    func readResponse(endingWith suffix: String) -> String {
+    /// Reads until the text ends with `suffix` (a known body), the server closes, or it goes quiet; with `within`,
+    /// quiet spells are waited through until that many seconds have passed (a loaded machine answers late).
+    func readResponse(endingWith suffix: String, within seconds: Double = 0) -> String {
         var text = ""
-        while !text.hasSuffix(suffix), case .data(let more) = read() { text += more }
+        let start = Date()
+        while !text.hasSuffix(suffix) {
+            switch read() {
+            case .data(let more): text += more
+            case .closed: return text
+            case .timedOut: if Date().timeIntervalSince(start) >= seconds { return text }
+            }
+        }
         return text
     }
 }

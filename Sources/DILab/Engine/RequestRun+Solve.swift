@@ -91,6 +91,12 @@ extension RequestRun {
                 emit(.cacheHit, sub.callName, .cacheHit(key: key, value: hit, override: use.callName != sub.callName ? use.callName : nil),
                      depth: depth)
                 value = hit
+            } else if let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
+                value = passThrough(provider, type: type, depth: depth)
+            } else if let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
+                let e = PyError(type: "TypeError", message: "\(provider.name)() got an unexpected keyword argument 'args'")
+                emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
+                throw e
             } else if use.isGenerator {
                 let stackScope = sub.use?.scope == "function" ? "function" : "request"
                 let slot = try takeSlot(sub, depth: depth)
@@ -164,6 +170,13 @@ extension RequestRun {
         return env
     }
 
+
+    /// A wrapped provider FastAPI takes for a plain sync function (`WrappedCallable`): the wrapper returns the
+    /// unstarted coroutine or generator, which is the value; no code of the provider's runs.
+    func passThrough(_ provider: Provider, type: String, depth: Int) -> Value {
+        emit(.violation, provider.name, WrappedCallable.explanation(provider, type: type, profile: profile), q: "wrapped-\(type)", depth: depth)
+        return .string("<\(type) object \(provider.name)>")
+    }
 
     /// A plain (non-generator) dependency: sync ones run in the threadpool, async ones on the loop.
     func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {

@@ -1,7 +1,7 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
     static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
-                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "sets"]
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by", "sets"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
@@ -46,8 +46,17 @@ enum ProviderReader {
             case "except": p.handlers = handlers(v)
             case "doc": p.doc = v.string("doc")
             case "sets": p.sets = ResponseSetsReader.sets(v, owner: "provider '\(name)'")
+            case "wrapped_by": p.wrappedBy = wrappedBy(v, provider: name)
             default: break
             }
+        }
+        if p.wrappedBy?.keepsWrapped == false {
+            // No `__wrapped__`: `inspect.signature` sees the wrapper's `(*args, **kwargs)`, two required query parameters.
+            if !p.params.isEmpty {
+                node.error("provider '\(name)' has `params:` behind a wrapper without `@functools.wraps`: not modelled", rule: "wrapped-by",
+                           hint: "FastAPI sees only the wrapper's `(*args, **kwargs)`; drop `params:` or keep `keeps_wrapped: true`")
+            }
+            p.params = ["args", "kwargs"].map { Param(name: $0, kind: .request(RequestParam(source: .query, type: .str)), location: location) }
         }
         if p.form == .classType, let fields = node["returns"]?.pairs {
             for f in fields { f.keyNode.checkName(f.key, .attribute, what: "field of class '\(name)'") }
@@ -62,6 +71,47 @@ enum ProviderReader {
                        hint: "add `yield: true`: only generators run code after the handler")
         }
         return p
+    }
+
+    /// `wrapped_by: {decorator: traced_wrapper}` (or just the decorator's name). The kinds FastAPI's
+    /// `test_dependency_wrapped.py` calls `noop_wrap` (sync) and `noop_wrap_async` (`async: true`, on a
+    /// non-generator) are modelled, keeping `__wrapped__`; the others are refused by name.
+    static func wrappedBy(_ node: YNode, provider: String) -> WrappedBy? {
+        if let name = node.scalar, !node.isNull, node.pairs == nil {
+            guard node.checkName(name, .global, what: "decorator name") else { return nil }
+            return WrappedBy(decorator: name, location: node.location)
+        }
+        var decorator: String?
+        var isAsync = false
+        var keepsWrapped = true
+        var ok = true
+        for entry in node.mapping("wrapped_by", allowed: ["decorator", "async", "generator", "keeps_wrapped"]) {
+            let v = entry.value
+            switch entry.key {
+            case "decorator":
+                if let n = v.string("the decorator's name"), v.checkName(n, .global, what: "decorator name") { decorator = n } else { ok = false }
+            case "async": isAsync = v.bool("async") ?? false
+            case "generator":
+                if v.bool("generator") == true {
+                    v.error("a generator wrapper (one that yields) is not modelled", rule: "wrapped-by",
+                            hint: "only a wrapper that returns `func(*args, **kwargs)` is")
+                    ok = false
+                }
+            case "keeps_wrapped": keepsWrapped = v.bool("keeps_wrapped") ?? true
+            default: break
+            }
+        }
+        guard ok else { return nil }
+        guard let decorator else {
+            node.error("`wrapped_by` of provider '\(provider)' needs the decorator's name", rule: "wrapped-by",
+                       hint: "e.g. `wrapped_by: {decorator: traced_wrapper}`")
+            return nil
+        }
+        if !keepsWrapped, isAsync {
+            node.error("an async wrapper without `@functools.wraps` is not modelled", rule: "wrapped-by", hint: "keep `keeps_wrapped: true`, or make the wrapper sync")
+            return nil
+        }
+        return WrappedBy(decorator: decorator, isAsync: isAsync, keepsWrapped: keepsWrapped, location: node.location)
     }
 
     static func cleanup(_ node: YNode) -> Cleanup {

@@ -93,7 +93,7 @@ public enum PythonName {
     /// `ExportNamesTests` parses a real export and fails when a name is missing here.
     public static let reserved: Set<String> = [
         // the header's imports
-        "asynccontextmanager", "lru_cache", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
+        "asynccontextmanager", "lru_cache", "functools", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
         "Header", "HTTPException", "Path", "Query", "Request", "Response", "Security", "RequestValidationError", "FastAPIError",
         "JSONResponse", "StreamingResponse", "HTMLResponse", "PlainTextResponse", "RedirectResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
@@ -115,7 +115,7 @@ public enum PythonName {
     /// Names the exported function bodies read (besides their parameters, tasks and exception classes):
     /// a parameter of that name would hide them. `ExportNamesTests` checks this against real exports.
     public static let bodyNames: Set<String> = [
-        "self", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
+        "self", "functools", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
         "now_ms", "float", "CancelledError",
         "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",

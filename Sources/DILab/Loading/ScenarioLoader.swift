@@ -125,6 +125,7 @@ public enum ScenarioLoader {
         }
         if scenario.name.isEmpty { scenario.name = (file as NSString).lastPathComponent }
         PythonName.collisions(in: scenario).forEach(context.report)
+        WrappedCallable.problems(in: scenario).forEach(context.report)
         return (scenario, context.diagnostics)
     }
 

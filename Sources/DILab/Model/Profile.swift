@@ -64,6 +64,9 @@ public enum Profile: String, CaseIterable, Sendable, Codable {
         case .v0_105: return 975
         }
     }
+    /// A dependency wrapped with `@functools.wraps` is classified by `inspect.unwrap(call)` too (0.123.5+), so a
+    /// sync wrapper around an `async def` or a generator is awaited or entered; before, by the wrapper alone.
+    public var unwrapsDecoratedDependencies: Bool { self == .latest }
     /// `APIRouter(lifespan=)` of an included router runs.
     public var runsRouterLifespan: Bool { self != .v0_105 }
 }

@@ -106,6 +106,8 @@ public struct Provider: Sendable {
     public var acquiresLocation: SourceLocation?
     /// What it writes to the temporal Response it takes (`sets:`).
     public var sets: ResponseSets?
+    /// A decorator written with `@functools.wraps`: a sync `def wrapper(*args, **kwargs)` around the function.
+    public var wrappedBy: WrappedBy?
 
     public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, isGenerator: Bool = false,
                 form: Form = .function, instanceOf: String? = nil, factory: String? = nil, lruCache: Bool = false,
@@ -129,6 +131,25 @@ public struct Provider: Sendable {
         self.cleanup = cleanup
         self.handlers = handlers
         self.doc = doc
+    }
+}
+
+/// `wrapped_by:` — the decorator a provider is wrapped in: `def <decorator>(func)` returning a sync
+/// `@functools.wraps(func) def wrapper(*args, **kwargs): return func(*args, **kwargs)`.
+/// With `async: true`, `async def wrapper` awaiting an `async def` or running a `def` with `run_in_threadpool`
+/// (the test's `noop_wrap_async`), on a non-generator provider only.
+public struct WrappedBy: Sendable, Equatable {
+    public var decorator: String
+    public var isAsync: Bool
+    /// `keeps_wrapped: false`: no `@functools.wraps`, so FastAPI sees `(*args, **kwargs)` (the loader then gives
+    /// the provider the two query parameters `args` and `kwargs` FastAPI reads from it).
+    public var keepsWrapped: Bool
+    public var location: SourceLocation
+    public init(decorator: String, isAsync: Bool = false, keepsWrapped: Bool = true, location: SourceLocation = .unknown) {
+        self.decorator = decorator
+        self.isAsync = isAsync
+        self.keepsWrapped = keepsWrapped
+        self.location = location
     }
 }
 

@@ -43,7 +43,9 @@ struct ProviderWriter {
         if let factory = p.factory { w.line("# stands for \(PythonSyntax.comment(factory)): FastAPI caches it by this callable, as it would the real one") }
         let needsTasks = !p.addsTasks.isEmpty || !p.cleanup.addsTasks.isEmpty
         let bt = backgroundTasksParam(p.params, needed: needsTasks)
-        let params = Signatures.list(p.params, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
+        // Without `@functools.wraps` the loader gave the provider the wrapper's `args` and `kwargs`; the function itself takes none.
+        let own = p.wrappedBy?.keepsWrapped == false ? [] : p.params
+        let params = Signatures.list(own, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
         let def = p.isAsync ? "async def" : "def"
         switch p.form {
         case .classType:
@@ -67,10 +69,45 @@ struct ProviderWriter {
             w.line()
             w.line("\(p.name) = \(instanceClassName(p))(\(PythonSyntax.string(p.name)))")
         case .function:
+            if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
             w.line("\(def) \(p.name)(\(params)):")
             w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: false, into: &w) }
         }
+    }
+
+    /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
+    /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
+    func writeDecorator(_ name: String, for p: Provider, into w: inout PythonWriter) {
+        if scenario.providers.first(where: { $0.wrappedBy != nil })?.name == p.name {
+            w.line("import functools")
+            w.line()
+            w.line()
+        }
+        if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
+            w.line("def \(name)(func):")
+            w.indented { w in
+                if p.wrappedBy?.keepsWrapped != false { w.line("@functools.wraps(func)") }
+                if p.wrappedBy?.isAsync == true {
+                    w.line("async def wrapper(*args, **kwargs):")
+                    w.indented { w in
+                        w.line("if asyncio.iscoroutinefunction(func):")
+                        w.indented { $0.line("return await func(*args, **kwargs)") }
+                        w.line("from fastapi.concurrency import run_in_threadpool")
+                        w.line()
+                        w.line("return await run_in_threadpool(func, *args, **kwargs)")
+                    }
+                } else {
+                    w.line("def wrapper(*args, **kwargs):")
+                    w.indented { $0.line("return func(*args, **kwargs)") }
+                }
+                w.line()
+                w.line("return wrapper")
+            }
+            w.line()
+            w.line()
+        }
+        w.line("@\(name)")
     }
 
     /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
