@@ -11,7 +11,12 @@ swift build --product dilab
 DILAB=.build/debug/dilab
 
 step "swift test"
-swift test
+# The live-socket deadline tests (ConnectionTests) run on their own afterwards: synchronous tests (Python
+# subprocesses, headless Chromium) occupy Swift's cooperative pool, which has one thread per core and on which
+# Hummingbird's handlers also run, so in the full parallel run a served 413 could wait seconds for a thread.
+swift test --skip ConnectionTests
+step "swift test --filter ConnectionTests (alone: their deadlines are sub-second)"
+swift test --filter ConnectionTests
 
 step "dilab run on every scenario: exit 0, and the JSON form parses"
 while IFS= read -r f; do
