@@ -136,7 +136,7 @@ final class RequestRun {
             return trace
         case .found(let route, let pathValues):
             trace.route = "\(route.route.method) \(route.fullPath)"
-            if route.route.isWebSocket { runWebSocket(route, pathValues); return trace }
+            if route.isWebSocket { runWebSocket(route, pathValues); return trace }
             switch profile.lifecycle {
             case .modern: runModern(route, pathValues)
             case .insideHandler: runInsideHandler(route, pathValues)

@@ -240,7 +240,7 @@ enum RouteMatcher {
         // A websocket scope matches only websocket routes, an HTTP one only HTTP routes (Starlette's `matches`);
         // a websocket has no 405 and no redirect_slashes.
         let ws = method == RequestSpec.webSocketMethod
-        for r in routes where r.route.isWebSocket == ws {
+        for r in routes where r.isWebSocket == ws {
             guard let values = r.pattern.match(segments) else { continue }
             if r.route.method == method { return .found(r, values) }
             if partial == nil { partial = [r.route.method] }
@@ -250,7 +250,7 @@ enum RouteMatcher {
         // Starlette's redirect_slashes: `/x` → `/x/` (or back) when that path exists for some method.
         let other = path.hasSuffix("/") && path != "/" ? String(path.dropLast()) : path + "/"
         let otherSegments = PathPattern.split(other)
-        if routes.contains(where: { !$0.route.isWebSocket && $0.pattern.match(otherSegments) != nil }) { return .redirect(other) }
+        if routes.contains(where: { !$0.isWebSocket && $0.pattern.match(otherSegments) != nil }) { return .redirect(other) }
         return .notFound
     }
 

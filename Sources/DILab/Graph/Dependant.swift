@@ -218,7 +218,7 @@ public struct ResolvedParam: Sendable {
 
 /// A route with its full path and the root dependant FastAPI builds for it.
 public struct CompiledRoute: Sendable {
-    public var route: Route
+    public var route: Route { didSet { isWebSocket = route.isWebSocket } }
     public var fullPath: String { didSet { pattern = PathPattern(fullPath) } }
     public var dependant: Dependant { didSet { (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant) } }
     /// Level dependencies in FastAPI's order (app, include, router, decorator), for display.
@@ -237,6 +237,8 @@ public struct CompiledRoute: Sendable {
     public private(set) var bodyParams: [ResolvedParam]
     /// Whether body parameters are embedded under their names (more than one distinct name).
     public private(set) var embedsBody: Bool
+    /// A `WEBSOCKET` route: matched only by websocket scopes (a method compare per route per request, else).
+    public private(set) var isWebSocket: Bool
 
     public init(route: Route, fullPath: String, dependant: Dependant, levels: [(level: String, spec: DependsSpec)], depth: Int = 0) {
         self.route = route
@@ -246,6 +248,7 @@ public struct CompiledRoute: Sendable {
         self.depth = depth
         pattern = PathPattern(fullPath)
         (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
+        isWebSocket = route.isWebSocket
     }
 
     static func bodyFacts(_ d: Dependant) -> ([ResolvedParam], Bool) {
