@@ -9,6 +9,8 @@ public struct GraphBuilder {
     var built = 0
     /// The deepest dependant built for the route being compiled (the route itself is 0).
     var deepest = 0
+    /// The route being compiled: a `WebSocket` or `Request` parameter anywhere in its tree depends on its kind.
+    var compiling: Route?
 
     public init(scenario: Scenario, profile: Profile) {
         self.scenario = scenario
@@ -84,6 +86,8 @@ public struct GraphBuilder {
         fullPath += route.path
         let pathParams = GraphBuilder.pathParamNames(fullPath)
         deepest = 0
+        compiling = route
+        defer { compiling = nil }
         var root = Dependant(provider: nil, name: nil, use: nil, level: "handler")
         for (level, spec) in levels {
             if let d = subDependant(spec: spec, name: nil, parent: root, pathParams: pathParams, stack: [], level: level) {
@@ -220,10 +224,20 @@ public struct GraphBuilder {
                 d.securityScopesParam = param.name
             case .requestObject:
                 d.requestObjectParam = param.name
+                if let r = compiling, r.isWebSocket {
+                    report(Diagnostic(location: param.location, rule: "websocket",
+                                      message: "'\(param.name)' asks for a Request, which FastAPI never fills in a websocket endpoint (\(r.path)): the call fails with TypeError",
+                                      hint: "ask for `websocket: WebSocket` instead"))
+                }
             case .responseObject:
                 d.responseObjectParam = param.name
             case .webSocket:
-                break   // the connection itself: no value to solve (WebSocketCheck keeps it out of HTTP routes)
+                // The connection itself: no value to solve, and only a websocket endpoint has one.
+                if let r = compiling, !r.isWebSocket {
+                    report(Diagnostic(location: param.location, rule: "websocket",
+                                      message: "'\(param.name)' asks for the WebSocket, but \(r.method) \(r.path) is an HTTP route: FastAPI fills it only for a websocket, so the call fails with TypeError",
+                                      hint: "use this dependency from a WEBSOCKET route only"))
+                }
             }
         }
     }

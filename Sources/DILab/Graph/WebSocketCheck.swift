@@ -27,16 +27,6 @@ enum WebSocketCheck {
             var after = acceptedAt
             check(handler.onDisconnect ?? [], s, rooms: rooms, names: names, hasTasks: hasTasks, acceptedAt: &after, report: report)
         }
-        for r in s.routes {
-            if !r.isWebSocket, let (name, at) = param(reachableFrom: r, s, where: { if case .webSocket = $0 { return true }; return false }) {
-                report(at, "websocket", "'\(name)' asks for the WebSocket, but \(r.method) \(r.path) is an HTTP route: FastAPI fills it only for a websocket, so the call fails with TypeError",
-                       "use this dependency from a WEBSOCKET route only")
-            }
-            if r.isWebSocket, let (name, at) = param(reachableFrom: r, s, where: { if case .requestObject = $0 { return true }; return false }) {
-                report(at, "websocket", "'\(name)' asks for a Request, which FastAPI never fills in a websocket endpoint (\(r.path)): the call fails with TypeError",
-                       "ask for `websocket: WebSocket` instead")
-            }
-        }
         for req in s.requests {
             guard let script = req.client else { continue }
             if script.worker > s.app.workers {
@@ -49,33 +39,6 @@ enum WebSocketCheck {
             }
         }
         return out
-    }
-
-    /// A parameter of the route, or of a provider it depends on (app, router and decorator dependencies too), whose
-    /// kind matches.
-    static func param(reachableFrom r: Route, _ s: Scenario, where matches: (Param.Kind) -> Bool) -> (String, SourceLocation)? {
-        var specs = r.dependencies + s.app.dependencies
-        var router = r.router.flatMap(s.router(named:))
-        var hops = 0
-        while let current = router, hops < s.routers.count {
-            specs += current.dependencies + current.includeDependencies
-            router = s.router(named: current.includedIn)
-            hops += 1
-        }
-        var pending = specs.map(\.provider)
-        for p in r.params {
-            if matches(p.kind) { return (p.name, p.location) }
-            if let d = p.depends { pending.append(d.provider) }
-        }
-        var seen: Set<String> = []
-        while let name = pending.popLast() {
-            guard seen.insert(name).inserted, let provider = s.provider(named: name) else { continue }
-            for p in provider.params {
-                if matches(p.kind) { return (p.name, p.location) }
-                if let d = p.depends { pending.append(d.provider) }
-            }
-        }
-        return nil
     }
 
     /// Every name a `receive:` or `with … as` step binds, with where it is written.
