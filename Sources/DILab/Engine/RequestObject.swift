@@ -6,7 +6,15 @@
 /// for a body `content-type` and `content-length`. A name given twice reads its first value, as
 /// `dict(request.headers)` does.
 extension RequestRun {
+    /// One object per request, as Starlette's: built once, however many callables ask for it.
     func requestObject(_ reader: RequestValues) -> Value {
+        if let built = requestValue { return built }
+        let value = buildRequestObject(reader)
+        requestValue = value
+        return value
+    }
+
+    private func buildRequestObject(_ reader: RequestValues) -> Value {
         var headers: [(String, String)] = []
         func add(_ name: String, _ value: String) {
             let key = name.lowercased()

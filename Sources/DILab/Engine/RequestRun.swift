@@ -40,6 +40,8 @@ final class RequestRun {
     var channel: ResponseChannel?
     /// A websocket connection's two ends; nil for an HTTP request.
     var connection: Connection?
+    /// Starlette's Request as templates see it, built at its first use in this request (`requestObject`).
+    var requestValue: Value?
     /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
     var deadlockReport: (Limiter, String)?
 
