@@ -106,7 +106,7 @@ public enum PythonName {
         "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // the driver and the app section
-        "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
+        "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_http_channel", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
         "ConnectionPool", "CancelledError", "anyio", "Annotated", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
         "_TIMELINE", "_TIMELINE_LOCK", "_drive_together", "_request_at", "_stamp", "_stamping", "_watch_for_hangs",

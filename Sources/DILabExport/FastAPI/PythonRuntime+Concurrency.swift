@@ -134,25 +134,7 @@ async def _request_at(index: int, spec: dict, done: list, pending: list) -> dict
     result = {"request": line, "status": None, "headers": {}, "body": b""}
     gone = asyncio.Event()      # the response is complete, or the client went away: receive() says http.disconnect
     finished = [False]
-    received = [False]
-
-    async def receive():
-        if not received[0]:
-            received[0] = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        await gone.wait()
-        return {"type": "http.disconnect"}
-
-    async def send(message):  # keeps succeeding after a disconnect, as uvicorn's does
-        if message["type"] == "http.response.start":
-            result["status"] = message["status"]
-            result["headers"] = {k.decode().lower(): v.decode() for k, v in message.get("headers", [])}
-            record("response", message["status"])
-        elif message["type"] == "http.response.body":
-            result["body"] += message.get("body", b"")
-            if not message.get("more_body", False):
-                record("sent", result["status"])
-                gone.set()
+    receive, send = _http_channel(body, result, gone)
 
     def client_disconnects():
         pending[0] -= 1

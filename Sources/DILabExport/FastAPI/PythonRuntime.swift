@@ -268,12 +268,11 @@ def _asgi_scope(spec: dict, client_port: int = 50000):
     return scope, body
 
 
-async def _request(spec: dict) -> dict:
-    target = spec["target"]
-    scope, body = _asgi_scope(spec)
-    done = asyncio.Event()
+def _http_channel(body, result: dict, done: asyncio.Event):
+    """A server's receive and send for one HTTP request: the body, then http.disconnect once `done` is set; the
+    response goes into `result` (status, headers, body), and its last byte sets `done`. send keeps succeeding
+    after a disconnect, as uvicorn's does. Shared by the sequential and the concurrent driver."""
     received = [False]
-    result = {"request": f"{spec['method']} {target}", "status": None, "headers": {}, "body": b""}
 
     async def receive():
         if not received[0]:
@@ -293,6 +292,15 @@ async def _request(spec: dict) -> dict:
                 record("sent", result["status"])
                 done.set()
 
+    return receive, send
+
+
+async def _request(spec: dict) -> dict:
+    target = spec["target"]
+    scope, body = _asgi_scope(spec)
+    done = asyncio.Event()
+    result = {"request": f"{spec['method']} {target}", "status": None, "headers": {}, "body": b""}
+    receive, send = _http_channel(body, result, done)
     start = len(EVENTS)
     try:
         await asyncio.wait_for(app(scope, receive, send), timeout=60)
