@@ -37,6 +37,8 @@ struct InjectionVector: Sendable, CustomStringConvertible {
         .rejected("instance_of", "name", line: 3, "providers:\n  db:\n    instance_of: \"Foo(pwned_marker())\"\n" + usesDB),
         .rejected("router name", "name", line: 2, "routers:\n  \"r; pwned_marker()\": {prefix: /r}\n" + usesDB),
         .rejected("include in", "name", line: 3, "routers:\n  r:\n    include: {in: \"app; pwned_marker()\"}\n" + usesDB),
+        .rejected("room name", "name", line: 1, "rooms: ['m; pwned_marker()']\nroutes:\n  - WEBSOCKET /w: {steps: [accept, close]}\n"),
+        .rejected("websocket message name", "name", line: 3, "routes:\n  - WEBSOCKET /w:\n      steps: [accept, {receive: 'm=pwned_marker()'}]\n"),
         .rejected("route router reference", "name", line: 3, "routes:\n  - GET /x:\n      router: \"app.get('/y')(pwned_marker)\"\n"),
         .rejected("dependency naming a module attribute", "name", line: 3, "routes:\n  - GET /x:\n      params: {x: \"Depends(os.pwned_marker)\"}\n"),
         .rejected("app dependency naming a module attribute", "name", line: 2, "app:\n  dependencies: [\"os.pwned_marker\"]\n" + usesDB),
