@@ -45,6 +45,18 @@ start_server() {
   [ -n "$PORT" ] || fail "no 'listening on' line within 10 s ($what)"
 }
 
+# Waits up to 15 s for the server to exit; sets CODE to its exit status (empty when it is still running).
+wait_for_exit() {
+  CODE=""
+  for _ in $(seq 150); do
+    if ! kill -0 "$PID" 2>/dev/null; then
+      set +e; wait "$PID"; CODE=$?; set -e
+      return
+    fi
+    sleep 0.1
+  done
+}
+
 start_server HTTP "$SCENARIO" --time-scale 0.5
 BASE=http://127.0.0.1:$PORT
 echo "serve-smoke: server pid $PID on $BASE"
@@ -70,14 +82,7 @@ STATUS=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$BASE/nowhere")
 # Ctrl-C while send_email is still running.
 grep -qE 'task\.end +task send_email' "$LOG" && fail "send_email ended before SIGINT; the test proves nothing"
 kill -INT "$PID"
-CODE=""
-for _ in $(seq 150); do
-  if ! kill -0 "$PID" 2>/dev/null; then
-    set +e; wait "$PID"; CODE=$?; set -e
-    break
-  fi
-  sleep 0.1
-done
+wait_for_exit
 [ -n "$CODE" ] || fail "the server did not exit within 15 s of SIGINT"
 PID=""
 [ "$CODE" = 0 ] || fail "exit code $CODE after SIGINT (expected 0)"
@@ -139,14 +144,7 @@ async def main():
 asyncio.run(main())
 PY
 "$venv/bin/python" "$WORK/chat.py" "$PORT" "$PID" || fail "the websockets client failed"
-CODE=""
-for _ in $(seq 150); do
-  if ! kill -0 "$PID" 2>/dev/null; then
-    set +e; wait "$PID"; CODE=$?; set -e
-    break
-  fi
-  sleep 0.1
-done
+wait_for_exit
 PID=""
 [ "$CODE" = 0 ] || fail "websocket server: exit code ${CODE:-none} after SIGINT (expected 0)"
 grep -qE 'disconnect +chat .*dropped' "$LOG" || fail "the log shows no disconnect for the dropped client"
