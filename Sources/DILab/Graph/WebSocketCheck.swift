@@ -20,7 +20,7 @@ enum WebSocketCheck {
             }
             let hasTasks = r.params.contains { if case .backgroundTasks = $0.kind { return true }; return false }
             var names = Set(r.params.map(\.name))
-            collectNames(handler.steps + (handler.onDisconnect ?? []), into: &names)
+            names.formUnion(boundNames(handler).map(\.0))
             names.insert("code")
             var acceptedAt: SourceLocation?
             check(handler.steps, s, rooms: rooms, names: names, hasTasks: hasTasks, acceptedAt: &acceptedAt, report: report)
@@ -56,19 +56,6 @@ enum WebSocketCheck {
             }
         }
         return out
-    }
-
-    static func collectNames(_ steps: [WSStep], into names: inout Set<String>) {
-        for step in steps {
-            switch step.action {
-            case .receive(let name, _): names.insert(name)
-            case .loop(let body): collectNames(body, into: &names)
-            case .with(_, let name, let body):
-                names.insert(name)
-                collectNames(body, into: &names)
-            default: break
-            }
-        }
     }
 
     static func containsReceive(_ steps: [WSStep]) -> Bool {
