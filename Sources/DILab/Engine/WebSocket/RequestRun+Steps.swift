@@ -128,10 +128,10 @@ extension RequestRun {
                     resume()
                 }
             }
-            c.fromClient(box.get() ?? .disconnect(code: 1006, reason: ""), loop: nil)
+            c.fromClient(box.get() ?? .dropped, loop: nil)
         }
         while c.inbound.isEmpty {
-            guard let loop, let task else { return .disconnect(code: 1006, reason: "") }
+            guard let loop, let task else { return .dropped }
             c.serverParked = true
             switch loop.park(task, interruptible: true) {
             case .ready: continue

@@ -50,7 +50,6 @@ extension RequestRun {
             emit(.violation, t.def.name, "never runs: a websocket endpoint has no response to run background tasks after", q: "task-in-websocket")
         }
         tasks.removeAll()
-        let loop = self.loop
         guard let e = pending else {
             serverEnds(c, denied: "the endpoint returned without accepting: uvicorn answers 500 (\"ASGI callable returned without sending handshake\")",
                        dropped: "the endpoint returned without closing: Starlette sends nothing, and uvicorn drops the connection (no close frame)")
