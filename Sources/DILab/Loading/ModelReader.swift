@@ -5,6 +5,9 @@ enum ModelReader {
     static let shadowed: Set<String> = ["dict", "json", "copy", "construct", "schema", "schema_json", "validate",
                                         "parse_obj", "parse_raw", "parse_file", "from_orm", "update_forward_refs"]
 
+    /// Names a field annotation may read; a field named like one would shadow it inside the class body.
+    static let typeNames: Set<String> = ["str", "int", "float", "bool", "dict", "list", "Any", "EmailStr", "List", "Optional", "Field", "None"]
+
     static func models(_ node: YNode) -> [BodyModel] {
         let pairs = node.mapping("models")
         let names = Set(pairs.map(\.key))
@@ -18,7 +21,12 @@ enum ModelReader {
             }
             var fields: [ModelField] = []
             for f in p.value.mapping("model '\(p.key)'") {
-                guard f.keyNode.checkName(f.key, .parameter, what: "field name") else { continue }
+                guard f.keyNode.checkName(f.key, .attribute, what: "field name") else { continue }
+                if typeNames.contains(f.key) || names.contains(f.key) {
+                    f.keyNode.error("field name '\(f.key)' names a type: in the class body it would hide that type from the fields after it",
+                                    hint: "rename the field, e.g. \(f.key)_value")
+                    continue
+                }
                 if f.key.hasPrefix("_") || f.key.hasPrefix("model_") || shadowed.contains(f.key) {
                     f.keyNode.error("field name '\(f.key)': pydantic reads a leading `_` as a private attribute and refuses names that shadow BaseModel's (`model_...`, `dict`, `json`, ...)",
                                     hint: "rename the field")
