@@ -480,6 +480,8 @@ public struct Route: Sendable {
     public var webSocket: WebSocketHandler?
     /// `response_class=` on the decorator; nil: the nearest router's or the app's default (`CompiledRoute.responseClass`).
     public var responseClass: ResponseClass?
+    /// `response_model=` and its `response_model_*` options (ResponseModel.swift); nil: none written.
+    public var responseModel: ResponseModelSpec?
     /// Whether `status:` was written: without it a RedirectResponse answers 307 (`status_code=None` in FastAPI).
     public var statusWritten = false
     /// What the handler writes to the temporal Response it takes (`sets:`).

@@ -50,6 +50,19 @@ enum ModelWriter {
         return out
     }
 
+    /// `response_model=User, response_model_exclude_unset=True, response_model_include={"id", "name"}`.
+    static func decoratorArgs(_ spec: ResponseModelSpec?) -> [String] {
+        guard let spec else { return [] }
+        var args = ["response_model=" + (spec.model ?? "None")]
+        if spec.excludeUnset { args.append("response_model_exclude_unset=True") }
+        if spec.excludeDefaults { args.append("response_model_exclude_defaults=True") }
+        if spec.excludeNone { args.append("response_model_exclude_none=True") }
+        func set(_ names: [String]) -> String { names.isEmpty ? "set()" : "{" + names.map(PythonSyntax.string).joined(separator: ", ") + "}" }
+        if let i = spec.include { args.append("response_model_include=" + set(i)) }
+        if let e = spec.exclude { args.append("response_model_exclude=" + set(e)) }
+        return args
+    }
+
     /// `content: EmailContent`, `owner: Owner | None = None`, `filters: Annotated[FilterParams, Query()]`.
     static func param(_ name: String, _ p: RequestParam, model: String) -> (text: String, hasDefault: Bool) {
         if p.source == .query { return ("\(name): Annotated[\(model), Query()]", false) }
