@@ -54,6 +54,16 @@ struct BodyModelTests {
         #expect(d.count == 50 && d.allSatisfy { $0.rule == "model" && $0.message.contains("contains itself") })
     }
 
+    @Test("a chain of models nested past the limit is refused without recursing")
+    func deepNesting() {
+        var yaml = "models:\n"
+        for i in 0..<2000 { yaml += "  M\(i): {next: \(i == 1999 ? "int" : "M\(i + 1)")}\n" }
+        yaml += "routes:\n  - POST /items: {params: {item: M0}, returns: ok}\n"
+        let d = diagnostics(yaml)
+        #expect(!d.isEmpty && d.allSatisfy { $0.message.contains("nests models more than 32 levels") })
+        #expect(d.count == 2000 - 32)
+    }
+
     @Test("with a models: section, an undeclared class name is an error, not a silent dict body")
     func undeclaredModel() {
         let d = diagnostics(Self.scenario("    name: str", route: "params: {item: Itme}"))

@@ -49,26 +49,43 @@ enum ModelReader {
             }
             out.append(BodyModel(name: p.key, fields: fields, location: p.keyNode.location))
         }
-        reportCycles(out, node: node)
+        reportStructure(out, node: node)
         return out
     }
 
-    /// A model that contains itself (directly or through others) is refused: dilab validates a model by walking its
-    /// fields, and does not model pydantic's recursive (self-referencing) models.
-    static func reportCycles(_ models: [BodyModel], node: YNode) {
-        let byName = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        for m in models {
-            // Iterative search from m for m: bounded by the number of models.
-            var seen: Set<String> = []
-            var todo = m.fields.flatMap(\.type.modelNames)
-            var cyclic = false
-            while let next = todo.popLast() {
-                if next == m.name { cyclic = true; break }
-                guard seen.insert(next).inserted, let other = byName[next] else { continue }
-                todo += other.fields.flatMap(\.type.modelNames)
+    /// How deep models may nest (a model in a model in ...): validation, serialization and the export walk it.
+    static let maxNesting = 32
+
+    /// Refuses recursive models (a model that contains itself, or a model that does, through its fields: dilab
+    /// validates by walking fields and does not model pydantic's self-referencing models) and chains nested
+    /// deeper than `maxNesting`. One topological peel, no recursion: the text is untrusted and may be large.
+    static func reportStructure(_ models: [BodyModel], node: YNode) {
+        let names = Set(models.map(\.name))
+        var refs: [String: Set<String>] = [:]
+        var users: [String: [String]] = [:]
+        for m in models where refs[m.name] == nil {
+            let r = Set(m.fields.flatMap(\.type.modelNames).filter(names.contains))
+            refs[m.name] = r
+            for n in r { users[n, default: []].append(m.name) }
+        }
+        var pending = refs.mapValues(\.count)
+        var ready = pending.filter { $0.value == 0 }.map(\.key).sorted()
+        var depth: [String: Int] = [:]
+        while let next = ready.popLast() {
+            depth[next] = 1 + (refs[next]?.compactMap { depth[$0] }.max() ?? 0)
+            for u in users[next] ?? [] {
+                pending[u]! -= 1
+                if pending[u] == 0 { ready.append(u) }
             }
-            if cyclic {
-                node.error("model '\(m.name)' contains itself (through its fields): recursive models are not modelled by dilab",
+        }
+        for m in models {
+            if let d = depth[m.name] {
+                if d > maxNesting {
+                    node.error("model '\(m.name)' nests models more than \(maxNesting) levels deep", rule: "model",
+                               hint: "flatten the chain: give an inner field a plain `dict` type", at: m.location)
+                }
+            } else {
+                node.error("model '\(m.name)' contains itself (through its fields, or a model that does): recursive models are not modelled by dilab",
                            rule: "model", hint: "break the cycle: give the inner reference a plain `dict` type", at: m.location)
             }
         }
