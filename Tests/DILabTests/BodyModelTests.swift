@@ -149,6 +149,14 @@ struct BodyModelTests {
         #expect(EmailAddress.unmodelledReason("ü@ex.com") != nil && EmailAddress.unmodelledReason("\"a b\"@ex.com") != nil)
     }
 
+    @Test("a scenario request with an address outside the modelled subset is refused at load, at the request")
+    func unmodelledEmailInRequest() {
+        let yaml = "models:\n  Item:\n    to: List[EmailStr]\nroutes:\n  - POST /items: {params: {item: Item}, returns: ok}\n"
+            + "requests:\n  - {request: POST /items, body: {to: [a@example.com, \"J\u{fc}rgen@example.com\"]}}\n"
+        let d = diagnostics(yaml)
+        #expect(d.count == 1 && d[0].rule == "email" && d[0].location.line == 7)
+    }
+
     @Test("response_model drops extra keys and fills defaults; a return that fails is a 500")
     func responseModel() throws {
         let yaml = "models:\n  User: {id: int, active: bool = True}\nroutes:\n"
