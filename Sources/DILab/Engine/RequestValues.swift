@@ -25,9 +25,10 @@ struct RequestValues {
 
     /// FastAPI's order: path, query, header, cookie, then body.
     func read(_ params: [ResolvedParam]) -> (values: [(String, Value)], errors: [Value]) {
+        if params.isEmpty { return ([], []) }
         var values: [(String, Value)] = []
         var errors: [Value] = []
-        for source in [RequestParam.Source.path, .query, .header, .cookie, .body] {
+        for source in RequestValues.readingOrder {
             for p in params where p.source == source {
                 if let name = p.spec.model, let model = models[name] {
                     let (v, e) = readModel(p, model)
@@ -62,6 +63,9 @@ struct RequestValues {
         if embedBody { if case .object? = body { return body?[p.key] != nil && body?[p.key] != .null } else { return false } }
         return body != nil && body != .null
     }
+
+    /// `request_params_to_args`' order: path, query, header, cookie, then the body.
+    static let readingOrder: [RequestParam.Source] = [.path, .query, .header, .cookie, .body]
 
     func read(_ p: ResolvedParam) -> (Value, Value?) {
         let loc = p.source == .body ? (embedBody ? ["body", p.key] : ["body"]) : [p.source.rawValue, p.key]
