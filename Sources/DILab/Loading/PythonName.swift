@@ -160,6 +160,7 @@ extension PythonName {
         s.app.exceptionHandlers.forEach { claim("handle_" + $0.exception.lowercased(), "exception handler", $0.location) }
         s.routes.forEach { claim($0.handlerName, "route handler", $0.location) }
         s.pools.forEach { claim($0.name, "pool", $0.location) }
+        s.middleware.forEach { claim($0.name, "middleware", $0.location) }
         s.rooms.forEach { claim($0.name, "room", $0.location) }
         s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
         let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name) + s.rooms.map(\.name))

@@ -2,7 +2,7 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets"]
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets", "request_state"]
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
@@ -156,6 +156,7 @@ enum RouteReader {
                 } else {
                     route.sets = ResponseSetsReader.sets(v, owner: "route '\(line)'")
                 }
+            case "request_state": route.requestState = MiddlewareReader.requestState(v)
             case "response_model":
                 // Not a misspelt response_class: the suggestion would send a FastAPI user to an unrelated key.
                 entry.keyNode.error("response_model is not modelled by dilab", rule: "not-modelled",

@@ -75,6 +75,16 @@ public struct TextRenderer: Sendable {
         return style.bold(head + String(repeating: "─", count: fill) + tail) + "\n"
     }
 
+    /// The kind column: the kind's name, shortened for middleware (`mw.enter`, `mw.resp`, `mw.exit`) to fit it.
+    static func label(_ k: TraceEvent.Kind) -> String {
+        switch k {
+        case .middlewareEnter: return "mw.enter"
+        case .middlewareResponse: return "mw.resp"
+        case .middlewareExit: return "mw.exit"
+        default: return k.rawValue
+        }
+    }
+
     /// `   5 ms  enter     └ get_db            loop        yields "Session#1" · scope=request`
     public func line(_ e: TraceEvent) -> String { line(e, request: nil) }
 
@@ -83,7 +93,7 @@ public struct TextRenderer: Sendable {
     public func line(_ e: TraceEvent, request: String?, wide: Bool = false) -> String {
         let t = String(e.t)
         let time = String.spaces(6 - t.utf8.count) + t + " ms"
-        let kind = e.kind.rawValue.paddedRight(to: wide ? 14 : 10)
+        let kind = Self.label(e.kind).paddedRight(to: wide ? 14 : 10)
         let indent = e.depth > 1 ? String(repeating: "  ", count: e.depth - 2) + "└ " : ""
         var subject = indent + e.subject
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { subject = "task " + subject }

@@ -33,6 +33,7 @@ struct AppWriter {
         }
         includes(into: &w)
         exceptionHandlers(into: &w)
+        MiddlewareWriter(scenario: scenario).write(into: &w)
         w.line()
         w.line("app.add_middleware(RequestIds)")
         for o in scenario.overrides { w.line("app.dependency_overrides[\(o.original)] = \(o.replacement)") }

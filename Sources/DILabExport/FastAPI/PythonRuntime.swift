@@ -107,7 +107,10 @@ def _fields(value):
         return {"scheme": value.scheme, "credentials": value.credentials}
     if isinstance(value, Request):
         return {"method": value.method, "url": str(value.url), "headers": dict(value.headers),
-                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies)}
+                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies),
+                "state": value.state}
+    if _is_state(value):
+        return dict(value._state)
     if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
         return {k: v for k, v in value.__dict__.items() if isinstance(k, str) and not k.startswith("_")}
     return None
@@ -124,6 +127,9 @@ def _plain(value):
 def get(value, *path):
     """`a.b.0` in dilab's templates: dict keys, list indexes and `_fields`; None when missing."""
     for key in path:
+        if _is_state(value):
+            value = getattr(value, str(key))  # Starlette's State: an unset attribute is its AttributeError
+            continue
         if not isinstance(value, (dict, list, tuple)):
             value = _fields(value)
         if isinstance(value, dict):
@@ -133,6 +139,11 @@ def get(value, *path):
         else:
             return None
     return value
+
+
+def _is_state(value) -> bool:
+    """Starlette's `request.state` (a `State`), found by its class so the recorder needs no import of it."""
+    return type(value).__name__ == "State" and type(value).__module__ == "starlette.datastructures"
 
 
 def text(value) -> str:
