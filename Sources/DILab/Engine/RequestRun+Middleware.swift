@@ -21,6 +21,9 @@ struct MiddlewarePass {
     /// 0.105: the outermost BaseHTTP layer the response streamed through, and the status whose `sent` it holds.
     var holder: Int?
     var heldStatus: Int?
+    /// 0.106–0.120 under two or more BaseHTTP layers: the last body message, relayed through their memory streams,
+    /// reaches the server at the first await of the app below (or when it finishes), not at once.
+    var releasesOnAwait = false
     /// An exception left the app below the layers: the ASGI layers it crossed never reach their code after `await`.
     var raisedThrough = false
     var active: Bool { !chain.isEmpty }
@@ -56,6 +59,7 @@ extension RequestRun {
     /// after `call_next` raised (the response it was given is then dropped).
     func passUp(status: Int, headers: inout [(String, String)]) -> PyError? {
         let top = min(middleware.source ?? middleware.entered, middleware.entered)
+        let streams = middleware.chain[0..<top].filter { $0.kind == .http }.count
         for j in (0..<top).reversed() {
             let m = middleware.chain[j]
             switch m.kind {
@@ -68,7 +72,8 @@ extension RequestRun {
                      q: String(status), thread: .loop)
                 do throws(PyError) { _ = try runStep(m.after, of: m, headers: &headers) } catch { return error }
                 emit(.middlewareExit, m.name, "returns the response; BaseHTTPMiddleware streams its body to the layer above", q: String(status), thread: .loop)
-                if profile == .v0_105 { middleware.holder = j }
+                if profile == .v0_105 || (profile != .latest && streams >= 2) { middleware.holder = j }
+                middleware.releasesOnAwait = profile != .v0_105 && streams >= 2
             }
         }
         return nil
@@ -90,6 +95,14 @@ extension RequestRun {
                 emit(.sent, String(status), .status(detail: "Starlette 0.27's BaseHTTPMiddleware held the last body message until the app below had finished", status: status))
             }
         }
+    }
+
+    /// The app below the BaseHTTP layers awaits (a pause, or a sync callable's thread): a last body message they
+    /// were still relaying reaches the server now (0.106–0.120, two or more layers; observed on 0.115.14 and 0.120.4).
+    func releaseHeldSent(async isAsync: Bool, ms: Int) {
+        guard middleware.releasesOnAwait, ms > 0 || !isAsync, let status = middleware.heldStatus else { return }
+        middleware.heldStatus = nil
+        emit(.sent, String(status), .status(detail: "the last body message, relayed through the BaseHTTPMiddleware streams, reaches the server at the app's first await", status: status))
     }
 
     /// An exception from a middleware's own code: no exception handler sees it, so ServerErrorMiddleware answers 500.

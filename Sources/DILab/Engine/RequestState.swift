@@ -54,9 +54,10 @@ extension RequestRun {
         return withState(buildRequestObject(reader))
     }
 
-    /// The request object with the current `state` (it changes during the request; the rest does not).
+    /// The request object with the current `state` (it changes during the request; the rest does not). Left out
+    /// while nothing is set, so a request object reads as it did before dilab modelled `state`.
     func withState(_ object: Value) -> Value {
-        guard case .object(var fields) = object else { return object }
+        guard !requestState.isEmpty, case .object(var fields) = object else { return object }
         fields.removeAll { $0.0 == "state" }
         fields.append(("state", stateValue))
         return .object(fields)

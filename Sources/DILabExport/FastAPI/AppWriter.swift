@@ -150,6 +150,7 @@ struct RouteWriter {
         for c in route.addsTasks + (route.responseBackground.map { [$0] } ?? []) { r += c.args.flatMap(\.1.roots) + (c.when?.expr.roots ?? []) }
         for c in route.stream?.chunks ?? [] { r += c.roots }
         r += route.sets?.headers.flatMap(\.1.roots) ?? []
+        r += route.requestState.flatMap(\.1.roots)
         return Set(r)
     }
 
@@ -157,6 +158,7 @@ struct RouteWriter {
         let syntax = PythonSyntax.function(params: route.params.map(\.name))
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
+        b.requestState = Bodies.requestState(route.requestState, route.params)
         let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots),
                                 duration: route.duration, tasks: route.addsTasks, raising: route.raises, into: &w)
         guard !always else { return }
