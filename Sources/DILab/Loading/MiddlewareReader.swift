@@ -94,6 +94,11 @@ enum MiddlewareReader {
     static func requestState(_ node: YNode) -> [(String, Template)] {
         node.mapping("request_state").compactMap { p in
             guard p.keyNode.checkName(p.key, .parameter, what: "request.state attribute") else { return nil }
+            guard !p.key.hasPrefix("_") else {
+                // State keeps its own `_state` dict; and no template may read a `_` member (TemplatePath).
+                p.keyNode.error("request.state attribute '\(p.key)' starts with '_'", rule: "middleware", hint: "name it without the leading underscore")
+                return nil
+            }
             return p.value.template("a request.state value").map { (p.key, $0) }
         }
     }

@@ -103,7 +103,7 @@ public enum PythonName {
         // the recorder
         "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
-        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme",
+        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "_is_state", "MutableHeaders",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_http_channel", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
@@ -119,6 +119,8 @@ public enum PythonName {
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
         "now_ms", "float", "CancelledError",
         "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
+        // middleware (MiddlewareWriter): the Request a pure ASGI class builds from its scope, and its header helper
+        "Request", "MutableHeaders",
     ]
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.

@@ -59,8 +59,9 @@ struct MiddlewareWriter {
         w.line()
         w.line("class \(m.name):")
         w.indented { w in
-            w.line("def __init__(self, app):")
-            w.indented { $0.line("self.app = app") }
+            // add_middleware passes the app below positionally; the name keeps the module's `app` visible in the body.
+            w.line("def __init__(self, app_below):")
+            w.indented { $0.line("self.app = app_below") }
             w.line()
             w.line("async def __call__(self, scope, receive, send):")
             w.indented { w in
