@@ -59,9 +59,9 @@ struct MiddlewareWriter {
         w.line()
         w.line("class \(m.name):")
         w.indented { w in
-            // add_middleware passes the app below positionally; the name keeps the module's `app` visible in the body.
-            w.line("def __init__(self, app_below):")
-            w.indented { $0.line("self.app = app_below") }
+            // Named `app`: Starlette 0.27's add_middleware passes it as a keyword (`cls(app=app)`).
+            w.line("def __init__(self, app):")
+            w.indented { $0.line("self.app = app") }
             w.line()
             w.line("async def __call__(self, scope, receive, send):")
             w.indented { w in
