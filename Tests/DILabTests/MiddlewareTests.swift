@@ -81,6 +81,7 @@ import Testing
             ("  - http: a\n    before: {raises: {exception: MyError}}", "only Python's built-in exceptions"),
             ("  - http: a\n    before: {request_state: {user: \"{{call}}\"}}", "reads 'call'"),
             ("  - http: a\n    before: {request_state: {_secret: x}}", "starts with '_'"),
+            ("  - http: a\n    before: {raises: {exception: ValueError, when: \"request.path_params.id == 1\"}}", "reads request.path_params"),
         ]
         for (middleware, expected) in cases {
             let found = diagnostics(Self.app(middleware))
@@ -101,6 +102,8 @@ import Testing
         """
         let messages = diagnostics(yaml).map(\.message)
         #expect(messages.contains { $0.contains("has `request_state:` but no Request parameter") })
+        let typo = Self.app("  - http: mw", route: "{params: {request: Request}, request_state: {u: \"{{usr}}\"}, returns: ok}")
+        #expect(diagnostics(typo).contains { $0.message.contains("`request_state` of GET /x reads 'usr'") })
         #expect(messages.contains { $0.contains("StreamingResponse under middleware is not modelled") })
     }
 }

@@ -36,6 +36,13 @@ public enum MiddlewareCheck {
                 let conditions = step.raises.compactMap(\.when) + [step.respond?.when].compactMap { $0 }
                 var roots = templates.flatMap(\.roots) + conditions.flatMap(\.expr.roots)
                 if m.kind == .asgi { roots += m.startHeaders.flatMap(\.1.roots) }
+                var paths: [[String]] = []
+                for t in templates + (m.kind == .asgi ? m.startHeaders.map(\.1) : []) { RequestState.paths(in: t, into: &paths) }
+                for c in conditions { RequestState.paths(in: c.expr, into: &paths) }
+                if paths.contains(where: { $0.count >= 2 && $0[0] == "request" && $0[1] == "path_params" }) {
+                    report(m.location, "middleware '\(m.name)' reads request.path_params: not modelled (empty before call_next, the route's after it)",
+                           "read the path in `request.url`, or the parameter in a dependency")
+                }
                 if let bad = roots.first(where: { !middlewareRoots.contains($0) }) {
                     report(m.location, "middleware '\(m.name)' reads '\(bad)', which a middleware has no way to see",
                            "a middleware's templates read `request` (its headers, url, state…), `@request` and `now`")
