@@ -121,6 +121,11 @@ def _plain(value):
     if isinstance(value, (dict, list, tuple, str, int, float, bool)) or value is None:
         return value
     found = _fields(value)
+    if isinstance(value, Request):
+        # As the engine shows a Request: `state` only once something is set in it, as a dict.
+        state = dict(found.pop("state")._state)
+        if state:
+            found["state"] = state
     return found if found is not None else f"<{type(value).__name__}>"
 
 
