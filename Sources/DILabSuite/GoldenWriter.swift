@@ -14,8 +14,9 @@ public enum GoldenWriter {
         if profiles.isEmpty { profiles = [scenario.profile] }
         if let only = profileFilter, !profiles.contains(only) { profiles.append(only) }
         var expectBlock = ""
-        // Headers are pinned only where the scenario writes them itself (`sets:`), so no other golden changes.
+        // Headers are pinned only where the scenario writes them itself (`sets:`, `middleware:`), so no other golden changes.
         let pinsHeaders = scenario.providers.contains { $0.sets != nil } || scenario.routes.contains { $0.sets != nil }
+            || !scenario.middleware.isEmpty
         var appErrors: [String] = []
         for profile in profiles {
             let app = try Validator.compile(scenario, profile: profile)

@@ -63,7 +63,7 @@ class WebSocketException(Exception):
     def __init__(self, code=1008, reason=None):
         self.code, self.reason = code, reason
 WebSocket = _Any
-JSONResponse = StreamingResponse = HTMLResponse = PlainTextResponse = RedirectResponse = BackgroundTask = _Any
+JSONResponse = StreamingResponse = HTMLResponse = PlainTextResponse = RedirectResponse = BackgroundTask = MutableHeaders = _Any
 StarletteHTTPException = HTTPException
 __version__ = "stub"
 """#
@@ -127,7 +127,7 @@ print("RUNTIME " + "".join("1" if c else "0" for c in checks))
         let fm = FileManager.default
         for pkg in ["fastapi", "starlette"] { try fm.createDirectory(atPath: "\(dir)/\(pkg)", withIntermediateDirectories: true) }
         try stub.write(toFile: "\(dir)/fastapi/__init__.py", atomically: true, encoding: .utf8)
-        for sub in ["fastapi/exceptions", "fastapi/responses", "fastapi/security", "starlette/background", "starlette/exceptions"] {
+        for sub in ["fastapi/exceptions", "fastapi/responses", "fastapi/security", "starlette/background", "starlette/exceptions", "starlette/datastructures"] {
             try "from fastapi import *\nfrom fastapi import _Any\n".write(toFile: "\(dir)/\(sub).py", atomically: true, encoding: .utf8)
         }
         try "".write(toFile: "\(dir)/starlette/__init__.py", atomically: true, encoding: .utf8)

@@ -8,13 +8,13 @@
 extension RequestRun {
     /// One object per request, as Starlette's: built once, however many callables ask for it.
     func requestObject(_ reader: RequestValues) -> Value {
-        if let built = requestValue { return built }
+        if let built = requestValue { return withState(built) }
         let value = buildRequestObject(reader)
         requestValue = value
-        return value
+        return withState(value)
     }
 
-    private func buildRequestObject(_ reader: RequestValues) -> Value {
+    func buildRequestObject(_ reader: RequestValues) -> Value {
         var headers: [(String, String)] = []
         func add(_ name: String, _ value: String) {
             let key = name.lowercased()

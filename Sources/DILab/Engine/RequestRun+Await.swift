@@ -86,6 +86,7 @@ extension RequestRun {
     /// also when the await raises.
     func work(_ ms: Int, async isAsync: Bool, in subject: String, depth: Int = 0) throws(PyError) {
         defer { giveThread(isAsync, for: subject) }
+        if middleware.heldStatus != nil { releaseHeldSent(async: isAsync, ms: ms) }
         try pause(ms, async: isAsync, in: subject, depth: depth)
     }
 

@@ -105,6 +105,11 @@ extension RequestRun {
     /// an empty RedirectResponse (redirect_slashes' 307).
     func respond(status: Int, body: Value, text: String? = nil, headers: [(String, String)] = [], contentType: String?? = nil) {
         guard !halted else { return }
+        var headers = headers
+        if middleware.active, !middleware.passed {
+            middleware.passed = true
+            if let e = passUp(status: status, headers: &headers) { return serverError(e, from: "middleware") }
+        }
         let contentType: String? = contentType ?? (text == nil ? ResponseClass.json.contentType : text!.isEmpty ? nil : ResponseClass.plainText.contentType)
         var body = body, text = text
         if !Scenario.bodyAllowed(status: status) { body = .string(""); text = "" }
@@ -120,6 +125,10 @@ extension RequestRun {
             awaitWritten()
         }
         responseSent = true
+        if middleware.holder != nil, middleware.heldStatus == nil {
+            middleware.heldStatus = status
+            return
+        }
         emit(.sent, String(status), .status(detail: "the client has its answer", status: status))
     }
 
@@ -206,6 +215,7 @@ extension RequestRun {
             return
         }
         if responseSent {
+            middleware.raisedThrough = true
             if e.isHTTP || e.type == "RequestValidationError" || app.scenario.app.exceptionHandlers.contains(where: { e.isInstance(of: $0.exception) }) {
                 emit(.serverError, "RuntimeError", PyError.alreadyStarted + " (from \(e.display))", q: PyError.slug(PyError.alreadyStarted), data: ["message": PyError.alreadyStarted])
             } else {
@@ -218,10 +228,14 @@ extension RequestRun {
         } else if e.type == "RequestValidationError" {
             respond(status: 422, body: .object([("detail", .array(e.errors))]))
         } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {
+            // Starlette gives a handler for Exception to ServerErrorMiddleware, outside every user middleware.
+            if handler.exception == "Exception" { middleware.source = 0; middleware.raisedThrough = true }
             let env: [String: Value] = [Builtin.exc.key: .object([("type", .string(e.type)), ("message", .string(e.message))])]
             emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)", thread: .loop)
             respond(status: handler.status, body: handler.body.render(env))
         } else {
+            middleware.source = 0
+            middleware.raisedThrough = true
             respond(status: 500, body: .string("Internal Server Error"), text: "Internal Server Error")
             emit(.serverError, e.type, e.display, q: PyError.slug(e.message), data: ["message": e.message])
         }

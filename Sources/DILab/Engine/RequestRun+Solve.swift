@@ -210,8 +210,11 @@ extension RequestRun {
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
         try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
         if let sets = provider.sets { temporal.apply(sets, env: env) }
+        try stateWrites(provider.requestState, param: d.requestObjectParam, env: env, by: provider.name)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
+        try stateReads(provider.raises, returns: nil, param: d.requestObjectParam, env: env, by: provider.name)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
+        try stateReads([], returns: provider.returns, param: d.requestObjectParam, env: env, by: provider.name)
         if provider.lruCache { engine.storeLRU(provider.name, value) }
         return value
     }
@@ -287,8 +290,11 @@ extension RequestRun {
                                            key: key, level: d.level), depth: depth, thread: thread(async: provider.isAsync))
         try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
         if let sets = provider.sets { temporal.apply(sets, env: env) }
+        try stateWrites(provider.requestState, param: d.requestObjectParam, env: env, by: provider.name)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
+        try stateReads(provider.raises, returns: nil, param: d.requestObjectParam, env: env, by: provider.name)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
+        try stateReads([], returns: provider.returns, param: d.requestObjectParam, env: env, by: provider.name)
         var entryEnv = env
         entryEnv["__value"] = value
         let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope, slot: slot, pool: pool)
@@ -303,8 +309,11 @@ extension RequestRun {
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
         try work(r.duration, async: r.isAsync, in: r.handlerName)
         if let sets = r.sets { temporal.apply(sets, env: env) }
+        try stateWrites(r.requestState, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
         try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
+        try stateReads(r.raises, returns: nil, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
         try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
+        try stateReads([], returns: r.returns, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
         if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {
             explicitBackground = PendingTask(def: def, args: bg.args.map { ($0.0, $0.1.render(env)) }, addedBy: r.handlerName)
         }

@@ -42,6 +42,10 @@ final class RequestRun {
     var connection: Connection?
     /// Starlette's Request as templates see it, built at its first use in this request (`requestObject`).
     var requestValue: Value?
+    /// `request.state`: the attributes set so far in this request, in the order first set.
+    var requestState: [(String, Value)] = []
+    /// The middleware this request passes through, while it does (see RequestRun+Middleware.swift).
+    var middleware = MiddlewarePass()
     /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
     var deadlockReport: (Limiter, String)?
 
@@ -119,34 +123,43 @@ final class RequestRun {
     func execute() -> RequestTrace {
         defer { finished = true }
         emit(.request, request.line, .request(headers: request.headers))
+        if !request.isWebSocket, !app.scenario.middleware.isEmpty {
+            throughMiddleware(app.scenario.middleware) { routeRequest() }
+        } else {
+            routeRequest()
+        }
+        return trace
+    }
+
+    /// Starlette's router and the route's app: what the innermost middleware's `call_next` reaches.
+    func routeRequest() {
         switch RouteMatcher.match(app.routes, method: request.method, path: request.path) {
         case .notFound where request.isWebSocket:
             // Starlette's router answers an unknown websocket path with websocket.close before accept.
             connection?.run = self
             close("router", code: 1000, reason: "", by: "no websocket route matches")
-            return trace
+            return
         case .notFound:
             respond(status: 404, body: .object([("detail", .string("Not Found"))]))
-            return trace
+            return
         case .redirect(let path):
             let query = request.target.split(separator: "?", maxSplits: 1).dropFirst().first.map { "?\($0)" } ?? ""
             let host = request.headers.last { $0.0.lowercased() == "host" }?.1 ?? "testserver"
             emit(.violation, request.path, "no route; Starlette redirects to \(path) (redirect_slashes)", q: "redirect-slashes")
             respond(status: 307, body: .string(""), text: "", headers: [("location", "http://\(host)\(path)\(query)")])
-            return trace
+            return
         case .methodNotAllowed(let allowed):
             respond(status: 405, body: .object([("detail", .string("Method Not Allowed"))]), headers: [("allow", allowed.joined(separator: ", "))])
-            return trace
+            return
         case .found(let route, let pathValues):
             trace.route = "\(route.route.method) \(route.fullPath)"
-            if route.isWebSocket { runWebSocket(route, pathValues); return trace }
+            if route.isWebSocket { runWebSocket(route, pathValues); return }
             switch profile.lifecycle {
             case .modern: runModern(route, pathValues)
             case .insideHandler: runInsideHandler(route, pathValues)
             case .middleware: runMiddleware(route, pathValues)
             }
         }
-        return trace
     }
 
     /// 0.118+: `request_stack { function_stack { response = f(request) }; response(send) + background }`,

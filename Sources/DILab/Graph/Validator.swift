@@ -146,6 +146,7 @@ public enum Validator {
             }
             let names = Set(p.params.map(\.name))
             checkRoots(p.returns?.roots ?? [], allowed: names, at: p.location, what: "`returns` of \(p.name)")
+            checkRoots(p.requestState.flatMap(\.1.roots), allowed: names, at: p.location, what: "`request_state` of \(p.name)")
             checkRaises(p.raises + p.cleanup.raises, allowed: names)
             for h in p.handlers {
                 if case .raise(let r) = h.action { checkRaises([r], allowed: names) }
@@ -161,6 +162,7 @@ public enum Validator {
             requestObjects = requestObjectNames(r.params)
             let names = Set(r.params.map(\.name))
             checkRoots(r.returns?.roots ?? [], allowed: names, at: r.location, what: "`returns` of \(r.method) \(r.path)")
+            checkRoots(r.requestState.flatMap(\.1.roots), allowed: names, at: r.location, what: "`request_state` of \(r.method) \(r.path)")
             checkRaises(r.raises, allowed: names)
             for c in r.addsTasks { checkTask(c, roots: names) }
             if let b = r.responseBackground { checkTask(b, roots: names) }

@@ -1,7 +1,7 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
     static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
-                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by", "sets"]
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by", "sets", "request_state"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
@@ -46,6 +46,7 @@ enum ProviderReader {
             case "except": p.handlers = handlers(v)
             case "doc": p.doc = v.string("doc")
             case "sets": p.sets = ResponseSetsReader.sets(v, owner: "provider '\(name)'")
+            case "request_state": p.requestState = MiddlewareReader.requestState(v)
             case "wrapped_by": p.wrappedBy = wrappedBy(v, provider: name)
             default: break
             }

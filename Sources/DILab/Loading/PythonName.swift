@@ -103,7 +103,7 @@ public enum PythonName {
         // the recorder
         "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
-        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme",
+        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "_is_state", "MutableHeaders",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // `models:` (ModelWriter): pydantic's names and typing's
         "BaseModel", "Field", "EmailStr", "List", "Optional", "ValidationError",
@@ -121,6 +121,8 @@ public enum PythonName {
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
         "now_ms", "float", "CancelledError",
         "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
+        // middleware (MiddlewareWriter): the Request a pure ASGI class builds from its scope, and its header helper
+        "Request", "MutableHeaders",
     ]
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.
@@ -162,6 +164,7 @@ extension PythonName {
         s.app.exceptionHandlers.forEach { claim("handle_" + $0.exception.lowercased(), "exception handler", $0.location) }
         s.routes.forEach { claim($0.handlerName, "route handler", $0.location) }
         s.pools.forEach { claim($0.name, "pool", $0.location) }
+        s.middleware.forEach { claim($0.name, "middleware", $0.location) }
         s.rooms.forEach { claim($0.name, "room", $0.location) }
         s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
         s.models.forEach { claim($0.name, "model", $0.location) }

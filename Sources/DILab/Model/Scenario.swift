@@ -21,6 +21,8 @@ public struct Scenario: Sendable {
     public var rooms: [Room] = []
     /// `models:` — Pydantic classes a body or query parameter may be annotated with (see BodyModel.swift).
     public var models: [BodyModel] = []
+    /// `@app.middleware("http")` functions and `app.add_middleware(...)` classes, in the order they are added.
+    public var middleware: [Middleware] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
@@ -108,6 +110,8 @@ public struct Provider: Sendable {
     public var acquiresLocation: SourceLocation?
     /// What it writes to the temporal Response it takes (`sets:`).
     public var sets: ResponseSets?
+    /// `request.state.name = value` lines (`request_state:`), for a provider taking `request: Request`.
+    public var requestState: [(String, Template)] = []
     /// A decorator written with `@functools.wraps`: a sync `def wrapper(*args, **kwargs)` around the function.
     public var wrappedBy: WrappedBy?
 
@@ -486,6 +490,8 @@ public struct Route: Sendable {
     public var statusWritten = false
     /// What the handler writes to the temporal Response it takes (`sets:`).
     public var sets: ResponseSets?
+    /// `request.state.name = value` lines (`request_state:`), for a handler taking `request: Request`.
+    public var requestState: [(String, Template)] = []
 
     public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
                 isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,

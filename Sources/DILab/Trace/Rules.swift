@@ -103,6 +103,9 @@ public enum Rules {
         Rule(id: "routing", title: "Routing errors",
              text: "An unknown path is a 404 {\"detail\":\"Not Found\"}; a known path with another method is a 405 {\"detail\":\"Method Not Allowed\"}. No dependency runs.",
              source: "Starlette routing"),
+        Rule(id: "middleware", title: "Middleware",
+             text: "Middleware wraps the whole request, the last added outermost. Each layer's code before call_next runs before any dependency. A BaseHTTPMiddleware's code after call_next runs as soon as the response starts, before the client has a byte and before background tasks and request-scoped cleanup (on 0.106–0.117 after that cleanup, which ran earlier). A pure ASGI middleware returns after everything below it. An exception no handler takes, or one a middleware raises, reaches ServerErrorMiddleware's 500 without passing any layer's code after call_next.",
+             source: "fastapi-semantics.md · p17; docs/beyond-the-spec.md · Middleware"),
     ]
 
     public static func named(_ id: String) -> Rule? { all.first { $0.id == id } }
@@ -150,6 +153,7 @@ public enum Rules {
         case .wsAccept, .wsReceive, .wsSend, .clientSend, .clientReceive, .clientClose, .clientDrop: id = "websocket-lifecycle"
         case .wsDeny, .wsClose: id = "websocket-denial"
         case .wsBroadcast, .wsJoin, .wsLeave: id = "websocket-rooms"
+        case .middlewareEnter, .middlewareResponse, .middlewareExit: id = "middleware"
         }
         return named(id)
     }

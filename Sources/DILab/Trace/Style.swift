@@ -32,6 +32,7 @@ public struct Style: Sendable {
         case .wsAccept, .wsClose, .wsDeny: return bold(magenta(s))
         case .wsReceive, .wsSend, .wsBroadcast, .wsJoin, .wsLeave: return magenta(s)
         case .clientSend, .clientReceive, .clientClose, .clientDrop: return dim(s)
+        case .middlewareEnter, .middlewareResponse, .middlewareExit: return cyan(s)
         }
     }
 }

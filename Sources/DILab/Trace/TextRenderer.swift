@@ -75,6 +75,16 @@ public struct TextRenderer: Sendable {
         return style.bold(head + String(repeating: "─", count: fill) + tail) + "\n"
     }
 
+    /// The kind column: the kind's name, shortened for middleware (`mw.enter`, `mw.resp`, `mw.exit`) to fit it.
+    static func label(_ k: TraceEvent.Kind) -> String {
+        switch k {
+        case .middlewareEnter: return "mw.enter"
+        case .middlewareResponse: return "mw.resp"
+        case .middlewareExit: return "mw.exit"
+        default: return k.rawValue
+        }
+    }
+
     /// `   5 ms  enter     └ get_db            loop        yields "Session#1" · scope=request`
     public func line(_ e: TraceEvent) -> String { line(e, request: nil) }
 
@@ -90,7 +100,7 @@ public struct TextRenderer: Sendable {
         text += " ms"
         if let request { text += "  " + style.bold(request) }
         text += "  "
-        text += style.kind(e.kind, e.kind.rawValue.paddedRight(to: wide ? 14 : 10))
+        text += style.kind(e.kind, Self.label(e.kind).paddedRight(to: wide ? 14 : 10))
         text += " "
         let start = text.utf16.count
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text += "task " }

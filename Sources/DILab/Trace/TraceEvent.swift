@@ -17,6 +17,9 @@ public struct TraceEvent: Sendable, Equatable, Codable {
         case wsAccept = "ws.accept", wsDeny = "ws.deny", wsClose = "ws.close", wsReceive = "ws.receive", wsSend = "ws.send"
         case wsBroadcast = "ws.broadcast", wsJoin = "ws.join", wsLeave = "ws.leave"
         case clientSend = "client.send", clientReceive = "client.receive", clientClose = "client.close", clientDrop = "client.drop"
+        /// Middleware: a layer's code starts; the response passes it on the way out (`call_next` returned, or the
+        /// `http.response.start` message went through its `send`); its code returns.
+        case middlewareEnter = "middleware.enter", middlewareResponse = "middleware.response", middlewareExit = "middleware.exit"
     }
 
     /// Where a callable ran: sync callables go to AnyIO's threadpool, async ones stay on the event loop.

@@ -33,6 +33,7 @@ struct AppWriter {
         }
         includes(into: &w)
         exceptionHandlers(into: &w)
+        MiddlewareWriter(scenario: scenario).write(into: &w)
         w.line()
         w.line("app.add_middleware(RequestIds)")
         for o in scenario.overrides { w.line("app.dependency_overrides[\(o.original)] = \(o.replacement)") }
@@ -150,6 +151,7 @@ struct RouteWriter {
         for c in route.addsTasks + (route.responseBackground.map { [$0] } ?? []) { r += c.args.flatMap(\.1.roots) + (c.when?.expr.roots ?? []) }
         for c in route.stream?.chunks ?? [] { r += c.roots }
         r += route.sets?.headers.flatMap(\.1.roots) ?? []
+        r += route.requestState.flatMap(\.1.roots)
         return Set(r)
     }
 
@@ -157,6 +159,7 @@ struct RouteWriter {
         let syntax = PythonSyntax.function(params: route.params.map(\.name))
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
+        b.requestState = Bodies.requestState(route.requestState, route.params)
         let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots),
                                 duration: route.duration, tasks: route.addsTasks, raising: route.raises, into: &w)
         guard !always else { return }

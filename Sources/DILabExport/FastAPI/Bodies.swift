@@ -11,6 +11,14 @@ struct Bodies {
     var backgroundTasks: String?
     /// What the callable writes to its `response: Response` parameter (`sets:`), and that parameter's name.
     var responseSets: (sets: ResponseSets, param: String)? = nil
+    /// `request.state.name = value` lines (`request_state:`), and the Request parameter's name.
+    var requestState: (pairs: [(String, Template)], param: String)? = nil
+
+    /// `request_state:` for a callable's params, when it takes a Request.
+    static func requestState(_ pairs: [(String, Template)], _ params: [Param]) -> (pairs: [(String, Template)], param: String)? {
+        guard !pairs.isEmpty, let p = params.first(where: { if case .requestObject = $0.kind { return true }; return false }) else { return nil }
+        return (pairs, p.name)
+    }
 
     /// `sets:` for a callable's params, when it takes a Response.
     static func responseSets(_ sets: ResponseSets?, _ params: [Param]) -> (sets: ResponseSets, param: String)? {
@@ -94,6 +102,10 @@ struct Bodies {
             for (name, value) in sets.headers { w.line("\(param).headers[\(PythonSyntax.string(name))] = " + syntax.textTemplate(value)) }
             for (name, value) in sets.cookies { w.line("\(param).set_cookie(\(PythonSyntax.string(name)), \(PythonSyntax.string(value)))") }
             if let status = sets.status { w.line("\(param).status_code = \(status)") }
+        }
+        if let (pairs, param) = requestState {
+            // Attribute names were checked at load (Python identifiers); values are data.
+            for (name, value) in pairs { w.line("\(param).state.\(name) = " + syntax.template(value)) }
         }
         addTasks(tasks, into: &w)
         return raises(raising, into: &w)

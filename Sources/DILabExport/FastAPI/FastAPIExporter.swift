@@ -71,6 +71,7 @@ public struct FastAPIExporter {
         w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
         w.line("from starlette.background import BackgroundTask")
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
+        if scenario.middleware.contains(where: { !$0.startHeaders.isEmpty }) { w.line("from starlette.datastructures import MutableHeaders") }
         if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
         ModelWriter.imports(scenario).forEach { w.line($0) }
         w.line()

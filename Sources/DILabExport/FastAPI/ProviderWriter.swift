@@ -9,6 +9,7 @@ struct ProviderWriter {
 
     static func roots(_ p: Provider) -> Set<String> {
         var r: [String] = p.returns?.roots ?? []
+        r += p.requestState.flatMap(\.1.roots)
         func raises(_ specs: [RaiseSpec]) {
             for s in specs { r += (s.detail?.roots ?? []) + (s.message?.roots ?? []) + (s.when?.expr.roots ?? []) }
         }
@@ -126,6 +127,7 @@ struct ProviderWriter {
         let syntax = PythonSyntax.function(params: p.params.map(\.name))
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
+        body.requestState = Bodies.requestState(p.requestState, p.params)
         let counter = subject
         let usesCall = syntax.reads(.call, in: roots)
         if p.isGenerator {

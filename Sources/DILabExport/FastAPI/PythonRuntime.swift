@@ -107,7 +107,10 @@ def _fields(value):
         return {"scheme": value.scheme, "credentials": value.credentials}
     if isinstance(value, Request):
         return {"method": value.method, "url": str(value.url), "headers": dict(value.headers),
-                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies)}
+                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies),
+                "state": value.state}
+    if _is_state(value):
+        return dict(value._state)
     if isinstance(getattr(type(value), "model_fields", None), dict):  # a pydantic model of `models:`: its fields
         return {k: getattr(value, k) for k in type(value).model_fields}
     if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
@@ -122,12 +125,20 @@ def _plain(value):
     if isinstance(getattr(type(value), "model_fields", None), dict):
         return value.model_dump()
     found = _fields(value)
+    if isinstance(value, Request):
+        # As the engine shows a Request: `state` only once something is set in it, as a dict.
+        state = dict(found.pop("state")._state)
+        if state:
+            found["state"] = state
     return found if found is not None else f"<{type(value).__name__}>"
 
 
 def get(value, *path):
     """`a.b.0` in dilab's templates: dict keys, list indexes and `_fields`; None when missing."""
     for key in path:
+        if _is_state(value):
+            value = getattr(value, str(key))  # Starlette's State: an unset attribute is its AttributeError
+            continue
         if not isinstance(value, (dict, list, tuple)):
             value = _fields(value)
         if isinstance(value, dict):
@@ -137,6 +148,11 @@ def get(value, *path):
         else:
             return None
     return value
+
+
+def _is_state(value) -> bool:
+    """Starlette's `request.state` (a `State`), found by its class so the recorder needs no import of it."""
+    return type(value).__name__ == "State" and type(value).__module__ == "starlette.datastructures"
 
 
 def text(value) -> str:

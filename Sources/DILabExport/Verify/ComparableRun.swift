@@ -81,7 +81,8 @@ public struct ComparableRun: Sendable, Equatable {
 
     /// dilab's side.
     public init(_ run: RunResult, app: CompiledApp) {
-        let callables = Set(app.scenario.providers.map(\.name) + app.scenario.routes.map(\.handlerName) + app.scenario.tasks.map(\.name))
+        let callables = Set(app.scenario.providers.map(\.name) + app.scenario.routes.map(\.handlerName) + app.scenario.tasks.map(\.name)
+                            + app.scenario.middleware.map(\.name))
         let ownRaises = Self.webSocketRaises(app.scenario)
         func kept(_ events: [TraceEvent]) -> [(String, Int)] {
             events.compactMap { e in Self.observable(e, callables: callables, ownRaises: ownRaises).map { ($0, e.t) } }
