@@ -113,7 +113,8 @@ public final class Engine: @unchecked Sendable {
                 var e = TraceEvent(t: clock.now, request: nil, kind: startup ? .lifespanStart : .lifespanEnd, subject: step.name,
                                    detail: "\(owner) lifespan \(startup ? "startup" : "shutdown")", thread: .loop)
                 for (k, t) in step.sets {
-                    let v = t.render(env)
+                    // The loader refuses a lifespan hole that can raise (StreamSafety).
+                    let v = (try? t.render(env)) ?? .null
                     lock.lock(); state.removeAll { $0.0 == k }; state.append((k, v)); lock.unlock()
                     e.detail += " · state.\(k) = \(v.json)"
                 }

@@ -99,11 +99,15 @@ public enum Suggest {
         guard name.count <= longestSuggestible else { return nil }
         let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        if best.1 <= max(2, name.count / 3) { return best.0 }
-        // `integr` → `int`: a shared prefix of three or more letters is a likely slip too.
+        // A slip changes a few letters: one in a short word, a third of a long one (`retruns` → `returns`).
+        if best.1 <= (name.count <= 4 ? 1 : max(2, name.count / 3)) { return best.0 }
+        // `integr` → `int`: one name cut short of the other. A shared first syllable alone is no likeness
+        // (`response_model` is not `response_background`).
         let lower = name.lowercased()
-        return candidates.filter { $0.count >= 3 && lower.hasPrefix($0.lowercased().prefix(3)) }
-            .min { distance(lower, $0.lowercased()) < distance(lower, $1.lowercased()) }
+        return candidates.filter { c in
+            let other = c.lowercased()
+            return min(other.count, lower.count) >= 3 && (lower.hasPrefix(other) || other.hasPrefix(lower))
+        }.min { distance(lower, $0.lowercased()) < distance(lower, $1.lowercased()) }
     }
 
     static func distance(_ a: String, _ b: String) -> Int {

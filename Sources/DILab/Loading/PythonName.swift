@@ -196,12 +196,12 @@ enum TemplatePath {
         var stack = [expr]
         while let e = stack.popLast() {
             switch e {
-            case .literal: break
             case .ref(let path): if let bad = path.dropFirst().first(where: { $0.hasPrefix("_") }) { return bad }
-            case .list(let items): stack += items
-            case .not(let inner): stack.append(inner)
-            case .and(let a, let b), .or(let a, let b), .compare(let a, _, let b): stack += [a, b]
+            case .member(_, let name) where name.hasPrefix("_"): return name
+            case .index(_, .literal(.string(let key))) where key.hasPrefix("_"): return key
+            default: break
             }
+            stack += e.children
         }
         return nil
     }

@@ -129,6 +129,16 @@ struct PythonSyntax {
             // dilab's `is` compares values; Python's compares identity, which only means the same for None.
             if op == .isOp || op == .isNot, b != .literal(.null), a != .literal(.null) { symbol = op == .isOp ? "==" : "!=" }
             return grouped(a) + " \(symbol) " + grouped(b)
+        // Operands go through `_plain`, so an object is the dict dilab sees and Python's own operator (with its
+        // own exception) does the rest: `len`, `[i]`, `[a:b]`, `+ - * // %` and unary `-`.
+        case .arith(let a, let op, let b): return "(_plain(\(expression(a))) \(op.rawValue) _plain(\(expression(b))))"
+        case .negate(let inner): return "(-_plain(\(expression(inner))))"
+        case .length(let inner): return "len(_plain(\(expression(inner))))"
+        case .index(let inner, let key): return "_plain(\(expression(inner)))[_plain(\(expression(key)))]"
+        case .slice(let inner, let lo, let hi):
+            return "_plain(\(expression(inner)))[\(lo.map(expression) ?? ""):\(hi.map(expression) ?? "")]"
+        case .member(let inner, let name): return "get(\(expression(inner)), \(Self.string(name)))"
+        case .choose(let c, let t, let o): return "(\(expression(t)) if \(expression(c)) else \(expression(o)))"
         }
     }
 
