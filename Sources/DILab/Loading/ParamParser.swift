@@ -339,6 +339,10 @@ struct ParamParser {
             }
         }
         pos += 1
+        if rp.type == .list, source != .body {
+            throw Unmodelled.failure("list[...] = \(marker)()", Unmodelled.Entry(
+                sentence: "dilab reads one value per name, so a repeated \(marker.lowercased()) parameter (?tags=a&tags=b) would come out wrong", anchor: "types"), offset: 0)
+        }
         if rp.defaultValue == .null { rp.optional = true }
         for (c, at) in zip(rp.constraints, constraintOffsets) { try ParamParser.checkConstraint(c, type: rp.type, offset: at) }
         return rp

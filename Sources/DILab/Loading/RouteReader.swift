@@ -28,7 +28,7 @@ enum RouteReader {
                     for e in h.value.mapping("an exception handler", allowed: ["status", "body"]) {
                         switch e.key {
                         case "status": spec.status = e.value.statusCode("the status") ?? 500
-                        case "body": spec.body = e.value.template("the body") ?? .value(.null)
+                        case "body": spec.body = e.value.inertTemplate("the body") ?? .value(.null)
                         default: break
                         }
                     }
@@ -56,7 +56,7 @@ enum RouteReader {
             switch entry.key {
             case "step": step.name = entry.value.string("the step") ?? ""
             case "duration": step.duration = entry.value.duration("duration") ?? 0
-            case "sets": step.sets = entry.value.mapping("sets").compactMap { s in s.value.template("a state value").map { (s.key, $0) } }
+            case "sets": step.sets = entry.value.mapping("sets").compactMap { s in s.value.inertTemplate("a state value").map { (s.key, $0) } }
             default: break
             }
         }
@@ -185,11 +185,11 @@ enum RouteReader {
     }
 
     static func stream(_ node: YNode) -> StreamSpec? {
-        if node.items != nil { return StreamSpec(chunks: node.list().compactMap { $0.template("a chunk") }) }
+        if node.items != nil { return StreamSpec(chunks: node.list().compactMap { $0.inertTemplate("a chunk") }) }
         var spec = StreamSpec(chunks: [])
         for entry in node.mapping("stream", allowed: ["chunks", "every", "uses"]) {
             switch entry.key {
-            case "chunks": spec.chunks = entry.value.list().compactMap { $0.template("a chunk") }
+            case "chunks": spec.chunks = entry.value.list().compactMap { $0.inertTemplate("a chunk") }
             case "every": spec.every = entry.value.duration("every") ?? 0
             case "uses": spec.uses = entry.value.list().compactMap { $0.string("a provider name") }
             default: break

@@ -40,6 +40,18 @@ public indirect enum Expr: Sendable, Equatable {
         }
     }
 
+    /// Whether evaluating it can raise a Python exception: only the operators Python may refuse can.
+    public var canRaise: Bool {
+        var stack = [self]
+        while let e = stack.popLast() {
+            switch e {
+            case .arith, .negate, .length, .index, .slice: return true
+            default: stack += e.children
+            }
+        }
+        return false
+    }
+
     /// Names of the roots this expression reads (`user` for `user.role`).
     public var roots: [String] {
         if case .ref(let path) = self { return [path[0]] }

@@ -47,6 +47,16 @@ public indirect enum Template: Sendable, Equatable {
         }
     }
 
+    /// Whether rendering it can raise a Python exception (`{{1 // 0}}`).
+    public var canRaise: Bool {
+        switch self {
+        case .value: return false
+        case .text(let pieces): return pieces.contains { if case .hole(let e, _) = $0 { return e.canRaise } else { return false } }
+        case .array(let items): return items.contains(where: \.canRaise)
+        case .object(let pairs): return pairs.contains { $0.1.canRaise }
+        }
+    }
+
     /// Every dotted path the holes read, for the load-time member check.
     public var paths: [[String]] {
         switch self {

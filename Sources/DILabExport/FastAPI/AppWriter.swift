@@ -153,7 +153,8 @@ struct RouteWriter {
     }
 
     func body(_ bt: String, into w: inout PythonWriter) {
-        let syntax = PythonSyntax.function(params: route.params.map(\.name))
+        var syntax = PythonSyntax.function(params: route.params.map(\.name))
+        syntax.raiser = ("raise", PythonSyntax.string(route.handlerName))
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
         let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots),

@@ -123,7 +123,8 @@ struct ProviderWriter {
 
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
-        let syntax = PythonSyntax.function(params: p.params.map(\.name))
+        var syntax = PythonSyntax.function(params: p.params.map(\.name))
+        syntax.raiser = ("raise", subject)
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         let counter = subject
@@ -235,6 +236,7 @@ struct ProviderWriter {
         for n in names where !unique.contains(n) { unique.append(n) }
         var syntax = PythonSyntax()
         syntax.locals = Set(unique)
+        syntax.raiser = ("task.fail", PythonSyntax.string(t.name))
         let body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
         w.line()
         w.line()

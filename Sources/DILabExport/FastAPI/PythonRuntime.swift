@@ -85,6 +85,15 @@ def traced(owner: str, exc: BaseException) -> BaseException:
     return exc
 
 
+def checked(kind: str, owner: str, compute):
+    """A template hole Python may refuse (`1 // 0`): its exception is recorded (`raise` or `task.fail`), then raised."""
+    try:
+        return compute()
+    except Exception as exc:
+        record(kind, owner, summary(exc))
+        raise
+
+
 def task_failed(task: str, exc: BaseException) -> BaseException:
     """Records `task.fail task ...` and hands the exception back to be raised."""
     record("task.fail", task, summary(exc))
