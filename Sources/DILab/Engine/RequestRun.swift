@@ -42,6 +42,9 @@ final class RequestRun {
     var connection: Connection?
     /// Starlette's Request as templates see it, built at its first use in this request (`requestObject`).
     var requestValue: Value?
+    /// The client port Starlette's `request.client` shows: TestClient's and the verify driver's 50000, or
+    /// 50000 + the request's place among requests sent together (`dilab verify`'s concurrent driver).
+    var clientPort = 50000
     /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
     var deadlockReport: (Limiter, String)?
 

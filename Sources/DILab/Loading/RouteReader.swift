@@ -6,9 +6,13 @@ enum RouteReader {
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
-        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers", "default_response_class"]) {
+        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers", "default_response_class", "state"]) {
             switch entry.key {
             case "default_response_class": app.defaultResponseClass = responseClass(entry.value, "default_response_class")
+            case "state":
+                app.state = entry.value.mapping("state").compactMap { s in
+                    s.keyNode.checkName(s.key, .parameter, what: "an app.state name") ? (s.key, s.value.value) : nil
+                }
             case "workers":
                 if let n = entry.value.int("workers") {
                     if (1...64).contains(n) { app.workers = n } else { entry.value.error("workers must be 1 to 64", hint: "uvicorn --workers 2 is `workers: 2`") }

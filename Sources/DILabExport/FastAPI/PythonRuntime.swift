@@ -115,8 +115,10 @@ def _fields(value):
     if isinstance(value, HTTPAuthorizationCredentials):
         return {"scheme": value.scheme, "credentials": value.credentials}
     if isinstance(value, Request):
+        client = {"host": value.client.host, "port": value.client.port} if value.client else None
         return {"method": value.method, "url": str(value.url), "headers": dict(value.headers),
-                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies)}
+                "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies),
+                "client": client, "app": {"state": dict(value.app.state._state)}}
     if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
         return {k: v for k, v in value.__dict__.items() if isinstance(k, str) and not k.startswith("_")}
     return None
