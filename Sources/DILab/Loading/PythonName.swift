@@ -103,7 +103,7 @@ public enum PythonName {
         // the recorder
         "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
-        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "checked",
+        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "hole_raising",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_http_channel", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
@@ -117,13 +117,13 @@ public enum PythonName {
     public static let bodyNames: Set<String> = [
         "self", "functools", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
-        "now_ms", "float", "CancelledError", "checked", "len", "_plain", "setattr",
+        "now_ms", "float", "CancelledError", "hole_raising", "len", "_plain", "setattr",
         "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
     ]
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.
     public static let builtins: Set<String> = [
-        "bool", "dict", "float", "getattr", "hasattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
+        "bool", "dict", "float", "getattr", "hasattr", "setattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
         "str", "super", "tuple", "type", "vars", "all", "enumerate", "max", "round", "sum", "zip",
     ]
 }

@@ -85,7 +85,7 @@ def traced(owner: str, exc: BaseException) -> BaseException:
     return exc
 
 
-def checked(kind: str, owner: str, compute):
+def hole_raising(kind: str, owner: str, compute):
     """A template hole Python may refuse (`1 // 0`): its exception is recorded (`raise` or `task.fail`), then raised."""
     try:
         return compute()

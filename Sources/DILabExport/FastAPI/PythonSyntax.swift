@@ -153,10 +153,10 @@ struct PythonSyntax {
 
     func condition(_ c: Condition) -> String { checked(expression(c.expr), canRaise: c.expr.canRaise) }
 
-    /// A Python expression that can raise (`1 // 0`) records its exception first, through the runtime's `checked`.
+    /// A Python expression that can raise (`1 // 0`) records its exception first, through the runtime's `hole_raising`.
     func checked(_ python: String, canRaise: Bool) -> String {
         guard canRaise, let raiser else { return python }
-        return "checked(\(Self.string(raiser.kind)), \(raiser.subject), lambda: \(python))"
+        return "hole_raising(\(Self.string(raiser.kind)), \(raiser.subject), lambda: \(python))"
     }
 
     // MARK: templates
