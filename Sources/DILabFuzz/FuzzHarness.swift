@@ -19,7 +19,7 @@ public enum FuzzHarness {
     public static func run(_ bytes: [UInt8]) -> Outcome {
         guard let text = String(validating: bytes, as: UTF8.self) else { return .notText }
         // The small readers see the raw text too: a template hole, a `when:` and a request body are all untrusted.
-        _ = (try? ExprParser.parse(text))?.evaluate([:])
+        _ = try? (try? ExprParser.parse(text))?.evaluate([:])
         _ = try? Template.parse(string: text)
         _ = PythonJSON.loads(text)
         let scenario: Scenario

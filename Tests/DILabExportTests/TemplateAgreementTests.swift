@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 /// A template means the same in the engine and in the export: the same paths give the same values, and
-/// what the engine cannot read (a method of a string, a missing field) is null in Python too, not an attribute.
+/// what the engine cannot read (a method of a string, a member of a str) is null in Python too, not an attribute.
+/// (A field a class dependency cannot have is refused at load: MemberCheckTests.)
 @Suite("templates: engine and export agree")
 struct TemplateAgreementTests {
     static let yaml = """
@@ -20,9 +21,9 @@ struct TemplateAgreementTests {
             index: "{{q.0}}"
             number_attr: "{{n.real}}"
             field: "{{p.page}}"
-            missing: "{{p.nothing}}"
+            missing: "{{q.nothing}}"
             text: "x{{q}}y{{n}}z{{p.page}}"
-            condition: "{{q.upper == None and not p.nothing}}"
+            condition: "{{q.upper == None and not q.nothing}}"
     requests: ["GET /a"]
     """
 

@@ -214,7 +214,7 @@ struct InjectedParameterTests {
         """
         #expect(throws: DiagnosticList.self) { try compile(yaml) }
         do { _ = try compile(yaml) } catch let list as DiagnosticList {
-            #expect(list.diagnostics.first?.message.contains("does not model yet") == true)
+            #expect(list.diagnostics.first?.message.contains("is not modelled") == true)
         }
     }
 

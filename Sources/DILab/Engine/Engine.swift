@@ -17,6 +17,8 @@ public final class Engine: @unchecked Sendable {
     var callCounts: [String: Int] = [:]
     var requestCount = 0
     var state: [(String, Value)] = []
+    /// What the app's own lifespan set, which the export writes to `app.state` as well (`{{request.app.state.x}}`).
+    var appLifespanState: [(String, Value)] = []
     /// `max_concurrency` semaphores (one per declaration) and pools: they live as long as the app's event loop.
     var limiters: [String: Limiter] = [:]
     /// AnyIO's default thread limiter.
@@ -86,6 +88,17 @@ public final class Engine: @unchecked Sendable {
         return .object(state)
     }
 
+    /// Starlette's `app.state`: the scenario's `app: {state: ...}`, overlaid by what the app's lifespan steps set
+    /// (a router's lifespan gets no `app.state` of its own to write).
+    var appStateValue: Value {
+        lock.lock(); defer { lock.unlock() }
+        var out = app.scenario.app.state
+        for (k, v) in appLifespanState {
+            if let i = out.firstIndex(where: { $0.0 == k }) { out[i].1 = v } else { out.append((k, v)) }
+        }
+        return .object(out)
+    }
+
     // MARK: lifespan
 
     /// Lifespan startup: the app's steps, then each included router's (not on 0.105, which ignores router lifespans).
@@ -113,8 +126,11 @@ public final class Engine: @unchecked Sendable {
                 var e = TraceEvent(t: clock.now, request: nil, kind: startup ? .lifespanStart : .lifespanEnd, subject: step.name,
                                    detail: "\(owner) lifespan \(startup ? "startup" : "shutdown")", thread: .loop)
                 for (k, t) in step.sets {
-                    let v = t.render(env)
-                    lock.lock(); state.removeAll { $0.0 == k }; state.append((k, v)); lock.unlock()
+                    // The loader refuses a lifespan hole that can raise (StreamSafety).
+                    let v = (try? t.render(env)) ?? .null
+                    lock.lock(); state.removeAll { $0.0 == k }; state.append((k, v))
+                    if owner == "app", PythonName.isIdentifier(k) { appLifespanState.removeAll { $0.0 == k }; appLifespanState.append((k, v)) }
+                    lock.unlock()
                     e.detail += " · state.\(k) = \(v.json)"
                 }
                 events.append(e)

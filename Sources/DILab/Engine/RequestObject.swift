@@ -4,7 +4,7 @@
 /// The headers are those the server hands the app, as `dilab verify`'s driver and TestClient send them: `host`
 /// first (`testserver` unless the request names one), the request's own, its cookies as one `cookie` header, and
 /// for a body `content-type` and `content-length`. A name given twice reads its first value, as
-/// `dict(request.headers)` does.
+/// `dict(request.headers)` does. `{{request.client.host}}` / `.port` and `{{request.app.state.x}}` too.
 extension RequestRun {
     /// One object per request, as Starlette's: built once, however many callables ask for it.
     func requestObject(_ reader: RequestValues) -> Value {
@@ -55,6 +55,11 @@ extension RequestRun {
             ("query_params", .object(lastWins(request.query))),
             ("path_params", .object(names.compactMap { n in reader.pathValues[n].map { (n, .string($0)) } })),
             ("cookies", .object(lastWins(reader.cookies))),
+            // The ASGI scope's `client`, as TestClient and dilab's verify driver fill it.
+            ("client", .object([("host", .string("testclient")), ("port", .int(clientPort))])),
+            // `request.app.state`: what the app set at creation, then what its lifespan set (as `app.state.x = ...`).
+            ("app", .object([("state", engine.appStateValue)])),
+            // `request.state` (set by middleware and dependencies) is not modelled yet: RequestState is its seam.
         ])
     }
 }

@@ -43,7 +43,11 @@ extension RequestRun {
         if let e = seen {
             env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
             if let h = provider.handlers.first(where: { e.isInstance(of: $0.catches) }) {
-                let action = (h.when?.holds(in: env) ?? true) ? h.action : .reraise
+                var action = h.action
+                do throws(PyError) { if try !(h.when?.holds(in: env) ?? true) { action = .reraise } } catch {
+                    // The `except` block's own condition raised: that exception replaces the one it saw.
+                    action = .raise(RaiseSpec(exception: error.type, message: .value(.string(error.message))))
+                }
                 switch action {
                 case .reraise:
                     emit(.catch, provider.name, "except \(h.catches): saw \(e.display) → re-raises", q: "\(e.summary) → re-raised", depth: entry.depth, thread: th)
@@ -51,7 +55,8 @@ extension RequestRun {
                     emit(.catch, provider.name, "except \(h.catches): saw \(e.display) → swallows it (no raise)", q: "\(e.summary) → swallowed", depth: entry.depth, thread: th)
                     result = nil
                 case .raise(let spec):
-                    let converted = makeError(spec, env: env)
+                    let converted: PyError
+                    do throws(PyError) { converted = try makeError(spec, env: env) } catch { converted = error }
                     emit(.catch, provider.name, "except \(h.catches): saw \(e.display) → raises \(converted.display)", q: "\(e.summary) → \(converted.summary)", depth: entry.depth, thread: th)
                     result = converted
                 }

@@ -50,7 +50,8 @@ extension RequestRun {
             for u in stream.uses where closed.contains(u) {
                 emit(.violation, u, "chunk \(i) uses \(u) after its cleanup", q: "use-after-cleanup")
             }
-            let piece = chunk.render(env).text
+            // The loader refuses a chunk hole that can raise (StreamSafety), so a chunk always renders.
+            let piece = ((try? chunk.render(env)) ?? .null).text
             text += piece
             emit(.chunk, String(i), .chunk(piece))
             channel?.chunk(piece)
@@ -171,8 +172,9 @@ extension RequestRun {
             }
             var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
             env[Builtin.request] = .int(id)
-            if let spec = task.def.raises.first(where: { $0.when?.holds(in: env) ?? true }) {
-                let e = makeError(spec, env: env)
+            var due: PyError?
+            do throws(PyError) { due = try dueError(task.def.raises, env: env) } catch { due = error }
+            if let e = due {
                 emit(.taskFail, task.def.name, e.display, q: e.summary, thread: th)
                 for rest in queue[(index + 1)...] {
                     emit(.violation, rest.def.name, "never runs: an earlier task failed", q: "task-skipped")
@@ -232,7 +234,8 @@ extension RequestRun {
             if handler.exception == "Exception" { middleware.source = 0; middleware.raisedThrough = true }
             let env: [String: Value] = [Builtin.exc.key: .object([("type", .string(e.type)), ("message", .string(e.message))])]
             emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)", thread: .loop)
-            respond(status: handler.status, body: handler.body.render(env))
+            // The loader refuses a hole that can raise in an exception handler's body (StreamSafety).
+            respond(status: handler.status, body: (try? handler.body.render(env)) ?? .null)
         } else {
             middleware.source = 0
             middleware.raisedThrough = true

@@ -206,15 +206,17 @@ extension RequestRun {
         }
         let n = engine.nextCall(provider.name)
         let env = environment(values, provider: provider.name, call: n)
-        let value = provider.returns?.render(env) ?? defaultValue(provider, values)
+        let (returned, failure) = renderReturns(provider.returns, env)
+        let value = returned ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
         try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
-        if let sets = provider.sets { temporal.apply(sets, env: env) }
+        if let sets = provider.sets { try temporal.apply(sets, env: env, run: self, by: provider.name, depth: depth) }
         try stateWrites(provider.requestState, param: d.requestObjectParam, env: env, by: provider.name)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try stateReads(provider.raises, returns: nil, param: d.requestObjectParam, env: env, by: provider.name)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         try stateReads([], returns: provider.returns, param: d.requestObjectParam, env: env, by: provider.name)
+        try raiseDeferred(failure, by: provider.name, depth: depth)
         if provider.lruCache { engine.storeLRU(provider.name, value) }
         return value
     }
@@ -285,16 +287,18 @@ extension RequestRun {
                       slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
         let n = engine.nextCall(provider.name)
         let env = environment(values, provider: provider.name, call: n)
-        let value = provider.returns?.render(env) ?? defaultValue(provider, values)
+        let (returned, failure) = renderReturns(provider.returns, env)
+        let value = returned ?? defaultValue(provider, values)
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
                                            key: key, level: d.level), depth: depth, thread: thread(async: provider.isAsync))
         try work(provider.duration, async: provider.isAsync, in: provider.name, depth: depth)
-        if let sets = provider.sets { temporal.apply(sets, env: env) }
+        if let sets = provider.sets { try temporal.apply(sets, env: env, run: self, by: provider.name, depth: depth) }
         try stateWrites(provider.requestState, param: d.requestObjectParam, env: env, by: provider.name)
         try addTasks(provider.addsTasks, env: env, by: provider.name, depth: depth)
         try stateReads(provider.raises, returns: nil, param: d.requestObjectParam, env: env, by: provider.name)
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         try stateReads([], returns: provider.returns, param: d.requestObjectParam, env: env, by: provider.name)
+        try raiseDeferred(failure, by: provider.name, depth: depth)
         var entryEnv = env
         entryEnv["__value"] = value
         let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope, slot: slot, pool: pool)
@@ -308,16 +312,19 @@ extension RequestRun {
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
         try work(r.duration, async: r.isAsync, in: r.handlerName)
-        if let sets = r.sets { temporal.apply(sets, env: env) }
+        if let sets = r.sets { try temporal.apply(sets, env: env, run: self, by: r.handlerName, depth: 0) }
         try stateWrites(r.requestState, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
         try addTasks(r.addsTasks, env: env, by: r.handlerName, depth: 0)
         try stateReads(r.raises, returns: nil, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
         try raiseIfDue(r.raises, env: env, by: r.handlerName, depth: 0)
         try stateReads([], returns: r.returns, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
         if let bg = r.responseBackground, let def = app.scenario.task(named: bg.task) {
-            explicitBackground = PendingTask(def: def, args: bg.args.map { ($0.0, $0.1.render(env)) }, addedBy: r.handlerName)
+            var args: [(String, Value)] = []
+            for (k, t) in bg.args { args.append((k, try render(t, env, by: r.handlerName, depth: 0))) }
+            explicitBackground = PendingTask(def: def, args: args, addedBy: r.handlerName)
         }
-        var response = PendingResponse(status: r.status, body: r.returns?.render(env) ?? .null, stream: r.stream, env: env)
+        let body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
+        var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)
         if r.stream == nil, r.responseBackground == nil {
             if let spec = r.responseModel { response.body = try serializeResponse(response.body, spec) }
             try render(&response, as: route.responseClass, route: r)
@@ -331,27 +338,40 @@ extension RequestRun {
 
     func addTasks(_ calls: [TaskCall], env: [String: Value], by owner: String, depth: Int) throws(PyError) {
         for c in calls {
-            if let w = c.when, !w.holds(in: env) { continue }
+            guard try holds(c.when, env, by: owner, depth: depth) else { continue }
             guard let def = app.scenario.task(named: c.task) else { continue }
-            let args = c.args.map { ($0.0, $0.1.render(env)) }
+            var args: [(String, Value)] = []
+            for (k, t) in c.args { args.append((k, try render(t, env, by: owner, depth: depth))) }
             tasks.append(PendingTask(def: def, args: args, addedBy: owner))
             emit(.taskAdd, c.task, .taskAdd(owner: owner, args: args), depth: depth)
         }
     }
 
-    func makeError(_ spec: RaiseSpec, env: [String: Value]) -> PyError {
+    /// The exception a `raises:` entry builds; a refused operation in its detail or message is raised instead,
+    /// as Python evaluates the arguments before the `raise`.
+    func makeError(_ spec: RaiseSpec, env: [String: Value]) throws(PyError) -> PyError {
         if spec.isWebSocketException {
-            return .webSocket("WebSocketException", code: spec.code ?? 1008, reason: spec.reason?.render(env).text ?? "")
+            return .webSocket("WebSocketException", code: spec.code ?? 1008, reason: try spec.reason?.render(env).text ?? "")
         }
         if spec.isHTTPException {
-            return PyError.http(spec.status ?? 500, spec.detail?.render(env) ?? .null, headers: spec.headers.map { "\($0.0.lowercased()): \($0.1)" })
+            return PyError.http(spec.status ?? 500, try spec.detail?.render(env) ?? .null, headers: spec.headers.map { "\($0.0.lowercased()): \($0.1)" })
         }
-        return PyError(type: spec.exception, message: spec.message?.render(env).text ?? "")
+        return PyError(type: spec.exception, message: try spec.message?.render(env).text ?? "")
+    }
+
+    /// The first `raises:` entry whose `when:` holds, built; either step may raise a refused operation instead.
+    func dueError(_ specs: [RaiseSpec], env: [String: Value]) throws(PyError) -> PyError? {
+        for spec in specs where try spec.when?.holds(in: env) ?? true { return try makeError(spec, env: env) }
+        return nil
     }
 
     func raiseIfDue(_ specs: [RaiseSpec], env: [String: Value], by owner: String, depth: Int) throws(PyError) {
-        guard let spec = specs.first(where: { $0.when?.holds(in: env) ?? true }) else { return }
-        let e = makeError(spec, env: env)
+        let due: PyError?
+        do throws(PyError) { due = try dueError(specs, env: env) } catch {
+            emit(.raise, owner, error.display, q: error.summary, depth: depth)
+            throw error
+        }
+        guard let e = due else { return }
         emit(.raise, owner, e.display, q: e.summary, depth: depth)
         throw e
     }

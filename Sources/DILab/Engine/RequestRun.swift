@@ -46,6 +46,9 @@ final class RequestRun {
     var requestState: [(String, Value)] = []
     /// The middleware this request passes through, while it does (see RequestRun+Middleware.swift).
     var middleware = MiddlewarePass()
+    /// The client port Starlette's `request.client` shows: TestClient's and the verify driver's 50000, or
+    /// 50000 + the request's place among requests sent together (`dilab verify`'s concurrent driver).
+    var clientPort = 50000
     /// Filled in by the loop when it finds this request stuck: what it waits for and the report to show.
     var deadlockReport: (Limiter, String)?
 

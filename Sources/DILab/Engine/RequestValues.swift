@@ -119,8 +119,7 @@ struct RequestValues {
             case .int: return (raw, nil)
             case .double(let d) where d == d.rounded(): return (.int(Int(d)), nil)
             case .string(let s):
-                // `Int(s)` only parses text without spaces, where trimming would change nothing.
-                if let i = Int(s) ?? Int(s.trimmingCharacters(in: .whitespaces)) { return (.int(i), nil) }
+                if let i = PydanticInt.parse(s) { return (.int(i), nil) }
                 return (.null, error("int_parsing", loc: loc, msg: "Input should be a valid integer, unable to parse string as an integer", input: raw))
             default: return (.null, error("int_type", loc: loc, msg: "Input should be a valid integer", input: raw))
             }

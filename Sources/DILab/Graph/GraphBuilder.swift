@@ -252,7 +252,8 @@ public struct GraphBuilder {
     static func resolve(_ name: String, _ rp: RequestParam, pathParams: Set<String>) -> ResolvedParam {
         var source = rp.source
         if source == .inferred {
-            if pathParams.contains(name) { source = .path } else if rp.type == .dict { source = .body } else { source = .query }
+            // A list without Query() is a body, as FastAPI reads any sequence type (observed on all four profiles).
+            if pathParams.contains(name) { source = .path } else if rp.type == .dict || rp.type == .list { source = .body } else { source = .query }
         }
         let key: String
         switch source {

@@ -91,7 +91,7 @@ public enum Validator {
         return out
     }
 
-    static func nameProblems(_ s: Scenario) -> [Diagnostic] { nameScan(s).problems }
+    static func nameProblems(_ s: Scenario) -> [Diagnostic] { nameScan(s).problems + MemberCheck.problems(s) }
 
     /// Parameters named like a built-in that a template of the same callable reads: the parameter wins, as
     /// FastAPI passes it, and the warning says how to reach dilab's value instead.

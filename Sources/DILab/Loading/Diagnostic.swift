@@ -99,23 +99,31 @@ public enum Suggest {
         guard name.count <= longestSuggestible else { return nil }
         let scored = candidates.map { ($0, distance(name.lowercased(), $0.lowercased())) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
-        if best.1 <= max(2, name.count / 3) { return best.0 }
-        // `integr` → `int`: a shared prefix of three or more letters is a likely slip too.
+        // A slip changes a few letters: one in a short word, a third of a long one (`retruns` → `returns`).
+        if best.1 <= (name.count <= 4 ? 1 : max(2, name.count / 3)) { return best.0 }
+        // `integr` → `int`: one name cut short of the other. A shared first syllable alone is no likeness
+        // (`response_model` is not `response_background`).
         let lower = name.lowercased()
-        return candidates.filter { $0.count >= 3 && lower.hasPrefix($0.lowercased().prefix(3)) }
-            .min { distance(lower, $0.lowercased()) < distance(lower, $1.lowercased()) }
+        return candidates.filter { c in
+            let other = c.lowercased()
+            return min(other.count, lower.count) >= 3 && (lower.hasPrefix(other) || other.hasPrefix(lower))
+        }.min { distance(lower, $0.lowercased()) < distance(lower, $1.lowercased()) }
     }
 
+    /// Edit distance with two swapped neighbours as one edit (`hlep` → `help`).
     static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var before = Array(repeating: 0, count: b.count + 1)
         var prev = Array(0...b.count)
         for i in 1...a.count {
             var cur = [i] + Array(repeating: 0, count: b.count)
             for j in 1...b.count {
                 cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { cur[j] = min(cur[j], before[j - 2] + 1) }
             }
+            before = prev
             prev = cur
         }
         return prev[b.count]

@@ -22,12 +22,7 @@ struct ParamParser {
     ]
     static let knownTypes: [String: RequestParam.ValueType] = [
         "int": .int, "float": .float, "str": .str, "bool": .bool, "dict": .dict, "list": .list, "Any": .any,
-        "EmailStr": .str,
-    ]
-
-    /// FastAPI's injected objects dilab does not model: refused by name rather than read as a body model.
-    static let unmodelled: [String: String] = [
-        "HTTPConnection": "Starlette's HTTPConnection", "StarletteRequest": "Starlette's Request object",
+        "EmailStr": .str, "List": .list, "Dict": .dict,
     ]
 
     static func parse(_ text: String, aliases: [String: DependsSpec] = [:], models: Set<String> = []) throws -> Param.Kind {
@@ -132,13 +127,17 @@ struct ParamParser {
         if typeName == "WebSocket" { return .webSocket }
         if typeName == "Request" { return .requestObject }
         if typeName == "Response" { return .responseObject }
-        if let what = ParamParser.unmodelled[typeName] {
-            throw Failure(message: "'\(typeName)' is \(what), which FastAPI injects and dilab does not model yet", offset: 0,
-                          hint: "remove the parameter; reading it as a JSON body (what a model class name means here) would be wrong")
+        // `x: JSONResponse = Depends(make)` names only the value's type: FastAPI injects nothing for it.
+        let dependsDefault = peek == .punct("=") && [.name("Depends"), .name("Security")].contains(toks[pos + 1].0)
+        if !dependsDefault, let entry = Unmodelled.types[typeName] { throw Unmodelled.failure(typeName, entry, offset: 0) }
+        if !dependsDefault, valueType == nil, Unmodelled.looksLikeAlias(typeName) {
+            throw Failure(message: "'\(typeName)' reads like an Annotated alias, but no `aliases:` entry declares it", offset: 0,
+                          hint: "declare it, e.g. `aliases: {\(typeName): \"Annotated[T, Depends(provider)]\"}` (see \(Unmodelled.page)#annotated-aliases)")
         }
         if peek == .punct("=") {
             pos += 1
             if case .name(let n) = peek {
+                if let entry = Unmodelled.markers[n] { throw Unmodelled.failure(n, entry, offset: offset) }
                 if n == "Depends" || n == "Security" {
                     var kind = try parseDepends()
                     if case .depends(var d) = kind, d.provider.isEmpty { d.provider = typeName; kind = .depends(d) }
@@ -185,8 +184,16 @@ struct ParamParser {
         pos += 1
         try expect("[", "after Annotated")
         let (typeName, valueType, optional) = try parseType()
+        let typeOffset = toks[pos - 1].1
         try expect(",", "between the type and the marker in Annotated[...]")
-        guard case .name(let marker) = peek else { throw Failure(message: "expected Depends(...), Security(...) or Query/Path/Header/Cookie/Body(...)", offset: offset) }
+        if ![.name("Depends"), .name("Security")].contains(peek), let entry = Unmodelled.types[typeName] {
+            throw Unmodelled.failure(typeName, entry, offset: typeOffset)
+        }
+        guard case .name(let marker) = peek else {
+            throw Failure(message: "Annotated metadata other than Depends(...), Security(...) or Query/Path/Header/Cookie/Body(...) is not modelled",
+                          offset: offset, hint: "see \(Unmodelled.page)#annotated-metadata")
+        }
+        if let entry = Unmodelled.markers[marker] { throw Unmodelled.failure(marker, entry, offset: offset) }
         let kind: Param.Kind
         if marker == "Depends" || marker == "Security" {
             kind = try parseDepends()
@@ -202,7 +209,8 @@ struct ParamParser {
             if peek == .punct("=") { pos += 1; rp.defaultValue = try parseLiteral() }
             return .request(rp)
         } else {
-            throw Failure(message: "unknown marker '\(marker)'", offset: offset, hint: "use Depends, Security, Query, Path, Header, Cookie or Body")
+            throw Failure(message: "unknown marker '\(marker)': Annotated metadata other than Depends, Security, Query, Path, Header, Cookie or Body is not modelled",
+                          offset: offset, hint: "see \(Unmodelled.page)#annotated-metadata")
         }
         try expect("]", "to close Annotated[...]")
         return kind
@@ -297,6 +305,7 @@ struct ParamParser {
                                   hint: marker == "Depends" ? "Depends takes a provider, use_cache=, scope= and max_concurrency=" : "Security takes a provider, scopes= and use_cache=")
                 }
             } else {
+                if let entry = Unmodelled.providers[word] { throw Unmodelled.failure(word, entry, offset: wordOffset) }
                 spec.provider = word
                 // Point diagnostics about the provider (unknown name, cycle) at its name.
                 spec.location = SourceLocation(file: "", line: 0, column: wordOffset)
@@ -323,7 +332,13 @@ struct ParamParser {
                 case "alias":
                     guard case .str(let a) = next() else { throw Failure(message: "alias takes a string", offset: toks[pos - 1].1) }
                     rp.alias = a
-                case "embed", "convert_underscores", "description", "title":
+                case "embed", "convert_underscores", "media_type":
+                    let at = toks[pos - 2].1
+                    let value = try parseLiteral()
+                    if let refused = Unmodelled.markerArguments[kw], refused.changing.map({ $0 == value }) ?? true {
+                        throw Unmodelled.failure("\(marker)(\(kw)=...)", refused.entry, offset: at)
+                    }
+                case "description", "title":
                     _ = try parseLiteral()
                 case _ where ParamParser.constraintKeywords.contains(kw):
                     guard source != .body else {
@@ -347,6 +362,10 @@ struct ParamParser {
             }
         }
         pos += 1
+        if rp.type == .list, source != .body {
+            throw Unmodelled.failure("list[...] = \(marker)()", Unmodelled.Entry(
+                sentence: "dilab reads one value per name, so a repeated \(marker.lowercased()) parameter (?tags=a&tags=b) would come out wrong", anchor: "types"), offset: 0)
+        }
         if rp.defaultValue == .null { rp.optional = true }
         for (c, at) in zip(rp.constraints, constraintOffsets) { try ParamParser.checkConstraint(c, type: rp.type, offset: at) }
         return rp

@@ -103,7 +103,7 @@ public enum PythonName {
         // the recorder
         "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
-        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "_is_state", "MutableHeaders",
+        "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "hole_raising", "_is_state", "MutableHeaders",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
         // `models:` (ModelWriter): pydantic's names and typing's
         "BaseModel", "Field", "EmailStr", "List", "Optional", "ValidationError",
@@ -119,7 +119,7 @@ public enum PythonName {
     public static let bodyNames: Set<String> = [
         "self", "functools", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
-        "now_ms", "float", "CancelledError",
+        "now_ms", "float", "CancelledError", "hole_raising", "len", "_plain", "setattr",
         "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
         // middleware (MiddlewareWriter): the Request a pure ASGI class builds from its scope, and its header helper
         "Request", "MutableHeaders",
@@ -127,7 +127,7 @@ public enum PythonName {
 
     /// Python built-ins the exported code calls; a module-level name must not hide them.
     public static let builtins: Set<String> = [
-        "bool", "dict", "float", "getattr", "hasattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
+        "bool", "dict", "float", "getattr", "hasattr", "setattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
         "str", "super", "tuple", "type", "vars", "all", "enumerate", "max", "round", "sum", "zip",
     ]
 }
@@ -202,12 +202,12 @@ enum TemplatePath {
         var stack = [expr]
         while let e = stack.popLast() {
             switch e {
-            case .literal: break
             case .ref(let path): if let bad = path.dropFirst().first(where: { $0.hasPrefix("_") }) { return bad }
-            case .list(let items): stack += items
-            case .not(let inner): stack.append(inner)
-            case .and(let a, let b), .or(let a, let b), .compare(let a, _, let b): stack += [a, b]
+            case .member(_, let name) where name.hasPrefix("_"): return name
+            case .index(_, .literal(.string(let key))) where key.hasPrefix("_"): return key
+            default: break
             }
+            stack += e.children
         }
         return nil
     }

@@ -6,9 +6,13 @@ enum RouteReader {
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
-        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers", "default_response_class"]) {
+        for entry in node.mapping("app", allowed: ["dependencies", "lifespan", "exception_handlers", "threadpool_tokens", "workers", "default_response_class", "state"]) {
             switch entry.key {
             case "default_response_class": app.defaultResponseClass = responseClass(entry.value, "default_response_class")
+            case "state":
+                app.state = entry.value.mapping("state").compactMap { s in
+                    s.keyNode.checkName(s.key, .parameter, what: "an app.state name") ? (s.key, s.value.value) : nil
+                }
             case "workers":
                 if let n = entry.value.int("workers") {
                     if (1...64).contains(n) { app.workers = n } else { entry.value.error("workers must be 1 to 64", hint: "uvicorn --workers 2 is `workers: 2`") }
@@ -28,7 +32,7 @@ enum RouteReader {
                     for e in h.value.mapping("an exception handler", allowed: ["status", "body"]) {
                         switch e.key {
                         case "status": spec.status = e.value.statusCode("the status") ?? 500
-                        case "body": spec.body = e.value.template("the body") ?? .value(.null)
+                        case "body": spec.body = e.value.inertTemplate("the body") ?? .value(.null)
                         default: break
                         }
                     }
@@ -56,7 +60,7 @@ enum RouteReader {
             switch entry.key {
             case "step": step.name = entry.value.string("the step") ?? ""
             case "duration": step.duration = entry.value.duration("duration") ?? 0
-            case "sets": step.sets = entry.value.mapping("sets").compactMap { s in s.value.template("a state value").map { (s.key, $0) } }
+            case "sets": step.sets = entry.value.mapping("sets").compactMap { s in s.value.inertTemplate("a state value").map { (s.key, $0) } }
             default: break
             }
         }
@@ -184,11 +188,11 @@ enum RouteReader {
     }
 
     static func stream(_ node: YNode) -> StreamSpec? {
-        if node.items != nil { return StreamSpec(chunks: node.list().compactMap { $0.template("a chunk") }) }
+        if node.items != nil { return StreamSpec(chunks: node.list().compactMap { $0.inertTemplate("a chunk") }) }
         var spec = StreamSpec(chunks: [])
         for entry in node.mapping("stream", allowed: ["chunks", "every", "uses"]) {
             switch entry.key {
-            case "chunks": spec.chunks = entry.value.list().compactMap { $0.template("a chunk") }
+            case "chunks": spec.chunks = entry.value.list().compactMap { $0.inertTemplate("a chunk") }
             case "every": spec.every = entry.value.duration("every") ?? 0
             case "uses": spec.uses = entry.value.list().compactMap { $0.string("a provider name") }
             default: break

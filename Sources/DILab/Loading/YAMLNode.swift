@@ -231,3 +231,17 @@ final class LoadContext {
 }
 
 import Foundation
+
+extension YNode {
+    /// A template where dilab does not model an exception (a stream chunk, a lifespan step, an exception handler's
+    /// body): a hole that could raise (`{{1 // 0}}`, `{{len(x)}}`) is refused by name rather than silently rendered.
+    func inertTemplate(_ what: String) -> Template? {
+        guard let t = template(what) else { return nil }
+        guard !t.canRaise else {
+            error("\(what) uses an operation that can raise (len, [...], + - * // %): an exception there is not modelled", rule: "template",
+                  hint: "compute the value in a dependency or the handler, where its exception is modelled (see docs/not-modelled.md#exceptions-outside-a-callable)")
+            return nil
+        }
+        return t
+    }
+}

@@ -390,6 +390,8 @@ public struct AppConfig: Sendable {
     public var workers: Int = 1
     /// `FastAPI(default_response_class=...)`: the class of every route that names none nearer (nil: JSONResponse).
     public var defaultResponseClass: ResponseClass?
+    /// `app.state.<key> = value` right after `app = FastAPI(...)`: read as `{{request.app.state.key}}`.
+    public var state: [(String, Value)] = []
     public init(dependencies: [DependsSpec] = [], lifespan: Lifespan? = nil, exceptionHandlers: [ExceptionHandlerSpec] = []) {
         self.dependencies = dependencies
         self.lifespan = lifespan

@@ -16,6 +16,8 @@ struct AppWriter {
         if let c = scenario.app.defaultResponseClass { args.append("default_response_class=\(c.rawValue)") }
         w.line()
         w.line("app = FastAPI(\(args.joined(separator: ", ")))")
+        // `app: {state: ...}`: names checked as Python identifiers by the loader, values written as data literals.
+        for (k, v) in scenario.app.state { w.line("app.state.\(k) = " + PythonSyntax.literal(v)) }
         for r in scenario.routers {
             var a: [String] = []
             if !r.prefix.isEmpty { a.append("prefix=\(PythonSyntax.string(r.prefix))") }
@@ -50,10 +52,15 @@ struct AppWriter {
 
     func lifespan(_ name: String, _ l: Lifespan, threadpool: Bool = false, into w: inout PythonWriter) {
         let body = Bodies(syntax: PythonSyntax(), subject: "", isAsync: true, backgroundTasks: nil)
+        let isApps = name == "lifespan"
         func steps(_ kind: String, _ steps: [LifespanStep], _ w: inout PythonWriter) {
             for s in steps {
                 w.line("record(\"\(kind)\", \(PythonSyntax.string(s.name)))")
-                for (k, t) in s.sets { w.line("STATE[\(PythonSyntax.string(k))] = " + body.syntax.template(t)) }
+                for (k, t) in s.sets {
+                    w.line("STATE[\(PythonSyntax.string(k))] = " + body.syntax.template(t))
+                    // The app's own lifespan also sets `app.state`, which `request.app.state` reads.
+                    if isApps, PythonName.isIdentifier(k) { w.line("setattr(app.state, \(PythonSyntax.string(k)), STATE[\(PythonSyntax.string(k))])") }
+                }
                 body.pause(s.duration, into: &w)
             }
         }
@@ -156,7 +163,8 @@ struct RouteWriter {
     }
 
     func body(_ bt: String, into w: inout PythonWriter) {
-        let syntax = PythonSyntax.function(params: route.params.map(\.name))
+        var syntax = PythonSyntax.function(params: route.params.map(\.name))
+        syntax.raiser = ("raise", PythonSyntax.string(route.handlerName))
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
         b.requestState = Bodies.requestState(route.requestState, route.params)

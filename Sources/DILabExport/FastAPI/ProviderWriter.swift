@@ -124,7 +124,8 @@ struct ProviderWriter {
 
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
-        let syntax = PythonSyntax.function(params: p.params.map(\.name))
+        var syntax = PythonSyntax.function(params: p.params.map(\.name))
+        syntax.raiser = ("raise", subject)
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         body.requestState = Bodies.requestState(p.requestState, p.params)
@@ -237,6 +238,7 @@ struct ProviderWriter {
         for n in names where !unique.contains(n) { unique.append(n) }
         var syntax = PythonSyntax()
         syntax.locals = Set(unique)
+        syntax.raiser = ("task.fail", PythonSyntax.string(t.name))
         let body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
         w.line()
         w.line()

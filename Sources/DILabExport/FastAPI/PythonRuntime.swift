@@ -85,6 +85,15 @@ def traced(owner: str, exc: BaseException) -> BaseException:
     return exc
 
 
+def hole_raising(kind: str, owner: str, compute):
+    """A template hole Python may refuse (`1 // 0`): its exception is recorded (`raise` or `task.fail`), then raised."""
+    try:
+        return compute()
+    except Exception as exc:
+        record(kind, owner, summary(exc))
+        raise
+
+
 def task_failed(task: str, exc: BaseException) -> BaseException:
     """Records `task.fail task ...` and hands the exception back to be raised."""
     record("task.fail", task, summary(exc))
@@ -106,9 +115,10 @@ def _fields(value):
     if isinstance(value, HTTPAuthorizationCredentials):
         return {"scheme": value.scheme, "credentials": value.credentials}
     if isinstance(value, Request):
+        client = {"host": value.client.host, "port": value.client.port} if value.client else None
         return {"method": value.method, "url": str(value.url), "headers": dict(value.headers),
                 "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies),
-                "state": value.state}
+                "state": value.state, "client": client, "app": {"state": dict(value.app.state._state)}}
     if _is_state(value):
         return dict(value._state)
     if isinstance(getattr(type(value), "model_fields", None), dict):  # a pydantic model of `models:`: its fields

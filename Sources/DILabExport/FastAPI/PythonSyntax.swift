@@ -9,6 +9,8 @@ struct PythonSyntax {
     var roots: [String: String] = [:]
     /// The parameters in scope. Any other root is `None`, as in the engine: a template never names a Python global.
     var locals: Set<String> = []
+    /// The event (`raise` or `task.fail`) and subject a refused operation in a hole records, as the engine does.
+    var raiser: (kind: String, subject: String)?
 
     static let builtinRoots: [String: String] = [
         "request": "request_number()", "state": "STATE", "closed": "closed()", "now": "now_ms()",
@@ -129,6 +131,16 @@ struct PythonSyntax {
             // dilab's `is` compares values; Python's compares identity, which only means the same for None.
             if op == .isOp || op == .isNot, b != .literal(.null), a != .literal(.null) { symbol = op == .isOp ? "==" : "!=" }
             return grouped(a) + " \(symbol) " + grouped(b)
+        // Operands go through `_plain`, so an object is the dict dilab sees and Python's own operator (with its
+        // own exception) does the rest: `len`, `[i]`, `[a:b]`, `+ - * // %` and unary `-`.
+        case .arith(let a, let op, let b): return "(_plain(\(expression(a))) \(op.rawValue) _plain(\(expression(b))))"
+        case .negate(let inner): return "(-_plain(\(expression(inner))))"
+        case .length(let inner): return "len(_plain(\(expression(inner))))"
+        case .index(let inner, let key): return "_plain(\(expression(inner)))[_plain(\(expression(key)))]"
+        case .slice(let inner, let lo, let hi):
+            return "_plain(\(expression(inner)))[\(lo.map(expression) ?? ""):\(hi.map(expression) ?? "")]"
+        case .member(let inner, let name): return "get(\(expression(inner)), \(Self.string(name)))"
+        case .choose(let c, let t, let o): return "(\(expression(t)) if \(expression(c)) else \(expression(o)))"
         }
     }
 
@@ -139,11 +151,19 @@ struct PythonSyntax {
         }
     }
 
-    func condition(_ c: Condition) -> String { expression(c.expr) }
+    func condition(_ c: Condition) -> String { checked(expression(c.expr), canRaise: c.expr.canRaise) }
+
+    /// A Python expression that can raise (`1 // 0`) records its exception first, through the runtime's `hole_raising`.
+    func checked(_ python: String, canRaise: Bool) -> String {
+        guard canRaise, let raiser else { return python }
+        return "hole_raising(\(Self.string(raiser.kind)), \(raiser.subject), lambda: \(python))"
+    }
 
     // MARK: templates
 
-    func template(_ t: Template) -> String {
+    func template(_ t: Template) -> String { checked(plainTemplate(t), canRaise: t.canRaise) }
+
+    private func plainTemplate(_ t: Template) -> String {
         switch t {
         case .value(let v): return Self.literal(v)
         case .text(let pieces):
@@ -154,8 +174,8 @@ struct PythonSyntax {
                 case .hole(let e, _): return "text(\(expression(e)))"
                 }
             }.joined(separator: " + ")
-        case .array(let items): return "[" + items.map(template).joined(separator: ", ") + "]"
-        case .object(let pairs): return "{" + pairs.map { Self.string($0.0) + ": " + template($0.1) }.joined(separator: ", ") + "}"
+        case .array(let items): return "[" + items.map(plainTemplate).joined(separator: ", ") + "]"
+        case .object(let pairs): return "{" + pairs.map { Self.string($0.0) + ": " + plainTemplate($0.1) }.joined(separator: ", ") + "}"
         }
     }
 

@@ -48,7 +48,8 @@ enum Signatures {
         let defaultValue: String? = p.defaultValue.map(PythonSyntax.literal) ?? (p.optional ? "None" : nil)
         let marker: String?
         switch p.source {
-        case .inferred: marker = p.alias == nil ? nil : "Query"
+        // A bare `list` annotation makes FastAPI ask for python-multipart; `Body()` says what dilab reads (the body).
+        case .inferred: marker = p.type == .list ? "Body" : p.alias == nil ? nil : "Query"
         case .path: marker = "Path"
         case .query: marker = "Query"
         case .header: marker = "Header"

@@ -98,6 +98,7 @@ struct WebSocketWriter {
             if let a { assigned.insert(a) }
         }
         syntax.locals.formUnion(assignable)
+        syntax.raiser = ("raise", PythonSyntax.string(route.handlerName))
         let b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: true, backgroundTasks: bt)
         b.opening(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots), into: &w)
         for name in early { w.line("\(name) = None") }

@@ -33,6 +33,7 @@ extension Engine {
                                      })
                 run.loop = loop
                 run.task = task
+                run.clientPort = 50000 + index
                 book.runs[index] = run
                 if spec.isWebSocket { self.startClient(of: run, spec, loop: loop) }
                 if let d = spec.disconnect { loop.at(loop.now + d) { run.clientDisconnects() } }

@@ -15,14 +15,16 @@ extension RequestRun {
         case .receive(let name, let json):
             env[name] = try receive(handler, json: json)
         case .send(let t, let json):
-            let v = t.render(env)
+            let v = try render(t, env, by: handler, depth: depth)
             try send(json ? v.json : v.text, to: c, from: handler)
         case .close(let code, let reason):
             if c.serverClosed { throw stateError("Cannot call \"send\" once a close message has been sent.") }
-            close(handler, code: code, reason: reason?.render(env).text ?? "")
+            let text = try reason.map { t throws(PyError) in try render(t, env, by: handler, depth: depth).text } ?? ""
+            close(handler, code: code, reason: text)
         case .raise(let spec):
-            guard spec.when?.holds(in: env) ?? true else { return }
-            let e = makeError(spec, env: env)
+            guard try holds(spec.when, env, by: handler, depth: depth) else { return }
+            let e: PyError
+            do throws(PyError) { e = try makeError(spec, env: env) } catch { e = error }
             emit(.raise, handler, e.display, q: e.summary, depth: depth)
             throw e
         case .loop(let body):
@@ -40,7 +42,7 @@ extension RequestRun {
             }
             emit(.wsLeave, room, "manager.active.remove(websocket): \(engine.rooms.list(room, worker: c.worker).count) left" + workerNote(c))
         case .broadcast(let room, let t):
-            let text = t.render(env).text
+            let text = try render(t, env, by: handler, depth: depth).text
             let members = engine.rooms.list(room, worker: c.worker)
             emit(.wsBroadcast, room, .note("broadcast(\(Value.string(text).json)) to the \(members.count) websockets in the list, in join order" + workerNote(c),
                                            q: Value.string(text).json))
@@ -177,7 +179,7 @@ extension RequestRun {
     func withResource(_ name: String, as binding: String, _ body: [WSStep], _ env: inout [String: Value], in handler: String, depth: Int) throws(PyError) {
         guard let provider = app.scenario.provider(named: name) else { return }
         let penv = environment([:], provider: provider.name, call: engine.nextCall(provider.name))
-        let value = provider.returns?.render(penv) ?? .null
+        let value = try provider.returns.map { t throws(PyError) in try render(t, penv, by: provider.name, depth: depth + 1) } ?? .null
         let pool = try takeThreadAndPool(provider, depth: depth + 1)
         emit(.enter, provider.name, .note("with \(provider.name)() as \(binding): a resource for this block only · → \(value.json)", q: ""),
              depth: depth + 1, thread: thread(async: provider.isAsync))
