@@ -39,7 +39,7 @@ extension RequestRun {
             var ignored: [(String, String)] = []
             do throws(PyError) {
                 if let early = try runStep(m.before, of: m, headers: &ignored) {
-                    let body = early.body.render(middlewareEnv())
+                    let body = early.body.renderInert(middlewareEnv())
                     emit(.middlewareExit, m.name, "returns its own response without calling call_next: nothing below it runs", q: String(early.status), thread: .loop)
                     middleware.source = i
                     respond(status: early.status, body: body)
@@ -66,7 +66,7 @@ extension RequestRun {
             case .asgi:
                 emit(.middlewareResponse, m.name, "its send sees http.response.start and adds its headers", q: String(status), thread: .loop)
                 let env = middlewareEnv()
-                for (name, value) in m.startHeaders { headers.append((name.lowercased(), value.render(env).text)) }
+                for (name, value) in m.startHeaders { headers.append((name.lowercased(), value.renderInert(env).text)) }
             case .http:
                 emit(.middlewareResponse, m.name, "call_next returned the response: the code after it runs before the client gets a byte",
                      q: String(status), thread: .loop)
@@ -129,7 +129,7 @@ extension RequestRun {
                             env: env, param: "request", by: m.name)
         for (name, value) in step.headers {
             // MutableHeaders.__setitem__: the first header of that name takes the value, any others go.
-            let key = name.lowercased(), text = value.render(env).text
+            let key = name.lowercased(), text = value.renderInert(env).text
             if let first = headers.firstIndex(where: { $0.0 == key }) {
                 headers[first].1 = text
                 headers = headers.enumerated().filter { $0.offset == first || $0.element.0 != key }.map(\.element)
@@ -138,7 +138,7 @@ extension RequestRun {
             }
         }
         try raiseIfDue(step.raises, env: env, by: m.name, depth: 0)
-        if let r = step.respond, r.when?.holds(in: env) ?? true {
+        if let r = step.respond, r.when?.holdsInert(in: env) ?? true {
             try checkStateReads([r.body], conditions: [], env: env, param: "request", by: m.name)
             return r
         }

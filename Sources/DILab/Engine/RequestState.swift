@@ -28,7 +28,7 @@ extension RequestRun {
                 env[param] = .object(fields)
             }
             try checkStateReads([value], conditions: [], env: env, param: param, by: owner)
-            let v = value.render(env)
+            let v = try render(value, env, by: owner, depth: 0)
             if let i = requestState.firstIndex(where: { $0.0 == name }) { requestState[i].1 = v } else { requestState.append((name, v)) }
         }
     }
@@ -84,7 +84,10 @@ enum RequestState {
             case .ref(let path): out.append(path)
             case .list(let items): stack += items
             case .not(let inner): stack.append(inner)
-            case .and(let a, let b), .or(let a, let b), .compare(let a, _, let b): stack += [a, b]
+            case .and(let a, let b), .or(let a, let b), .compare(let a, _, let b), .arith(let a, _, let b), .index(let a, let b): stack += [a, b]
+            case .negate(let inner), .length(let inner), .member(let inner, _): stack.append(inner)
+            case .slice(let a, let lower, let upper): stack += [a] + [lower, upper].compactMap { $0 }
+            case .choose(let c, let then, let otherwise): stack += [c, then, otherwise]
             }
         }
     }

@@ -77,8 +77,8 @@ enum MiddlewareReader {
         for p in node.mapping("an early response", allowed: ["status", "body", "when"]) {
             switch p.key {
             case "status": status = p.value.statusCode("the status") ?? 200
-            case "body": body = p.value.template("the body") ?? .value(.null)
-            case "when": when = p.value.condition("when")
+            case "body": body = p.value.inertTemplate("the body") ?? .value(.null)
+            case "when": when = p.value.inertCondition("when")
             default: break
             }
         }
@@ -99,7 +99,7 @@ enum MiddlewareReader {
                 p.keyNode.error("request.state attribute '\(p.key)' starts with '_'", rule: "middleware", hint: "name it without the leading underscore")
                 return nil
             }
-            return p.value.template("a request.state value").map { (p.key, $0) }
+            return p.value.inertTemplate("a request.state value").map { (p.key, $0) }
         }
     }
 
@@ -121,7 +121,7 @@ enum MiddlewareReader {
 
     /// Visible ASCII with inner spaces around `{{...}}` holes; which holes may appear is MiddlewareCheck's question.
     static func headerValue(_ node: YNode) -> Template? {
-        guard node.pairs == nil, node.items == nil, !node.isNull, let t = node.template("a header value") else {
+        guard node.pairs == nil, node.items == nil, !node.isNull, let t = node.inertTemplate("a header value") else {
             node.error("expected a header value (text)", rule: "middleware", hint: "write X-Request-Id: \"{{request.state.request_id}}\"")
             return nil
         }

@@ -244,4 +244,15 @@ extension YNode {
         }
         return t
     }
+
+    /// The same for a `when:` condition.
+    func inertCondition(_ what: String) -> Condition? {
+        guard let c = condition(what) else { return nil }
+        guard !c.expr.canRaise else {
+            error("\(what) uses an operation that can raise (len, [...], + - * // %): an exception there is not modelled", rule: "template",
+                  hint: "compute the value in a dependency or the handler, where its exception is modelled (see docs/not-modelled.md#exceptions-outside-a-callable)")
+            return nil
+        }
+        return c
+    }
 }

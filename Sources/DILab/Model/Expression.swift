@@ -150,6 +150,8 @@ public struct Condition: Sendable {
         self.expr = expr
     }
     public func holds(in env: [String: Value]) throws(PyError) -> Bool { try expr.evaluate(env).isTruthy }
+    /// For a condition the loader checked cannot raise (`YNode.inertCondition`).
+    public func holdsInert(in env: [String: Value]) -> Bool { (try? holds(in: env)) ?? false }
 }
 
 import Foundation
