@@ -63,6 +63,9 @@ enum MemberCheck {
                 ("method", .unknown), ("url", .unknown), ("headers", .unknown), ("query_params", .unknown), ("path_params", .unknown),
                 ("cookies", .unknown), ("client", .members([("host", .unknown), ("port", .unknown)], of: "Address")),
                 ("app", .members([("state", .members(appState(s).map { ($0, .unknown) }, of: "State"))], of: "FastAPI")),
+                // Set by middleware, dependencies or the handler as the request goes: an unset name is the run's
+                // AttributeError (RequestState.swift), not knowable here.
+                ("state", .unknown),
             ], of: "Request")
         case .securityScopes:
             return .members([("scopes", .unknown), ("scope_str", .unknown)], of: "SecurityScopes")
