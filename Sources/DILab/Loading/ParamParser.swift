@@ -116,7 +116,9 @@ struct ParamParser {
             return .request(try parseSource(type: .str, optional: false, typeGiven: false))
         }
         if case .name("Annotated") = peek { return try parseAnnotated() }
+        let typeStart = pos
         let (typeName, valueType, optional) = try parseType()
+        let annotation = pos == typeStart + 1 && PythonName.isIdentifier(typeName) ? typeName : nil
         if var alias = aliases[typeName], valueType == nil, peek == .end {
             alias.alias = typeName
             return .depends(alias)
@@ -134,9 +136,11 @@ struct ParamParser {
             pos += 1
             if case .name(let n) = peek {
                 if n == "Depends" || n == "Security" {
-                    var kind = try parseDepends()
-                    if case .depends(var d) = kind, d.provider.isEmpty { d.provider = typeName; kind = .depends(d) }
-                    return kind
+                    guard case .depends(var d) = try parseDepends() else { fatalError("unreachable") }
+                    if d.provider.isEmpty { d.provider = typeName; d.shortcut = annotation != nil }
+                    d.spelling = .defaulted
+                    d.annotation = annotation
+                    return .depends(d)
                 }
                 if ParamParser.requestSources[n] != nil {
                     return .request(try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true))
@@ -162,17 +166,18 @@ struct ParamParser {
     mutating func parseAnnotated() throws -> Param.Kind {
         pos += 1
         try expect("[", "after Annotated")
+        let typeStart = pos
         let (typeName, valueType, optional) = try parseType()
+        let annotation = pos == typeStart + 1 && PythonName.isIdentifier(typeName) ? typeName : nil
         try expect(",", "between the type and the marker in Annotated[...]")
         guard case .name(let marker) = peek else { throw Failure(message: "expected Depends(...), Security(...) or Query/Path/Header/Cookie/Body(...)", offset: offset) }
         let kind: Param.Kind
         if marker == "Depends" || marker == "Security" {
-            kind = try parseDepends()
-            if case .depends(var d) = kind, d.provider.isEmpty {
-                d.provider = typeName
-                try expect("]", "to close Annotated[...]")
-                return .depends(d)
-            }
+            guard case .depends(var d) = try parseDepends() else { fatalError("unreachable") }
+            if d.provider.isEmpty { d.provider = typeName; d.shortcut = annotation != nil }
+            d.spelling = .annotated
+            d.annotation = annotation
+            kind = .depends(d)
         } else if ParamParser.requestSources[marker] != nil {
             var rp = try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true)
             try expect("]", "to close Annotated[...]")

@@ -265,6 +265,16 @@ public struct Param: Sendable {
     }
 }
 
+/// The three ways a scenario writes a dependency parameter.
+public enum DependsSpelling: Sendable, Equatable {
+    /// `db: Depends(get_db)`: no annotation.
+    case bare
+    /// `db: Session = Depends(get_db)`.
+    case defaulted
+    /// `db: Annotated[Session, Depends(get_db)]`.
+    case annotated
+}
+
 /// `Depends(provider, use_cache=..., scope=...)` or `Security(provider, scopes=[...])`.
 public struct DependsSpec: Sendable {
     public var provider: String
@@ -281,6 +291,12 @@ public struct DependsSpec: Sendable {
 
     /// The `aliases:` entry this use came from (`db: LimitedDB`), if any.
     public var alias: String?
+    /// How the parameter was written, so the export writes it the same way; FastAPI reads all three alike.
+    public var spelling: DependsSpelling = .bare
+    /// The type annotation as written (`Session` in `Session = Depends(get_db)`), when it is one plain name.
+    public var annotation: String?
+    /// `Depends()` with no callable: FastAPI depends on the annotation's class (`commons: Commons = Depends()`).
+    public var shortcut = false
 
     /// One semaphore per `Depends(...)` object: the text where it was written names it (an alias's own text, so
     /// every parameter typed with the alias shares it).

@@ -34,7 +34,7 @@ struct AppWriter {
         includes(into: &w)
         exceptionHandlers(into: &w)
         w.line()
-        w.line("app.add_middleware(RequestIds)")
+        if !ExportTracing.isOff { w.line("app.add_middleware(RequestIds)") }
         for o in scenario.overrides { w.line("app.dependency_overrides[\(o.original)] = \(o.replacement)") }
     }
 
@@ -153,7 +153,8 @@ struct RouteWriter {
     }
 
     func body(_ bt: String, into w: inout PythonWriter) {
-        let syntax = PythonSyntax.function(params: route.params.map(\.name))
+        var syntax = PythonSyntax.function(params: route.params.map(\.name))
+        syntax.objects = PlainTemplates.objectParams(route.params, scenario)
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
         let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots),

@@ -79,11 +79,6 @@ struct ProviderWriter {
     /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
     /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
     func writeDecorator(_ name: String, for p: Provider, into w: inout PythonWriter) {
-        if scenario.providers.first(where: { $0.wrappedBy != nil })?.name == p.name {
-            w.line("import functools")
-            w.line()
-            w.line()
-        }
         if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
             w.line("def \(name)(func):")
             w.indented { w in
@@ -123,7 +118,8 @@ struct ProviderWriter {
 
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
-        let syntax = PythonSyntax.function(params: p.params.map(\.name))
+        var syntax = PythonSyntax.function(params: p.params.map(\.name))
+        syntax.objects = PlainTemplates.objectParams(p.params, scenario)
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         let counter = subject
@@ -158,15 +154,22 @@ struct ProviderWriter {
     }
 
     /// From the `yield` on: the except blocks, `finally` (the exit event) and the success-path cleanup.
-    func writeYield(_ p: Provider, body: Bodies, into w: inout PythonWriter) {
+    func writeYield(_ p: Provider, body: Bodies, into out: inout PythonWriter) {
+        // Written at `out`'s indentation into `w` first: `--plain` leaves out a `try` whose blocks would all be empty.
+        var w = out.child()
+        let yieldLine = "yield " + (p.returns.map(body.syntax.template) ?? "None")
         w.line("try:")
-        w.indented { $0.line("yield " + (p.returns.map(body.syntax.template) ?? "None")) }
+        w.indented { $0.line(yieldLine) }
         var inExcept = body
         let exc = PythonSyntax.freeName("exc", avoiding: body.syntax.locals)
         inExcept.syntax.roots["exc"] = "describe(\(exc))"
+        var kept = 0
         for h in p.handlers {
-            w.line("except \(h.catches) as \(exc):")
-            w.indented { w in
+            let plainReraise = ExportTracing.isOff && h.when == nil && { if case .reraise = h.action { return true }; return false }()
+            if plainReraise { continue }  // `except X: raise` changes nothing once nothing is recorded
+            kept += 1
+            var block = w.child()
+            block.indented { w in
                 switch h.action {
                 case .reraise:
                     break
@@ -199,14 +202,26 @@ struct ProviderWriter {
                     w.line("raise")
                 }
             }
+            let bound = PythonNames.used(in: block.lines.joined(separator: "\n")).contains(exc)
+            w.line("except \(h.catches)" + (bound ? " as \(exc):" : ":"))
+            w.append(block)
         }
-        w.line("finally:")
-        w.indented { w in
+        var cleanup = w.child()
+        cleanup.indented { w in
             w.line("record(\"exit\", \(body.subject))")
             body.pause(p.cleanup.duration, into: &w)
         }
-        body.addTasks(p.cleanup.addsTasks, into: &w)
-        body.raises(p.cleanup.raises, into: &w)
+        if !cleanup.lines.isEmpty {
+            w.line("finally:")
+            w.append(cleanup)
+        }
+        if kept == 0 && cleanup.lines.isEmpty {
+            out.line(yieldLine)
+        } else {
+            out.append(w)
+        }
+        body.addTasks(p.cleanup.addsTasks, into: &out)
+        body.raises(p.cleanup.raises, into: &out)
     }
 
     func writeScheme(_ p: Provider, _ scheme: SecurityScheme, into w: inout PythonWriter) {
@@ -219,7 +234,11 @@ struct ProviderWriter {
         }
         if !scheme.autoError { args.append("auto_error=False") }
         w.line()
-        w.line("\(p.name) = traced_scheme(\(cls))(\(args.joined(separator: ", ")))")
+        if ExportTracing.isOff {
+            w.line("\(p.name) = \(cls)(\(args.dropFirst().joined(separator: ", ")))")
+        } else {
+            w.line("\(p.name) = traced_scheme(\(cls))(\(args.joined(separator: ", ")))")
+        }
     }
 
     /// Background task functions: start, duration, then fail or end.
@@ -243,7 +262,7 @@ struct ProviderWriter {
             w.line("record(\"task.start\", \(body.subject))")
             body.pause(t.duration, into: &w)
             for spec in t.raises {
-                let fail = "raise task_failed(\(body.subject), \(body.exception(spec)))"
+                let fail = ExportTracing.isOff ? "raise \(body.exception(spec))" : "raise task_failed(\(body.subject), \(body.exception(spec)))"
                 if let when = spec.when {
                     w.line("if \(syntax.condition(when)):")
                     w.indented { $0.line(fail) }
