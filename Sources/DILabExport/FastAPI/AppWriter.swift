@@ -182,9 +182,10 @@ struct RouteWriter {
         w.line("async def chunks():")
         w.indented { w in
             for (i, chunk) in stream.chunks.enumerated() {
-                if stream.every > 0 { w.line("await asleep_ms(\(stream.every))") }
-                w.line("\(index) = \(i)")
-                w.line("piece = " + syntax.textTemplate(chunk))
+                if stream.every > 0 { w.line(Bodies.asyncPause(stream.every)) }
+                let piece = syntax.textTemplate(chunk)
+                if PythonNames.used(in: piece).contains(index) { w.line("\(index) = \(i)") }
+                w.line("piece = " + piece)
                 w.line("record(\"chunk\", \"\(i)\")")
                 w.line("yield piece")
             }

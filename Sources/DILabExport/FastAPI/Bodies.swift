@@ -28,6 +28,11 @@ struct Bodies {
         }
     }
 
+    /// `await asleep_ms(ms)`, or for `--plain` `await asyncio.sleep(seconds)`.
+    static func asyncPause(_ ms: Int) -> String {
+        ExportTracing.isOff ? "await asyncio.sleep(\(seconds(ms)))" : "await asleep_ms(\(ms))"
+    }
+
     /// 300 → "0.3", 1500 → "1.5", 5 → "0.005": milliseconds as a Python float literal of seconds.
     static func seconds(_ ms: Int) -> String {
         let whole = ms / 1000, frac = ms % 1000

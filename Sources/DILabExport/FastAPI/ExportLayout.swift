@@ -64,7 +64,7 @@ extension FastAPIExporter {
                 tail.append("dilab's " + builtins.map { "{{\($0)}}" }.joined(separator: ", ") + " have no plain-FastAPI equivalent: read as None here.")
             }
             header(&w, tail: tail, trace: false)
-            var body = PythonWriter.fillingEmptyBlocks(code.text)
+            var body = PythonWriter.droppingUnreadMessages(PythonWriter.fillingEmptyBlocks(code.text))
             let used = PythonNames.used(in: body)
             var globals: [String] = []
             if used.contains("CALLS") { globals.append("CALLS: Counter = Counter()  # how many times each body has run (dilab's {{call}})") }

@@ -7,7 +7,7 @@ struct PythonWriter {
 
     mutating func line(_ text: String = "") {
         // `--plain`: the recorder's lines are left out (every writer writes them as one `record(...)` statement).
-        if ExportTracing.isOff, text.hasPrefix("record(") { return }
+        if ExportTracing.isOff, text.drop(while: { $0 == " " }).hasPrefix("record(") { return }
         lines.append(text.isEmpty ? "" : String(repeating: "    ", count: level) + text)
     }
 
@@ -40,6 +40,26 @@ struct PythonWriter {
     }
 
     var text: String { lines.joined(separator: "\n") + "\n" }
+
+    /// `msg = await websocket.receive_text()` whose `msg` the rest of its function never reads (the recorder's line
+    /// read it): `--plain` keeps the await and drops the name, so no local is assigned and never used.
+    static func droppingUnreadMessages(_ source: String) -> String {
+        var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for i in lines.indices {
+            let code = lines[i].drop { $0 == " " }
+            guard code.contains(" = await "), code.hasSuffix(".receive_text()") || code.hasSuffix(".receive_json()") else { continue }
+            let name = String(code.prefix { $0 != " " })
+            var rest: [String] = []
+            for l in lines[(i + 1)...] {
+                if let f = l.first, f != " " { break }
+                rest.append(l)
+            }
+            if !PythonNames.used(in: rest.joined(separator: "\n")).contains(name) {
+                lines[i] = String(lines[i].prefix { $0 == " " }) + code.dropFirst(name.count + 3)
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
 
     /// A block left empty once the recorder's lines are gone (a task that only recorded, `if x:` around a record)
     /// gets `pass`, so the plain export stays valid Python.

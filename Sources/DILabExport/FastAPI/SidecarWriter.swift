@@ -14,7 +14,10 @@ struct SidecarWriter {
         exporter.requests(into: &w)
         w.block(PythonRuntime.driver)
         if exporter.hasWebSocketRequests { w.block(PythonRuntime.webSocketDriver) }
-        if exporter.drivesTogether { w.block(PythonRuntime.concurrentDriver) }
+        if exporter.drivesTogether {
+            if !exporter.hasWebSocketRequests { w.line("_connection_at = None  # no websocket connection among the requests") }
+            w.block(PythonRuntime.concurrentDriver)
+        }
         runTrace(into: &w)
         return w.text
     }
