@@ -32,7 +32,10 @@ status=0
 python="$root/fastapi-0.165.0/bin/python"
 if [ -x "$python" ]; then
   for d in "$WORK"/*/plain; do
-    (cd "$d" && "$python" -c 'import app' >/dev/null 2>"$d/err") || { echo "plain export does not import: $d"; tail -5 "$d/err"; status=1; }
+    (cd "$d" && "$python" -c 'import app' >/dev/null 2>"$d/err") && continue
+    # A scenario about an app FastAPI refuses to build (a scope error, a cycle) fails traced as well: expected.
+    (cd "$d/../traced" && "$python" -c 'import app' >/dev/null 2>&1) || continue
+    echo "plain export does not import, the traced one does: $d"; tail -5 "$d/err"; status=1
   done
 fi
 [ "$status" -eq 0 ] && echo "export-lint: $n scenarios, traced and plain exports clean under pyflakes; plain exports import"
