@@ -89,6 +89,9 @@ public struct Provider: Sendable {
     public var instanceOf: String?
     /// For a parametrized factory product: the factory call that made it, e.g. `get_resource_by_type("cache")`.
     public var factory: String?
+    /// `returns_task: send_email`: the dependency returns the task function itself, which a handler queues with
+    /// `background_tasks.add_task(<its parameter>, ...)` (`adds_tasks: [{task: "{{notifier}}"}]`).
+    public var returnsTask: String?
     /// `@lru_cache`: FastAPI still calls it every request, but the body runs once per app lifetime.
     public var lruCache: Bool
     /// A FastAPI security scheme instance (counts as "uses scopes").
@@ -374,6 +377,9 @@ public struct TaskDef: Sendable {
 /// `background_tasks.add_task(task, **args)`.
 public struct TaskCall: Sendable {
     public var task: String
+    /// `task: "{{notifier}}"`: the task is the function the parameter `notifier` holds (a `returns_task:` dependency);
+    /// `task` is then that function's name, resolved when the scenario is loaded.
+    public var viaParam: String?
     public var args: [(String, Template)]
     public var when: Condition?
     public var location: SourceLocation

@@ -64,7 +64,8 @@ struct Bodies {
     func addTasks(_ calls: [TaskCall], into w: inout PythonWriter) {
         for call in calls {
             let args = call.args.map { "\($0.0)=" + syntax.template($0.1) }
-            let add = "\(backgroundTasks ?? "background_tasks").add_task(" + ([call.task] + args).joined(separator: ", ") + ")"
+            // `{{notifier}}`: the function the parameter holds (its dependency returns it); the trace names the real task.
+            let add = "\(backgroundTasks ?? "background_tasks").add_task(" + ([call.viaParam ?? call.task] + args).joined(separator: ", ") + ")"
             if let when = call.when {
                 w.line("if \(syntax.condition(when)):")
                 w.indented { w in

@@ -71,7 +71,8 @@ struct ProviderWriter {
         case .function:
             if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
-            w.line("\(def) \(p.name)(\(params)):")
+            // `-> Callable`: the dependency returns the task function, as seed 001's `get_notification_task` does.
+            w.line("\(def) \(p.name)(\(params))" + (p.returnsTask != nil && !p.isGenerator ? " -> Callable" : "") + ":")
             w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: false, into: &w) }
         }
     }
@@ -116,6 +117,12 @@ struct ProviderWriter {
         return siblings.count > 1 || taken ? "\(base)_\(p.name)" : base
     }
 
+    /// What the provider hands over: its `returns:` template, or the task function itself (`returns_task:`).
+    static func returned(_ p: Provider, _ syntax: PythonSyntax) -> String {
+        if let task = p.returnsTask { return task }
+        return p.returns.map(syntax.template) ?? "None"
+    }
+
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
         var syntax = PythonSyntax.function(params: p.params.map(\.name))
@@ -138,7 +145,7 @@ struct ProviderWriter {
                     for param in p.params { w.line("self.\(param.name) = \(param.name)") }
                 }
             } else {
-                w.line("return " + (p.returns.map(body.syntax.template) ?? "None"))
+                w.line("return " + Self.returned(p, body.syntax))
             }
         }
     }
@@ -157,7 +164,7 @@ struct ProviderWriter {
     func writeYield(_ p: Provider, body: Bodies, into out: inout PythonWriter) {
         // Written at `out`'s indentation into `w` first: `--plain` leaves out a `try` whose blocks would all be empty.
         var w = out.child()
-        let yieldLine = "yield " + (p.returns.map(body.syntax.template) ?? "None")
+        let yieldLine = "yield " + Self.returned(p, body.syntax)
         w.line("try:")
         w.indented { $0.line(yieldLine) }
         var inExcept = body
