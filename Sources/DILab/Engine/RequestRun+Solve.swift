@@ -222,6 +222,8 @@ extension RequestRun {
     }
 
     func defaultValue(_ provider: Provider, _ values: [String: Value]) -> Value {
+        // A function object, as the export's recorder shows one in text (`returns_task:`).
+        if provider.returnsTask != nil { return .string("<function>") }
         switch provider.form {
         case .classType: return .object(provider.params.compactMap { p in values[p.name].map { (p.name, $0) } })
         default: return .null

@@ -117,7 +117,9 @@ struct ParamParser {
             return .request(try parseSource(type: .str, optional: false, typeGiven: false))
         }
         if case .name("Annotated") = peek { return try parseAnnotated() }
+        let typeStart = pos
         let (typeName, valueType, optional) = try parseType()
+        let annotation = pos == typeStart + 1 && PythonName.isIdentifier(typeName) ? typeName : nil
         if var alias = aliases[typeName], valueType == nil, peek == .end {
             alias.alias = typeName
             return .depends(alias)
@@ -139,9 +141,11 @@ struct ParamParser {
             if case .name(let n) = peek {
                 if let entry = Unmodelled.markers[n] { throw Unmodelled.failure(n, entry, offset: offset) }
                 if n == "Depends" || n == "Security" {
-                    var kind = try parseDepends()
-                    if case .depends(var d) = kind, d.provider.isEmpty { d.provider = typeName; kind = .depends(d) }
-                    return kind
+                    guard case .depends(var d) = try parseDepends() else { fatalError("unreachable") }
+                    if d.provider.isEmpty { d.provider = typeName; d.shortcut = annotation != nil }
+                    d.spelling = .defaulted
+                    d.annotation = annotation
+                    return .depends(d)
                 }
                 if ParamParser.requestSources[n] != nil {
                     var rp = try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true)
@@ -183,8 +187,10 @@ struct ParamParser {
     mutating func parseAnnotated() throws -> Param.Kind {
         pos += 1
         try expect("[", "after Annotated")
+        let typeStart = pos
         let (typeName, valueType, optional) = try parseType()
         let typeOffset = toks[pos - 1].1
+        let annotation = pos == typeStart + 1 && PythonName.isIdentifier(typeName) ? typeName : nil
         try expect(",", "between the type and the marker in Annotated[...]")
         if ![.name("Depends"), .name("Security")].contains(peek), let entry = Unmodelled.types[typeName] {
             throw Unmodelled.failure(typeName, entry, offset: typeOffset)
@@ -196,12 +202,11 @@ struct ParamParser {
         if let entry = Unmodelled.markers[marker] { throw Unmodelled.failure(marker, entry, offset: offset) }
         let kind: Param.Kind
         if marker == "Depends" || marker == "Security" {
-            kind = try parseDepends()
-            if case .depends(var d) = kind, d.provider.isEmpty {
-                d.provider = typeName
-                try expect("]", "to close Annotated[...]")
-                return .depends(d)
-            }
+            guard case .depends(var d) = try parseDepends() else { fatalError("unreachable") }
+            if d.provider.isEmpty { d.provider = typeName; d.shortcut = annotation != nil }
+            d.spelling = .annotated
+            d.annotation = annotation
+            kind = .depends(d)
         } else if ParamParser.requestSources[marker] != nil {
             var rp = try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true)
             if valueType == nil { rp.model = try modelNamed(typeName) }

@@ -1,6 +1,6 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
-    static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns",
+    static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns", "returns_task",
                        "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by", "sets", "request_state"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
@@ -34,6 +34,10 @@ enum ProviderReader {
             case "header": break
             case "params": p.params = PieceReader.params(v)
             case "returns": p.returns = v.template("returns")
+            case "returns_task":
+                if let task = v.string("the task function it returns"), v.checkName(task, .global, what: "returns_task") { p.returnsTask = task }
+                if node["returns"] != nil { v.error("provider '\(name)' has both `returns` and `returns_task`", hint: "it returns the task function: drop `returns`") }
+                if p.form != .function { v.error("`returns_task` is for a function dependency", hint: "a class or a callable instance returns itself") }
             case "duration": p.duration = v.duration("duration") ?? 0
             case "acquires":
                 if let pool = v.string("the pool"), v.checkName(pool, .global, what: "pool") {

@@ -112,6 +112,8 @@ public enum PythonName {
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
         "ConnectionPool", "CancelledError", "anyio", "Annotated", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
         "_TIMELINE", "_TIMELINE_LOCK", "_drive_together", "_request_at", "_stamp", "_stamping", "_watch_for_hangs",
+        // the sidecar layout (dilab_trace.py, run_trace) and the annotations a dependency parameter keeps
+        "dilab_trace", "run_trace", "Callable", "PROVIDER_NAMES", "_LISTENERS", "_HERE", "_defined_by_the_app", "_stamp_served",
     ]
 
     /// Names the exported function bodies read (besides their parameters, tasks and exception classes):

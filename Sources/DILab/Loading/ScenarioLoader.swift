@@ -129,6 +129,7 @@ public enum ScenarioLoader {
             }
         }
         if scenario.name.isEmpty { scenario.name = (file as NSString).lastPathComponent }
+        TaskFunctions.resolve(&scenario).forEach(context.report)
         PythonName.collisions(in: scenario).forEach(context.report)
         WrappedCallable.problems(in: scenario).forEach(context.report)
         MiddlewareCheck.problems(in: scenario).forEach(context.report)
@@ -354,10 +355,10 @@ enum PieceReader {
     }
 
     static func taskCall(_ node: YNode) -> TaskCall? {
-        if let name = node.scalar, !node.isNull { return TaskCall(task: name, location: node.location) }
+        if let name = node.scalar, !node.isNull { return TaskFunctions.call(name, location: node.location) }
         let pairs = node.mapping("a task call")
         if let t = pairs.first(where: { $0.key == "task" }) {
-            var call = TaskCall(task: t.value.string("the task name") ?? "", location: t.value.location)
+            var call = TaskFunctions.call(t.value.string("the task name") ?? "", location: t.value.location)
             for p in pairs where p.key != "task" {
                 switch p.key {
                 case "args": call.args = args(p.value.mapping("args"))

@@ -93,6 +93,9 @@ public struct Provider: Sendable {
     public var instanceOf: String?
     /// For a parametrized factory product: the factory call that made it, e.g. `get_resource_by_type("cache")`.
     public var factory: String?
+    /// `returns_task: send_email`: the dependency returns the task function itself, which a handler queues with
+    /// `background_tasks.add_task(<its parameter>, ...)` (`adds_tasks: [{task: "{{notifier}}"}]`).
+    public var returnsTask: String?
     /// `@lru_cache`: FastAPI still calls it every request, but the body runs once per app lifetime.
     public var lruCache: Bool
     /// A FastAPI security scheme instance (counts as "uses scopes").
@@ -271,6 +274,16 @@ public struct Param: Sendable {
     }
 }
 
+/// The three ways a scenario writes a dependency parameter.
+public enum DependsSpelling: Sendable, Equatable {
+    /// `db: Depends(get_db)`: no annotation.
+    case bare
+    /// `db: Session = Depends(get_db)`.
+    case defaulted
+    /// `db: Annotated[Session, Depends(get_db)]`.
+    case annotated
+}
+
 /// `Depends(provider, use_cache=..., scope=...)` or `Security(provider, scopes=[...])`.
 public struct DependsSpec: Sendable {
     public var provider: String
@@ -287,6 +300,12 @@ public struct DependsSpec: Sendable {
 
     /// The `aliases:` entry this use came from (`db: LimitedDB`), if any.
     public var alias: String?
+    /// How the parameter was written, so the export writes it the same way; FastAPI reads all three alike.
+    public var spelling: DependsSpelling = .bare
+    /// The type annotation as written (`Session` in `Session = Depends(get_db)`), when it is one plain name.
+    public var annotation: String?
+    /// `Depends()` with no callable: FastAPI depends on the annotation's class (`commons: Commons = Depends()`).
+    public var shortcut = false
 
     /// One semaphore per `Depends(...)` object: the text where it was written names it (an alias's own text, so
     /// every parameter typed with the alias shares it).
@@ -366,6 +385,9 @@ public struct TaskDef: Sendable {
 /// `background_tasks.add_task(task, **args)`.
 public struct TaskCall: Sendable {
     public var task: String
+    /// `task: "{{notifier}}"`: the task is the function the parameter `notifier` holds (a `returns_task:` dependency);
+    /// `task` is then that function's name, resolved when the scenario is loaded.
+    public var viaParam: String?
     public var args: [(String, Template)]
     public var when: Condition?
     public var location: SourceLocation

@@ -37,7 +37,7 @@ struct AppWriter {
         exceptionHandlers(into: &w)
         MiddlewareWriter(scenario: scenario).write(into: &w)
         w.line()
-        w.line("app.add_middleware(RequestIds)")
+        if !ExportTracing.isOff { w.line("app.add_middleware(RequestIds)") }
         for o in scenario.overrides { w.line("app.dependency_overrides[\(o.original)] = \(o.replacement)") }
     }
 
@@ -165,6 +165,7 @@ struct RouteWriter {
     func body(_ bt: String, into w: inout PythonWriter) {
         var syntax = PythonSyntax.function(params: route.params.map(\.name))
         syntax.raiser = ("raise", PythonSyntax.string(route.handlerName))
+        syntax.objects = PlainTemplates.objectParams(route.params, scenario)
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
         b.requestState = Bodies.requestState(route.requestState, route.params)
@@ -193,9 +194,10 @@ struct RouteWriter {
         w.line("async def chunks():")
         w.indented { w in
             for (i, chunk) in stream.chunks.enumerated() {
-                if stream.every > 0 { w.line("await asleep_ms(\(stream.every))") }
-                w.line("\(index) = \(i)")
-                w.line("piece = " + syntax.textTemplate(chunk))
+                if stream.every > 0 { w.line(Bodies.asyncPause(stream.every)) }
+                let piece = syntax.textTemplate(chunk)
+                if PythonNames.used(in: piece).contains(index) { w.line("\(index) = \(i)") }
+                w.line("piece = " + piece)
                 w.line("record(\"chunk\", \"\(i)\")")
                 w.line("yield piece")
             }

@@ -28,7 +28,27 @@ struct Bodies {
 
     func pause(_ ms: Int, into w: inout PythonWriter) {
         guard ms > 0 else { return }
-        w.line(isAsync ? "await asleep_ms(\(ms))" : "sleep_ms(\(ms))")
+        if ExportTracing.isOff {
+            let seconds = Self.seconds(ms)
+            w.line(isAsync ? "await asyncio.sleep(\(seconds))  # stands for \(ms) ms of work" : "time.sleep(\(seconds))  # stands for \(ms) ms of work")
+        } else {
+            w.line(isAsync ? "await asleep_ms(\(ms))" : "sleep_ms(\(ms))")
+        }
+    }
+
+    /// `await asleep_ms(ms)`, or for `--plain` `await asyncio.sleep(seconds)`.
+    static func asyncPause(_ ms: Int) -> String {
+        ExportTracing.isOff ? "await asyncio.sleep(\(seconds(ms)))" : "await asleep_ms(\(ms))"
+    }
+
+    /// 300 → "0.3", 1500 → "1.5", 5 → "0.005": milliseconds as a Python float literal of seconds.
+    static func seconds(_ ms: Int) -> String {
+        let whole = ms / 1000, frac = ms % 1000
+        guard frac > 0 else { return "\(whole)" }
+        var digits = String(frac)
+        digits = String(repeating: "0", count: 3 - digits.count) + digits
+        while digits.hasSuffix("0") { digits.removeLast() }
+        return "\(whole).\(digits)"
     }
 
     /// `HTTPException(status_code=..., detail=...)` or `ValueError("...")`.
@@ -52,7 +72,8 @@ struct Bodies {
     func addTasks(_ calls: [TaskCall], into w: inout PythonWriter) {
         for call in calls {
             let args = call.args.map { "\($0.0)=" + syntax.template($0.1) }
-            let add = "\(backgroundTasks ?? "background_tasks").add_task(" + ([call.task] + args).joined(separator: ", ") + ")"
+            // `{{notifier}}`: the function the parameter holds (its dependency returns it); the trace names the real task.
+            let add = "\(backgroundTasks ?? "background_tasks").add_task(" + ([call.viaParam ?? call.task] + args).joined(separator: ", ") + ")"
             if let when = call.when {
                 w.line("if \(syntax.condition(when)):")
                 w.indented { w in
@@ -70,7 +91,7 @@ struct Bodies {
     @discardableResult
     func raises(_ specs: [RaiseSpec], into w: inout PythonWriter) -> Bool {
         for spec in specs {
-            let statement = "raise traced(\(subject), \(exception(spec)))"
+            let statement = ExportTracing.isOff ? "raise \(exception(spec))" : "raise traced(\(subject), \(exception(spec)))"
             guard let when = spec.when else {
                 w.line(statement)
                 return true
@@ -90,7 +111,12 @@ struct Bodies {
 
     /// The body's first lines: the `{{call}}` counter and the event saying the body runs.
     func opening(kind: String, counter: String, usesCall: Bool, into w: inout PythonWriter) {
-        if usesCall { w.line("\(syntax.roots["call"] ?? "call") = count(\(counter))") }
+        if usesCall, ExportTracing.isOff {
+            w.line("CALLS[\(counter)] += 1")
+            w.line("\(syntax.roots["call"] ?? "call") = CALLS[\(counter)]")
+        } else if usesCall {
+            w.line("\(syntax.roots["call"] ?? "call") = count(\(counter))")
+        }
         w.line("record(\"\(kind)\", \(subject))")
     }
 
@@ -115,6 +141,10 @@ struct Bodies {
     /// scenario's pool for the whole body, taken first and given back when the block ends, however it ends.
     func holding(pool: String?, into w: inout PythonWriter, _ body: (inout PythonWriter) -> Void) {
         guard let pool else { return body(&w) }
+        if ExportTracing.isOff {
+            w.line("\(isAsync ? "async with" : "with") \(pool):  # one of the pool's connections while the body runs")
+            return w.indented(body)
+        }
         w.line("\(isAsync ? "async with" : "with") \(pool).connection():")
         w.indented(body)
     }

@@ -1,8 +1,10 @@
 import DILab
 
-/// `dilab export --to fastapi`: the scenario as one runnable FastAPI file. The app part is ordinary
-/// FastAPI code with `record(...)` lines; the file also carries dilab's recorder and a raw-ASGI driver
-/// (`python app.py --trace`) so `dilab verify` can compare a real run with the simulation.
+/// `dilab export --to fastapi`: the scenario as a runnable FastAPI app. The app is ordinary FastAPI code with
+/// `record(...)` lines; dilab's recorder and a raw-ASGI driver (`python app.py --trace`, which `dilab verify`
+/// runs) live in the sidecar module `dilab_trace.py` next to it (`files()`), or above the app in one file
+/// (`export()`, for standard output). `plain()` is the app alone, with no tracing at all.
+/// Layout: ExportLayout.swift (files, headers, imports), SidecarWriter.swift (dilab_trace.py), the writers per section.
 public struct FastAPIExporter {
     public let scenario: Scenario
     public let profile: Profile
@@ -12,13 +14,12 @@ public struct FastAPIExporter {
         self.profile = profile
     }
 
-    public func export() -> String {
+    /// The app's code after its header and imports, section by section.
+    func appCode() -> PythonWriter {
         var w = PythonWriter()
-        header(into: &w)
-        w.block(PythonRuntime.recorder)
-        if hasWebSockets { w.block(PythonRuntime.webSocketHelpers) }
         exceptions(into: &w)
         ModelWriter.write(scenario, into: &w)
+        Annotations.write(scenario, into: &w)
         pools(into: &w)
         if !scenario.tasks.isEmpty {
             w.section("background tasks")
@@ -36,45 +37,7 @@ public struct FastAPIExporter {
         }
         RoomWriter.write(scenario.rooms, workers: scenario.app.workers, into: &w)
         AppWriter(scenario: scenario).write(into: &w)
-        requests(into: &w)
-        w.block(PythonRuntime.driver)
-        if hasWebSocketRequests { w.block(PythonRuntime.webSocketDriver) }
-        if drivesTogether { w.block(PythonRuntime.concurrentDriver) }
-        return w.text
-    }
-
-    func header(into w: inout PythonWriter) {
-        // The title, the description and the file name are scenario data: escaped, so they stay inside the docstring.
-        let title = scenario.name.isEmpty ? "a dilab scenario" : scenario.name
-        w.block("\"\"\"" + PythonSyntax.docstring(title))
-        if !scenario.description.isEmpty {
-            w.line()
-            w.block(PythonSyntax.docstring(scenario.description.trimmingCharacters(in: .whitespacesAndNewlines)))
-        }
-        w.line()
-        w.block("Exported by dilab from \(PythonSyntax.docstring(scenario.file)) for FastAPI \(profile.fastapiVersion) (profile \(profile.rawValue)).")
-        w.line("    pip install \"fastapi==\(profile.fastapiVersion)\" uvicorn")
-        w.line("    uvicorn app:app             # serve it; each event is printed as it happens")
-        w.line("    python app.py --trace       # send the scenario's requests, print the events as JSON")
-        w.line("Durations are real under uvicorn (DILAB_TIME_SCALE=0.1 makes them ten times shorter).")
-        w.line("Every record(...) call writes down one event of dilab's trace; the rest is ordinary FastAPI.")
-        w.line("\"\"\"")
-        if catchesCancellation { w.line("from asyncio import CancelledError") }
-        w.line("from contextlib import asynccontextmanager")
-        w.line("from functools import lru_cache")
-        w.line(scenario.aliases.isEmpty ? "from typing import Any" : "from typing import Annotated, Any")
-        w.line()
-        w.line("from fastapi import APIRouter, BackgroundTasks, Body, Cookie, Depends, FastAPI, Header, HTTPException, Path, Query, Request, Response, Security")
-        if hasWebSockets { w.line("from fastapi import WebSocket, WebSocketDisconnect, WebSocketException") }
-        w.line("from fastapi.exceptions import FastAPIError, RequestValidationError")
-        w.line("from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, StreamingResponse")
-        w.line("from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer, SecurityScopes")
-        w.line("from starlette.background import BackgroundTask")
-        w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
-        if scenario.middleware.contains(where: { !$0.startHeaders.isEmpty }) { w.line("from starlette.datastructures import MutableHeaders") }
-        if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
-        ModelWriter.imports(scenario).forEach { w.line($0) }
-        w.line()
+        return w
     }
 
     /// `aliases:` naming a `Depends(...)` on `provider`, written right after it: one object, so one
@@ -126,20 +89,18 @@ public struct FastAPIExporter {
         return 2 * (longest.max() ?? 0) + 200
     }
 
-    /// Some `except` block catches `CancelledError` (asyncio's, a BaseException).
-    var catchesCancellation: Bool {
-        scenario.providers.contains { $0.handlers.contains { $0.catches == "CancelledError" } }
-            || scenario.app.exceptionHandlers.contains { $0.exception == "CancelledError" }
-    }
-
     /// `pools: {db_pool: 2}`: one module-level pool each, which the providers that `acquires:` it hold while they run.
     func pools(into w: inout PythonWriter) {
         guard !scenario.pools.isEmpty else { return }
-        w.block(PythonRuntime.connectionPool)
         w.section("pools")
         w.line("# stand-ins for your database engine's connection pools (SQLAlchemy's pool_size, asyncpg's max_size)")
         for pool in scenario.pools {
-            w.line("\(pool.name) = ConnectionPool(\(PythonSyntax.string(pool.name)), size=\(pool.size))")
+            if ExportTracing.isOff {
+                let shared = scenario.providers.filter { $0.acquires == pool.name }
+                w.line("\(pool.name) = " + (shared.allSatisfy(\.isAsync) ? "asyncio.Semaphore(\(pool.size))" : "threading.BoundedSemaphore(\(pool.size))"))
+            } else {
+                w.line("\(pool.name) = ConnectionPool(\(PythonSyntax.string(pool.name)), size=\(pool.size))")
+            }
         }
     }
 
@@ -201,7 +162,9 @@ public struct FastAPIExporter {
     func requests(into w: inout PythonWriter) {
         w.section("the scenario's requests (used by --trace)")
         w.line()
-        w.line("PROVIDERS = {" + scenario.providers.map { "\(PythonSyntax.string($0.name)): \($0.name)" }.joined(separator: ", ") + "}")
+        w.line("app = None  # the app being traced: run_trace sets it, and PROVIDERS (its dependencies by name, for overrides)")
+        w.line("PROVIDERS: dict = {}")
+        w.line("PROVIDER_NAMES = [" + scenario.providers.map { PythonSyntax.string($0.name) }.joined(separator: ", ") + "]")
         w.line("REQUESTS = [")
         w.indented { w in
             for r in scenario.requests {

@@ -72,7 +72,8 @@ struct ProviderWriter {
         case .function:
             if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
-            w.line("\(def) \(p.name)(\(params)):")
+            // `-> Callable`: the dependency returns the task function, as seed 001's `get_notification_task` does.
+            w.line("\(def) \(p.name)(\(params))" + (p.returnsTask != nil && !p.isGenerator ? " -> Callable" : "") + ":")
             w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: false, into: &w) }
         }
     }
@@ -80,11 +81,6 @@ struct ProviderWriter {
     /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
     /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
     func writeDecorator(_ name: String, for p: Provider, into w: inout PythonWriter) {
-        if scenario.providers.first(where: { $0.wrappedBy != nil })?.name == p.name {
-            w.line("import functools")
-            w.line()
-            w.line()
-        }
         if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
             w.line("def \(name)(func):")
             w.indented { w in
@@ -122,10 +118,17 @@ struct ProviderWriter {
         return siblings.count > 1 || taken ? "\(base)_\(p.name)" : base
     }
 
+    /// What the provider hands over: its `returns:` template, or the task function itself (`returns_task:`).
+    static func returned(_ p: Provider, _ syntax: PythonSyntax) -> String {
+        if let task = p.returnsTask { return task }
+        return p.returns.map(syntax.template) ?? "None"
+    }
+
     func writeBody(_ p: Provider, subject: String, bt: String?, isClass: Bool, into w: inout PythonWriter) {
         let roots = Self.roots(p)
         var syntax = PythonSyntax.function(params: p.params.map(\.name))
         syntax.raiser = ("raise", subject)
+        syntax.objects = PlainTemplates.objectParams(p.params, scenario)
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         body.requestState = Bodies.requestState(p.requestState, p.params)
@@ -145,7 +148,7 @@ struct ProviderWriter {
                     for param in p.params { w.line("self.\(param.name) = \(param.name)") }
                 }
             } else {
-                w.line("return " + (p.returns.map(body.syntax.template) ?? "None"))
+                w.line("return " + Self.returned(p, body.syntax))
             }
         }
     }
@@ -161,15 +164,22 @@ struct ProviderWriter {
     }
 
     /// From the `yield` on: the except blocks, `finally` (the exit event) and the success-path cleanup.
-    func writeYield(_ p: Provider, body: Bodies, into w: inout PythonWriter) {
+    func writeYield(_ p: Provider, body: Bodies, into out: inout PythonWriter) {
+        // Written at `out`'s indentation into `w` first: `--plain` leaves out a `try` whose blocks would all be empty.
+        var w = out.child()
+        let yieldLine = "yield " + Self.returned(p, body.syntax)
         w.line("try:")
-        w.indented { $0.line("yield " + (p.returns.map(body.syntax.template) ?? "None")) }
+        w.indented { $0.line(yieldLine) }
         var inExcept = body
         let exc = PythonSyntax.freeName("exc", avoiding: body.syntax.locals)
         inExcept.syntax.roots["exc"] = "describe(\(exc))"
+        var kept = 0
         for h in p.handlers {
-            w.line("except \(h.catches) as \(exc):")
-            w.indented { w in
+            let plainReraise = ExportTracing.isOff && h.when == nil && { if case .reraise = h.action { return true }; return false }()
+            if plainReraise { continue }  // `except X: raise` changes nothing once nothing is recorded
+            kept += 1
+            var block = w.child()
+            block.indented { w in
                 switch h.action {
                 case .reraise:
                     break
@@ -202,14 +212,26 @@ struct ProviderWriter {
                     w.line("raise")
                 }
             }
+            let bound = PythonNames.used(in: block.lines.joined(separator: "\n")).contains(exc)
+            w.line("except \(h.catches)" + (bound ? " as \(exc):" : ":"))
+            w.append(block)
         }
-        w.line("finally:")
-        w.indented { w in
+        var cleanup = w.child()
+        cleanup.indented { w in
             w.line("record(\"exit\", \(body.subject))")
             body.pause(p.cleanup.duration, into: &w)
         }
-        body.addTasks(p.cleanup.addsTasks, into: &w)
-        body.raises(p.cleanup.raises, into: &w)
+        if !cleanup.lines.isEmpty {
+            w.line("finally:")
+            w.append(cleanup)
+        }
+        if kept == 0 && cleanup.lines.isEmpty {
+            out.line(yieldLine)
+        } else {
+            out.append(w)
+        }
+        body.addTasks(p.cleanup.addsTasks, into: &out)
+        body.raises(p.cleanup.raises, into: &out)
     }
 
     func writeScheme(_ p: Provider, _ scheme: SecurityScheme, into w: inout PythonWriter) {
@@ -222,7 +244,11 @@ struct ProviderWriter {
         }
         if !scheme.autoError { args.append("auto_error=False") }
         w.line()
-        w.line("\(p.name) = traced_scheme(\(cls))(\(args.joined(separator: ", ")))")
+        if ExportTracing.isOff {
+            w.line("\(p.name) = \(cls)(\(args.dropFirst().joined(separator: ", ")))")
+        } else {
+            w.line("\(p.name) = traced_scheme(\(cls))(\(args.joined(separator: ", ")))")
+        }
     }
 
     /// Background task functions: start, duration, then fail or end.
@@ -247,7 +273,7 @@ struct ProviderWriter {
             w.line("record(\"task.start\", \(body.subject))")
             body.pause(t.duration, into: &w)
             for spec in t.raises {
-                let fail = "raise task_failed(\(body.subject), \(body.exception(spec)))"
+                let fail = ExportTracing.isOff ? "raise \(body.exception(spec))" : "raise task_failed(\(body.subject), \(body.exception(spec)))"
                 if let when = spec.when {
                     w.line("if \(syntax.condition(when)):")
                     w.indented { $0.line(fail) }

@@ -109,11 +109,9 @@ def _stamp(index, kind, subject, q="", thread=None) -> None:
                           "t": round((time.monotonic() - _T0[0]) * 1000 / TIME_SCALE, 1), "seq": len(_TIMELINE)})
 
 
-def _stamping(original):
-    def record(kind: str, subject, q: str = "") -> None:
-        original(kind, subject, q)
-        _stamp(_SERVED.get(_request_id.get()), kind, subject, q)
-    return record
+def _stamp_served(kind: str, subject, q: str = "") -> None:
+    """A recorder listener: the event, stamped for the request RequestIds numbered."""
+    _stamp(_SERVED.get(_request_id.get()), kind, subject, q)
 
 
 async def _request_at(index: int, spec: dict, done: list, pending: list) -> dict:
@@ -186,8 +184,7 @@ async def _watch_for_hangs(tasks: list, pending: list) -> None:
 
 
 async def _drive_together() -> dict:
-    global record
-    record = _stamping(record)
+    _LISTENERS.append(_stamp_served)
     messages: asyncio.Queue = asyncio.Queue()
     replies: asyncio.Queue = asyncio.Queue()
     lifespan_task = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
@@ -219,10 +216,5 @@ async def _drive_together() -> dict:
     await lifespan_task
     out["shutdown"] = EVENTS[mark:]
     return out
-
-
-if TRACE_MODE and CONCURRENT:
-    print(json.dumps(asyncio.run(_drive_together()), ensure_ascii=False), flush=True)
-    os._exit(0)  # a hung request may still hold a worker thread
 """#
 }

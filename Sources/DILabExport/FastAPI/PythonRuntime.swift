@@ -1,6 +1,7 @@
 /// The Python the exported app carries besides its own code: a recorder that writes the events dilab's trace
 /// names, and a driver (`python app.py --trace`) that sends the scenario's requests as raw ASGI calls.
-/// Kept in one file so a learner gets one runnable `app.py`; nothing here changes what FastAPI does.
+/// It is the sidecar module `dilab_trace.py` next to `app.py` (or inlined above the app on standard output);
+/// nothing here changes what FastAPI does.
 enum PythonRuntime {
     static let recorder = #"""
 # ── dilab's recorder ─────────────────────────────────────────────────────────────────────────────
@@ -15,7 +16,11 @@ import time
 from collections import Counter
 from contextvars import ContextVar
 
-TRACE_MODE = __name__ == "__main__" and "--trace" in sys.argv
+from fastapi import Request
+from fastapi.security import HTTPAuthorizationCredentials, SecurityScopes
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+TRACE_MODE = "--trace" in sys.argv[1:]
 # Events are kept in EVENTS only while a driver reads them (`--trace`, `dilab bench`); served by uvicorn, each
 # event is printed as it happens and nothing is kept, so a long-running server does not grow with its traffic.
 KEEP_EVENTS = TRACE_MODE
@@ -29,6 +34,10 @@ _last_request = [0]
 _closed: dict = {}
 _started: dict = {}
 _in_flight: set = set()
+# Called with every event after it is recorded (the concurrent driver stamps each with its time and request).
+_LISTENERS: list = []
+# The folder of the app's own module: a template reads the fields of the classes defined there, and no others.
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def request_number() -> int:
@@ -46,6 +55,8 @@ def record(kind: str, subject, q: str = "") -> None:
         EVENTS.append(event)
     else:
         print(f"dilab  #{event['request'] or '-'}  {kind:<13}{subject} {q}".rstrip(), file=sys.stderr, flush=True)
+    for listener in _LISTENERS:
+        listener(kind, subject, q)
 
 
 def count(name: str) -> int:
@@ -123,9 +134,15 @@ def _fields(value):
         return dict(value._state)
     if isinstance(getattr(type(value), "model_fields", None), dict):  # a pydantic model of `models:`: its fields
         return {k: getattr(value, k) for k in type(value).model_fields}
-    if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
+    if _defined_by_the_app(type(value)) and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
         return {k: v for k, v in value.__dict__.items() if isinstance(k, str) and not k.startswith("_")}
     return None
+
+
+def _defined_by_the_app(cls) -> bool:
+    """A class of a module in this folder (the exported app), never a library's."""
+    path = getattr(sys.modules.get(cls.__module__), "__file__", None)
+    return isinstance(path, str) and os.path.dirname(os.path.abspath(path)) == _HERE
 
 
 def _plain(value):
@@ -362,9 +379,5 @@ async def _drive() -> dict:
     await lifespan
     out["shutdown"] = EVENTS[mark:]
     return out
-
-
-if TRACE_MODE and not CONCURRENT:
-    print(json.dumps(asyncio.run(_drive()), ensure_ascii=False))
 """#
 }

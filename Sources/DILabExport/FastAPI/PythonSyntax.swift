@@ -11,6 +11,9 @@ struct PythonSyntax {
     var locals: Set<String> = []
     /// The event (`raise` or `task.fail`) and subject a refused operation in a hole records, as the engine does.
     var raiser: (kind: String, subject: String)?
+    /// Parameters holding objects (a class dependency, SecurityScopes, credentials, Request): `--plain` reads their
+    /// fields as attributes, every other value's by subscript.
+    var objects: Set<String> = []
 
     static let builtinRoots: [String: String] = [
         "request": "request_number()", "state": "STATE", "closed": "closed()", "now": "now_ms()",
@@ -19,7 +22,7 @@ struct PythonSyntax {
     /// A parameter wins over dilab's built-in of the same bare name, as in the engine; `@name` is always the built-in.
     func root(_ name: String) -> String {
         if let b = Builtin.named(name), name.hasPrefix("@") || !locals.contains(name) {
-            return roots[b.rawValue] ?? Self.builtinRoots[b.rawValue] ?? "None"
+            return roots[b.rawValue] ?? (ExportTracing.isOff ? PlainTemplates.roots : Self.builtinRoots)[b.rawValue] ?? "None"
         }
         // `roots` also spells names that are no built-in but that a body provides (`client`, `code` in a websocket endpoint).
         return locals.contains(name) ? name : roots[name] ?? "None"
@@ -119,7 +122,9 @@ struct PythonSyntax {
         case .literal(let v): return Self.literal(v)
         case .ref(let path):
             let base = root(path[0])
+            if ExportTracing.isOff, path.count == 1, base.hasPrefix("describe(") { return String(base.dropFirst(9).dropLast()) }
             guard path.count > 1 else { return base }
+            if ExportTracing.isOff { return plainPath(base, path) }
             let keys = path.dropFirst().map { k in Int(k).map(String.init) ?? Self.string(k) }
             return "get(\(base), \(keys.joined(separator: ", ")))"
         case .list(let items): return "[" + items.map(expression).joined(separator: ", ") + "]"
@@ -142,6 +147,21 @@ struct PythonSyntax {
         case .member(let inner, let name): return "get(\(expression(inner)), \(Self.string(name)))"
         case .choose(let c, let t, let o): return "(\(expression(t)) if \(expression(c)) else \(expression(o)))"
         }
+    }
+
+    /// `config["smtp_server"]`, `creds.credentials`, `type(exc).__name__`: a path read directly (`--plain`).
+    func plainPath(_ base: String, _ path: [String]) -> String {
+        if base == "None" { return "None" }
+        var keys = path.dropFirst()
+        var out = base
+        if base.hasPrefix("describe("), let field = PlainTemplates.exceptionField(String(base.dropFirst(9).dropLast()), keys.first!) {
+            out = field
+            keys = keys.dropFirst()
+        } else if objects.contains(path[0]) || base.hasPrefix("self.") {
+            out += PlainTemplates.access(keys.removeFirst(), onObject: true)
+        }
+        for k in keys { out += PlainTemplates.access(k, onObject: false) }
+        return out
     }
 
     private func grouped(_ e: Expr) -> String {
@@ -168,6 +188,7 @@ struct PythonSyntax {
         case .value(let v): return Self.literal(v)
         case .text(let pieces):
             if pieces.count == 1, case .hole(let e, _) = pieces[0] { return expression(e) }
+            if ExportTracing.isOff { return fString(pieces) }
             return pieces.map { piece -> String in
                 switch piece {
                 case .literal(let s): return Self.string(s)
@@ -179,9 +200,41 @@ struct PythonSyntax {
         }
     }
 
+    /// `f"send_email via {config['smtp_server']}"`: a template's text as an f-string (`--plain`). A field holding a
+    /// quote or a backslash (Python 3.11 allows neither in one) is concatenated with `str(...)` instead.
+    func fString(_ pieces: [Template.Piece]) -> String {
+        var fields: [String] = []
+        for piece in pieces {
+            if case .hole(let e, _) = piece { fields.append(expression(e)) }
+        }
+        let simple = fields.allSatisfy { f in !f.contains { "\\'{}#".contains($0) } }
+        fields = fields.map { $0.replacingOccurrences(of: "\"", with: "'") }
+        guard simple else {
+            return pieces.map { piece -> String in
+                switch piece {
+                case .literal(let s): return Self.string(s)
+                case .hole(let e, _): return "str(\(expression(e)))"
+                }
+            }.joined(separator: " + ")
+        }
+        var out = "f\""
+        var next = 0
+        for piece in pieces {
+            switch piece {
+            case .literal(let s): out += PlainTemplates.fStringLiteral(s)
+            case .hole: out += "{" + fields[next] + "}"; next += 1
+            }
+        }
+        return out + "\""
+    }
+
     /// A template whose result is always interpolated as text (exception messages, stream chunks).
     func textTemplate(_ t: Template) -> String {
         if case .value(.string(let s)) = t { return Self.string(s) }
+        if ExportTracing.isOff {
+            if case .text(let pieces) = t, pieces.count > 1 || { if case .literal = pieces.first { return true }; return false }() { return fString(pieces) }
+            return "str(\(template(t)))"
+        }
         return "text(\(template(t)))"
     }
 }

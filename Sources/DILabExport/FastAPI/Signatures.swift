@@ -68,6 +68,19 @@ enum Signatures {
         return ("\(name): \(type) = \(marker)(\(args.joined(separator: ", ")))", true)
     }
 
+    /// A dependency parameter as the scenario wrote it: `db=Depends(get_db)`, `db: Session = Depends(get_db)`,
+    /// `db: Annotated[Session, Depends(get_db)]`, or the class shortcut `commons: Commons = Depends()`.
+    static func dependsParam(_ name: String, _ spec: DependsSpec) -> (text: String, hasDefault: Bool) {
+        guard let type = spec.annotation, Annotations.writable(type) else { return ("\(name)=\(depends(spec))", true) }
+        var marker = depends(spec)
+        if spec.shortcut {
+            let head = spec.isSecurity ? "Security(" : "Depends("
+            marker = head + marker.dropFirst(head.count + spec.provider.count).drop { $0 == "," || $0 == " " }
+        }
+        if spec.spelling == .annotated { return ("\(name): Annotated[\(type), \(marker)]", false) }
+        return ("\(name): \(type) = \(marker)", true)
+    }
+
     /// A whole parameter list. Parameters that close a dependency cycle get `None` for now and are patched
     /// once both functions exist (`late`); when a required parameter follows a defaulted one, `*` makes them
     /// keyword-only, which FastAPI reads the same way.
@@ -78,8 +91,10 @@ enum Signatures {
             case .depends(let spec):
                 if let alias = spec.alias, !late.contains(p.name) {
                     parts.append(("\(p.name): \(alias)", false))  // `Annotated[Any, Depends(...)]`, one object for every use
+                } else if late.contains(p.name) {
+                    parts.append(("\(p.name)=None", true))
                 } else {
-                    parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
+                    parts.append(dependsParam(p.name, spec))
                 }
             case .request(let rp): parts.append(rp.model.map { ModelWriter.param(p.name, rp, model: $0) } ?? requestParam(p.name, rp))
             case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))

@@ -109,13 +109,17 @@ struct WebSocketWriter {
         let exc = PythonSyntax.freeName("disconnect", avoiding: syntax.locals)
         w.line("try:")
         w.indented { w in steps(handler.steps, b, into: &w) }
-        w.line("except WebSocketDisconnect as \(exc):")
         var inExcept = b
         inExcept.syntax.roots["code"] = "\(exc).code"
-        w.indented { w in
+        var block = w.child()
+        block.indented { w in
             w.line("record(\"catch\", \(b.subject), summary(\(exc)) + \" → handled\")")
             steps(onDisconnect, inExcept, into: &w)
         }
+        // `--plain` binds the exception only when the handler reads it.
+        let bound = PythonNames.used(in: block.lines.joined(separator: "\n")).contains(exc)
+        w.line("except WebSocketDisconnect" + (bound ? " as \(exc):" : ":"))
+        w.append(block)
     }
 
     /// A template as text: a concatenation of pieces is already a str, a lone hole goes through `text`.
@@ -157,7 +161,7 @@ struct WebSocketWriter {
         case .broadcast(let room, let t):
             w.line("await \(room).broadcast(\(Self.text(b.syntax, t)))")
         case .sleep(let ms):
-            w.line(ms > 0 ? "await asleep_ms(\(ms))" : "await asyncio.sleep(0)")
+            w.line(ms > 0 ? Bodies.asyncPause(ms) : "await asyncio.sleep(0)")
         case .addTask(let call):
             b.addTasks([call], into: &w)
         case .with(let provider, let name, let inner):
@@ -200,7 +204,8 @@ class ConnectionManager:
         for connection in self.active_connections:
             await connection.send_text(message)
 """#)
-        if workers > 1 { w.block(perWorker) }
+        // `--plain` has no driver to say which worker a connection reached: one process, worker 1.
+        if workers > 1 { w.block(ExportTracing.isOff ? perWorker.replacingOccurrences(of: "current_worker.get()", with: "1") : perWorker) }
         w.line()
         for room in rooms {
             w.line(workers > 1 ? "\(room.name) = PerWorker(\(PythonSyntax.string(room.name)), workers=[\((1...workers).map(String.init).joined(separator: ", "))])"

@@ -4,7 +4,7 @@ import Foundation
 /// Real FastAPI, in process, driven over raw ASGI for `dilab bench --against-fastapi`: the scenario is exported
 /// with `FastAPIExporter` (the same file `dilab verify` runs), imported by a fixed driver script in a managed
 /// venv, and asked for timed rounds over the scenario's requests. The driver runs nothing from the scenario but
-/// the generated export, and the export only defines the app; the requests are the export's own `REQUESTS`.
+/// the generated export, and the export only defines the app; the requests are its sidecar's `REQUESTS`.
 public final class FastAPIBench {
     /// One timed round on the Python side.
     public struct Round: Sendable {
@@ -32,7 +32,9 @@ public final class FastAPIBench {
         directory = NSTemporaryDirectory() + "dilab-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let appFile = directory + "/bench_app.py", driverFile = directory + "/bench_driver.py"
-        try FastAPIExporter(scenario: app.scenario, profile: app.profile).export().write(toFile: appFile, atomically: true, encoding: .utf8)
+        for f in FastAPIExporter(scenario: app.scenario, profile: app.profile).files(appName: "bench_app.py") {
+            try f.text.write(toFile: directory + "/" + f.name, atomically: true, encoding: .utf8)
+        }
         try Self.driver.write(toFile: driverFile, atomically: true, encoding: .utf8)
         stderrFile = directory + "/stderr.txt"
         FileManager.default.createFile(atPath: stderrFile, contents: nil)
@@ -112,11 +114,13 @@ public final class FastAPIBench {
 import asyncio
 import importlib.util
 import json
+import os
 import sys
 import time
 
 
 def load(path):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(path)))  # the app imports its sidecar, dilab_trace.py, from there
     spec = importlib.util.spec_from_file_location("dilab_bench_app", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules["dilab_bench_app"] = module
@@ -126,14 +130,15 @@ def load(path):
 
 async def main():
     m = load(sys.argv[1])
-    m.KEEP_EVENTS = True
-    app, events, record = m.app, m.EVENTS, m.record
+    t = sys.modules["dilab_trace"]  # the recorder and the scenario's requests
+    t.KEEP_EVENTS = True
+    app, events, record = m.app, t.EVENTS, t.record
     plans = []
-    for spec in m.REQUESTS:
+    for spec in t.REQUESTS:
         overrides = None
         if spec["overrides"] is not None:
-            overrides = {m.PROVIDERS[k]: m.PROVIDERS[v] for k, v in spec["overrides"].items()}
-        plans.append((m._asgi_scope(spec), overrides))
+            overrides = {getattr(m, k): getattr(m, v) for k, v in spec["overrides"].items()}
+        plans.append((t._asgi_scope(spec), overrides))
 
     async def one(plan):
         (scope, body), overrides = plan
@@ -184,7 +189,7 @@ async def main():
         sys.stdout.flush()
 
     statuses = [(await one(p))[0] for p in plans]
-    answer({"fastapi": m._fastapi_version(), "statuses": statuses})
+    answer({"fastapi": t._fastapi_version(), "statuses": statuses})
     loop = asyncio.get_running_loop()
     while True:
         line = (await loop.run_in_executor(None, sys.stdin.readline)).split()

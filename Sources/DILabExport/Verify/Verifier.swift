@@ -32,9 +32,11 @@ public struct Verifier: Sendable {
             let app = try Validator.compile(scenario, profile: profile)
             let expected = ComparableRun(Engine.run(app), app: app)
             let exporter = FastAPIExporter(scenario: app.scenario, profile: profile)
-            let source = exporter.export()
-            let appFile = workDirectory + "/" + Self.moduleName(file, profile) + ".py"
-            try source.write(toFile: appFile, atomically: true, encoding: .utf8)
+            // Its own folder per scenario and profile: the app and its sidecar (dilab_trace.py), as `dilab export -o` writes them.
+            let folder = workDirectory + "/" + Self.moduleName(file, profile)
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for f in exporter.files() { try f.text.write(toFile: folder + "/" + f.name, atomically: true, encoding: .utf8) }
+            let appFile = folder + "/app.py"
             // Requests on a real clock: a machine busy enough to delay a wake-up by the ordering margin can make one
             // run disagree, so a disagreeing run is repeated; the scenario fails only when every run disagrees.
             let attempts = exporter.drivesTogether ? 1 + Self.concurrentRetries : 1
@@ -52,7 +54,7 @@ public struct Verifier: Sendable {
                 outcome.mismatches = Comparison.compare(dilab: expected, fastapi: actual)
                 if outcome.mismatches.isEmpty || attempt == attempts { break }
             }
-            if outcome.passed { try? FileManager.default.removeItem(atPath: appFile) }
+            if outcome.passed { try? FileManager.default.removeItem(atPath: folder) }
         } catch let list as DiagnosticList {
             outcome.error = list.description
             outcome.inputError = true
