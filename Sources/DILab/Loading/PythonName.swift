@@ -101,7 +101,7 @@ public enum PythonName {
         "WebSocket", "WebSocketDisconnect", "WebSocketException", "ConnectionManager",
         "ClientDisconnected", "PerWorker", "client_label", "quoted", "json_q", "close_q", "current_worker", "_connection_at",
         // the recorder
-        "asyncio", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
+        "asyncio", "gc", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
         "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "hole_raising", "_is_state", "MutableHeaders",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",

@@ -7,6 +7,7 @@ enum PythonImports {
     static let moduleImports: [(name: String, line: String)] = [
         ("asyncio", "import asyncio"),
         ("functools", "import functools"),
+        ("gc", "import gc"),
         ("threading", "import threading"),
         ("time", "import time"),
         ("anyio", "import anyio.to_thread"),

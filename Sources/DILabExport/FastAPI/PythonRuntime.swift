@@ -8,6 +8,7 @@ enum PythonRuntime {
 # Not part of the app's logic: it writes down the events dilab's trace names (call, enter, handler,
 # raise, catch, exit, task.*, chunk) so a real FastAPI run can be compared with the simulation.
 import asyncio
+import gc
 import json
 import os
 import sys

@@ -45,6 +45,10 @@ struct SidecarWriter {
             w.indented { $0.line("return") }
             w.line("app = the_app")
             w.line("PROVIDERS = {name: namespace[name] for name in PROVIDER_NAMES}")
+            // An abandoned generator in a reference cycle is closed whenever the cyclic collector happens to run,
+            // which depends on allocation counts: its cleanup would show up at a different event from run to run
+            // (seen on 0.115's cancelled sync setup). dilab models no garbage collector, so the driver runs without it.
+            w.line("gc.disable()  # a run is repeatable: no generator is closed by the cyclic collector mid-run")
             if exporter.drivesTogether {
                 w.line("print(json.dumps(asyncio.run(_drive_together()), ensure_ascii=False), flush=True)")
                 w.line("os._exit(0)  # a hung request may still hold a worker thread")
