@@ -1,0 +1,55 @@
+import DILab
+import DILabExport
+import Foundation
+
+/// `dilab import`'s work: run the introspection script with the chosen Python, decode what it reports, write
+/// the scenario. The script's Python goes to a temporary file; the app is imported by its own path.
+public struct Importer {
+    public enum Failure: Error, CustomStringConvertible {
+        /// The app did not import (or record mode failed): Python's traceback, as Python printed it.
+        case python(String)
+        case output(String)
+        public var description: String {
+            switch self {
+            case .python(let t): return t
+            case .output(let t): return t
+            }
+        }
+    }
+
+    public var python: PythonEnvironment
+    public var appFile: String
+    public var appAttribute: String?
+    public var requests: [RecordRequest]
+
+    public init(python: PythonEnvironment, appFile: String, appAttribute: String?, requests: [RecordRequest]) {
+        self.python = python
+        self.appFile = appFile
+        self.appAttribute = appAttribute
+        self.requests = requests
+    }
+
+    public func introspect() throws -> IntrospectedApp {
+        let dir = NSTemporaryDirectory() + "dilab-import-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = dir + "/dilab_introspect.py"
+        try IntrospectionScript.source.write(toFile: script, atomically: true, encoding: .utf8)
+        var argv = [python.python, script, appFile]
+        if let a = appAttribute { argv += ["--app", a] }
+        for r in requests { argv += ["--record", Self.specJSON(r)] }
+        let result = try Subprocess.run(argv, environment: ["PYTHONDONTWRITEBYTECODE": "1"], timeout: 300)
+        guard result.status == 0 else {
+            throw Failure.python(result.stderr.isEmpty ? "python exited \(result.status) with no output" : result.stderr)
+        }
+        guard let last = result.stdout.split(separator: "\n").last else { throw Failure.output("the introspection printed nothing") }
+        do { return try IntrospectionDecoding.decode(json: String(last)) } catch { throw Failure.output("\(error)") }
+    }
+
+    /// The request as the script's driver reads it: method, target, header and cookie pairs, a JSON body text.
+    static func specJSON(_ r: RecordRequest) -> String {
+        let pairs: ([(String, String)]) -> Value = { .array($0.map { .array([.string($0.0), .string($0.1)]) }) }
+        return Value.object([("method", .string(r.method)), ("target", .string(r.target)), ("headers", pairs(r.headers)),
+                             ("cookies", pairs(r.cookies)), ("body", r.body.map { .string($0.json) } ?? .null)]).json
+    }
+}
