@@ -11,19 +11,26 @@ DILAB=$(cd "$(dirname "${1:-.build/debug/dilab}")" && pwd)/$(basename "${1:-.bui
 shift || true
 files=("$@")
 if [ "${#files[@]}" -eq 0 ]; then
-  mapfile -t files < <(find scenarios/seeds scenarios/caching scenarios/classes scenarios/resolution scenarios/routers \
-    scenarios/security-scopes scenarios/overrides scenarios/yield-and-cleanup scenarios/background -name '*.yaml' | sort)
+  mapfile -t files < <(find scenarios -name '*.yaml' | sort)
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-normalise() { sed -E 's/, (app|include|router|decorator)\]/]/; s/\[(app|include|router|decorator)\]/[]/'; }
+normalise() { sed -E 's/, (app|include|router|decorator)( [A-Za-z0-9_]+)?\]/]/'; }
+# Constructs that do not round trip (docs/import.md): the export names each callable instance's class per
+# instance (FixedContentQueryChecker_checker_bar); a wrapper without functools.wraps is, to FastAPI, the wrapper.
+known=(scenarios/classes/p11-callable-instances.yaml scenarios/classes/wrapped-without-functools-wraps.yaml)
 same=0; differ=0; skipped=0
 for f in "${files[@]}"; do
-  if ! "$DILAB" graph "$f" >"$work/before.txt" 2>/dev/null; then skipped=$((skipped + 1)); continue; fi  # app errors: no graph
+  if printf '%s\n' "${known[@]}" | grep -qxF "$f"; then skipped=$((skipped + 1)); continue; fi
+  # An app FastAPI refuses to build (a cycle, scope= before 0.121) cannot be imported: there is no app.
+  if grep -q '^expect_app_errors:' "$f"; then skipped=$((skipped + 1)); continue; fi
+  if ! "$DILAB" graph "$f" >"$work/before.txt" 2>/dev/null; then skipped=$((skipped + 1)); continue; fi
   profile=$(sed -n 's/^fastapi: *"\{0,1\}\([^"# ]*\).*/\1/p' "$f" | head -1)
   profile=${profile:-latest}
   mkdir -p "$work/app"; rm -f "$work/app/"*.py
-  "$DILAB" export "$f" --fastapi "$profile" -o "$work/app/exported_app.py" 2>/dev/null
+  if ! "$DILAB" export "$f" --fastapi "$profile" -o "$work/app/exported_app.py" 2>"$work/export.err"; then
+    echo "FAIL export: $f"; tail -3 "$work/export.err"; differ=$((differ + 1)); continue
+  fi
   if ! (cd "$work" && "$DILAB" import app/exported_app.py --fastapi "$profile" -o "$work/imported.yaml" 2>"$work/import.err"); then
     echo "FAIL import: $f"; tail -5 "$work/import.err"; differ=$((differ + 1)); continue
   fi
@@ -36,5 +43,5 @@ for f in "${files[@]}"; do
     echo "DIFF  $f"; head -20 "$work/diff.txt"; differ=$((differ + 1))
   fi
 done
-echo "import-roundtrip: $same same graph, $differ differ, $skipped without a graph"
+echo "import-roundtrip: $same same graph, $differ differ, $skipped skipped (app errors, known constructs)"
 [ "$differ" -eq 0 ]

@@ -2,7 +2,7 @@
 # `dilab import` on FastAPI's own tutorial apps (Tests/ImportFixtures/fastapi-docs, MIT, copied unchanged):
 # each app is imported with record mode under a profile's real FastAPI, then the scenario must pass
 # `dilab check`, `dilab test` (dilab's engine gives the status and body real FastAPI gave for every recorded
-# request) and `dilab verify` (the scenario's export, run under the same FastAPI, agrees event by event).
+# request), the events the real app showed (scripts/import-observed.py) and `dilab verify` (the scenario's export, run under the same FastAPI, agrees event by event).
 # Usage: scripts/import-tutorials.sh [path/to/dilab] [profile ...]   (default: all four profiles)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,6 +65,9 @@ for profile in "${profiles[@]}"; do
     fi
     if ! "$DILAB" test "$out" >"$work/test.out" 2>&1; then
       cat "$work/test.out"; echo "FAIL test (dilab disagrees with the recorded app): $label"; failed=$((failed + 1)); continue
+    fi
+    if ! "$DILAB" run "$out" --format json | python3 "$repo/scripts/import-observed.py" "$out" >"$work/observed.out" 2>&1; then
+      cat "$work/observed.out"; echo "FAIL events (dilab's trace differs from what the real app did): $label"; failed=$((failed + 1)); continue
     fi
     if ! "$DILAB" verify "$out" --fastapi "$profile" >"$work/verify.out" 2>&1; then
       cat "$work/verify.out"; echo "FAIL verify: $label"; failed=$((failed + 1)); continue

@@ -46,6 +46,12 @@ public struct Importer {
         do { return try IntrospectionDecoding.decode(json: String(last)) } catch { throw Failure.output("\(error)") }
     }
 
+    /// A FastAPI no profile was observed on: which profile the scenario is written for, and why.
+    public static func versionNote(_ version: String, profile: Profile) -> String? {
+        if Profile.allCases.contains(where: { $0.fastapiVersion == version }) { return nil }
+        return "the app runs FastAPI \(version), which no profile was observed on; the scenario uses profile \(profile.rawValue) (FastAPI \(profile.fastapiVersion))"
+    }
+
     /// The request as the script's driver reads it: method, target, header and cookie pairs, a JSON body text.
     static func specJSON(_ r: RecordRequest) -> String {
         let pairs: ([(String, String)]) -> Value = { .array($0.map { .array([.string($0.0), .string($0.1)]) }) }

@@ -61,6 +61,10 @@ extension ScenarioWriter {
         for r in app.routes {
             let c = app.callables[r.handler]!
             let methods = r.kind == .websocket ? ["WEBSOCKET"] : r.methods
+            if r.path.contains(where: \.isWhitespace) {
+                unsupported("route \(r.path): a path with whitespace (dilab's routes are `METHOD /path`)", indent: "  ")
+                continue
+            }
             for method in methods {
                 handlerUses[r.handler, default: 0] += 1
                 if handlerUses[r.handler]! > 1 {

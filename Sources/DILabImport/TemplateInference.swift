@@ -53,7 +53,8 @@ public enum TemplateInference {
         // sample whose value is worth a hole (a null or an empty value equals too many things to say which).
         var tried: Set<[String]> = []
         for (value, env) in zip(values, envs) where worthAHole(value) {
-            for path in paths(in: env, equalTo: value) where tried.insert(path).inserted
+            // A built-in (`@call`) equal to one value is a coincidence until a second call agrees.
+            for path in paths(in: env, equalTo: value) where (values.count > 1 || !path[0].hasPrefix("@")) && tried.insert(path).inserted
                 && zip(values, envs).allSatisfy({ v, e in lookup(path, in: e).map { $0 == v && sameKind($0, v) } ?? false }) {
                 return .string("{{" + path.joined(separator: ".") + "}}")
             }
@@ -80,7 +81,7 @@ public enum TemplateInference {
             return .array(out)
         case .string(let s):
             // Text with an argument inside it: "user {{user_id}}", "Owner error: {{exc.message}}".
-            for (path, arg) in textArguments(envs[0]) where arg.count >= (values.count > 1 ? 1 : 3) && s.contains(arg) {
+            for (path, arg) in textArguments(envs[0]) where (values.count > 1 || !path[0].hasPrefix("@")) && arg.count >= (values.count > 1 ? 1 : 3) && s.contains(arg) {
                 let candidate = Value.string(s.components(separatedBy: arg).map(TemplateText.literal).joined(separator: "{{" + path.joined(separator: ".") + "}}"))
                 if reproduces(candidate, zip(envs, values).map { Sample(env: $0, value: $1) }) { return candidate }
             }
@@ -114,7 +115,7 @@ public enum TemplateInference {
             default: break
             }
         }
-        for (name, v) in env where PythonName.isIdentifier(name) { walk(v, [name], depth: 0) }
+        for (name, v) in env where isRoot(name) { walk(v, [name], depth: 0) }
         return found.sorted { $0.count < $1.count }
     }
 
@@ -128,11 +129,16 @@ public enum TemplateInference {
             default: break
             }
         }
-        for (name, v) in env where PythonName.isIdentifier(name) {
+        for (name, v) in env where isRoot(name) {
             add(v, [name])
             if case .object(let pairs) = v { for (k, child) in pairs where PythonName.isIdentifier(k) && !k.hasPrefix("_") { add(child, [name, k]) } }
         }
         return out.sorted { $0.1.count > $1.1.count }
+    }
+
+    /// A parameter, or a built-in in its `@` spelling.
+    static func isRoot(_ name: String) -> Bool {
+        PythonName.isIdentifier(name) || (name.hasPrefix("@") && PythonName.isIdentifier(String(name.dropFirst())))
     }
 
     static func lookup(_ path: [String], in env: [(String, Value)]) -> Value? {

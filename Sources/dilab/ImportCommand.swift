@@ -50,12 +50,15 @@ struct ImportCommand: ParsableCommand {
             throw ExitCode(2)
         }
         let profile = chosen ?? Profile(name: app.fastapiVersion) ?? .latest
-        if let note = Self.versionNote(app.fastapiVersion, profile: profile) { Terminal.printError("note: " + note) }
+        if let note = Importer.versionNote(app.fastapiVersion, profile: profile) { Terminal.printError("note: " + note) }
         var writer = ScenarioWriter(app: app, sourceFile: appFile, profile: profile, requests: requests)
         let text = writer.write()
         for w in writer.warnings { Terminal.printError("warning: " + w) }
         if let output {
-            do { try text.write(toFile: output, atomically: true, encoding: .utf8) } catch {
+            do {
+                try FileManager.default.createDirectory(at: URL(fileURLWithPath: output).deletingLastPathComponent(), withIntermediateDirectories: true)
+                try text.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
                 Terminal.printError("cannot write \(output): \(error.localizedDescription)")
                 throw ExitCode(2)
             }
@@ -65,11 +68,6 @@ struct ImportCommand: ParsableCommand {
         }
     }
 
-    /// A FastAPI the profiles were not observed on: which profile the scenario is written for.
-    static func versionNote(_ version: String, profile: Profile) -> String? {
-        if Profile.allCases.contains(where: { $0.fastapiVersion == version }) { return nil }
-        return "the app runs FastAPI \(version), which no profile was observed on; the scenario uses profile \(profile.rawValue) (FastAPI \(profile.fastapiVersion))"
-    }
 }
 
 /// `GET /items/?q=1`, or a JSON object with `request`, `headers`, `cookies` and `body`.

@@ -31,8 +31,9 @@ import Testing
         let handlerParams = [ParamInfo(name: "class", kind: .depends, type: "any", optional: false, defaultValue: nil, unrepresentableDefault: nil,
                                        alias: nil, constraints: [], depends: DependencyUse(callable: 2, useCache: false, scope: nil, scopes: [], maxConcurrency: nil))]
         let handler = Self.callable(1, "record", params: handlerParams)
-        let route = RouteInfo(kind: .http, path: "/x/{{y}}: *a", methods: ["GET"], handler: 1, dependencies: [], statusCode: nil, responseClass: nil)
-        var writer = ScenarioWriter(app: Self.app(routes: [route], callables: [dep, handler]), sourceFile: "app.py\n- x", profile: .latest, requests: [])
+        let route = RouteInfo(kind: .http, path: "/*a/yes:no/\"q'/&b", methods: ["GET"], handler: 1, dependencies: [], statusCode: nil, responseClass: nil)
+        let spaced = RouteInfo(kind: .http, path: "/a b\n- GET /c", methods: ["GET"], handler: 1, dependencies: [], statusCode: nil, responseClass: nil)
+        var writer = ScenarioWriter(app: Self.app(routes: [route, spaced], callables: [dep, handler]), sourceFile: "app.py\n- x", profile: .latest, requests: [])
         let text = writer.write()
         let scenario = try ScenarioLoader.load(text: text)
         _ = try Validator.compile(scenario)
@@ -42,8 +43,9 @@ import Testing
             guard case .request(let rp) = provider.params[i].kind else { Issue.record("q\(i) is not a request param"); continue }
             #expect(rp.defaultValue == expected, "q\(i)")
         }
-        #expect(scenario.routes.first?.path == "/x/{{y}}: *a")
-        #expect(scenario.routes.first?.handler == "record_")  // `record` is a name the export defines
+        #expect(scenario.routes.map(\.path) == ["/*a/yes:no/\"q'/&b"])
+        #expect(writer.warnings.contains { $0.contains("whitespace") })
+        #expect(scenario.routes.first?.handlerName == "record_")  // `record` is a name the export defines
         #expect(writer.warnings.contains { $0.contains("record_") })
         #expect(writer.warnings.contains { $0.contains("middleware") })
         #expect(text.contains("# UNSUPPORTED: app: middleware Evil - route"))
@@ -75,5 +77,14 @@ import Testing
         #expect(run.requests.first?.body == .object([("q", .string("{{call}}")), ("token", .string("it's")), ("yes", .bool(true))]))
         #expect(run.requests.last?.body == .object([("detail", .string("bad 'token' {{x}}"))]))
         #expect(text.contains("when: \"x_token != 'it\\\\'s'\""))
+    }
+}
+
+@Suite struct ImportProfileTests {
+    @Test func aVersionOutsideTheProfilesSaysWhichProfileItUsed() throws {
+        #expect(Importer.versionNote("0.165.0", profile: .latest) == nil)
+        let p = try #require(Profile(name: "0.110.3"))
+        let note = try #require(Importer.versionNote("0.110.3", profile: p))
+        #expect(note.contains("0.110.3") && note.contains("profile 0.115") && note.contains("0.115.14"))
     }
 }
