@@ -5,7 +5,7 @@ Usage: dilab run imported.yaml --format json | python3 scripts/import-observed.p
 import json
 import sys
 
-SEEN = {"call", "enter", "exit", "handler", "raise", "response", "sent", "task.add", "task.start", "task.end", "task.fail"}
+SEEN = {"call", "enter", "exit", "handler", "raise", "response", "sent", "task.add", "task.start", "task.end", "task.fail", "server.error"}
 
 
 def observed(path):
