@@ -27,7 +27,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Side by side with real FastAPI: the scenarios given (default: benchmarks/*.yaml) under dilab and under FastAPI.")
     var againstFastapi = false
 
-    @Option(help: "Rounds per side with --against-fastapi (alternating dilab and FastAPI).")
+    @Option(help: "Rounds per case (synthetic cases), or per side with --against-fastapi (alternating dilab and FastAPI).")
     var rounds: Int = 5
 
     @Option(help: "With --against-fastapi, use this Python (with FastAPI installed) instead of a managed venv.")
@@ -45,7 +45,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         if againstFastapi { return try SideBySide(bench: self).run() }
-        print("case                              requests   total ms   µs/request   events/request")
+        print("case".padding(toLength: 32, withPad: " ", startingAt: 0) + "requests".leftPadded(10) + "CPU µs/req".leftPadded(12)
+              + "min–max".leftPadded(16) + "wall µs/req".leftPadded(13) + "events/req".leftPadded(12))
         try measure("seed-like graph", yaml: Synthetic.seedLike, count: requests)
         try measure("seed-like, text trace rendered", yaml: Synthetic.seedLike, count: requests, renderText: true)
         try measure("chain of 100 yield deps", yaml: Synthetic.chain(depth: 100), count: requests)
@@ -65,22 +66,41 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
+    /// One synthetic case, `rounds` times: the median of the process's CPU time per request (steady on a shared
+    /// machine) with its min–max, and the wall clock's median beside it.
     func measure(_ name: String, yaml: String, count: Int, renderText: Bool = false) throws {
         if let only, !name.contains(only) { return }
         let app = try Validator.compile(try ScenarioLoader.load(text: yaml, file: "bench.yaml"))
         let engine = Engine(app: app)
         let request = app.scenario.requests[0]
-        var events = 0
-        let start = DispatchTime.now()
         let renderer = TextRenderer()
-        var chars = 0
-        for _ in 0..<count {
-            let trace = engine.handle(request)
-            events += trace.events.count
-            if renderText { chars += renderer.render(trace).utf8.count }
+        var events = 0, chars = 0
+        var cpu: [Double] = [], wall: [Double] = []
+        for _ in 0..<rounds {
+            events = 0
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = BenchClock.cpuSeconds()
+            for _ in 0..<count {
+                let trace = engine.handle(request)
+                events += trace.events.count
+                if renderText { chars &+= renderer.render(trace).utf8.count }
+            }
+            cpu.append((BenchClock.cpuSeconds() - cpuStart) * 1e6 / Double(count))
+            wall.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e3 / Double(count))
         }
-        let ms = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6
-        print(String(format: "%-32@ %10d %10.1f %12.1f %16d", name as NSString, count, ms, ms * 1000 / Double(count), events / count))
+        if chars == 42 { print("") }  // keeps the rendering from being optimised away
+        let range = String(format: "%.1f–%.1f", cpu.min()!, cpu.max()!)
+        print(name.padding(toLength: 32, withPad: " ", startingAt: 0) + "\(count)".leftPadded(10)
+              + String(format: "%.1f", SideBySide.median(cpu)).leftPadded(12) + range.leftPadded(16)
+              + String(format: "%.1f", SideBySide.median(wall)).leftPadded(13) + "\(events / count)".leftPadded(12))
+    }
+}
+
+/// The process's CPU time (every thread), which neighbours on a shared machine disturb far less than the wall clock.
+enum BenchClock {
+    static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }
 
@@ -136,11 +156,7 @@ struct SideBySide {
         }
         let n = bench.requests
         var sink = 0
-        func cpuNow() -> Double {
-            var t = timespec()
-            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-        }
+        func cpuNow() -> Double { BenchClock.cpuSeconds() }
         func timed(_ body: () -> Void) -> Rate {
             let start = DispatchTime.now().uptimeNanoseconds, cpu = cpuNow()
             body()

@@ -36,6 +36,7 @@ extension RequestRun {
         }
         let reader = RequestValues(request: request, body: body, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
                                    embedBody: route.embedsBody)
+        cache = RequestCache(route.cacheSlots)
         let solved = try solve(route.dependant, reader: reader, depth: 1)
         if !solved.errors.isEmpty {
             if raiseValidation {
@@ -58,10 +59,15 @@ extension RequestRun {
         }
         var values: [String: Value] = [:]
         var errors: [Value] = []
-        for sub in dependant.dependencies {
+        let subs = dependant.dependencies
+        if !subs.isEmpty { values.reserveCapacity(subs.count + dependant.requestParams.count) }
+        for sub in subs {
+            // The compiled facts answer what every use asks (key, name, use_cache) without copying the provider
+            // out; a subtree analysed at request time (an override's) has none and asks the dependant.
+            let facts = sub.facts
             var use = sub
             var overriding: String?
-            if let provider = sub.provider, let replacement = overrides[provider.name] {
+            if !overrides.isEmpty, let provider = sub.provider, let replacement = overrides[provider.name] {
                 if expandingOverrides.contains(provider.name) {
                     // FastAPI re-analyses the override at every use, so a replacement that depends on the original
                     // recurses until Python gives up: RecursionError at request time.
@@ -74,21 +80,26 @@ extension RequestRun {
                 expandingOverrides.insert(provider.name)
             }
             let solved: (values: [String: Value], errors: [Value])
-            do throws(PyError) {
-                solved = try solve(use, reader: reader, depth: depth + 1)
-            } catch {
-                if let o = overriding { expandingOverrides.remove(o) }
-                throw error
+            if overriding == nil, let facts, facts.isLeaf, depth < GraphBuilder.requestDepthLimit {
+                solved = ([:], [])
+            } else {
+                do throws(PyError) {
+                    solved = try solve(use, reader: reader, depth: depth + 1)
+                } catch {
+                    if let o = overriding { expandingOverrides.remove(o) }
+                    throw error
+                }
             }
             if let o = overriding { expandingOverrides.remove(o) }
             if !solved.errors.isEmpty {
                 errors += solved.errors
                 continue
             }
-            let key = sub.cacheKey(profile)
+            let key = facts?.key ?? sub.cacheKey(profile)
             let value: Value
-            if sub.use?.useCache ?? true, let hit = cache[key] {
-                emit(.cacheHit, sub.callName, .cacheHit(key: key, value: hit, override: use.callName != sub.callName ? use.callName : nil),
+            if facts?.useCache ?? sub.use?.useCache ?? true, let hit = cache.value(key, facts: facts) {
+                let callName = facts?.callName ?? sub.callName
+                emit(.cacheHit, callName, .cacheHit(key: key, value: hit, override: overriding != nil && use.callName != callName ? use.callName : nil),
                      depth: depth)
                 value = hit
             } else if let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
@@ -112,7 +123,7 @@ extension RequestRun {
                 if let slot { release(slot, for: sub.callName, depth: depth) }
             }
             if let name = sub.name { values[name] = value }
-            if cache[key] == nil { cache[key] = value }
+            cache.fill(key, facts: facts, with: value)
         }
         let own = reader.read(dependant.requestParams)
         for (name, v) in own.values { values[name] = v }

@@ -11,8 +11,8 @@ final class RequestRun {
     let observer: ((TraceEvent) -> Void)?
 
     var trace: RequestTrace
-    /// The per-request dependency cache, keyed like FastAPI's.
-    var cache: [CacheKey: Value] = [:]
+    /// The per-request dependency cache, keyed like FastAPI's (numbered for the matched route once it is known).
+    var cache = RequestCache()
     /// `fastapi_function_astack` (0.121+ `scope="function"` generators).
     var functionStack: [StackEntry] = []
     /// The request-level stack (and the only stack before 0.121).
@@ -92,23 +92,24 @@ final class RequestRun {
 
     // MARK: events
 
-    @discardableResult
     func emit(_ kind: TraceEvent.Kind, _ subject: String, _ detail: String = "", q: String = "", depth: Int = 0,
-              thread: TraceEvent.Thread? = nil, data: [String: String] = [:]) -> TraceEvent {
+              thread: TraceEvent.Thread? = nil, data: [String: String] = [:]) {
         var data = data
         if data.isEmpty { return emit(kind, subject, .note(detail, q: q), depth: depth, thread: thread) }
         if !q.isEmpty { data["q"] = q }
-        return emit(kind, subject, .plain(detail: detail, data: data), depth: depth, thread: thread)
+        emit(kind, subject, .plain(detail: detail, data: data), depth: depth, thread: thread)
     }
 
     /// Records an event as facts; its detail and data are rendered only if someone reads them.
-    @discardableResult
-    func emit(_ kind: TraceEvent.Kind, _ subject: String, _ payload: EventPayload, depth: Int = 0, thread: TraceEvent.Thread? = nil) -> TraceEvent {
-        if halted { return TraceEvent(t: clock.now, request: id, kind: kind, subject: subject) }
+    func emit(_ kind: TraceEvent.Kind, _ subject: String, _ payload: EventPayload, depth: Int = 0, thread: TraceEvent.Thread? = nil) {
+        if halted { return }
         let e = TraceEvent(t: clock.now, request: id, kind: kind, subject: subject, payload: payload, depth: depth, thread: thread)
-        trace.events.append(e)
-        observer?(e)
-        return e
+        if let observer {
+            trace.events.append(e)
+            observer(e)
+        } else {
+            trace.events.append(consume e)   // the common case: the one copy is the trace's
+        }
     }
 
     func thread(async isAsync: Bool) -> TraceEvent.Thread { isAsync ? .loop : .threadpool }

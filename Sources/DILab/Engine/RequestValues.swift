@@ -23,9 +23,10 @@ struct RequestValues {
 
     /// FastAPI's order: path, query, header, cookie, then body.
     func read(_ params: [ResolvedParam]) -> (values: [(String, Value)], errors: [Value]) {
+        if params.isEmpty { return ([], []) }
         var values: [(String, Value)] = []
         var errors: [Value] = []
-        for source in [RequestParam.Source.path, .query, .header, .cookie, .body] {
+        for source in RequestValues.readingOrder {
             for p in params where p.source == source {
                 let (v, e) = read(p)
                 if let e { errors.append(e) } else { values.append((p.name, v)) }
@@ -33,6 +34,9 @@ struct RequestValues {
         }
         return (values, errors)
     }
+
+    /// `request_params_to_args`' order: path, query, header, cookie, then the body.
+    static let readingOrder: [RequestParam.Source] = [.path, .query, .header, .cookie, .body]
 
     func read(_ p: ResolvedParam) -> (Value, Value?) {
         let loc = p.source == .body ? (embedBody ? ["body", p.key] : ["body"]) : [p.source.rawValue, p.key]

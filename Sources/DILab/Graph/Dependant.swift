@@ -170,37 +170,89 @@ public struct Dependant: Sendable {
     }
 }
 
-/// What a compiled dependant knows about itself, shared by every copy of it (immutable, hence Sendable).
+/// What a compiled dependant knows about itself, shared by every copy of it (immutable, hence Sendable). The
+/// solver reads these at every use instead of copying the provider and the declaration out of the dependant.
 final class DependantFacts: Sendable {
     let usesScopes: Bool
     let scopesOnlyWhenUsed: Bool
     let key: CacheKey
-    init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey) {
+    /// The key's index in its route's `CacheSlots` (`numbering` says which table): the per-request cache is an
+    /// array, not a hash table.
+    let slot: Int
+    let numbering: CacheSlots.Numbering
+    let callName: String
+    let useCache: Bool
+    /// Nothing to solve below it: no sub-dependencies, request parameters or injected objects.
+    let isLeaf: Bool
+    init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey, slot: Int, numbering: CacheSlots.Numbering, callName: String,
+         useCache: Bool, isLeaf: Bool) {
+        self.numbering = numbering
         self.usesScopes = usesScopes
         self.scopesOnlyWhenUsed = scopesOnlyWhenUsed
         self.key = key
+        self.slot = slot
+        self.callName = callName
+        self.useCache = useCache
+        self.isLeaf = isLeaf
     }
+}
+
+/// A route's cache keys, numbered when it is compiled. A key met only at request time (inside an override's
+/// freshly analysed subtree) has no number and lives in the request cache's dictionary.
+public final class CacheSlots: Sendable {
+    /// Identifies one numbering: facts carry it, so numbers from another route's table are never used here.
+    final class Numbering: Sendable {}
+    let numbers: [CacheKey: Int]
+    let numbering: Numbering
+    init(_ numbers: [CacheKey: Int], numbering: Numbering) {
+        self.numbers = numbers
+        self.numbering = numbering
+    }
+    public var count: Int { numbers.count }
+    static let none = CacheSlots([:], numbering: Numbering())
 }
 
 extension Dependant {
     /// The tree with each dependant's scope use and cache key computed once, bottom-up (children first, so
-    /// `usesScopes` reads theirs instead of walking the subtree at every use). Recursive like the builder: run
-    /// it where the builder ran (`DeepStack` for deep routes).
-    func prepared(for profile: Profile) -> Dependant {
+    /// `usesScopes` reads theirs instead of walking the subtree at every use), every key numbered in `slots`.
+    /// Recursive like the builder: run it where the builder ran (`DeepStack` for deep routes).
+    func prepared(for profile: Profile, slots: inout [CacheKey: Int], numbering: CacheSlots.Numbering) -> Dependant {
         var d = self
-        d.dependencies = d.dependencies.map { $0.prepared(for: profile) }
+        var children = d.dependencies
+        for i in children.indices { children[i] = children[i].prepared(for: profile, slots: &slots, numbering: numbering) }
+        d.dependencies = children
         let uses = d.usesScopes
         let key = d.cacheKey(profile)
-        d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key)
+        let slot: Int
+        if let n = slots[key] { slot = n } else { slot = slots.count; slots[key] = slot }
+        let leaf = d.dependencies.isEmpty && d.requestParams.isEmpty && d.backgroundTasksParam == nil && d.securityScopesParam == nil
+            && d.requestObjectParam == nil && d.responseObjectParam == nil
+        d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key, slot: slot, numbering: numbering,
+                                 callName: d.callName, useCache: d.use?.useCache ?? true, isLeaf: leaf)
         return d
     }
 }
 
 /// `(call, scopes, computed scope)`: ≤0.120 has no scope part.
-public struct CacheKey: Hashable, Sendable, CustomStringConvertible {
-    public var call: String
-    public var scopes: [String]
-    public var scope: String?
+///
+/// A class, because every event about a dependency carries its key: a copy is then one reference, not three.
+public final class CacheKey: Hashable, Sendable, CustomStringConvertible {
+    public let call: String
+    public let scopes: [String]
+    public let scope: String?
+    public init(call: String, scopes: [String], scope: String?) {
+        self.call = call
+        self.scopes = scopes
+        self.scope = scope
+    }
+    public static func == (a: CacheKey, b: CacheKey) -> Bool {
+        a === b || (a.call == b.call && a.scopes == b.scopes && a.scope == b.scope)
+    }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(call)
+        hasher.combine(scopes)
+        hasher.combine(scope)
+    }
     public var description: String {
         let s = "(" + ([call, "(" + scopes.map { "'\($0)'" }.joined(separator: ", ") + (scopes.count == 1 ? ",)" : ")")] + (scope.map { ["'\($0)'"] } ?? [])).joined(separator: ", ") + ")"
         return s
@@ -220,7 +272,12 @@ public struct ResolvedParam: Sendable {
 public struct CompiledRoute: Sendable {
     public var route: Route { didSet { isWebSocket = route.isWebSocket } }
     public var fullPath: String { didSet { pattern = PathPattern(fullPath) } }
-    public var dependant: Dependant { didSet { (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant) } }
+    public var dependant: Dependant {
+        didSet {
+            (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
+            cacheSlots = .none   // a replaced tree's numbers are not this table's: every key goes by hash
+        }
+    }
     /// Level dependencies in FastAPI's order (app, include, router, decorator), for display.
     public var levels: [(level: String, spec: DependsSpec)]
     /// The deepest dependant under the handler (1 for a direct dependency): against FastAPI's recursion limits.
@@ -239,6 +296,8 @@ public struct CompiledRoute: Sendable {
     public private(set) var embedsBody: Bool
     /// A `WEBSOCKET` route: matched only by websocket scopes (a method compare per route per request, else).
     public private(set) var isWebSocket: Bool
+    /// The tree's cache keys, numbered by `prepared(for:slots:)`.
+    public internal(set) var cacheSlots: CacheSlots = .none
 
     public init(route: Route, fullPath: String, dependant: Dependant, levels: [(level: String, spec: DependsSpec)], depth: Int = 0) {
         self.route = route

@@ -95,7 +95,11 @@ public struct GraphBuilder {
             }
         }
         absorb(params: route.params, into: &root, pathParams: pathParams, stack: [], parentIsGenerator: false, parentName: route.handlerName)
-        var compiled = CompiledRoute(route: route, fullPath: fullPath, dependant: root.prepared(for: profile), levels: levels, depth: deepest)
+        var slots: [CacheKey: Int] = [:]
+        let numbering = CacheSlots.Numbering()
+        let prepared = root.prepared(for: profile, slots: &slots, numbering: numbering)
+        var compiled = CompiledRoute(route: route, fullPath: fullPath, dependant: prepared, levels: levels, depth: deepest)
+        compiled.cacheSlots = CacheSlots(slots, numbering: numbering)
         compiled.responseClass = responseClass(route, chain: chain)
         return compiled
     }

@@ -8,6 +8,7 @@ extension RequestRun {
         do throws(PyError) {
             let reader = RequestValues(request: request, body: nil, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
                                        embedBody: false)
+            cache = RequestCache(route.cacheSlots)
             let solved = try solve(route.dependant, reader: reader, depth: 1)
             if !solved.errors.isEmpty {
                 let e = PyError(type: "WebSocketRequestValidationError", errors: solved.errors)
