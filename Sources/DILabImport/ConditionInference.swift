@@ -7,9 +7,11 @@ public enum ConditionInference {
     public static func separate(yes: [[(String, Value)]], no: [[(String, Value)]]) -> String? {
         guard !yes.isEmpty else { return nil }
         if no.isEmpty { return "" }
-        for name in yes[0].map(\.0) where PythonName.isIdentifier(name) {
-            let hits = yes.compactMap { env in env.first { $0.0 == name }?.1 }
-            let misses = no.compactMap { env in env.first { $0.0 == name }?.1 }
+        // Top-level arguments first, then one level into objects (`user.role`).
+        let yesFlat = yes.map(flatten), noFlat = no.map(flatten)
+        for name in yesFlat[0].map(\.0) {
+            let hits = yesFlat.compactMap { env in env.first { $0.0 == name }?.1 }
+            let misses = noFlat.compactMap { env in env.first { $0.0 == name }?.1 }
             guard hits.count == yes.count, misses.count == no.count,
                   (hits + misses).allSatisfy(isScalar) else { continue }
             let hitSet = unique(hits), missSet = unique(misses)
@@ -20,6 +22,17 @@ public enum ConditionInference {
             if items.count == hitSet.count { return "\(name) in [\(items.joined(separator: ", "))]" }
         }
         return nil
+    }
+
+    static func flatten(_ env: [(String, Value)]) -> [(String, Value)] {
+        let top = env.filter { PythonName.isIdentifier($0.0) }
+        var nested: [(String, Value)] = []
+        for (name, v) in top {
+            if case .object(let pairs) = v {
+                for (k, child) in pairs where PythonName.isIdentifier(k) && !k.hasPrefix("_") && isScalar(child) { nested.append((name + "." + k, child)) }
+            }
+        }
+        return top + nested
     }
 
     static func isScalar(_ v: Value) -> Bool {

@@ -37,7 +37,7 @@ public enum IntrospectionDecoding {
             responses: (root["responses"]?.list ?? []).map {
                 ObservedResponse(status: $0["status"]?.intValue ?? 0, contentType: $0["content_type"]?.stringValue ?? "", text: $0["text"]?.stringValue ?? "")
             },
-            calls: try (root["calls"]?.list ?? []).map(call),
+            calls: try (root["calls"]?.list ?? []).enumerated().map { i, v in var c = try call(v); c.index = i; return c },
             events: (root["events"]?.list ?? []).map {
                 RecordedEvent(request: $0["request"]?.intValue ?? 0, kind: $0["kind"]?.stringValue ?? "?",
                               subject: $0["subject"].map { $0.stringValue ?? $0.json } ?? "?", q: $0["q"]?.stringValue ?? "")

@@ -125,6 +125,8 @@ public struct RecordedCall: Sendable {
     public var converted: RecordedException?
     public var cleanupRaised: RecordedException?
     public var tasks: [(task: Int, args: [(String, Value)])]
+    /// Where this call is in the record (calls of one callable are numbered by it for `{{@call}}`).
+    public var index = 0
 }
 
 public struct RecordedEvent: Sendable {

@@ -117,12 +117,15 @@ def _scheme(call):
         from fastapi.security.base import SecurityBase
     except ImportError:
         return None, False
-    if type(call) is HTTPBearer:
-        return {"kind": "http_bearer", "auto_error": call.auto_error}, True
-    if type(call) is OAuth2PasswordBearer:
-        return {"kind": "oauth2_password_bearer", "auto_error": call.auto_error}, True
-    if type(call) is APIKeyHeader:
-        return {"kind": "api_key_header", "auto_error": call.auto_error, "header": call.model.name}, True
+    # A subclass (the export's traced scheme is one) is read as the scheme it derives from, and said so.
+    for cls, kind in ((HTTPBearer, "http_bearer"), (OAuth2PasswordBearer, "oauth2_password_bearer"), (APIKeyHeader, "api_key_header")):
+        if isinstance(call, cls):
+            out = {"kind": kind, "auto_error": call.auto_error}
+            if cls is APIKeyHeader:
+                out["header"] = call.model.name
+            if type(call) is not cls:
+                UNSUPPORTED.append({"where": NAMES.get(id(call), type(call).__name__), "what": f"a subclass of {cls.__name__} ({type(call).__module__}.{type(call).__qualname__}) is read as {cls.__name__}"})
+            return out, True
     return None, isinstance(call, SecurityBase)
 
 

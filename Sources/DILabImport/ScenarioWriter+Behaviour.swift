@@ -17,10 +17,9 @@ extension ScenarioWriter {
     /// The call's arguments, then dilab's built-ins in their `@` spelling (no parameter can shadow them):
     /// `@call` counts this callable's calls in the app's lifetime, `@request` numbers the request.
     func env(_ call: RecordedCall) -> [(String, Value)] {
-        let ordinal = app.calls.filter { $0.callable == call.callable && $0.role == call.role }
-            .firstIndex { $0.request == call.request && $0.args.map(\.0) == call.args.map(\.0) && $0.args.map(\.1) == call.args.map(\.1) }
+        let ordinal = app.calls.filter { $0.callable == call.callable && $0.role == call.role && $0.index < call.index }.count + 1
         return call.args.map { (ParamName.safe($0.0), Self.plain($0.1)) }
-            + [("@call", .int((ordinal ?? 0) + 1)), ("@request", .int(call.request))]
+            + [("@call", .int(ordinal)), ("@request", .int(call.request))]
     }
 
     mutating func writeBehaviour(_ id: Int, _ c: CallableInfo, indent: String, isHandler: Bool) {
