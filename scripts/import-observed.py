@@ -15,7 +15,7 @@ def observed(path):
         line = line.strip()
         if line.startswith("# observed under FastAPI"):
             text = line.split(": ", 1)[1] if ": " in line else ""
-            out.append([e for e in text.split(", ") if e])
+            out.append([] if text == "(no events)" else [e for e in text.split(", ") if e])
     return out
 
 

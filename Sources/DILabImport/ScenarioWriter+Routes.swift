@@ -118,7 +118,7 @@ extension ScenarioWriter {
                 line("    body: " + YAMLText.flow(.string(response.text)))
             }
             let observed = app.events.filter { $0.request == i + 1 }.map(\.line)
-            line("    " + YAMLText.comment("observed under FastAPI \(app.fastapiVersion): " + observed.joined(separator: ", ")))
+            line("    " + YAMLText.comment("observed under FastAPI \(app.fastapiVersion): " + (observed.isEmpty ? "(no events)" : observed.joined(separator: ", "))))
         }
     }
 
