@@ -6,13 +6,14 @@ import Foundation
 /// the scenario. The script's Python goes to a temporary file; the app is imported by its own path.
 public struct Importer {
     public enum Failure: Error, CustomStringConvertible {
-        /// The app did not import (or record mode failed): Python's traceback, as Python printed it.
-        case python(String)
+        /// The app did not import: Python's traceback, as Python printed it.
+        case importFailed(String)
+        /// The app imported, but driving a recorded request through it failed (lifespan, the driver): the traceback.
+        case recordFailed(String)
         case output(String)
         public var description: String {
             switch self {
-            case .python(let t): return t
-            case .output(let t): return t
+            case .importFailed(let t), .recordFailed(let t), .output(let t): return t
             }
         }
     }
@@ -40,7 +41,14 @@ public struct Importer {
         for r in requests { argv += ["--record", Self.specJSON(r)] }
         let result = try Subprocess.run(argv, environment: ["PYTHONDONTWRITEBYTECODE": "1"], timeout: 300)
         guard result.status == 0 else {
-            throw Failure.python(result.stderr.isEmpty ? "python exited \(result.status) with no output" : result.stderr)
+            let text = result.stderr.isEmpty ? "python exited \(result.status) with no output" : result.stderr
+            // The script exits 3 (or Python's own 1) when the app did not import, 4 when record mode failed,
+            // 5: the app imported and the introspection itself failed on something in it.
+            switch result.status {
+            case 4: throw Failure.recordFailed(text)
+            case 5: throw Failure.output("the introspection failed on a construct it does not know:\n" + text)
+            default: throw Failure.importFailed(text)
+            }
         }
         guard let last = result.stdout.split(separator: "\n").last else { throw Failure.output("the introspection printed nothing") }
         do { return try IntrospectionDecoding.decode(json: String(last)) } catch { throw Failure.output("\(error)") }

@@ -335,6 +335,15 @@ def introspect(module, attr, app):
         routes.append(entry)
     app_deps = [_depends_marker(dep) for dep in (app.router.dependencies or [])]
     overrides = [[describe_callable(k), describe_callable(v)] for k, v in app.dependency_overrides.items()]
+    from fastapi.dependencies.utils import get_dependant
+    for replacement in app.dependency_overrides.values():
+        # FastAPI builds an override's Dependant per request, from its own signature: read it the same way.
+        d = CALLABLES[id(replacement)]
+        if d["form"] not in ("scheme", "unsupported") and id(replacement) not in seen:
+            seen.add(id(replacement))
+            dependant = get_dependant(path="/", call=replacement)
+            d["params"] = dependant_params(dependant, replacement)
+            walk(dependant, seen)
     lifespan = app.router.lifespan_context
     has_lifespan = type(lifespan).__name__ != "_DefaultLifespan"
     has_events = bool(getattr(app.router, "on_startup", None) or getattr(app.router, "on_shutdown", None))
@@ -719,7 +728,11 @@ def main():
     except BaseException:
         traceback.print_exc()
         sys.exit(3)
-    out = introspect(module, attr, app)
+    try:
+        out = introspect(module, attr, app)
+    except BaseException:
+        traceback.print_exc()
+        sys.exit(5)
     if ARGS["record"]:
         specs = [json.loads(s) for s in ARGS["record"]]
         try:

@@ -43,7 +43,11 @@ struct ImportCommand: ParsableCommand {
             let env = try python.map { PythonEnvironment(python: $0) } ?? PythonEnvironment.ensure(chosen ?? .latest) { Terminal.printError($0) }
             app = try Importer(python: env, appFile: appFile, appAttribute: appSpec, requests: requests).introspect()
         } catch let failure as Importer.Failure {
-            Terminal.printError("error: \(appFile) could not be imported:\n" + failure.description)
+            switch failure {
+            case .importFailed: Terminal.printError("error: \(appFile) could not be imported:\n" + failure.description)
+            case .recordFailed: Terminal.printError("error: \(appFile) imported, but running the recorded requests failed:\n" + failure.description)
+            case .output: Terminal.printError("error: reading \(appFile): " + failure.description)
+            }
             throw ExitCode(2)
         } catch {
             Terminal.printError("\(error)")
