@@ -348,7 +348,7 @@ def introspect(module, attr, app):
             d["params"] = dependant_params(dependant, replacement)
             walk(dependant, seen)
     lifespan = app.router.lifespan_context
-    has_lifespan = type(lifespan).__name__ != "_DefaultLifespan"
+    has_lifespan = _is_user_lifespan(lifespan)
     has_events = bool(getattr(app.router, "on_startup", None) or getattr(app.router, "on_shutdown", None))
     handlers = [getattr(k, "__name__", str(k)) for k in app.exception_handlers
                 if getattr(k, "__name__", "") not in ("HTTPException", "RequestValidationError", "WebSocketRequestValidationError")]
@@ -360,6 +360,19 @@ def introspect(module, attr, app):
     return {"fastapi": fastapi.__version__, "python": sys.version.split()[0], "module": module.__name__, "attr": attr,
             "lifespan": has_lifespan or has_events, "app_dependencies": app_deps, "dependency_overrides": overrides,
             "routes": routes, "callables": [CALLABLES[k] for k in CALLABLES], "unsupported": UNSUPPORTED}
+
+
+def _is_user_lifespan(ctx, depth=0):
+    """Whether a lifespan is the app's own: not the default, and (0.165 merges an included router's lifespan into
+    the app's with `merged_lifespan`) not a merge of defaults only."""
+    if depth > 50:
+        return True
+    if type(ctx).__name__ == "_DefaultLifespan":
+        return False
+    inner = getattr(ctx, "__wrapped__", ctx)
+    if getattr(inner, "__name__", "") == "merged_lifespan" and getattr(inner, "__closure__", None):
+        return any(_is_user_lifespan(c.cell_contents, depth + 1) for c in inner.__closure__ if callable(c.cell_contents))
+    return True
 
 
 def _depends_marker(dep):
