@@ -65,6 +65,7 @@ for path in sys.argv[2:]:
         names.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
         for p in s.providers { if let c = p.instanceOf { names.formUnion([c, c + "_" + p.name]) } }
         names.formUnion(s.providers.compactMap { $0.wrappedBy?.decorator })
+        names.formUnion(s.models.map(\.name))
         return names
     }
 
@@ -88,7 +89,8 @@ for path in sys.argv[2:]:
             let own = Self.ownNames(e.scenario)
             let unreserved = row.module.filter { !PythonName.reserved.contains($0) && !own.contains($0) }
             #expect(unreserved.isEmpty, "\(e.scenario.file): the export defines \(unreserved), which PythonName.reserved lacks")
-            let params = Set(e.scenario.providers.flatMap(\.params).map(\.name) + e.scenario.routes.flatMap(\.params).map(\.name) + e.scenario.tasks.flatMap(\.params))
+            let params = Set(e.scenario.providers.flatMap(\.params).map(\.name) + e.scenario.routes.flatMap(\.params).map(\.name) + e.scenario.tasks.flatMap(\.params)
+                             + e.scenario.models.flatMap(\.fields).map(\.name))  // class attributes, which hide nothing
             let builtins = row.builtins.filter { !PythonName.builtins.contains($0) && !params.contains($0) }
             #expect(builtins.isEmpty, "\(e.scenario.file): the export calls built-ins \(builtins), which PythonName.builtins lacks")
             let hidden = row.body.filter { !PythonName.bodyNames.contains($0) }

@@ -135,6 +135,9 @@ print("RUNTIME " + "".join("1" if c else "0" for c in checks))
         try fm.createDirectory(atPath: "\(dir)/anyio", withIntermediateDirectories: true)
         try "from fastapi import _Any\nCancelScope = _Any\n".write(toFile: "\(dir)/anyio/__init__.py", atomically: true, encoding: .utf8)
         try "from fastapi import _Any\ncurrent_default_thread_limiter = _Any\n".write(toFile: "\(dir)/anyio/to_thread.py", atomically: true, encoding: .utf8)
+        // pydantic (FastAPI's own dependency): `models:` export BaseModel classes with Field(...) and EmailStr.
+        try fm.createDirectory(atPath: "\(dir)/pydantic", withIntermediateDirectories: true)
+        try "from fastapi import _Any\nclass BaseModel: pass\nField = EmailStr = _Any\n".write(toFile: "\(dir)/pydantic/__init__.py", atomically: true, encoding: .utf8)
         return dir
     }
 

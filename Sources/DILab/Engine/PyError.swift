@@ -84,6 +84,7 @@ public struct PyError: Error, Sendable, Equatable {
     /// Built-in exception classes (Python's and FastAPI's) and their bases; anything else is a user class deriving from `Exception`.
     static let bases: [String: String] = pythonBuiltins.merging([
         "HTTPException": "Exception", "RequestValidationError": "ValidationException", "ValidationException": "Exception",
+        "ResponseValidationError": "ValidationException",
         "FastAPIError": "RuntimeError", "DependencyScopeError": "FastAPIError",
         // asyncio.CancelledError (what AnyIO raises on asyncio) is a BaseException: `except Exception` lets it pass.
         "CancelledError": "BaseException",

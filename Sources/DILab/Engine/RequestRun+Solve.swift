@@ -34,8 +34,9 @@ extension RequestRun {
                 throw e
             }
         }
-        let reader = RequestValues(request: request, body: body, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
+        var reader = RequestValues(request: request, body: body, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
                                    embedBody: route.embedsBody)
+        if !app.scenario.models.isEmpty { reader.models = Dictionary(app.scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
         cache = RequestCache(route.cacheSlots)
         let solved = try solve(route.dependant, reader: reader, depth: 1)
         if !solved.errors.isEmpty {
@@ -309,6 +310,7 @@ extension RequestRun {
         }
         var response = PendingResponse(status: r.status, body: r.returns?.render(env) ?? .null, stream: r.stream, env: env)
         if r.stream == nil, r.responseBackground == nil {
+            if let spec = r.responseModel { response.body = try serializeResponse(response.body, spec) }
             try render(&response, as: route.responseClass, route: r)
             // FastAPI builds this response itself: status_code=sub_response.status_code when one was set, then
             // headers.raw.extend(sub_response.headers.raw). A stream or a JSONResponse the handler returns is sent as is.

@@ -10,6 +10,8 @@ struct RequestValues {
     let profile: Profile
     /// Whether body parameters are embedded under their names (`_should_embed_body_fields`).
     let embedBody: Bool
+    /// The scenario's `models:` by name, for parameters annotated with one.
+    var models: [String: BodyModel] = [:]
 
     /// Pydantic version shown in the `url` of 0.105's error objects.
     static let pydanticDocsVersion = "2.14"
@@ -28,11 +30,38 @@ struct RequestValues {
         var errors: [Value] = []
         for source in RequestValues.readingOrder {
             for p in params where p.source == source {
+                if let name = p.spec.model, let model = models[name] {
+                    let (v, e) = readModel(p, model)
+                    if e.isEmpty { values.append((p.name, v)) } else { errors += e }
+                    continue
+                }
                 let (v, e) = read(p)
                 if let e { errors.append(e) } else { values.append((p.name, v)) }
             }
         }
         return (values, errors)
+    }
+
+    /// A model-annotated parameter: a query model reads every query parameter; a body model is read as any body
+    /// (missing, default, optional alike), then validated field by field.
+    func readModel(_ p: ResolvedParam, _ model: BodyModel) -> (Value, [Value]) {
+        if p.source == .query { return validateModel(queryModelInput(model), model, loc: [.string("query")]) }
+        let loc: [Value] = embedBody ? [.string("body"), .string(p.key)] : [.string("body")]
+        var plain = p
+        plain.spec.model = nil
+        plain.spec.type = .any  // the model checks the shape: a non-object is model_attributes_type, not dict_type
+        let (raw, e) = read(plain)
+        if let e { return (.null, [e]) }
+        // A missing optional body (None, or its default) is not validated.
+        if case .null = raw, p.spec.optional { return (.null, []) }
+        if p.source == .body, !isPresent(p) { return (raw, []) }
+        return validateModel(raw, model, loc: loc)
+    }
+
+    /// Whether the request carries this body parameter (else `read` gave its default).
+    func isPresent(_ p: ResolvedParam) -> Bool {
+        if embedBody { if case .object? = body { return body?[p.key] != nil && body?[p.key] != .null } else { return false } }
+        return body != nil && body != .null
     }
 
     /// `request_params_to_args`' order: path, query, header, cookie, then the body.

@@ -240,10 +240,14 @@ public final class CacheKey: Hashable, Sendable, CustomStringConvertible {
     public let call: String
     public let scopes: [String]
     public let scope: String?
+    /// FastAPI's repr of the tuple, made once: every cache hit's line shows it.
+    public let description: String
     public init(call: String, scopes: [String], scope: String?) {
         self.call = call
         self.scopes = scopes
         self.scope = scope
+        description = "(" + ([call, "(" + scopes.map { "'\($0)'" }.joined(separator: ", ") + (scopes.count == 1 ? ",)" : ")")]
+                             + (scope.map { ["'\($0)'"] } ?? [])).joined(separator: ", ") + ")"
     }
     public static func == (a: CacheKey, b: CacheKey) -> Bool {
         a === b || (a.call == b.call && a.scopes == b.scopes && a.scope == b.scope)
@@ -252,10 +256,6 @@ public final class CacheKey: Hashable, Sendable, CustomStringConvertible {
         hasher.combine(call)
         hasher.combine(scopes)
         hasher.combine(scope)
-    }
-    public var description: String {
-        let s = "(" + ([call, "(" + scopes.map { "'\($0)'" }.joined(separator: ", ") + (scopes.count == 1 ? ",)" : ")")] + (scope.map { ["'\($0)'"] } ?? [])).joined(separator: ", ") + ")"
-        return s
     }
 }
 

@@ -221,6 +221,9 @@ public struct GraphBuilder {
                     d.dependencies.append(sub)
                 }
             case .request(let rp):
+                if let model = rp.model, let problem = ModelParamCheck.problem(param, model: model, source: rp.source, profile: profile) {
+                    report(problem)
+                }
                 d.requestParams.append(GraphBuilder.resolve(param.name, rp, pathParams: pathParams))
             case .backgroundTasks:
                 d.backgroundTasksParam = param.name

@@ -42,7 +42,7 @@ public enum Validator {
         var builder = GraphBuilder(scenario: scenario, profile: profile)
         let routes = DeepStack.run(depth: deepestRoute(scenario)) { scenario.routes.map { builder.compile($0) } }
         builder.checkScopeKeywordsEverywhere()
-        var problems = withSnippets(builder.problems + nameProblems(scenario), scenario.sourceText)
+        var problems = withSnippets(builder.problems + nameProblems(scenario) + EmailRequestCheck.problems(scenario, routes), scenario.sourceText)
         problems.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         let inputErrors = problems.filter { $0.origin == .input }
         if !inputErrors.isEmpty { throw DiagnosticList(inputErrors) }

@@ -14,6 +14,8 @@ struct ParamParser {
     var toks: [(Tok, Int)] = []
     var pos = 0
     var aliases: [String: DependsSpec] = [:]
+    /// The classes `models:` declares: a parameter annotated with one is validated as that model.
+    var models: Set<String> = []
 
     static let requestSources: [String: RequestParam.Source] = [
         "Query": .query, "Path": .path, "Header": .header, "Cookie": .cookie, "Body": .body,
@@ -28,9 +30,10 @@ struct ParamParser {
         "HTTPConnection": "Starlette's HTTPConnection", "StarletteRequest": "Starlette's Request object",
     ]
 
-    static func parse(_ text: String, aliases: [String: DependsSpec] = [:]) throws -> Param.Kind {
+    static func parse(_ text: String, aliases: [String: DependsSpec] = [:], models: Set<String> = []) throws -> Param.Kind {
         var p = ParamParser()
         p.aliases = aliases
+        p.models = models
         p.toks = try tokenize(text)
         let kind = try p.parseSpec()
         guard p.peek == .end else { throw Failure(message: "unexpected text after the parameter", offset: p.offset) }
@@ -89,6 +92,9 @@ struct ParamParser {
                 guard i < chars.count else { throw Failure(message: "unterminated string", offset: start) }
                 i += 1
                 out.append((.str(s), start))
+            } else if c == ".", i + 2 < chars.count, chars[i + 1] == ".", chars[i + 2] == "." {
+                i += 3
+                out.append((.name("..."), start))  // Ellipsis: `Field(...)`, `Query(...)` — required
             } else if "()[]=,|{}:".contains(c) {
                 i += 1
                 out.append((.punct(c), start))
@@ -139,12 +145,16 @@ struct ParamParser {
                     return kind
                 }
                 if ParamParser.requestSources[n] != nil {
-                    return .request(try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true))
+                    var rp = try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true)
+                    if valueType == nil { rp.model = try modelNamed(typeName) }
+                    return .request(rp)
                 }
             }
             let value = try parseLiteral()
-            return .request(RequestParam(source: valueType == nil ? .body : .inferred, type: valueType ?? .dict,
-                                         optional: optional, defaultValue: value))
+            var rp = RequestParam(source: valueType == nil ? .body : .inferred, type: valueType ?? .dict,
+                                  optional: optional, defaultValue: value)
+            if valueType == nil { rp.model = try modelNamed(typeName) }
+            return .request(rp)
         }
         guard let valueType else {
             // A capitalised unknown name is a Pydantic model, read from the body; a lower-case one is a typo.
@@ -153,9 +163,21 @@ struct ParamParser {
                 throw Failure(message: "unknown type '\(typeName)'", offset: 0,
                               hint: suggestion.map { "did you mean '\($0)'?" } ?? "use int, float, str, bool, dict, list, a model class name, or Depends(...)")
             }
-            return .request(RequestParam(source: .body, type: .dict, optional: optional))
+            var rp = RequestParam(source: .body, type: .dict, optional: optional)
+            rp.model = try modelNamed(typeName)
+            return .request(rp)
         }
         return .request(RequestParam(source: .inferred, type: valueType, optional: optional))
+    }
+
+    /// The declared model a class-name annotation names. Without a `models:` section a class name is a plain JSON
+    /// body (a dict), as before models existed; with one, an undeclared class name is a typo, not a silent dict.
+    func modelNamed(_ typeName: String) throws -> String? {
+        if models.contains(typeName) { return typeName }
+        guard !models.isEmpty, typeName.first?.isUppercase == true else { return nil }
+        let suggestion = Suggest.closest(to: typeName, in: models.sorted())
+        throw Failure(message: "unknown model '\(typeName)': `models:` declares \(models.sorted().joined(separator: ", "))", offset: 0,
+                      hint: suggestion.map { "did you mean '\($0)'?" } ?? "declare it under `models:`, or write `dict = Body()` for an unvalidated JSON body")
     }
 
     /// `Annotated[T, Depends(x)]` or `Annotated[T, Header()]`.
@@ -175,6 +197,7 @@ struct ParamParser {
             }
         } else if ParamParser.requestSources[marker] != nil {
             var rp = try parseSource(type: valueType ?? .dict, optional: optional, typeGiven: true)
+            if valueType == nil { rp.model = try modelNamed(typeName) }
             try expect("]", "to close Annotated[...]")
             if peek == .punct("=") { pos += 1; rp.defaultValue = try parseLiteral() }
             return .request(rp)

@@ -105,6 +105,8 @@ public enum PythonName {
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
         "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
+        // `models:` (ModelWriter): pydantic's names and typing's
+        "BaseModel", "Field", "EmailStr", "List", "Optional", "ValidationError",
         // the driver and the app section
         "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_http_channel", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
@@ -162,6 +164,7 @@ extension PythonName {
         s.pools.forEach { claim($0.name, "pool", $0.location) }
         s.rooms.forEach { claim($0.name, "room", $0.location) }
         s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
+        s.models.forEach { claim($0.name, "model", $0.location) }
         let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name) + s.rooms.map(\.name))
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)
         for p in params where hidden.contains(p.name) {

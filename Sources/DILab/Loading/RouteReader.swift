@@ -2,7 +2,7 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets"]
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets"] + ResponseModelReader.keys
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
@@ -156,10 +156,8 @@ enum RouteReader {
                 } else {
                     route.sets = ResponseSetsReader.sets(v, owner: "route '\(line)'")
                 }
-            case "response_model":
-                // Not a misspelt response_class: the suggestion would send a FastAPI user to an unrelated key.
-                entry.keyNode.error("response_model is not modelled by dilab", rule: "not-modelled",
-                                    hint: "the route's `returns:` is the body as sent; drop response_model")
+            case _ where ResponseModelReader.keys.contains(entry.key):
+                ResponseModelReader.read(entry.key, v, keyNode: entry.keyNode, into: &route)
             default:
                 entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
             }

@@ -4,7 +4,7 @@ import Foundation
 /// Turns scenario YAML into a `Scenario`, collecting every input error (with file:line:column) in one pass.
 public enum ScenarioLoader {
     static let topKeys = ["scenario", "description", "fastapi", "providers", "tasks", "app", "routers", "routes",
-                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases", "rooms"]
+                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases", "rooms", "models"]
 
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -67,6 +67,10 @@ public enum ScenarioLoader {
         }
         if let a = pairs.first(where: { $0.key == "aliases" }) { context.aliases = aliases(a.value) }
         scenario.aliases = context.aliases
+        if let m = pairs.first(where: { $0.key == "models" }) {
+            scenario.models = ModelReader.models(m.value)
+            context.modelNames = Set(scenario.models.map(\.name))
+        }
         for p in pairs {
             let v = p.value
             switch p.key {
@@ -221,7 +225,7 @@ enum PieceReader {
             return nil
         }
         do {
-            var kind = try ParamParser.parse(text, aliases: node.context.aliases)
+            var kind = try ParamParser.parse(text, aliases: node.context.aliases, models: node.context.modelNames)
             if case .depends(let d) = kind, d.alias != nil { return Param(name: name, kind: kind, location: location) }
             if case .depends(var d) = kind {
                 d.location = node.location.offset(by: d.location.column + (node.isQuoted ? 1 : 0))

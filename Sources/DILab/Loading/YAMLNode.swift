@@ -210,6 +210,8 @@ final class LoadContext {
     /// `aliases:` (`LimitedDB: Annotated[Session, Depends(get_db, max_concurrency=1)]`), read before anything
     /// that may use them: one declaration object, shared by every parameter typed with the alias.
     var aliases: [String: DependsSpec] = [:]
+    /// The names `models:` declares, read before any parameter: `item: Item` is then that model's body.
+    var modelNames: Set<String> = []
     private(set) var diagnostics: [Diagnostic] = []
     /// What was reported already: a set, so 10,000 errors do not compare 10,000 times each.
     private var reported: Set<String> = []

@@ -19,6 +19,8 @@ public struct Scenario: Sendable {
     public var pools: [Pool] = []
     /// In-memory connection managers shared by websocket endpoints (`rooms: [manager]`).
     public var rooms: [Room] = []
+    /// `models:` — Pydantic classes a body or query parameter may be annotated with (see BodyModel.swift).
+    public var models: [BodyModel] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
@@ -309,6 +311,8 @@ public struct RequestParam: Sendable {
     public var alias: String?
     /// `Query(gt=0, max_length=8, pattern="^a")`: pydantic's constraints, in the order written.
     public var constraints: [ParamConstraint] = []
+    /// The declared model (`models:`) this parameter is annotated with: validated field by field.
+    public var model: String?
 
     public init(source: Source = .inferred, type: ValueType = .str, optional: Bool = false,
                 defaultValue: Value? = nil, alias: String? = nil) {
@@ -476,6 +480,8 @@ public struct Route: Sendable {
     public var webSocket: WebSocketHandler?
     /// `response_class=` on the decorator; nil: the nearest router's or the app's default (`CompiledRoute.responseClass`).
     public var responseClass: ResponseClass?
+    /// `response_model=` and its `response_model_*` options (ResponseModel.swift); nil: none written.
+    public var responseModel: ResponseModelSpec?
     /// Whether `status:` was written: without it a RedirectResponse answers 307 (`status_code=None` in FastAPI).
     public var statusWritten = false
     /// What the handler writes to the temporal Response it takes (`sets:`).

@@ -58,7 +58,7 @@ enum EventPayload: Sendable {
             if showScope { s += " · scope=" + scope }
             return s
         case .cacheHit(let key, _, let override):
-            return "cached value for key \(key)" + (override.map { " (override \($0))" } ?? "")
+            return "cached value for key " + key.description + (override.map { " (override \($0))" } ?? "")
         case .lruHit(let value):
             return "lru_cache hit: FastAPI calls it, the body does not run → \(value.json)"
         case .scheme(let kind, let header, let value):

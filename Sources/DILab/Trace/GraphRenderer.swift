@@ -37,7 +37,7 @@ public enum GraphRenderer {
             for (i, p) in d.requestParams.enumerated() {
                 let last = i == d.requestParams.count - 1
                 let req = p.spec.isRequired ? "required" : "default \(p.spec.defaultValue?.json ?? "None")"
-                out += prefix + (last ? "└─ " : "├─ ") + "\(p.name): \(p.spec.type.rawValue)  (\(p.source.rawValue) '\(p.key)', \(req))\n"
+                out += prefix + (last ? "└─ " : "├─ ") + "\(p.name): \(p.spec.model ?? p.spec.type.rawValue)  (\(p.source.rawValue) '\(p.key)', \(req))\n"
             }
         }
         walk(route.dependant, "")

@@ -81,20 +81,38 @@ public struct TextRenderer: Sendable {
     /// The same line with a request column after the time (`#2`), for the interleaved trace.
     /// `wide`: a kind column wide enough for the websocket kinds (`client.receive`).
     public func line(_ e: TraceEvent, request: String?, wide: Bool = false) -> String {
+        // Appended into one buffer: a trace of a few hundred events renders a few hundred of these.
+        var text = ""
+        text.reserveCapacity(96)
         let t = String(e.t)
-        let time = String.spaces(6 - t.utf8.count) + t + " ms"
-        let kind = e.kind.rawValue.paddedRight(to: wide ? 14 : 10)
-        let indent = e.depth > 1 ? String(repeating: "  ", count: e.depth - 2) + "└ " : ""
-        var subject = indent + e.subject
-        if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { subject = "task " + subject }
-        let subjectCol = subject.paddedRight(to: 24)
-        let thread = (e.thread?.rawValue ?? "").paddedRight(to: 11)
-        var detail = e.detail
-        if e.kind == .sent { detail = "← the client has its answer here" }
-        if e.kind == .request, detail.isEmpty { detail = "arrives" }
-        let column = request.map { "  " + style.bold($0) } ?? ""
-        let text = time + column + "  " + style.kind(e.kind, kind) + " " + subjectCol + " " + style.dim(thread) + " " + detail
-        return text.trimmingTrailingSpaces + "\n"
+        text.appendSpaces(6 - t.utf8.count)
+        text += t
+        text += " ms"
+        if let request { text += "  " + style.bold(request) }
+        text += "  "
+        text += style.kind(e.kind, e.kind.rawValue.paddedRight(to: wide ? 14 : 10))
+        text += " "
+        let start = text.utf16.count
+        if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text += "task " }
+        if e.depth > 1 {
+            for _ in 0..<(e.depth - 2) { text += "  " }
+            text += "└ "
+        }
+        text += e.subject
+        text.appendSpaces(24 - (text.utf16.count - start))
+        text += " "
+        text += style.dim((e.thread?.rawValue ?? "").paddedRight(to: 11))
+        text += " "
+        switch e.kind {
+        case .sent: text += "← the client has its answer here"
+        case .request:
+            let detail = e.detail
+            text += detail.isEmpty ? "arrives" : detail
+        default: text += e.detail
+        }
+        text.dropTrailingSpaces()
+        text += "\n"
+        return text
     }
 }
 
@@ -112,6 +130,14 @@ extension String {
 }
 
 extension String {
+    mutating func appendSpaces(_ n: Int) {
+        for _ in 0..<max(0, n) { append(" ") }
+    }
+
+    mutating func dropTrailingSpaces() {
+        while utf8.last == UInt8(ascii: " ") { removeLast() }
+    }
+
     var trimmingTrailingSpaces: String {
         var end = utf8.endIndex
         while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { end = utf8.index(before: end) }

@@ -124,6 +124,7 @@ struct RouteWriter {
             args.append("status_code=\(route.status)")
         }
         if let c = route.responseClass { args.append("response_class=\(c.rawValue)") }
+        args += ModelWriter.decoratorArgs(route.responseModel)
         let decorator = Self.decorators.contains(route.method)
             ? "@\(owner).\(route.method.lowercased())(\(args.joined(separator: ", ")))"
             : "@\(owner).api_route(\(args.joined(separator: ", ")), methods=[\(PythonSyntax.string(route.method))])"

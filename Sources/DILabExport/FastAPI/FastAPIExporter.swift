@@ -18,6 +18,7 @@ public struct FastAPIExporter {
         w.block(PythonRuntime.recorder)
         if hasWebSockets { w.block(PythonRuntime.webSocketHelpers) }
         exceptions(into: &w)
+        ModelWriter.write(scenario, into: &w)
         pools(into: &w)
         if !scenario.tasks.isEmpty {
             w.section("background tasks")
@@ -71,6 +72,7 @@ public struct FastAPIExporter {
         w.line("from starlette.background import BackgroundTask")
         w.line("from starlette.exceptions import HTTPException as StarletteHTTPException")
         if AppWriter(scenario: scenario).setsThreadpool { w.line("import anyio.to_thread") }
+        ModelWriter.imports(scenario).forEach { w.line($0) }
         w.line()
     }
 

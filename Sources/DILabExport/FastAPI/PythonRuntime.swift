@@ -108,6 +108,8 @@ def _fields(value):
     if isinstance(value, Request):
         return {"method": value.method, "url": str(value.url), "headers": dict(value.headers),
                 "query_params": dict(value.query_params), "path_params": dict(value.path_params), "cookies": dict(value.cookies)}
+    if isinstance(getattr(type(value), "model_fields", None), dict):  # a pydantic model of `models:`: its fields
+        return {k: getattr(value, k) for k in type(value).model_fields}
     if type(value).__module__ == __name__ and not isinstance(value, BaseException) and isinstance(getattr(value, "__dict__", None), dict):
         return {k: v for k, v in value.__dict__.items() if isinstance(k, str) and not k.startswith("_")}
     return None
@@ -117,6 +119,8 @@ def _plain(value):
     """The value as dilab shows it: data as is, objects as their `_fields`, anything else as `<TypeName>`."""
     if isinstance(value, (dict, list, tuple, str, int, float, bool)) or value is None:
         return value
+    if isinstance(getattr(type(value), "model_fields", None), dict):
+        return value.model_dump()
     found = _fields(value)
     return found if found is not None else f"<{type(value).__name__}>"
 

@@ -80,7 +80,7 @@ enum Signatures {
                 } else {
                     parts.append((late.contains(p.name) ? "\(p.name)=None" : "\(p.name)=\(depends(spec))", true))
                 }
-            case .request(let rp): parts.append(requestParam(p.name, rp))
+            case .request(let rp): parts.append(rp.model.map { ModelWriter.param(p.name, rp, model: $0) } ?? requestParam(p.name, rp))
             case .backgroundTasks: parts.append(("\(p.name): BackgroundTasks", false))
             case .securityScopes: parts.append(("\(p.name): SecurityScopes", false))
             case .webSocket: parts.append(("\(p.name): WebSocket", false))

@@ -12,6 +12,8 @@ public struct PythonEnvironment: Sendable {
     public static func requirements(_ profile: Profile) -> [String] {
         var r = ["fastapi==\(profile.fastapiVersion)"]
         if profile == .v0_105 { r.append("httpx<0.28") }
+        // pydantic's EmailStr (`models:`) needs it; pinned, since its messages are what dilab reproduces.
+        r.append("email-validator==2.4.0")
         return r
     }
 
@@ -27,7 +29,16 @@ public struct PythonEnvironment: Sendable {
         let dir = venvRoot() + "/fastapi-" + profile.fastapiVersion
         let python = dir + "/bin/python"
         let marker = dir + "/.dilab-ready"
-        if FileManager.default.fileExists(atPath: marker) { return PythonEnvironment(python: python) }
+        let wanted = requirements(profile).joined(separator: "\n")
+        if let ready = FileManager.default.contents(atPath: marker) {
+            if String(decoding: ready, as: UTF8.self) == wanted { return PythonEnvironment(python: python) }
+            // A venv made before a requirement was added (email-validator): install what is missing in place.
+            log("updating \(dir) (pip install \(requirements(profile).joined(separator: " "))) ...")
+            let r = try Subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"] + requirements(profile), timeout: 900)
+            guard r.status == 0 else { throw VerifyError.setup("pip install \(requirements(profile).joined(separator: " ")) failed in \(dir):\n\(r.stderr)") }
+            _ = FileManager.default.createFile(atPath: marker, contents: Data(wanted.utf8))
+            return PythonEnvironment(python: python)
+        }
         log("creating \(dir) (pip install \(requirements(profile).joined(separator: " "))) ...")
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: venvRoot(), withIntermediateDirectories: true)
