@@ -31,6 +31,9 @@ for f in "${files[@]}"; do
   if printf '%s\n' "${known[@]}" | grep -qxF "$f"; then skipped=$((skipped + 1)); continue; fi
   # An app FastAPI refuses to build (a cycle, scope= before 0.121) cannot be imported: there is no app.
   if grep -q '^expect_app_errors:' "$f"; then skipped=$((skipped + 1)); continue; fi
+  # Pydantic body models (`models:`) are imported as `dict` bodies, with a warning: dilab import does not read
+  # a model's fields yet.
+  if grep -q '^models:' "$f"; then skipped=$((skipped + 1)); continue; fi
   if ! "$DILAB" graph "$f" >"$work/before.txt" 2>/dev/null; then skipped=$((skipped + 1)); continue; fi
   profile=$(sed -n 's/^fastapi: *"\{0,1\}\([^"# ]*\).*/\1/p' "$f" | head -1)
   profile=${profile:-latest}
