@@ -344,7 +344,11 @@ def introspect(module, attr, app):
         d = CALLABLES[id(replacement)]
         if d["form"] not in ("scheme", "unsupported") and id(replacement) not in seen:
             seen.add(id(replacement))
-            dependant = get_dependant(path="/", call=replacement)
+            try:
+                dependant = get_dependant(path="/", call=replacement)
+            except Exception as exc:  # e.g. DependencyScopeError: FastAPI raises it per request, not at import
+                UNSUPPORTED.append({"where": f"override {d['python_name']}", "what": f"FastAPI refuses its Dependant: {type(exc).__name__}: {exc}"})
+                continue
             d["params"] = dependant_params(dependant, replacement)
             walk(dependant, seen)
     lifespan = app.router.lifespan_context
