@@ -24,6 +24,8 @@ let package = Package(
         .target(name: "DILabSuite", dependencies: ["DILab", .product(name: "Yams", package: "Yams")]),
         // Exporters that leave the engine's world: a runnable FastAPI app and its differential check.
         .target(name: "DILabExport", dependencies: ["DILab", "DILabSuite"]),
+        // `dilab import`: a real FastAPI app, introspected (and recorded) in its Python, written as a scenario.
+        .target(name: "DILabImport", dependencies: ["DILab", "DILabExport"]),
         // The guided course: lessons, their checks, progress.
         .target(name: "DILabLessons", dependencies: ["DILab", "DILabSuite", .product(name: "Yams", package: "Yams")]),
         // libedit, seen through a small C shim (variadic el_set/history are not callable from Swift).
@@ -38,7 +40,7 @@ let package = Package(
         // libFuzzer's entry point (scripts/fuzz.sh builds it with -sanitize=fuzzer); plainly built, a replayer.
         .executableTarget(name: "dilab-fuzz", dependencies: ["DILabFuzz"]),
         .executableTarget(name: "dilab", dependencies: [
-            "DILab", "DILabSuite", "DILabExport", "DILabLessons", "DILabConsole", "DILabServe",
+            "DILab", "DILabSuite", "DILabExport", "DILabImport", "DILabLessons", "DILabConsole", "DILabServe",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], linkerSettings: staticSwiftOnLinuxRelease),
         // scripts/bench-serve.sh's baseline: a bare Hummingbird 2 server on benchmarks/serve.yaml's route. Benchmark-only.
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "DILabTests", dependencies: ["DILab"], exclude: ["Fixtures"]),
         .testTarget(name: "DILabSuiteTests", dependencies: ["DILab", "DILabSuite"]),
         .testTarget(name: "DILabExportTests", dependencies: ["DILab", "DILabExport"]),
+        .testTarget(name: "DILabImportTests", dependencies: ["DILab", "DILabImport"]),
         .testTarget(name: "DILabLessonsTests", dependencies: ["DILab", "DILabLessons"]),
         .testTarget(name: "DILabConsoleTests", dependencies: ["DILab", "DILabConsole"]),
         .testTarget(name: "DILabFuzzTests", dependencies: ["DILab", "DILabFuzz"]),

@@ -34,7 +34,7 @@ if [ -d lessons ] && [ -n "$(ls -A lessons 2>/dev/null | grep -v '^README' || tr
   bash scripts/lesson-python.sh "$DILAB"
 fi
 
-for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/export-lint.sh scripts/verify.sh scripts/serve-smoke.sh scripts/repl-tmux.sh scripts/lesson-tmux.sh; do
+for script in scripts/fuzz.sh scripts/readme-commands.sh scripts/export-lint.sh scripts/verify.sh scripts/import-tutorials.sh scripts/import-roundtrip.sh scripts/import-record-exports.sh scripts/serve-smoke.sh scripts/repl-tmux.sh scripts/lesson-tmux.sh; do
   if [ -x "$script" ]; then
     step "$script"
     bash "$script" "$DILAB"

@@ -13,7 +13,7 @@ struct DILabCommand: ParsableCommand {
         cache hits, when yield dependencies clean up relative to the response and the background tasks. \
         Run with no arguments for the REPL; `dilab lesson` starts the course.
         """,
-        subcommands: [RunCommand.self, CheckCommand.self, GraphCommand.self, TestCommand.self, ExportCommand.self, VerifyCommand.self,
+        subcommands: [RunCommand.self, CheckCommand.self, GraphCommand.self, TestCommand.self, ExportCommand.self, ImportCommand.self, VerifyCommand.self,
                       ServeCommand.self, ReplCommand.self, LessonCommand.self, BenchCommand.self])
 
     static func main() {
