@@ -20,7 +20,11 @@ public enum TemplateInference {
 
     public static func reproduces(_ template: Value, _ samples: [Sample]) -> Bool {
         guard let t = try? parse(template) else { return false }
-        return samples.allSatisfy { t.render(env($0.env)) == $0.value && sameKind(t.render(env($0.env)), $0.value) }
+        // A template whose rendering would raise (a hole Python refuses) reproduces nothing.
+        return samples.allSatisfy { sample in
+            guard let rendered = try? t.render(env(sample.env)) else { return false }
+            return rendered == sample.value && sameKind(rendered, sample.value)
+        }
     }
 
     static func env(_ pairs: [(String, Value)]) -> [String: Value] {
