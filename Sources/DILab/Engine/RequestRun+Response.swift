@@ -77,7 +77,7 @@ extension RequestRun {
             case .null: response.text = ""
             case .string(let s): response.text = s
             default:
-                let e = PyError(type: "AttributeError", message: "'\(Self.pythonTypeName(response.body))' object has no attribute 'encode'")
+                let e = PyError(type: "AttributeError", message: "'\(PythonOps.typeName(response.body))' object has no attribute 'encode'")
                 emit(.raise, cls.rawValue, "starlette's Response.render: content.encode(\"utf-8\") on what the handler returned", q: e.summary)
                 throw e
             }
@@ -85,18 +85,6 @@ extension RequestRun {
             response.text = ""
             response.headers = [("location", ResponseClass.location(response.body.text))]
             if !route.statusWritten { response.status = 307 }
-        }
-    }
-
-    static func pythonTypeName(_ v: Value) -> String {
-        switch v {
-        case .null: return "NoneType"
-        case .bool: return "bool"
-        case .int: return "int"
-        case .double: return "float"
-        case .string: return "str"
-        case .array: return "list"
-        case .object: return "dict"
         }
     }
 

@@ -121,24 +121,6 @@ enum MiddlewareReader {
 
     /// Visible ASCII with inner spaces around `{{...}}` holes; which holes may appear is MiddlewareCheck's question.
     static func headerValue(_ node: YNode) -> Template? {
-        guard node.pairs == nil, node.items == nil, !node.isNull, let t = node.inertTemplate("a header value") else {
-            node.error("expected a header value (text)", rule: "middleware", hint: "write X-Request-Id: \"{{request.state.request_id}}\"")
-            return nil
-        }
-        var literal = ""
-        switch t {
-        case .value(let v): literal = v.text
-        case .text(let pieces):
-            for p in pieces {
-                if case .literal(let text) = p { literal += text } else { literal += "1" }
-            }
-        default: break
-        }
-        guard !literal.isEmpty, ResponseSets.isHeaderText(literal) else {
-            node.error("a header value must be visible ASCII text, with spaces only inside", rule: "middleware",
-                       hint: "drop control characters, non-ASCII text and leading or trailing spaces")
-            return nil
-        }
-        return t
+        ResponseSetsReader.headerValue(node, rule: "middleware", example: "{{request.state.request_id}}", holes: .inert)
     }
 }

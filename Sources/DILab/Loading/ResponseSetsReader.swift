@@ -55,8 +55,22 @@ enum ResponseSetsReader {
     /// A header value: visible ASCII with inner spaces, optionally with `{{call}}` holes (an int); nothing else,
     /// so every value dilab sends, exports and compares is one Starlette and every server pass through unchanged.
     static func headerValue(_ node: YNode) -> Template? {
-        guard node.pairs == nil, node.items == nil, !node.isNull, let t = node.template("a header value") else {
-            node.error("expected a header value (text)", rule: "response-param", hint: "write X-Request-Id: \"req-{{call}}\"")
+        headerValue(node, rule: "response-param", example: "req-{{call}}", holes: .callOnly)
+    }
+
+    /// Which `{{...}}` holes a header value may hold.
+    enum HeaderHoles {
+        /// Only `{{call}}`: a value read from the request could hold what no header may.
+        case callOnly
+        /// Any hole that cannot raise (middleware: which ones may appear is MiddlewareCheck's question).
+        case inert
+    }
+
+    /// The one header-value check behind `sets: {headers: ...}` and middleware headers.
+    static func headerValue(_ node: YNode, rule: String, example: String, holes: HeaderHoles) -> Template? {
+        guard node.pairs == nil, node.items == nil, !node.isNull,
+              let t = holes == .inert ? node.inertTemplate("a header value") : node.template("a header value") else {
+            node.error("expected a header value (text)", rule: rule, hint: "write X-Request-Id: \"\(example)\"")
             return nil
         }
         var literal = ""
@@ -67,10 +81,12 @@ enum ResponseSetsReader {
                 switch p {
                 case .literal(let text): literal += text
                 case .hole(let e, _):
-                    guard case .ref(let path) = e, path.count == 1, Builtin.named(path[0]) == .call else {
-                        node.error("a header value may only hold {{call}}", rule: "response-param",
-                                   hint: "a value read from the request could hold what no header may; write literal text or {{call}}")
-                        return nil
+                    if holes == .callOnly {
+                        guard case .ref(let path) = e, path.count == 1, Builtin.named(path[0]) == .call else {
+                            node.error("a header value may only hold {{call}}", rule: rule,
+                                       hint: "a value read from the request could hold what no header may; write literal text or {{call}}")
+                            return nil
+                        }
                     }
                     literal += "1"
                 }
@@ -78,7 +94,7 @@ enum ResponseSetsReader {
         default: break
         }
         guard !literal.isEmpty, ResponseSets.isHeaderText(literal) else {
-            node.error("a header value must be visible ASCII text, with spaces only inside", rule: "response-param",
+            node.error("a header value must be visible ASCII text, with spaces only inside", rule: rule,
                        hint: "drop control characters, non-ASCII text and leading or trailing spaces")
             return nil
         }
