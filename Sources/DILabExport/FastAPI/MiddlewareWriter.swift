@@ -67,12 +67,13 @@ struct MiddlewareWriter {
             w.indented { w in
                 w.line("if scope[\"type\"] != \"http\":")
                 w.indented { $0.line("return await self.app(scope, receive, send)") }
-                w.line("request = Request(scope)")
-                w.line("record(\"middleware.enter\", \(name))")
-                steps(m.before, of: m, response: nil, into: &w)
-                w.line()
-                w.line("async def send_wrapper(message):")
-                w.indented { w in
+                // The rest first: `request = Request(scope)` only where it reads the request (pyflakes: no unused local).
+                var rest = w.child()
+                rest.line("record(\"middleware.enter\", \(name))")
+                steps(m.before, of: m, response: nil, into: &rest)
+                rest.line()
+                rest.line("async def send_wrapper(message):")
+                rest.indented { w in
                     w.line("if message[\"type\"] == \"http.response.start\":")
                     w.indented { w in
                         w.line("record(\"middleware.response\", \(name), str(message[\"status\"]))")
@@ -85,10 +86,12 @@ struct MiddlewareWriter {
                     }
                     w.line("await send(message)")
                 }
-                w.line()
-                w.line("await self.app(scope, receive, send_wrapper)")
-                steps(m.after, of: m, response: nil, into: &w)
-                w.line("record(\"middleware.exit\", \(name))")
+                rest.line()
+                rest.line("await self.app(scope, receive, send_wrapper)")
+                steps(m.after, of: m, response: nil, into: &rest)
+                rest.line("record(\"middleware.exit\", \(name))")
+                if PythonNames.used(in: rest.text).contains("request") { w.line("request = Request(scope)") }
+                w.append(rest)
             }
         }
         w.line()

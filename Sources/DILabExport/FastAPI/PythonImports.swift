@@ -100,6 +100,17 @@ enum PythonNames {
     static func isStart(_ c: Unicode.Scalar) -> Bool { c == "_" || c.properties.isAlphabetic }
     static func isPart(_ c: Unicode.Scalar) -> Bool { isStart(c) || ("0"..."9").contains(c) }
 
+    /// `name: T = ...` as a line's first word (a model's field, an annotated assignment) binds the name; it does
+    /// not read it, so an import of the same name would be unused.
+    private static func isAnnotatedTarget(_ s: [Unicode.Scalar], start: Int, end: Int) -> Bool {
+        var j = start - 1
+        while j >= 0, s[j] == " " { j -= 1 }
+        guard j < 0 || s[j] == "\n" else { return false }
+        var k = end
+        while k < s.count, s[k] == " " { k += 1 }
+        return k < s.count && s[k] == ":" && (k + 1 >= s.count || s[k + 1] != "=")
+    }
+
     private static func scan(_ s: [Unicode.Scalar], into out: inout Set<String>) {
         var i = 0
         var afterDot = false
@@ -117,7 +128,7 @@ enum PythonNames {
                 // A string prefix (f"", rb'') is part of the literal.
                 if i < s.count, s[i] == "\"" || s[i] == "'", word.count <= 2, word.lowercased().allSatisfy({ "rbfu".contains($0) }) {
                     i = skipString(s, at: i, formatted: word.lowercased().contains("f"), into: &out)
-                } else if !afterDot {
+                } else if !afterDot, !isAnnotatedTarget(s, start: start, end: i) {
                     out.insert(word)
                 }
                 afterDot = false

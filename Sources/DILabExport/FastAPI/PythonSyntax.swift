@@ -138,13 +138,15 @@ struct PythonSyntax {
             return grouped(a) + " \(symbol) " + grouped(b)
         // Operands go through `_plain`, so an object is the dict dilab sees and Python's own operator (with its
         // own exception) does the rest: `len`, `[i]`, `[a:b]`, `+ - * // %` and unary `-`.
-        case .arith(let a, let op, let b): return "(_plain(\(expression(a))) \(op.rawValue) _plain(\(expression(b))))"
-        case .negate(let inner): return "(-_plain(\(expression(inner))))"
-        case .length(let inner): return "len(_plain(\(expression(inner))))"
-        case .index(let inner, let key): return "_plain(\(expression(inner)))[_plain(\(expression(key)))]"
+        // Without tracing (`--plain`) the values are the app's own and Python's operators apply to them directly.
+        case .arith(let a, let op, let b): return "(\(operand(a)) \(op.rawValue) \(operand(b)))"
+        case .negate(let inner): return "(-\(operand(inner)))"
+        case .length(let inner): return "len(\(operand(inner)))"
+        case .index(let inner, let key): return "\(operand(inner))[\(operand(key))]"
         case .slice(let inner, let lo, let hi):
-            return "_plain(\(expression(inner)))[\(lo.map(expression) ?? ""):\(hi.map(expression) ?? "")]"
-        case .member(let inner, let name): return "get(\(expression(inner)), \(Self.string(name)))"
+            return "\(operand(inner))[\(lo.map(expression) ?? ""):\(hi.map(expression) ?? "")]"
+        case .member(let inner, let name):
+            return ExportTracing.isOff ? "\(expression(inner))[\(Self.string(name))]" : "get(\(expression(inner)), \(Self.string(name)))"
         case .choose(let c, let t, let o): return "(\(expression(t)) if \(expression(c)) else \(expression(o)))"
         }
     }
@@ -164,6 +166,12 @@ struct PythonSyntax {
         return out
     }
 
+    /// An operand as Python's operator should see it: through the runtime's `_plain` (an object is the dict dilab
+    /// sees) when traced, as it is in a plain export.
+    private func operand(_ e: Expr) -> String {
+        ExportTracing.isOff ? expression(e) : "_plain(" + expression(e) + ")"
+    }
+
     private func grouped(_ e: Expr) -> String {
         switch e {
         case .and, .or, .compare, .not: return "(" + expression(e) + ")"
@@ -175,7 +183,7 @@ struct PythonSyntax {
 
     /// A Python expression that can raise (`1 // 0`) records its exception first, through the runtime's `hole_raising`.
     func checked(_ python: String, canRaise: Bool) -> String {
-        guard canRaise, let raiser else { return python }
+        guard canRaise, let raiser, !ExportTracing.isOff else { return python }
         return "hole_raising(\(Self.string(raiser.kind)), \(raiser.subject), lambda: \(python))"
     }
 
