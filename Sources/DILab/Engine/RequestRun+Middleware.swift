@@ -34,6 +34,7 @@ extension RequestRun {
         middleware.chain = declared.reversed()
         for (i, m) in middleware.chain.enumerated() {
             middleware.entered = i + 1
+            contexts.layerTask.append(contexts.current)
             emit(.middlewareEnter, m.name, m.kind == .http ? "@app.middleware(\"http\"): the code before call_next" : "pure ASGI: the code before await self.app(...)",
                  thread: .loop)
             var ignored: [(String, String)] = []
@@ -50,6 +51,8 @@ extension RequestRun {
                 serverError(error, from: m.name)
                 return
             }
+            // BaseHTTPMiddleware's call_next runs the app below in a task group's new task: a copy of this context.
+            if m.kind == .http { contexts.spawn() }
         }
         inner()
         completeLayers(below: middleware.chain.count)
@@ -60,8 +63,12 @@ extension RequestRun {
     func passUp(status: Int, headers: inout [(String, String)]) -> PyError? {
         let top = min(middleware.source ?? middleware.entered, middleware.entered)
         let streams = middleware.chain[0..<top].filter { $0.kind == .http }.count
+        let below = contexts.current
+        defer { contexts.current = below }
         for j in (0..<top).reversed() {
             let m = middleware.chain[j]
+            // Each layer's code (an ASGI layer's send too) runs in the task the layer was called in.
+            if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
             switch m.kind {
             case .asgi:
                 emit(.middlewareResponse, m.name, "its send sees http.response.start and adds its headers", q: String(status), thread: .loop)
@@ -83,8 +90,11 @@ extension RequestRun {
     /// first, and on 0.105 the held last body message goes out when the outermost BaseHTTP layer's stream ends.
     func completeLayers(below top: Int) {
         guard !middleware.raisedThrough, !halted else { return }
+        let below = contexts.current
+        defer { contexts.current = below }
         for j in (0..<min(top, middleware.chain.count)).reversed() {
             let m = middleware.chain[j]
+            if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
             if m.kind == .asgi {
                 var ignored: [(String, String)] = []
                 do throws(PyError) { _ = try runStep(m.after, of: m, headers: &ignored) } catch { return }
@@ -122,6 +132,7 @@ extension RequestRun {
     /// One step of a layer's code: a pause, `request.state` writes, header writes, a raise, an early response.
     func runStep(_ step: MiddlewareStep, of m: Middleware, headers: inout [(String, String)]) throws(PyError) -> EarlyResponse? {
         guard !step.isEmpty else { return nil }
+        _ = try setContext(step.contextSets, env: middlewareEnv(), async: true, by: m.name, depth: 0)
         try work(step.duration, async: true, in: m.name)
         try writeState(step.requestState, env: middlewareEnv(), param: "request", by: m.name)
         let env = middlewareEnv()

@@ -160,8 +160,13 @@ extension RequestRun {
             }
             var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
             env[Builtin.request] = .int(id)
+            env = withContext(env)
             var due: PyError?
-            do throws(PyError) { due = try dueError(task.def.raises, env: env) } catch { due = error }
+            do throws(PyError) {
+                env = try setContext(task.def.contextSets, env: env, async: task.def.isAsync, by: task.def.name, depth: 0)
+                due = try dueError(task.def.raises, env: env)
+            } catch { due = error }
+            dropLocalContext()
             if let e = due {
                 emit(.taskFail, task.def.name, e.display, q: e.summary, thread: th)
                 for rest in queue[(index + 1)...] {

@@ -34,9 +34,11 @@ public struct MiddlewareStep: Sendable {
     public var headers: [(String, Template)] = []
     public var raises: [RaiseSpec] = []
     public var respond: EarlyResponse?
+    /// `var.set(value)` lines (`sets_context:`), after the `request_state` writes.
+    public var contextSets: ContextSets = []
     public init() {}
 
-    public var isEmpty: Bool { duration == 0 && requestState.isEmpty && headers.isEmpty && raises.isEmpty && respond == nil }
+    public var isEmpty: Bool { duration == 0 && requestState.isEmpty && headers.isEmpty && raises.isEmpty && respond == nil && contextSets.isEmpty }
 }
 
 /// `return JSONResponse(body, status_code=status)` from a BaseHTTP middleware, without calling `call_next`.

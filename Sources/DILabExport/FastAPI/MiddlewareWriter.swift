@@ -101,7 +101,9 @@ struct MiddlewareWriter {
 
     /// A step's code in the engine's order: pause, `request.state` writes, header writes, the first raise that holds.
     private func steps(_ step: MiddlewareStep, of m: Middleware, response: String?, into w: inout PythonWriter) {
-        let b = bodies(m)
+        var b = bodies(m)
+        b.contextSets = step.contextSets
+        b.setContext(into: &w)
         b.pause(step.duration, into: &w)
         for (attr, value) in step.requestState { w.line("request.state.\(attr) = " + syntax.template(value)) }
         if let response {
