@@ -26,6 +26,8 @@ struct MiddlewarePass {
     var releasesOnAwait = false
     /// An exception left the app below the layers: the ASGI layers it crossed never reach their code after `await`.
     var raisedThrough = false
+    /// An http layer's `except` caught an exception from below: the ASGI layers at or below it never complete.
+    var caughtAt: Int?
     var active: Bool { !chain.isEmpty }
 }
 
@@ -48,6 +50,11 @@ extension RequestRun {
                     return
                 }
             } catch {
+                if let j = catchingLayer(error, below: i) {
+                    answer(error, at: j)
+                    completeLayers(below: j)
+                    return
+                }
                 serverError(error, from: m.name)
                 return
             }
@@ -92,7 +99,7 @@ extension RequestRun {
         guard !middleware.raisedThrough, !halted else { return }
         let below = contexts.current
         defer { contexts.current = below }
-        for j in (0..<min(top, middleware.chain.count)).reversed() {
+        for j in (0..<min(top, middleware.chain.count, middleware.caughtAt ?? top)).reversed() {
             let m = middleware.chain[j]
             if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
             if m.kind == .asgi {
@@ -113,6 +120,30 @@ extension RequestRun {
         guard middleware.releasesOnAwait, ms > 0 || !isAsync, let status = middleware.heldStatus else { return }
         middleware.heldStatus = nil
         emit(.sent, String(status), .status(detail: "the last body message, relayed through the BaseHTTPMiddleware streams, reaches the server at the app's first await", status: status))
+    }
+
+    /// The innermost http layer above `below` whose `except` takes `e`: call_next re-raises what the app below raised.
+    func catchingLayer(_ e: PyError, below: Int) -> Int? {
+        guard e.type != "CancelledError", !responseSent else { return nil }
+        return (0..<min(below, middleware.chain.count)).reversed().first { j in
+            middleware.chain[j].kind == .http && middleware.chain[j].handlers.contains { e.isInstance(of: $0.catches) }
+        }
+    }
+
+    /// Layer `j`'s except block returns its own JSONResponse: it passes the layers above `j` only.
+    func answer(_ e: PyError, at j: Int) {
+        let m = middleware.chain[j]
+        guard let h = m.handlers.first(where: { e.isInstance(of: $0.catches) }) else { return }
+        let saved = contexts.current
+        if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
+        var env = middlewareEnv()
+        contexts.current = saved
+        env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
+        emit(.catch, m.name, "except \(h.catches): call_next re-raised \(e.display) → returns its own response", q: "\(e.summary) → \(h.status)", thread: .loop)
+        emit(.middlewareExit, m.name, "returns its own response from its except block", q: String(h.status), thread: .loop)
+        middleware.source = j
+        middleware.caughtAt = j
+        respond(status: h.status, body: h.body.renderInert(env))
     }
 
     /// An exception from a middleware's own code: no exception handler sees it, so ServerErrorMiddleware answers 500.

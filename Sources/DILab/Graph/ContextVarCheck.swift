@@ -54,7 +54,7 @@ public enum ContextVarCheck {
                 names += raiseReads(step.raises) + reads([step.respond?.body], [step.respond?.when])
                 check(names, at: m.location, in: "middleware '\(m.name)'")
             }
-            check(reads(m.startHeaders.map(\.1), []), at: m.location, in: "middleware '\(m.name)'")
+            check(reads(m.startHeaders.map(\.1) + m.handlers.map(\.body), []), at: m.location, in: "middleware '\(m.name)'")
         }
         for h in s.app.exceptionHandlers where !h.body.contextReads.isEmpty {
             report(h.location, "an exception handler's body reads a context variable: not modelled", "read it in the callable that raises, into the exception's detail")

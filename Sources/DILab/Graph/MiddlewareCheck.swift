@@ -52,6 +52,12 @@ public enum MiddlewareCheck {
                            "raise e.g. RuntimeError or ValueError")
                 }
             }
+            for h in m.handlers {
+                if let bad = h.body.roots.first(where: { !middlewareRoots.contains($0) && $0 != "exc" && $0 != "@exc" }) {
+                    report(h.location, "the except block of middleware '\(m.name)' reads '\(bad)', which it has no way to see",
+                           "it reads `exc` (exc.type, exc.message), `request`, `@request` and `now`")
+                }
+            }
             for (name, value) in m.before.headers + m.after.headers + m.startHeaders {
                 if let problem = unsafeHeader(value, writes: writes) ?? unsafeContextRead(value, in: s) {
                     report(m.location, "header '\(name)' of middleware '\(m.name)': \(problem)",

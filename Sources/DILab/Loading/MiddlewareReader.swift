@@ -1,7 +1,7 @@
 /// Reads `middleware:` (a list: `- http: name` or `- asgi: ClassName`, each with `before:`/`after:` steps) and the
 /// `request_state:` writes a provider, a route or a middleware step makes.
 enum MiddlewareReader {
-    static let entryKeys = ["http", "asgi", "before", "after", "headers", "doc"]
+    static let entryKeys = ["http", "asgi", "before", "after", "headers", "doc", "except"]
     static let beforeKeys = ["duration", "request_state", "raises", "respond", "sets_context"]
     static let httpAfterKeys = ["duration", "request_state", "headers"]
     static let asgiAfterKeys = ["duration"]
@@ -33,6 +33,13 @@ enum MiddlewareReader {
                     continue
                 }
                 m.startHeaders = headers(p.value)
+            case "except":
+                guard kind == .http else {
+                    p.keyNode.error("a pure ASGI middleware's try/except around `await self.app(...)` is not modelled", rule: "middleware",
+                                    hint: "use an http middleware (`- http: name`) with `except: [{catch: ValueError, respond: {status: 503, body: ...}}]`")
+                    continue
+                }
+                m.handlers = MiddlewareCatchReader.handlers(p.value)
             default: break
             }
         }
