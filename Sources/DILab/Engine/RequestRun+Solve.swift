@@ -179,6 +179,7 @@ extension RequestRun {
         if env[Builtin.closed] == nil {
             env[Builtin.closed] = .object(closed.map { ($0, .bool(true)) })
         }
+        if !contexts.declared.isEmpty { env[ContextVarDecl.envKey] = contexts.value }
         return env
     }
 
@@ -205,7 +206,8 @@ extension RequestRun {
             if let pool { release(pool, for: provider.name, depth: depth) }
         }
         let n = engine.nextCall(provider.name)
-        let env = environment(values, provider: provider.name, call: n)
+        defer { dropLocalContext() }
+        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n), async: provider.isAsync, by: provider.name, depth: depth)
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
@@ -288,7 +290,8 @@ extension RequestRun {
     func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
                       slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
         let n = engine.nextCall(provider.name)
-        let env = environment(values, provider: provider.name, call: n)
+        defer { dropLocalContext() }
+        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n), async: provider.isAsync, by: provider.name, depth: depth)
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
@@ -310,9 +313,11 @@ extension RequestRun {
 
     func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
         let r = route.route
-        let env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
+        defer { dropLocalContext() }
+        env = try setContext(r.contextSets, env: env, async: r.isAsync, by: r.handlerName, depth: 0)
         try work(r.duration, async: r.isAsync, in: r.handlerName)
         if let sets = r.sets { try temporal.apply(sets, env: env, run: self, by: r.handlerName, depth: 0) }
         try stateWrites(r.requestState, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)

@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var models: [BodyModel] = []
     /// `@app.middleware("http")` functions and `app.add_middleware(...)` classes, in the order they are added.
     public var middleware: [Middleware] = []
+    /// `context_vars:` — module-level `ContextVar`s the callables set and read (see ContextVar.swift).
+    public var contextVars: [ContextVarDecl] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
@@ -115,6 +117,8 @@ public struct Provider: Sendable {
     public var sets: ResponseSets?
     /// `request.state.name = value` lines (`request_state:`), for a provider taking `request: Request`.
     public var requestState: [(String, Template)] = []
+    /// `var.set(value)` lines (`sets_context:`), run where `request_state:` is written.
+    public var contextSets: ContextSets = []
     /// A decorator written with `@functools.wraps`: a sync `def wrapper(*args, **kwargs)` around the function.
     public var wrappedBy: WrappedBy?
 
@@ -370,6 +374,8 @@ public struct TaskDef: Sendable {
     public var uses: [String]
     public var raises: [RaiseSpec]
     public var params: [String]
+    /// `var.set(value)` lines (`sets_context:`), after its pause.
+    public var contextSets: ContextSets = []
     public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, duration: Int = 0,
                 uses: [String] = [], raises: [RaiseSpec] = [], params: [String] = []) {
         self.name = name
@@ -516,6 +522,8 @@ public struct Route: Sendable {
     public var sets: ResponseSets?
     /// `request.state.name = value` lines (`request_state:`), for a handler taking `request: Request`.
     public var requestState: [(String, Template)] = []
+    /// `var.set(value)` lines (`sets_context:`), run where `request_state:` is written.
+    public var contextSets: ContextSets = []
 
     public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
                 isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,

@@ -10,6 +10,7 @@ struct ProviderWriter {
     static func roots(_ p: Provider) -> Set<String> {
         var r: [String] = p.returns?.roots ?? []
         r += p.requestState.flatMap(\.1.roots)
+        r += p.contextSets.flatMap(\.1.roots)
         func raises(_ specs: [RaiseSpec]) {
             for s in specs { r += (s.detail?.roots ?? []) + (s.message?.roots ?? []) + (s.when?.expr.roots ?? []) }
         }
@@ -132,6 +133,7 @@ struct ProviderWriter {
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         body.requestState = Bodies.requestState(p.requestState, p.params)
+        body.contextSets = p.contextSets
         let counter = subject
         let usesCall = syntax.reads(.call, in: roots)
         if p.isGenerator {
@@ -265,12 +267,14 @@ struct ProviderWriter {
         var syntax = PythonSyntax()
         syntax.locals = Set(unique)
         syntax.raiser = ("task.fail", PythonSyntax.string(t.name))
-        let body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
+        var body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
+        body.contextSets = t.contextSets
         w.line()
         w.line()
         w.line("\(t.isAsync ? "async def" : "def") \(t.name)(\(unique.map { "\($0)=None" }.joined(separator: ", "))):")
         w.indented { w in
             w.line("record(\"task.start\", \(body.subject))")
+            body.setContext(into: &w)
             body.pause(t.duration, into: &w)
             for spec in t.raises {
                 let fail = ExportTracing.isOff ? "raise \(body.exception(spec))" : "raise task_failed(\(body.subject), \(body.exception(spec)))"
