@@ -81,8 +81,14 @@ extension RequestValues {
         case (.int, .int): return (raw, nil)
         case (.int, .bool(let b)): return (.int(b ? 1 : 0), nil)
         case (.int, .double(let d)):
-            if d.isFinite, d == d.rounded(), abs(d) < 9.2e18 { return (.int(Int(d)), nil) }
             if !d.isFinite { return fail("finite_number", "Input should be a finite number") }
+            if d == d.rounded() {
+                // pydantic-core converts a whole float to an i64; 1e30 does not fit.
+                guard d >= -9223372036854775808.0, d < 9223372036854775808.0 else {
+                    return fail("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
+                }
+                return (.int(Int(d)), nil)
+            }
             return fail("int_from_float", "Input should be a valid integer, got a number with a fractional part")
         case (.int, .string(let s)):
             if let i = LaxNumber.int(s) { return (.int(i), nil) }

@@ -53,7 +53,8 @@ enum ModelWriter {
     /// `response_model=User, response_model_exclude_unset=True, response_model_include={"id", "name"}`.
     static func decoratorArgs(_ spec: ResponseModelSpec?) -> [String] {
         guard let spec else { return [] }
-        var args = ["response_model=" + (spec.model ?? "None")]
+        // Options alone (a return annotation names the model) write no `response_model=`.
+        var args = spec.declared ? ["response_model=" + (spec.target?.python ?? "None")] : []
         if spec.excludeUnset { args.append("response_model_exclude_unset=True") }
         if spec.excludeDefaults { args.append("response_model_exclude_defaults=True") }
         if spec.excludeNone { args.append("response_model_exclude_none=True") }
