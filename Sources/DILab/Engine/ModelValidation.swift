@@ -31,6 +31,13 @@ extension RequestValues {
                 errors.append(error("missing", at: at, msg: "Field required", input: raw))
             }
         }
+        if model.forbidsExtra {
+            var seen: Set<String> = []
+            for (key, value) in pairs where !model.fields.contains(where: { $0.name == key }) && seen.insert(key).inserted {
+                let last = pairs.last { $0.0 == key }?.1 ?? value
+                errors.append(error("extra_forbidden", at: loc + [.string(key)], msg: "Extra inputs are not permitted", input: last))
+            }
+        }
         return errors.isEmpty ? (.object(out), []) : (.null, errors)
     }
 

@@ -51,6 +51,8 @@ struct RequestValues {
     /// (missing, default, optional alike), then validated field by field.
     func readModel(_ p: ResolvedParam, _ model: BodyModel) -> (Value, [Value]) {
         if p.source == .query { return validateModel(queryModelInput(model), model, loc: [.string("query")]) }
+        if p.source == .header { return headerModel(model) }
+        if p.source == .cookie { return cookieModel(model) }
         let loc: [Value] = embedBody ? [.string("body"), .string(p.key)] : [.string("body")]
         var plain = p
         plain.spec.model = nil

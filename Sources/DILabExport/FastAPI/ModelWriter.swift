@@ -18,7 +18,8 @@ enum ModelWriter {
         w.section("models")
         for m in ordered(scenario.models) {
             w.line("class \(m.name)(BaseModel):")
-            if m.fields.isEmpty { w.line("    pass") }
+            if m.forbidsExtra { w.line("    model_config = {\"extra\": \"forbid\"}") }
+            if m.fields.isEmpty, !m.forbidsExtra { w.line("    pass") }
             for f in m.fields { w.line("    " + field(f)) }
             w.line()
             w.line()
@@ -64,9 +65,10 @@ enum ModelWriter {
         return args
     }
 
-    /// `content: EmailContent`, `owner: Owner | None = None`, `filters: Annotated[FilterParams, Query()]`.
+    /// `content: EmailContent`, `owner: Owner | None = None`, `filters: Annotated[FilterParams, Query()]` (or Header(), Cookie()).
     static func param(_ name: String, _ p: RequestParam, model: String) -> (text: String, hasDefault: Bool) {
-        if p.source == .query { return ("\(name): Annotated[\(model), Query()]", false) }
+        let markers: [RequestParam.Source: String] = [.query: "Query", .header: "Header", .cookie: "Cookie"]
+        if let marker = markers[p.source] { return ("\(name): Annotated[\(model), \(marker)()]", false) }
         let type = model + (p.optional ? " | None" : "")
         if let d = p.defaultValue { return ("\(name): \(type) = \(PythonSyntax.literal(d))", true) }
         if p.optional { return ("\(name): \(type) = None", true) }
