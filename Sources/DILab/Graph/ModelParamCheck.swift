@@ -12,9 +12,10 @@ enum ModelParamCheck {
             }
             guard !profile.supportsQueryModels else { return nil }
             // fastapi/dependencies/utils.py (0.105) `analyze_param`: a BaseModel default of Query() is refused.
-            return Diagnostic(location: param.location, origin: .fastapi, rule: "query-model",
+            let marker = source.rawValue.prefix(1).uppercased() + source.rawValue.dropFirst()
+            return Diagnostic(location: param.location, origin: .fastapi, rule: "\(source.rawValue)-model",
                               message: "AssertionError: Param: \(param.name) can only be a request body, using Body()",
-                              hint: "query parameter models (Annotated[\(model), Query()]) exist from FastAPI 0.115")
+                              hint: "\(source.rawValue) parameter models (Annotated[\(model), \(marker)()]) exist from FastAPI 0.115")
         case .path:
             return Diagnostic(location: param.location, rule: "model",
                               message: "'\(param.name)': a path parameter annotated with the model \(model) is not modelled by dilab (only body, query, header and cookie models are)",
