@@ -135,3 +135,37 @@ struct SignatureModelTests {
         #expect(config.count == 1 && config[0].message.contains("model_config extra 'allow' is not modelled"))
     }
 }
+
+/// `wrapped_by:` on classes and callable instances (FastAPI's test_dependency_wrapped.py).
+@Suite("Wrapped classes and instances")
+struct WrappedInstanceTests {
+    static let yaml = "providers:\n"
+        + "  checker: {instance_of: Checker, async: true, wrapped_by: noop_wrap, raises: {status: 400, detail: no}, returns: 1}\n"
+        + "  Settings: {class: true, wrapped_by: noop_wrap, returns: {size: 1}}\n"
+        + "routes:\n  - GET /c: {dependencies: [Depends(checker)], params: {s: Depends(Settings)}, returns: ok}\n"
+
+    @Test("a wrapped async instance runs on latest and is passed through unrun on 0.120; a wrapped class runs everywhere")
+    func classification() throws {
+        for (profile, status) in [(Profile.latest, 400), (.v0_120, 200)] {
+            let app = try Validator.compile(try ScenarioLoader.load(text: Self.yaml, file: "w.yaml"), profile: profile)
+            let t = Engine.run(app, requests: [RequestSpec(method: "GET", target: "/c")]).requests[0]
+            #expect(t.status == status)
+            // Route dependencies run first: on latest the checker's 400 stops the request before Settings.
+            #expect(lines(t).contains("call Settings") == (profile == .v0_120))
+        }
+        let p = try ScenarioLoader.load(text: Self.yaml, file: "w.yaml").providers[0]
+        #expect(WrappedCallable.explanation(p, type: "coroutine", profile: .v0_120).contains("coroutine 'Checker.__call__' was never awaited"))
+    }
+
+    @Test("an instance wrapped without functools.wraps is refused by name")
+    func withoutWraps() throws {
+        let yaml = "providers:\n  checker: {instance_of: Checker, wrapped_by: {decorator: bare, keeps_wrapped: false}, returns: 1}\n"
+            + "routes:\n  - GET /c: {dependencies: [Depends(checker)], returns: ok}\n"
+        do {
+            _ = try Validator.compile(try ScenarioLoader.load(text: yaml, file: "w.yaml"))
+            Issue.record("expected a refusal")
+        } catch let list as DiagnosticList {
+            #expect(list.diagnostics.contains { $0.rule == "wrapped-by" && $0.message.contains("without `@functools.wraps` is not modelled") })
+        }
+    }
+}
