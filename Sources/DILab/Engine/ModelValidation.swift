@@ -126,21 +126,18 @@ extension RequestValues {
         }
     }
 
-    /// `Annotated[FilterParams, Query()]` (0.115+): the query parameters as one dict — each field's value (every
-    /// value for a list field, else the last), plus the names no field reads (ignored unless they are missing-input).
+    /// `Annotated[FilterParams, Query()]` (0.115+): the query parameters as one dict — each field's value in field
+    /// order (every value for a list field, else the last; on 0.115/0.120 a missing field's non-None default), then
+    /// the names no field reads (a repeated one as a list on latest, its last value before).
     func queryModelInput(_ model: BodyModel) -> Value {
         var pairs: [(String, Value)] = []
-        var seen: Set<String> = []
-        let listFields = Set(model.fields.filter { if case .list = $0.type { return true }; if case .optional(.list) = $0.type { return true }; return false }.map(\.name))
-        for (key, _) in request.query where seen.insert(key).inserted {
-            let values = request.query.filter { $0.0 == key }.map { Value.string($0.1) }
-            let isField = model.fields.contains { $0.name == key }
-            if listFields.contains(key) || (!isField && values.count > 1 && profile.queryModelKeepsRepeatedExtras) {
-                pairs.append((key, .array(values)))
-            } else {
-                pairs.append((key, values.last!))
-            }
+        for f in model.fields {
+            let values = request.query.filter { $0.0 == f.name }.map { Value.string($0.1) }
+            let given: Value? = f.type.isSequence ? (values.isEmpty ? nil : .array(values)) : values.last
+            if let given { pairs.append((f.name, given)) } else if let d = missingDefault(f) { pairs.append((f.name, d)) }
         }
+        let rest = request.query.filter { pair in !model.fields.contains { $0.name == pair.0 } }
+        pairs += extras(rest, grouped: profile.queryModelKeepsRepeatedExtras)
         return .object(pairs)
     }
 }
