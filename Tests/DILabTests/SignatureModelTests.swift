@@ -118,6 +118,14 @@ struct SignatureModelTests {
         #expect(old[0].bodyText.contains(#""loc":["header","save_data"],"msg":"Field required","input":{"tags":[],"host":"testserver"}"#))
     }
 
+    @Test("a query model's missing-error input: fields first; defaults and last values on 0.120, lists on latest")
+    func queryModelInput() throws {
+        let yaml = "models:\n  F: {q: str, limit: int = 100, tags: \"list[str] = []\"}\nroutes:\n  - GET /f: {params: {f: \"Annotated[F, Query()]\"}, returns: ok}\n"
+        let r = RequestSpec(method: "GET", target: "/f?x=1&tags=a&x=2")
+        #expect(try run(yaml, [r])[0].bodyText.contains(#""input":{"tags":["a"],"x":["1","2"]}"#))
+        #expect(try run(yaml, [r], profile: .v0_120)[0].bodyText.contains(#""input":{"limit":100,"tags":["a"],"x":"2"}"#))
+    }
+
     @Test("extra: forbid makes an unread cookie extra_forbidden")
     func cookieForbid() throws {
         let t = try run(Self.headers, [RequestSpec(method: "GET", target: "/c", cookies: [("sid", "s"), ("other", "o")])])
