@@ -333,7 +333,7 @@ extension RequestRun {
         let body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
         var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)
         if r.stream == nil, r.responseBackground == nil {
-            if let spec = r.responseModel { response.body = try serializeResponse(response.body, spec) }
+            if let spec = r.effectiveResponseModel { response.body = try serializeResponse(response.body, spec) }
             try render(&response, as: route.responseClass, route: r)
             // FastAPI builds this response itself: status_code=sub_response.status_code when one was set, then
             // headers.raw.extend(sub_response.headers.raw). A stream or a JSONResponse the handler returns is sent as is.

@@ -340,6 +340,8 @@ public struct RequestParam: Sendable {
     public var constraints: [ParamConstraint] = []
     /// The declared model (`models:`) this parameter is annotated with: validated field by field.
     public var model: String?
+    /// An annotation validated as a model field is (`EmailStr`, `list[Item]`): pydantic's checks over `type`'s.
+    public var fieldType: FieldType?
 
     public init(source: Source = .inferred, type: ValueType = .str, optional: Bool = false,
                 defaultValue: Value? = nil, alias: String? = nil) {
@@ -516,6 +518,8 @@ public struct Route: Sendable {
     public var responseClass: ResponseClass?
     /// `response_model=` and its `response_model_*` options (ResponseModel.swift); nil: none written.
     public var responseModel: ResponseModelSpec?
+    /// `def read() -> User:` (`return_annotation:`): the response model when `response_model=` is not written.
+    public var returnAnnotation: ResponseTarget?
     /// Whether `status:` was written: without it a RedirectResponse answers 307 (`status_code=None` in FastAPI).
     public var statusWritten = false
     /// What the handler writes to the temporal Response it takes (`sets:`).

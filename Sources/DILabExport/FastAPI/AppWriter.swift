@@ -142,7 +142,8 @@ struct RouteWriter {
         w.line()
         w.line()
         w.line(decorator)
-        w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT))):")
+        let returns = route.returnAnnotation.map { " -> " + $0.python } ?? ""
+        w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT)))\(returns):")
         w.indented { w in body(btName, into: &w) }
     }
 

@@ -51,6 +51,7 @@ struct ProviderWriter {
         let def = p.isAsync ? "async def" : "def"
         switch p.form {
         case .classType:
+            if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             w.line("class \(p.name):")
             w.indented { w in
                 w.line("\(def) __init__(self" + (params.isEmpty ? "" : ", " + params) + "):")
@@ -69,7 +70,16 @@ struct ProviderWriter {
             }
             w.line()
             w.line()
-            w.line("\(p.name) = \(instanceClassName(p))(\(PythonSyntax.string(p.name)))")
+            let instance = "\(instanceClassName(p))(\(PythonSyntax.string(p.name)))"
+            if let wrapped = p.wrappedBy {
+                // `noop_wrap(instance)`, as FastAPI's test_dependency_wrapped.py wraps a callable instance.
+                w.line()
+                w.line()
+                writeDecorator(wrapped.decorator, for: p, applied: false, into: &w)
+                w.line("\(p.name) = \(wrapped.decorator)(\(instance))")
+            } else {
+                w.line("\(p.name) = \(instance)")
+            }
         case .function:
             if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
@@ -81,7 +91,7 @@ struct ProviderWriter {
 
     /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
     /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
-    func writeDecorator(_ name: String, for p: Provider, into w: inout PythonWriter) {
+    func writeDecorator(_ name: String, for p: Provider, applied: Bool = true, into w: inout PythonWriter) {
         if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
             w.line("def \(name)(func):")
             w.indented { w in
@@ -91,6 +101,11 @@ struct ProviderWriter {
                     w.indented { w in
                         w.line("if asyncio.iscoroutinefunction(func):")
                         w.indented { $0.line("return await func(*args, **kwargs)") }
+                        if scenario.providers.contains(where: { $0.wrappedBy?.decorator == name && $0.form == .instance }) {
+                            // A callable instance is no coroutine function; its `async def __call__` is.
+                            w.line("if not isinstance(func, type) and asyncio.iscoroutinefunction(func.__call__):")
+                            w.indented { $0.line("return await func.__call__(*args, **kwargs)") }
+                        }
                         w.line("from fastapi.concurrency import run_in_threadpool")
                         w.line()
                         w.line("return await run_in_threadpool(func, *args, **kwargs)")
@@ -105,7 +120,7 @@ struct ProviderWriter {
             w.line()
             w.line()
         }
-        w.line("@\(name)")
+        if applied { w.line("@\(name)") }
     }
 
     /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
