@@ -130,7 +130,7 @@ public enum PythonName {
     /// Python built-ins the exported code calls; a module-level name must not hide them.
     public static let builtins: Set<String> = [
         "bool", "dict", "float", "getattr", "hasattr", "setattr", "int", "isinstance", "len", "list", "print", "set", "sorted",
-        "str", "super", "tuple", "type", "vars", "all", "enumerate", "max", "round", "sum", "zip", "globals",
+        "str", "super", "tuple", "type", "vars", "all", "enumerate", "max", "round", "sum", "zip", "globals", "any",
     ]
 }
 
