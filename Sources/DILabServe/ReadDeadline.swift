@@ -83,7 +83,12 @@ final class ReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     let headerTimeout: TimeAmount
     let bodyTimeout: TimeAmount
     private var state = ReadDeadline()
+    /// When the armed phase runs out (nil: none is armed).
+    private var deadline: NIODeadline?
+    /// One timer per connection, rescheduled only when a deadline comes before it: arming and disarming per
+    /// request just moves `deadline`, so a keep-alive connection's requests schedule no timer each.
     private var timer: Scheduled<Void>?
+    private var timerAt: NIODeadline?
 
     init(headerTimeout: TimeAmount, bodyTimeout: TimeAmount) {
         self.headerTimeout = headerTimeout
@@ -127,21 +132,35 @@ final class ReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func apply(_ action: ReadDeadline.Action, _ context: ChannelHandlerContext) {
         switch action {
         case .arm(let phase):
-            cancel()
-            let loop = context.eventLoop.assumeIsolated()
-            timer = loop.scheduleTask(in: phase == .readingBody ? bodyTimeout : headerTimeout) { [self] in
-                timer = nil
-                if state.expired() == .close { context.close(promise: nil) }
-            }
-        case .disarm: cancel()
+            deadline = .now() + (phase == .readingBody ? bodyTimeout : headerTimeout)
+            schedule(context)
+        case .disarm: deadline = nil
         case .close: context.close(promise: nil)
         case .none: break
+        }
+    }
+
+    /// Makes sure the timer fires by `deadline`.
+    private func schedule(_ context: ChannelHandlerContext) {
+        guard let deadline else { return }
+        if let timerAt, timerAt <= deadline { return }
+        timer?.cancel()
+        timerAt = deadline
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
+            timer = nil
+            timerAt = nil
+            guard let due = self.deadline else { return }
+            if NIODeadline.now() < due { return schedule(context) }
+            self.deadline = nil
+            if state.expired() == .close { context.close(promise: nil) }
         }
     }
 
     private func cancel() {
         timer?.cancel()
         timer = nil
+        timerAt = nil
+        deadline = nil
     }
 }
 

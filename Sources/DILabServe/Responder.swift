@@ -83,12 +83,11 @@ struct DILabResponder: HTTPResponder {
     /// each `chunk` as the engine produces it and ends at `sent`.
     func run(_ spec: RequestSpec) async -> Response {
         let (exchange, id) = core.startRun(spec)
-        var iterator = exchange.head.makeAsyncIterator()
-        guard let head = await iterator.next() else {
+        guard let head = await exchange.nextHead() else {
             // Deadlocked or cancelled: FastAPI would leave the client waiting; dilab answers so the socket is freed.
             return HTTPOut.text(500, "Internal Server Error")
         }
-        var fields = HTTPOut.fields(head.headers + [("x-request-id", id)])
+        var fields = HTTPOut.fields(head.headers + HTTPOut.requestID(id, besides: head.headers))
         if let type = head.contentType { fields[.contentType] = type }
         let status = HTTPOut.status(head.status)
         if HTTPOut.isBodiless(head.status) {
@@ -121,6 +120,14 @@ struct DILabResponder: HTTPResponder {
 enum HTTPOut {
     static func status(_ code: Int) -> HTTPResponse.Status {
         (100...999).contains(code) ? HTTPResponse.Status(code: code) : .internalServerError
+    }
+
+    /// The header that names the request's trace: `x-request-id`, unless the app sets that header itself (a
+    /// middleware's or a `Response` parameter's `X-Request-Id`), whose value the client must get as FastAPI sends
+    /// it, once; then the trace id goes in `x-dilab-request-id`.
+    static func requestID(_ id: String, besides headers: [(String, String)]) -> [(String, String)] {
+        let own = headers.contains { $0.0.lowercased() == "x-request-id" }
+        return [(own ? "x-dilab-request-id" : "x-request-id", id)]
     }
 
     /// 1xx, 204 and 304 responses carry no body.

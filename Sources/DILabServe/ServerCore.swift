@@ -17,6 +17,8 @@ final class ServerCore: @unchecked Sendable {
     let store: TraceStore
     let events = EventBroadcaster()
     let inflight = InflightTracker()
+    /// The write deadlines (`options.writeTimeout`) of the response bodies being written.
+    let deadlines: WriteDeadlines
     /// How a websocket connection reaches the engine (`LiveLoop.connect`); tests may plug in a scripted engine.
     var connect: WebSocketConnector
     private let lock = NSLock()
@@ -26,6 +28,7 @@ final class ServerCore: @unchecked Sendable {
         self.app = app
         self.options = options
         self.log = log
+        self.deadlines = WriteDeadlines(timeout: options.writeTimeout)
         let timeline = RealClock(timeScale: options.timeScale)
         self.timeline = timeline
         let scale = options.timeScale
@@ -65,7 +68,7 @@ final class ServerCore: @unchecked Sendable {
     /// the handler: after `sent` it goes on with background tasks and cleanup, recording every event, and leaves
     /// the in-flight set when it ends.
     func startRun(_ spec: RequestSpec) -> (Exchange, String) {
-        let exchange = Exchange(writeTimeout: options.writeTimeout)
+        let exchange = Exchange(deadlines: deadlines)
         let box = RunState()
         exchange.onStart = { [store] head in store.head(box.current, head) }
         let id = loop.submit(spec, channel: exchange, observer: { [self] e in
@@ -90,10 +93,10 @@ final class ServerCore: @unchecked Sendable {
             inflight.enter(id, spec.line)
             store.begin(id, request: spec)
         }
-        store.append(id, e)
-        let brief = store.limits.event(e).event
-        log.event(brief, id: id)
-        events.publish(brief, id: id)
+        let settled = store.limits.settle(e)
+        store.append(id, settled)
+        log.event(settled.event, id: id)
+        events.publish(settled.event, id: id)
     }
 
     /// Records and logs a request the server answered itself (413, 400, 422 json_invalid); its id is `s1`, `s2`...
@@ -114,10 +117,10 @@ final class ServerCore: @unchecked Sendable {
         lock.unlock()
         store.begin(id, request: request)
         for e in events {
-            store.append(id, e)
-            let brief = store.limits.event(e).event
-            log.event(brief, id: id)
-            self.events.publish(brief, id: id)
+            let settled = store.limits.settle(e)
+            store.append(id, settled)
+            log.event(settled.event, id: id)
+            self.events.publish(settled.event, id: id)
         }
         store.complete(id, trace)
         return id

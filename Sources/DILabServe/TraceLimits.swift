@@ -35,6 +35,25 @@ struct TraceLimits: Sendable {
         return (out, truncated)
     }
 
+    /// The event rendered once, as plain text and data, cut: what the store, the log and the live stream all share,
+    /// so an event's lazy detail and data are built once per event, not once per reader. `bytes` is its `Footprint`.
+    func settle(_ e: TraceEvent) -> SettledEvent {
+        var detail = e.detail
+        var subject = e.subject
+        var data = e.data
+        var truncated = false
+        if let d = cut(detail) { detail = d; truncated = true }
+        if let s = cut(subject) { subject = s; truncated = true }
+        for (k, v) in data {
+            if let c = cut(v) { data[k] = c; truncated = true }
+        }
+        let event = TraceEvent(t: e.t, request: e.request, kind: e.kind, subject: subject, detail: detail, depth: e.depth,
+                               thread: e.thread, data: data)
+        let bytes = Footprint.perEvent + Footprint.of(subject) + Footprint.of(detail)
+            + data.reduce(0) { $0 + Footprint.of($1.key) + Footprint.of($1.value) }
+        return SettledEvent(event: event, truncated: truncated, bytes: bytes)
+    }
+
     /// A JSON body too large to keep becomes the string of its first bytes, with the marker.
     func body(_ v: Value) -> (value: Value, truncated: Bool) {
         guard let c = cut(v.json) else { return (v, false) }
@@ -46,6 +65,13 @@ struct TraceLimits: Sendable {
         let target = cut(r.target)
         return (RequestSpec(method: r.method, target: target ?? r.target), target != nil)
     }
+}
+
+/// An event as serve keeps it: rendered, cut to the limits, and its size counted.
+struct SettledEvent: Sendable {
+    var event: TraceEvent
+    var truncated: Bool
+    var bytes: Int
 }
 
 /// An estimate of the heap a trace holds, in bytes: string contents plus the fixed cost of each value,

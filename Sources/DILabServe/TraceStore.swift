@@ -18,6 +18,8 @@ final class TraceStore: @unchecked Sendable {
         /// The response head the engine sent, while the run is still going.
         var head: ResponseStart?
         var bytes = 0
+        /// The footprint of `events` alone.
+        var eventBytes = 0
     }
 
     let capacity: Int
@@ -25,7 +27,10 @@ final class TraceStore: @unchecked Sendable {
     let limits: TraceLimits
     let profile: Profile
     private var entries: [String: Entry] = [:]
+    /// Ids oldest first, from `orderStart` on (the ones before it were evicted): a queue, so evicting the
+    /// oldest trace does not move the rest.
     private var order: [String] = []
+    private var orderStart = 0
     private var total = 0
     private let lock = NSLock()
 
@@ -62,26 +67,39 @@ final class TraceStore: @unchecked Sendable {
         evict(keeping: id)
     }
 
-    func append(_ id: String, _ event: TraceEvent) {
-        let (e, cut) = limits.event(event)
-        let size = Footprint.of(e)
+    func append(_ id: String, _ event: TraceEvent) { append(id, limits.settle(event)) }
+
+    /// An event already rendered and cut (`TraceLimits.settle`): the request's observer settles each event once.
+    func append(_ id: String, _ settled: SettledEvent) {
         lock.lock()
         defer { lock.unlock() }
         guard entries[id] != nil else { return }
-        entries[id]!.events.append(e)
-        entries[id]!.truncated = entries[id]!.truncated || cut
-        entries[id]!.bytes += size
-        total += size
+        entries[id]!.events.append(settled.event)
+        entries[id]!.eventBytes += settled.bytes
+        entries[id]!.truncated = entries[id]!.truncated || settled.truncated
+        entries[id]!.bytes += settled.bytes
+        total += settled.bytes
         evict(keeping: id)
     }
 
+    /// The finished trace. Its events are the ones `append` already kept (the observer saw every one), so they are
+    /// reused as they are, not rendered and cut again; a trace whose events were not all appended is cut here.
     func complete(_ id: String, _ trace: RequestTrace) {
         var kept = trace
         var cut = false
-        kept.events = trace.events.map { e in
-            let (short, c) = limits.event(e)
-            cut = cut || c
-            return short
+        let appended = lock.withLock { entries[id].map { ($0.events, $0.eventBytes) } }
+        var eventBytes: Int
+        if let (events, bytes) = appended, events.count == trace.events.count {
+            kept.events = events
+            eventBytes = bytes
+        } else {
+            eventBytes = 0
+            kept.events = trace.events.map { e in
+                let settled = limits.settle(e)
+                cut = cut || settled.truncated
+                eventBytes += settled.bytes
+                return settled.event
+            }
         }
         let body = limits.body(trace.body)
         kept.body = body.value
@@ -96,7 +114,8 @@ final class TraceStore: @unchecked Sendable {
         entry.events = []
         entry.truncated = entry.truncated || cut
         total -= entry.bytes
-        entry.bytes = Footprint.of(kept)
+        entry.bytes = eventBytes + Footprint.of(kept.request.target) + Footprint.of(kept.bodyText) + Footprint.of(kept.body)
+            + kept.headers.reduce(0) { $0 + Footprint.of($1.0) + Footprint.of($1.1) }
         total += entry.bytes
         entries[id] = entry
         evict(keeping: id)
@@ -104,12 +123,16 @@ final class TraceStore: @unchecked Sendable {
 
     /// Oldest first, never `id` (the trace being written): while over the count or the byte budget.
     private func evict(keeping id: String) {
-        var i = 0
-        while (order.count > capacity || total > byteBudget), i < order.count {
+        var i = orderStart
+        while (order.count - orderStart > capacity || total > byteBudget), i < order.count {
             let victim = order[i]
             if victim == id { i += 1; continue }
-            order.remove(at: i)
+            if i == orderStart { orderStart += 1; i += 1 } else { order.remove(at: i) }
             total -= entries.removeValue(forKey: victim)?.bytes ?? 0
+        }
+        if orderStart > 64, orderStart * 2 > order.count {
+            order.removeFirst(orderStart)
+            orderStart = 0
         }
     }
 

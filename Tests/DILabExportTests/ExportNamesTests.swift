@@ -67,6 +67,7 @@ for path in sys.argv[2:]:
         names.formUnion(s.providers.compactMap { $0.wrappedBy?.decorator })
         names.formUnion(s.models.map(\.name))
         names.formUnion(s.middleware.map(\.name))
+        names.formUnion(s.contextVars.map(\.name))
         names.formUnion(Annotations.standIns(s))  // classes named by the scenario's own annotations (`db: Session = Depends(...)`)
         return names
     }

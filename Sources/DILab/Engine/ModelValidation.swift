@@ -31,6 +31,13 @@ extension RequestValues {
                 errors.append(error("missing", at: at, msg: "Field required", input: raw))
             }
         }
+        if model.forbidsExtra {
+            var seen: Set<String> = []
+            for (key, value) in pairs where !model.fields.contains(where: { $0.name == key }) && seen.insert(key).inserted {
+                let last = pairs.last { $0.0 == key }?.1 ?? value
+                errors.append(error("extra_forbidden", at: loc + [.string(key)], msg: "Extra inputs are not permitted", input: last))
+            }
+        }
         return errors.isEmpty ? (.object(out), []) : (.null, errors)
     }
 
@@ -81,8 +88,14 @@ extension RequestValues {
         case (.int, .int): return (raw, nil)
         case (.int, .bool(let b)): return (.int(b ? 1 : 0), nil)
         case (.int, .double(let d)):
-            if d.isFinite, d == d.rounded(), abs(d) < 9.2e18 { return (.int(Int(d)), nil) }
             if !d.isFinite { return fail("finite_number", "Input should be a finite number") }
+            if d == d.rounded() {
+                // pydantic-core converts a whole float to an i64; 1e30 does not fit.
+                guard d >= -9223372036854775808.0, d < 9223372036854775808.0 else {
+                    return fail("int_parsing_size", "Unable to parse input string as an integer, exceeded maximum size")
+                }
+                return (.int(Int(d)), nil)
+            }
             return fail("int_from_float", "Input should be a valid integer, got a number with a fractional part")
         case (.int, .string(let s)):
             if let i = LaxNumber.int(s) { return (.int(i), nil) }
@@ -113,21 +126,18 @@ extension RequestValues {
         }
     }
 
-    /// `Annotated[FilterParams, Query()]` (0.115+): the query parameters as one dict — each field's value (every
-    /// value for a list field, else the last), plus the names no field reads (ignored unless they are missing-input).
+    /// `Annotated[FilterParams, Query()]` (0.115+): the query parameters as one dict — each field's value in field
+    /// order (every value for a list field, else the last; on 0.115/0.120 a missing field's non-None default), then
+    /// the names no field reads (a repeated one as a list on latest, its last value before).
     func queryModelInput(_ model: BodyModel) -> Value {
         var pairs: [(String, Value)] = []
-        var seen: Set<String> = []
-        let listFields = Set(model.fields.filter { if case .list = $0.type { return true }; if case .optional(.list) = $0.type { return true }; return false }.map(\.name))
-        for (key, _) in request.query where seen.insert(key).inserted {
-            let values = request.query.filter { $0.0 == key }.map { Value.string($0.1) }
-            let isField = model.fields.contains { $0.name == key }
-            if listFields.contains(key) || (!isField && values.count > 1 && profile.queryModelKeepsRepeatedExtras) {
-                pairs.append((key, .array(values)))
-            } else {
-                pairs.append((key, values.last!))
-            }
+        for f in model.fields {
+            let values = request.query.filter { $0.0 == f.name }.map { Value.string($0.1) }
+            let given: Value? = f.type.isSequence ? (values.isEmpty ? nil : .array(values)) : values.last
+            if let given { pairs.append((f.name, given)) } else if let d = missingDefault(f) { pairs.append((f.name, d)) }
         }
+        let rest = request.query.filter { pair in !model.fields.contains { $0.name == pair.0 } }
+        pairs += extras(rest, grouped: profile.queryModelKeepsRepeatedExtras)
         return .object(pairs)
     }
 }

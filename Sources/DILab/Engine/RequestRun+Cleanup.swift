@@ -14,7 +14,7 @@ extension RequestRun {
         guard let provider = entry.dependant.provider else { return exc }
         let th = thread(async: provider.isAsync)
         var result = exc
-        var env = entry.env
+        var env = withContext(entry.env)
         var leaksPool = false
         defer {
             if let pool = entry.pool, !leaksPool { release(pool, for: provider.name, depth: entry.depth) }

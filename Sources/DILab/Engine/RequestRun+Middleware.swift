@@ -26,6 +26,8 @@ struct MiddlewarePass {
     var releasesOnAwait = false
     /// An exception left the app below the layers: the ASGI layers it crossed never reach their code after `await`.
     var raisedThrough = false
+    /// An http layer's `except` caught an exception from below: the ASGI layers at or below it never complete.
+    var caughtAt: Int?
     var active: Bool { !chain.isEmpty }
 }
 
@@ -34,6 +36,7 @@ extension RequestRun {
         middleware.chain = declared.reversed()
         for (i, m) in middleware.chain.enumerated() {
             middleware.entered = i + 1
+            contexts.layerTask.append(contexts.current)
             emit(.middlewareEnter, m.name, m.kind == .http ? "@app.middleware(\"http\"): the code before call_next" : "pure ASGI: the code before await self.app(...)",
                  thread: .loop)
             var ignored: [(String, String)] = []
@@ -47,9 +50,16 @@ extension RequestRun {
                     return
                 }
             } catch {
+                if let j = catchingLayer(error, below: i) {
+                    answer(error, at: j)
+                    completeLayers(below: j)
+                    return
+                }
                 serverError(error, from: m.name)
                 return
             }
+            // BaseHTTPMiddleware's call_next runs the app below in a task group's new task: a copy of this context.
+            if m.kind == .http { contexts.spawn() }
         }
         inner()
         completeLayers(below: middleware.chain.count)
@@ -60,8 +70,12 @@ extension RequestRun {
     func passUp(status: Int, headers: inout [(String, String)]) -> PyError? {
         let top = min(middleware.source ?? middleware.entered, middleware.entered)
         let streams = middleware.chain[0..<top].filter { $0.kind == .http }.count
+        let below = contexts.current
+        defer { contexts.current = below }
         for j in (0..<top).reversed() {
             let m = middleware.chain[j]
+            // Each layer's code (an ASGI layer's send too) runs in the task the layer was called in.
+            if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
             switch m.kind {
             case .asgi:
                 emit(.middlewareResponse, m.name, "its send sees http.response.start and adds its headers", q: String(status), thread: .loop)
@@ -83,8 +97,11 @@ extension RequestRun {
     /// first, and on 0.105 the held last body message goes out when the outermost BaseHTTP layer's stream ends.
     func completeLayers(below top: Int) {
         guard !middleware.raisedThrough, !halted else { return }
-        for j in (0..<min(top, middleware.chain.count)).reversed() {
+        let below = contexts.current
+        defer { contexts.current = below }
+        for j in (0..<min(top, middleware.chain.count, middleware.caughtAt ?? top)).reversed() {
             let m = middleware.chain[j]
+            if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
             if m.kind == .asgi {
                 var ignored: [(String, String)] = []
                 do throws(PyError) { _ = try runStep(m.after, of: m, headers: &ignored) } catch { return }
@@ -105,6 +122,30 @@ extension RequestRun {
         emit(.sent, String(status), .status(detail: "the last body message, relayed through the BaseHTTPMiddleware streams, reaches the server at the app's first await", status: status))
     }
 
+    /// The innermost http layer above `below` whose `except` takes `e`: call_next re-raises what the app below raised.
+    func catchingLayer(_ e: PyError, below: Int) -> Int? {
+        guard e.type != "CancelledError", !responseSent else { return nil }
+        return (0..<min(below, middleware.chain.count)).reversed().first { j in
+            middleware.chain[j].kind == .http && middleware.chain[j].handlers.contains { e.isInstance(of: $0.catches) }
+        }
+    }
+
+    /// Layer `j`'s except block returns its own JSONResponse: it passes the layers above `j` only.
+    func answer(_ e: PyError, at j: Int) {
+        let m = middleware.chain[j]
+        guard let h = m.handlers.first(where: { e.isInstance(of: $0.catches) }) else { return }
+        let saved = contexts.current
+        if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
+        var env = middlewareEnv()
+        contexts.current = saved
+        env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
+        emit(.catch, m.name, "except \(h.catches): call_next re-raised \(e.display) → returns its own response", q: "\(e.summary) → \(h.status)", thread: .loop)
+        emit(.middlewareExit, m.name, "returns its own response from its except block", q: String(h.status), thread: .loop)
+        middleware.source = j
+        middleware.caughtAt = j
+        respond(status: h.status, body: h.body.renderInert(env))
+    }
+
     /// An exception from a middleware's own code: no exception handler sees it, so ServerErrorMiddleware answers 500.
     func serverError(_ e: PyError, from owner: String) {
         middleware.source = 0
@@ -122,6 +163,7 @@ extension RequestRun {
     /// One step of a layer's code: a pause, `request.state` writes, header writes, a raise, an early response.
     func runStep(_ step: MiddlewareStep, of m: Middleware, headers: inout [(String, String)]) throws(PyError) -> EarlyResponse? {
         guard !step.isEmpty else { return nil }
+        _ = try setContext(step.contextSets, env: middlewareEnv(), async: true, by: m.name, depth: 0)
         try work(step.duration, async: true, in: m.name)
         try writeState(step.requestState, env: middlewareEnv(), param: "request", by: m.name)
         let env = middlewareEnv()

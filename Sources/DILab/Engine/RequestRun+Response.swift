@@ -160,8 +160,13 @@ extension RequestRun {
             }
             var env = TemplateEnv(Dictionary(task.args, uniquingKeysWith: { $1 }))
             env[Builtin.request] = .int(id)
+            env = withContext(env)
             var due: PyError?
-            do throws(PyError) { due = try dueError(task.def.raises, env: env) } catch { due = error }
+            do throws(PyError) {
+                env = try setContext(task.def.contextSets, env: env, async: task.def.isAsync, by: task.def.name, depth: 0)
+                due = try dueError(task.def.raises, env: env)
+            } catch { due = error }
+            dropLocalContext()
             if let e = due {
                 emit(.taskFail, task.def.name, e.display, q: e.summary, thread: th)
                 for rest in queue[(index + 1)...] {
@@ -217,6 +222,11 @@ extension RequestRun {
             respond(status: e.status ?? 500, body: .object([("detail", e.detail ?? .null)]), headers: e.headerPairs)
         } else if e.type == "RequestValidationError" {
             respond(status: 422, body: .object([("detail", .array(e.errors))]))
+        } else if middleware.active, app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) })?.exception ?? "Exception" == "Exception",
+                  let j = catchingLayer(e, below: middleware.entered) {
+            // No handler below the user middleware takes it (a handler for Exception sits in ServerErrorMiddleware,
+            // outside them): call_next re-raises it into the innermost http layer whose except matches.
+            answer(e, at: j)
         } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {
             // Starlette gives a handler for Exception to ServerErrorMiddleware, outside every user middleware.
             if handler.exception == "Exception" { middleware.source = 0; middleware.raisedThrough = true }

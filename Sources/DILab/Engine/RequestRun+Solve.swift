@@ -176,6 +176,7 @@ extension RequestRun {
         env[Builtin.state] = engine.stateValue
         env[Builtin.now] = .int(clock.now)
         env.bindClosed(closed)
+        if !contexts.declared.isEmpty { env[ContextVarDecl.envKey] = contexts.value }
         return env
     }
 
@@ -202,7 +203,8 @@ extension RequestRun {
             if let pool { release(pool, for: provider.name, depth: depth) }
         }
         let n = engine.nextCall(provider.name)
-        let env = environment(values, provider: provider.name, call: n)
+        defer { dropLocalContext() }
+        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n), async: provider.isAsync, by: provider.name, depth: depth)
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
@@ -285,7 +287,8 @@ extension RequestRun {
     func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
                       slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
         let n = engine.nextCall(provider.name)
-        let env = environment(values, provider: provider.name, call: n)
+        defer { dropLocalContext() }
+        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n), async: provider.isAsync, by: provider.name, depth: depth)
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
@@ -307,9 +310,11 @@ extension RequestRun {
 
     func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
         let r = route.route
-        let env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
+        defer { dropLocalContext() }
+        env = try setContext(r.contextSets, env: env, async: r.isAsync, by: r.handlerName, depth: 0)
         try work(r.duration, async: r.isAsync, in: r.handlerName)
         if let sets = r.sets { try temporal.apply(sets, env: env, run: self, by: r.handlerName, depth: 0) }
         try stateWrites(r.requestState, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)
@@ -325,7 +330,7 @@ extension RequestRun {
         let body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
         var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)
         if r.stream == nil, r.responseBackground == nil {
-            if let spec = r.responseModel { response.body = try serializeResponse(response.body, spec) }
+            if let spec = r.effectiveResponseModel { response.body = try serializeResponse(response.body, spec) }
             try render(&response, as: route.responseClass, route: r)
             // FastAPI builds this response itself: status_code=sub_response.status_code when one was set, then
             // headers.raw.extend(sub_response.headers.raw). A stream or a JSONResponse the handler returns is sent as is.

@@ -44,6 +44,8 @@ final class RequestRun {
     var requestValue: Value?
     /// `request.state`: the attributes set so far in this request, in the order first set.
     var requestState: [(String, Value)] = []
+    /// The request's asyncio tasks' contexts, for `context_vars:` (see RequestRun+Context.swift).
+    var contexts = RequestContexts()
     /// The middleware this request passes through, while it does (see RequestRun+Middleware.swift).
     var middleware = MiddlewarePass()
     /// The client port Starlette's `request.client` shows: TestClient's and the verify driver's 50000, or
@@ -96,6 +98,7 @@ final class RequestRun {
         named.rawBody = nil
         self.trace = RequestTrace(id: id, request: named, profile: engine.app.profile)
         trace.events.reserveCapacity(16)   // a typical request's events without regrowing the array four times
+        self.contexts.declared = engine.app.scenario.contextVars
     }
 
     // MARK: events

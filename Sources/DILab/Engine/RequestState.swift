@@ -88,6 +88,7 @@ enum RequestState {
             case .negate(let inner), .length(let inner), .member(let inner, _): stack.append(inner)
             case .slice(let a, let lower, let upper): stack += [a] + [lower, upper].compactMap { $0 }
             case .choose(let c, let then, let otherwise): stack += [c, then, otherwise]
+            case .contextGet(_, let fallback): stack += [fallback].compactMap { $0 }
             }
         }
     }

@@ -30,6 +30,11 @@ struct RequestValues {
         var errors: [Value] = []
         for source in RequestValues.readingOrder {
             for p in params where p.source == source {
+                if let typed = p.spec.fieldType {
+                    let (v, e) = readTyped(p, typed)
+                    if e.isEmpty { values.append((p.name, v)) } else { errors += e }
+                    continue
+                }
                 if let name = p.spec.model, let model = models[name] {
                     let (v, e) = readModel(p, model)
                     if e.isEmpty { values.append((p.name, v)) } else { errors += e }
@@ -46,6 +51,8 @@ struct RequestValues {
     /// (missing, default, optional alike), then validated field by field.
     func readModel(_ p: ResolvedParam, _ model: BodyModel) -> (Value, [Value]) {
         if p.source == .query { return validateModel(queryModelInput(model), model, loc: [.string("query")]) }
+        if p.source == .header { return headerModel(model) }
+        if p.source == .cookie { return cookieModel(model) }
         let loc: [Value] = embedBody ? [.string("body"), .string(p.key)] : [.string("body")]
         var plain = p
         plain.spec.model = nil
@@ -60,8 +67,9 @@ struct RequestValues {
 
     /// Whether the request carries this body parameter (else `read` gave its default).
     func isPresent(_ p: ResolvedParam) -> Bool {
-        if embedBody { if case .object? = body { return body?[p.key] != nil && body?[p.key] != .null } else { return false } }
-        return body != nil && body != .null
+        let nullCounts = profile.validatesBodyNull
+        if embedBody { if case .object? = body { return body?[p.key] != nil && (nullCounts || body?[p.key] != .null) } else { return false } }
+        return body != nil && (nullCounts || body != .null)
     }
 
     /// `request_params_to_args`' order: path, query, header, cookie, then the body.
@@ -77,13 +85,22 @@ struct RequestValues {
         case .cookie: raw = cookies.last { $0.0 == p.key }.map { .string($0.1) }
         case .body:
             if embedBody {
-                if case .object? = body { raw = body?[p.key] } else { raw = nil }
+                switch body {
+                case .object?: raw = body?[p.key]
+                case nil: raw = nil
+                case .null? where !profile.validatesBodyNull: raw = nil
+                // `received_body.get(alias)` on a list, a scalar (or, on the latest profile, null) raises AttributeError: every
+                // embedded field is missing, defaults or not.
+                default: return (.null, error("missing", loc: loc, msg: "Field required", input: .null))
+                }
             } else {
                 raw = body
             }
         case .inferred: raw = nil
         }
-        guard let raw, raw != .null || p.source != .body else {
+        // The latest profile validates a JSON null sent for a body (`{"a": null}`, or a body of `null`); older ones read it as absent.
+        if raw == .null, p.source == .body, profile.validatesBodyNull, p.spec.optional { return (.null, nil) }
+        guard let raw, raw != .null || p.source != .body || profile.validatesBodyNull else {
             if let d = p.spec.defaultValue {
                 // 0.106–0.120 hand a missing parameter's default to the field's validator (`_get_multidict_value`
                 // returns it in place of None), so a default is converted and checked against its constraints.
@@ -100,7 +117,9 @@ struct RequestValues {
 
     /// Converts to the parameter's type, then checks its constraints (pydantic reports only a value's first failure).
     func validated(_ raw: Value, _ spec: RequestParam, loc: [String], fromDefault: Bool) -> (Value, Value?) {
-        let (v, e) = convert(raw, to: spec.type, loc: loc, strictString: fromDefault)
+        // A JSON body value is any JSON type: pydantic's lax rules for each (1.5 is int_from_float, true an int).
+        let (v, e) = loc.first == "body" && !fromDefault ? lax(raw, spec.type, loc: loc.map(Value.string))
+            : convert(raw, to: spec.type, loc: loc, strictString: fromDefault)
         guard e == nil, !spec.constraints.isEmpty else { return (v, e) }
         if let failure = ConstraintCheck.firstFailure(v, spec.constraints, type: spec.type) {
             return (.null, error(failure.type, loc: loc, msg: failure.msg, input: raw, ctx: failure.ctx))
@@ -157,6 +176,9 @@ struct RequestValues {
 }
 
 extension Profile {
+    /// The latest profile (0.165) hands a JSON null sent for a body parameter to its validator; 0.120 and older
+    /// treat it as not sent.
+    var validatesBodyNull: Bool { self == .latest }
     /// 0.106–0.120 validate a missing parameter's (non-None) default; 0.105 and 0.121+ pass it through as it is.
     var validatesParameterDefaults: Bool { self == .v0_115 || self == .v0_120 }
 }

@@ -40,9 +40,11 @@ public enum WrappedCallable {
 
     /// The line the trace shows where a passed-through provider would have run.
     public static func explanation(_ p: Provider, type: String, profile: Profile) -> String {
-        let kind = p.isGenerator ? (p.isAsync ? "an async generator" : "a generator") : "an async def"
+        var kind = p.isGenerator ? (p.isAsync ? "an async generator" : "a generator") : "an async def"
+        if p.form == .instance { kind = "a callable instance whose __call__ is " + kind }
         var s = "FastAPI \(profile.fastapiVersion) classifies the wrapper that \(p.wrappedBy?.decorator ?? "") puts around \(kind) by the wrapper alone: a plain function, called in the threadpool; its <\(type) object> is the value and the body never runs"
-        if type == "coroutine" { s += " (RuntimeWarning: coroutine '\(p.name)' was never awaited)" }
+        let function = p.form == .instance ? (p.instanceOf ?? "") + ".__call__" : p.name
+        if type == "coroutine" { s += " (RuntimeWarning: coroutine '\(function)' was never awaited)" }
         return s + "; 0.123.5+ unwraps it"
     }
 
@@ -63,9 +65,13 @@ public enum WrappedCallable {
         for p in wrapped {
             let at = p.wrappedBy?.location ?? p.location
             let d = p.wrappedBy?.decorator ?? ""
-            if p.form != .function || p.lruCache || p.securityScheme != nil || p.factory != nil {
-                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`wrapped_by` is modelled on a plain function only, not on provider '\(p.name)' (a class, an instance, a factory product, @lru_cache or a security scheme)",
+            if p.lruCache || p.securityScheme != nil || p.factory != nil {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`wrapped_by` is modelled on a function, a class or a callable instance, not on provider '\(p.name)' (a factory product, @lru_cache or a security scheme)",
                                       hint: "drop `wrapped_by`, or make '\(p.name)' a plain `def`/`async def`"))
+            }
+            if p.form != .function, p.wrappedBy?.keepsWrapped == false {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "a class or callable instance wrapped without `@functools.wraps` is not modelled",
+                                      hint: "keep `keeps_wrapped: true`"))
             }
             if p.wrappedBy?.isAsync == true, p.isGenerator {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "an async wrapper around the generator '\(p.name)' is not modelled",

@@ -221,7 +221,7 @@ public struct GraphBuilder {
                     d.dependencies.append(sub)
                 }
             case .request(let rp):
-                if let model = rp.model, let problem = ModelParamCheck.problem(param, model: model, source: rp.source, profile: profile) {
+                if let model = rp.model, let problem = ModelParamCheck.problem(param, model: model, source: rp.source, profile: profile, siblings: params) {
                     report(problem)
                 }
                 d.requestParams.append(GraphBuilder.resolve(param.name, rp, pathParams: pathParams))

@@ -52,8 +52,14 @@ public enum MiddlewareCheck {
                            "raise e.g. RuntimeError or ValueError")
                 }
             }
+            for h in m.handlers {
+                if let bad = h.body.roots.first(where: { !middlewareRoots.contains($0) && $0 != "exc" && $0 != "@exc" }) {
+                    report(h.location, "the except block of middleware '\(m.name)' reads '\(bad)', which it has no way to see",
+                           "it reads `exc` (exc.type, exc.message), `request`, `@request` and `now`")
+                }
+            }
             for (name, value) in m.before.headers + m.after.headers + m.startHeaders {
-                if let problem = unsafeHeader(value, writes: writes) {
+                if let problem = unsafeHeader(value, writes: writes) ?? unsafeContextRead(value, in: s) {
                     report(m.location, "header '\(name)' of middleware '\(m.name)': \(problem)",
                            "a middleware header may hold {{@request}} or {{request.state.x}} where every write of x is literal text, {{@request}} or {{call}}")
                 }
@@ -77,6 +83,35 @@ public enum MiddlewareCheck {
             }
             for w in writes[path[2]] ?? [] where !isHeaderSafe(w) {
                 return "request.state.\(path[2]) is set from a value that could hold text no header may carry"
+            }
+        }
+        return nil
+    }
+
+    /// Why a header value's `var.get(...)` could hold what no header may: some `sets_context:` of the variable, its
+    /// declared default or the `get` default is not header-safe text.
+    static func unsafeContextRead(_ value: Template, in s: Scenario) -> String? {
+        var gets: [(String, Expr?)] = []
+        if case .text(let pieces) = value {
+            for case .hole(let e, _) in pieces {
+                var stack = [e]
+                while let x = stack.popLast() {
+                    if case .contextGet(let n, let f) = x { gets.append((n, f)) }
+                    stack += x.children
+                }
+            }
+        }
+        let sets = s.providers.flatMap(\.contextSets) + s.routes.flatMap(\.contextSets) + s.tasks.flatMap(\.contextSets)
+            + s.middleware.flatMap { $0.before.contextSets + $0.after.contextSets }
+        for (name, fallback) in gets {
+            if let f = fallback, !isHeaderSafe(.value(f.literalValue ?? .null)) {
+                return "the default of \(name).get(...) is not header-safe literal text"
+            }
+            if let d = s.contextVars.first(where: { $0.name == name })?.defaultValue, !isHeaderSafe(.value(d)) {
+                return "the declared default of \(name) could hold text no header may carry"
+            }
+            if sets.contains(where: { $0.0 == name && !isHeaderSafe($0.1) }) {
+                return "\(name) is set from a value that could hold text no header may carry"
             }
         }
         return nil

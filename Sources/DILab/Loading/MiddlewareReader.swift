@@ -1,8 +1,8 @@
 /// Reads `middleware:` (a list: `- http: name` or `- asgi: ClassName`, each with `before:`/`after:` steps) and the
 /// `request_state:` writes a provider, a route or a middleware step makes.
 enum MiddlewareReader {
-    static let entryKeys = ["http", "asgi", "before", "after", "headers", "doc"]
-    static let beforeKeys = ["duration", "request_state", "raises", "respond"]
+    static let entryKeys = ["http", "asgi", "before", "after", "headers", "doc", "except"]
+    static let beforeKeys = ["duration", "request_state", "raises", "respond", "sets_context"]
     static let httpAfterKeys = ["duration", "request_state", "headers"]
     static let asgiAfterKeys = ["duration"]
 
@@ -33,6 +33,13 @@ enum MiddlewareReader {
                     continue
                 }
                 m.startHeaders = headers(p.value)
+            case "except":
+                guard kind == .http else {
+                    p.keyNode.error("a pure ASGI middleware's try/except around `await self.app(...)` is not modelled", rule: "middleware",
+                                    hint: "use an http middleware (`- http: name`) with `except: [{catch: ValueError, respond: {status: 503, body: ...}}]`")
+                    continue
+                }
+                m.handlers = MiddlewareCatchReader.handlers(p.value)
             default: break
             }
         }
@@ -46,14 +53,17 @@ enum MiddlewareReader {
             ? ["headers": "a pure ASGI middleware adds headers to http.response.start: write `headers:` beside `before:`",
                "request_state": "after the inner app returns, the request is over; set request_state in `before:`",
                "raises": "dilab models an ASGI middleware's exceptions only before the inner app runs (`before: {raises: ...}`)",
-               "respond": "an ASGI middleware that answers itself is not modelled; use an http middleware's `before: {respond: ...}`"]
+               "respond": "an ASGI middleware that answers itself is not modelled; use an http middleware's `before: {respond: ...}`",
+               "sets_context": "a context variable set after the inner app returned is not modelled; set it in `before:`"]
             : ["respond": "`respond:` is a return before call_next: put it under `before:`",
-               "raises": "a raise after call_next is not modelled: the app below is still running (its background tasks and cleanup), and how it ends differs by release"]
+               "raises": "a raise after call_next is not modelled: the app below is still running (its background tasks and cleanup), and how it ends differs by release",
+               "sets_context": "a context variable set after call_next is not modelled; set it in `before:`"]
         for p in node.mapping(what, allowed: allowed, misplaced: misplaced) {
             let v = p.value
             switch p.key {
             case "duration": s.duration = v.duration("duration") ?? 0
             case "request_state": s.requestState = requestState(v)
+            case "sets_context": s.contextSets = ContextVarReader.sets(v)
             case "headers": s.headers = headers(v)
             case "raises": s.raises = PieceReader.raises(v)
             case "respond":

@@ -20,7 +20,12 @@ enum ModelReader {
                 continue
             }
             var fields: [ModelField] = []
+            var forbidsExtra = false
             for f in p.value.mapping("model '\(p.key)'") {
+                if f.key == "model_config" {
+                    forbidsExtra = ModelConfigReader.forbidsExtra(f.value)
+                    continue
+                }
                 guard f.keyNode.checkName(f.key, .attribute, what: "field name") else { continue }
                 if typeNames.contains(f.key) || names.contains(f.key) {
                     f.keyNode.error("field name '\(f.key)' names a type: in the class body it would hide that type from the fields after it",
@@ -47,7 +52,9 @@ enum ModelReader {
                                   at: f.value.location.offset(by: e.offset + (f.value.isQuoted ? 1 : 0)))
                 } catch {}
             }
-            out.append(BodyModel(name: p.key, fields: fields, location: p.keyNode.location))
+            var model = BodyModel(name: p.key, fields: fields, location: p.keyNode.location)
+            model.forbidsExtra = forbidsExtra
+            out.append(model)
         }
         reportStructure(out, node: node)
         return out

@@ -16,6 +16,8 @@ struct ParamParser {
     var aliases: [String: DependsSpec] = [:]
     /// The classes `models:` declares: a parameter annotated with one is validated as that model.
     var models: Set<String> = []
+    /// What the last `parseType` read as pydantic validates it beyond the plain type (`EmailStr`, `list[Item]`).
+    var typed: FieldType?
 
     static let requestSources: [String: RequestParam.Source] = [
         "Query": .query, "Path": .path, "Header": .header, "Cookie": .cookie, "Body": .body,
@@ -30,8 +32,12 @@ struct ParamParser {
         p.aliases = aliases
         p.models = models
         p.toks = try tokenize(text)
-        let kind = try p.parseSpec()
+        var kind = try p.parseSpec()
         guard p.peek == .end else { throw Failure(message: "unexpected text after the parameter", offset: p.offset) }
+        if case .request(var rp) = kind, let typed = p.typed {
+            try ParamParser.attach(typed, to: &rp)
+            kind = .request(rp)
+        }
         return kind
     }
 
@@ -234,7 +240,9 @@ struct ParamParser {
             try expect("]", "to close Optional[...]")
             return (inner.0, inner.1, true)
         }
+        typed = name == "EmailStr" ? .email : nil
         if peek == .punct("[") {
+            try readElement(of: name)
             // Generic arguments such as list[str] or dict[str, int]: skip them.
             var depth = 0
             repeat {

@@ -1,7 +1,7 @@
 /// Reads one entry of `providers:`.
 enum ProviderReader {
     static let keys = ["yield", "async", "class", "instance_of", "factory", "lru_cache", "scheme", "params", "returns", "returns_task",
-                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by", "sets", "request_state"]
+                       "duration", "raises", "adds_tasks", "cleanup", "except", "doc", "header", "acquires", "wrapped_by", "sets", "request_state", "sets_context"]
 
     static func provider(name: String, node: YNode, at location: SourceLocation) -> Provider {
         var p = Provider(name: name, location: location)
@@ -51,6 +51,7 @@ enum ProviderReader {
             case "doc": p.doc = v.string("doc")
             case "sets": p.sets = ResponseSetsReader.sets(v, owner: "provider '\(name)'")
             case "request_state": p.requestState = MiddlewareReader.requestState(v)
+            case "sets_context": p.contextSets = ContextVarReader.sets(v)
             case "wrapped_by": p.wrappedBy = wrappedBy(v, provider: name)
             default: break
             }
@@ -177,13 +178,14 @@ enum TaskReader {
         var t = TaskDef(name: name, location: location)
         node.checkName(name, .global, what: "task name", at: location)
         if node.isNull { return t }
-        for entry in node.mapping("task '\(name)'", allowed: ["async", "duration", "uses", "raises", "params"]) {
+        for entry in node.mapping("task '\(name)'", allowed: ["async", "duration", "uses", "raises", "params", "sets_context"]) {
             let v = entry.value
             switch entry.key {
             case "async": t.isAsync = v.bool("async") ?? false
             case "duration": t.duration = v.duration("duration") ?? 0
             case "uses": t.uses = v.list().compactMap { $0.string("a provider name") }
             case "raises": t.raises = PieceReader.raises(v)
+            case "sets_context": t.contextSets = ContextVarReader.sets(v)
             case "params": t.params = v.list().compactMap { item in
                 item.string("a parameter name").flatMap { item.checkName($0, .parameter, what: "task parameter") ? $0 : nil }
             }

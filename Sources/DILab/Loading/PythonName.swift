@@ -93,7 +93,7 @@ public enum PythonName {
     /// `ExportNamesTests` parses a real export and fails when a name is missing here.
     public static let reserved: Set<String> = [
         // the header's imports
-        "asynccontextmanager", "lru_cache", "functools", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
+        "asynccontextmanager", "ContextVar", "lru_cache", "functools", "Any", "APIRouter", "BackgroundTasks", "Body", "Cookie", "Depends", "FastAPI",
         "Header", "HTTPException", "Path", "Query", "Request", "Response", "Security", "RequestValidationError", "FastAPIError",
         "JSONResponse", "StreamingResponse", "HTMLResponse", "PlainTextResponse", "RedirectResponse", "APIKeyHeader", "HTTPBearer", "HTTPAuthorizationCredentials",
         "OAuth2PasswordBearer", "SecurityScopes", "BackgroundTask", "StarletteHTTPException",
@@ -170,10 +170,11 @@ extension PythonName {
         s.rooms.forEach { claim($0.name, "room", $0.location) }
         s.aliases.sorted { $0.key < $1.key }.forEach { claim($0.key, "alias", $0.value.location) }
         s.models.forEach { claim($0.name, "model", $0.location) }
-        let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name) + s.rooms.map(\.name))
+        s.contextVars.forEach { claim($0.name, "context variable", $0.location) }
+        let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name) + s.rooms.map(\.name) + s.contextVars.map(\.name))
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)
         for p in params where hidden.contains(p.name) {
-            out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task, pool, room or exception class; in the exported function it would hide it",
+            out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task, pool, room, context variable or exception class; in the exported function it would hide it",
                                   hint: "rename the parameter"))
         }
         for r in s.routes {

@@ -2,7 +2,7 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets", "request_state"] + ResponseModelReader.keys
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets", "request_state", "sets_context"] + ResponseModelReader.keys
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
@@ -163,6 +163,7 @@ enum RouteReader {
             case _ where ResponseModelReader.keys.contains(entry.key):
                 ResponseModelReader.read(entry.key, v, keyNode: entry.keyNode, into: &route)
             case "request_state": route.requestState = MiddlewareReader.requestState(v)
+            case "sets_context": route.contextSets = ContextVarReader.sets(v)
             default:
                 entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
             }

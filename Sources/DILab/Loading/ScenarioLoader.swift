@@ -4,7 +4,7 @@ import Foundation
 /// Turns scenario YAML into a `Scenario`, collecting every input error (with file:line:column) in one pass.
 public enum ScenarioLoader {
     static let topKeys = ["scenario", "description", "fastapi", "providers", "tasks", "app", "routers", "routes",
-                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases", "rooms", "models", "middleware"]
+                          "dependency_overrides", "requests", "expect", "expect_app_errors", "pools", "aliases", "rooms", "models", "middleware", "context_vars"]
 
     public static func load(path: String) throws -> Scenario {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -123,6 +123,7 @@ public enum ScenarioLoader {
                     return Room(name: name, location: r.location)
                 }
             case "middleware": scenario.middleware = MiddlewareReader.middleware(v)
+            case "context_vars": scenario.contextVars = ContextVarReader.declarations(v)
             case "expect": scenario.expectations = v.list().compactMap(RequestReader.expectation)
             case "expect_app_errors": scenario.expectedAppErrors = v.list().compactMap { $0.string("an expected app error") }
             default: break
@@ -133,6 +134,7 @@ public enum ScenarioLoader {
         PythonName.collisions(in: scenario).forEach(context.report)
         WrappedCallable.problems(in: scenario).forEach(context.report)
         MiddlewareCheck.problems(in: scenario).forEach(context.report)
+        ContextVarCheck.problems(in: scenario).forEach(context.report)
         return (scenario, context.diagnostics)
     }
 

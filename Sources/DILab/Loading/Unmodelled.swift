@@ -18,7 +18,7 @@ enum Unmodelled {
             "HTTPConnection": Entry(sentence: "Starlette's HTTPConnection is injected by FastAPI and dilab does not model it", anchor: "connection-objects"),
             "StarletteRequest": Entry(sentence: "Starlette's Request object is injected by FastAPI and dilab models only `Request`", anchor: "connection-objects"),
             "BackgroundTask": Entry(sentence: "Starlette's single BackgroundTask is not a parameter FastAPI injects; dilab models `BackgroundTasks`", anchor: "connection-objects"),
-            "ContextVar": Entry(sentence: "context variables are not modelled", anchor: "context-variables"),
+            "ContextVar": Entry(sentence: "a ContextVar is no parameter FastAPI fills; declare the variable under `context_vars:` and read it with `{{name.get()}}`", anchor: "context-variables"),
             "Union": Entry(sentence: "a Union of types other than `X | None` is not modelled", anchor: "types"),
             "Literal": Entry(sentence: "Literal[...] values are not validated by dilab", anchor: "types"),
             "Enum": Entry(sentence: "enum parameters are not validated by dilab", anchor: "types"),
@@ -50,7 +50,7 @@ enum Unmodelled {
         "BeforeValidator": Entry(sentence: "pydantic validators run code, which a scenario cannot", anchor: "annotated-metadata"),
         "PlainValidator": Entry(sentence: "pydantic validators run code, which a scenario cannot", anchor: "annotated-metadata"),
         "WrapValidator": Entry(sentence: "pydantic validators run code, which a scenario cannot", anchor: "annotated-metadata"),
-        "ContextVar": Entry(sentence: "context variables are not modelled", anchor: "context-variables"),
+        "ContextVar": Entry(sentence: "a ContextVar is no parameter FastAPI fills; declare the variable under `context_vars:` and read it with `{{name.get()}}`", anchor: "context-variables"),
     ]
 
     /// Marker arguments that change what FastAPI reads, refused when set to the value that changes it (nil: any value).

@@ -3,6 +3,8 @@
 public struct BodyModel: Sendable {
     public var name: String
     public var fields: [ModelField]
+    /// `model_config = {"extra": "forbid"}`: a key no field reads is an `extra_forbidden` error, not dropped.
+    public var forbidsExtra = false
     public var location: SourceLocation
     public init(name: String, fields: [ModelField], location: SourceLocation = .unknown) {
         self.name = name

@@ -284,6 +284,19 @@ public struct ExprParser {
                 default: throw ExprError(message: "expected a name after '.'", offset: tokens[position - 1].1)
                 }
             }
+            if peek == .lparen, path.count == 2, path[1] == "get" {
+                // `var.get()` / `var.get(default)`: a context variable's read (the name is checked at load).
+                _ = advance()
+                try descend(at: at)
+                defer { depth -= 1 }
+                if peek == .rparen { _ = advance(); return .contextGet(name, nil) }
+                let fallback = try parseExpression()
+                guard advance() == .rparen else { throw ExprError(message: "expected ')' (get takes one default)", offset: tokens[position - 1].1) }
+                return .contextGet(name, fallback)
+            }
+            if peek == .lparen {
+                throw ExprError(message: "'\(path.joined(separator: "."))(...)' is not modelled: a template calls only len() and a context variable's get()", offset: at)
+            }
             return .ref(path)
         case .lparen:
             try descend(at: at)

@@ -23,6 +23,8 @@ public indirect enum Expr: Sendable, Equatable {
     case member(Expr, String)
     /// `then if condition else otherwise`.
     case choose(condition: Expr, then: Expr, otherwise: Expr)
+    /// `request_id_var.get()` / `.get(default)`: a declared `context_vars:` entry read in the running context.
+    case contextGet(String, Expr?)
 
     public enum CompareOp: String, Sendable { case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", isIn = "in", notIn = "not in", isOp = "is", isNot = "is not" }
 
@@ -37,6 +39,7 @@ public indirect enum Expr: Sendable, Equatable {
         case .and(let a, let b), .or(let a, let b), .compare(let a, _, let b), .arith(let a, _, let b), .index(let a, let b): return [a, b]
         case .slice(let e, let lo, let hi): return [e] + [lo, hi].compactMap { $0 }
         case .choose(let c, let t, let o): return [c, t, o]
+        case .contextGet(_, let d): return [d].compactMap { $0 }
         }
     }
 
@@ -45,7 +48,7 @@ public indirect enum Expr: Sendable, Equatable {
         var stack = [self]
         while let e = stack.popLast() {
             switch e {
-            case .arith, .negate, .length, .index, .slice: return true
+            case .arith, .negate, .length, .index, .slice, .contextGet(_, nil): return true
             default: stack += e.children
             }
         }
@@ -101,6 +104,12 @@ public indirect enum Expr: Sendable, Equatable {
             return try PythonOps.slice(v, try lo?.evaluate(env) ?? .null, try hi?.evaluate(env) ?? .null)
         case .member(let e, let name): return (try e.evaluate(env))[name] ?? .null
         case .choose(let c, let t, let o): return try (c.evaluate(env)).isTruthy ? t.evaluate(env) : o.evaluate(env)
+        case .contextGet(let name, let fallback):
+            let entry = env[ContextVarDecl.envKey]?[name]
+            if let v = entry?["value"] { return v }
+            if let fallback { return try fallback.evaluate(env) }
+            if let d = entry?["default"] { return d }
+            throw PyError(type: "LookupError", message: "<ContextVar name='\(entry?["label"]?.text ?? name)' at 0x…>")
         }
     }
 

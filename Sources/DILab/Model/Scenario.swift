@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var models: [BodyModel] = []
     /// `@app.middleware("http")` functions and `app.add_middleware(...)` classes, in the order they are added.
     public var middleware: [Middleware] = []
+    /// `context_vars:` — module-level `ContextVar`s the callables set and read (see ContextVar.swift).
+    public var contextVars: [ContextVarDecl] = []
     /// Diagnostics this scenario expects FastAPI to raise when the app is built (scope errors, cycles).
     public var expectedAppErrors: [String]
     /// The file's text, kept for caret snippets in diagnostics and for `dilab test --update`.
@@ -115,6 +117,8 @@ public struct Provider: Sendable {
     public var sets: ResponseSets?
     /// `request.state.name = value` lines (`request_state:`), for a provider taking `request: Request`.
     public var requestState: [(String, Template)] = []
+    /// `var.set(value)` lines (`sets_context:`), run where `request_state:` is written.
+    public var contextSets: ContextSets = []
     /// A decorator written with `@functools.wraps`: a sync `def wrapper(*args, **kwargs)` around the function.
     public var wrappedBy: WrappedBy?
 
@@ -336,6 +340,8 @@ public struct RequestParam: Sendable {
     public var constraints: [ParamConstraint] = []
     /// The declared model (`models:`) this parameter is annotated with: validated field by field.
     public var model: String?
+    /// An annotation validated as a model field is (`EmailStr`, `list[Item]`): pydantic's checks over `type`'s.
+    public var fieldType: FieldType?
 
     public init(source: Source = .inferred, type: ValueType = .str, optional: Bool = false,
                 defaultValue: Value? = nil, alias: String? = nil) {
@@ -370,6 +376,8 @@ public struct TaskDef: Sendable {
     public var uses: [String]
     public var raises: [RaiseSpec]
     public var params: [String]
+    /// `var.set(value)` lines (`sets_context:`), after its pause.
+    public var contextSets: ContextSets = []
     public init(name: String, location: SourceLocation = .unknown, isAsync: Bool = false, duration: Int = 0,
                 uses: [String] = [], raises: [RaiseSpec] = [], params: [String] = []) {
         self.name = name
@@ -510,12 +518,16 @@ public struct Route: Sendable {
     public var responseClass: ResponseClass?
     /// `response_model=` and its `response_model_*` options (ResponseModel.swift); nil: none written.
     public var responseModel: ResponseModelSpec?
+    /// `def read() -> User:` (`return_annotation:`): the response model when `response_model=` is not written.
+    public var returnAnnotation: ResponseTarget?
     /// Whether `status:` was written: without it a RedirectResponse answers 307 (`status_code=None` in FastAPI).
     public var statusWritten = false
     /// What the handler writes to the temporal Response it takes (`sets:`).
     public var sets: ResponseSets?
     /// `request.state.name = value` lines (`request_state:`), for a handler taking `request: Request`.
     public var requestState: [(String, Template)] = []
+    /// `var.set(value)` lines (`sets_context:`), run where `request_state:` is written.
+    public var contextSets: ContextSets = []
 
     public init(method: String, path: String, handlerName: String, location: SourceLocation = .unknown, router: String? = nil,
                 isAsync: Bool = true, params: [Param] = [], dependencies: [DependsSpec] = [], status: Int = 200,

@@ -142,7 +142,8 @@ struct RouteWriter {
         w.line()
         w.line()
         w.line(decorator)
-        w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT))):")
+        let returns = route.returnAnnotation.map { " -> " + $0.python } ?? ""
+        w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT)))\(returns):")
         w.indented { w in body(btName, into: &w) }
     }
 
@@ -159,6 +160,7 @@ struct RouteWriter {
         for c in route.stream?.chunks ?? [] { r += c.roots }
         r += route.sets?.headers.flatMap(\.1.roots) ?? []
         r += route.requestState.flatMap(\.1.roots)
+        r += route.contextSets.flatMap(\.1.roots)
         return Set(r)
     }
 
@@ -169,6 +171,7 @@ struct RouteWriter {
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
         b.requestState = Bodies.requestState(route.requestState, route.params)
+        b.contextSets = route.contextSets
         let always = b.prologue(kind: "handler", counter: PythonSyntax.string("handler:" + route.handlerName), usesCall: syntax.reads(.call, in: roots),
                                 duration: route.duration, tasks: route.addsTasks, raising: route.raises, into: &w)
         guard !always else { return }

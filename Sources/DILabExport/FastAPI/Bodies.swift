@@ -13,6 +13,8 @@ struct Bodies {
     var responseSets: (sets: ResponseSets, param: String)? = nil
     /// `request.state.name = value` lines (`request_state:`), and the Request parameter's name.
     var requestState: (pairs: [(String, Template)], param: String)? = nil
+    /// `var.set(value)` lines (`sets_context:`), the first thing the body does after its opening event.
+    var contextSets: ContextSets = []
 
     /// `request_state:` for a callable's params, when it takes a Request.
     static func requestState(_ pairs: [(String, Template)], _ params: [Param]) -> (pairs: [(String, Template)], param: String)? {
@@ -118,6 +120,12 @@ struct Bodies {
             w.line("\(syntax.roots["call"] ?? "call") = count(\(counter))")
         }
         w.line("record(\"\(kind)\", \(subject))")
+        setContext(into: &w)
+    }
+
+    /// `request_id_var.set(...)`: the variable is a module-level name checked at load, the value a template.
+    func setContext(into w: inout PythonWriter) {
+        for (name, value) in contextSets { w.line("\(name).set(" + syntax.template(value) + ")") }
     }
 
     /// What the body does after its opening: its duration, the tasks it adds, its raises.

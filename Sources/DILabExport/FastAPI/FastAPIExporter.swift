@@ -18,6 +18,7 @@ public struct FastAPIExporter {
     func appCode() -> PythonWriter {
         var w = PythonWriter()
         exceptions(into: &w)
+        contextVars(into: &w)
         ModelWriter.write(scenario, into: &w)
         Annotations.write(scenario, into: &w)
         pools(into: &w)

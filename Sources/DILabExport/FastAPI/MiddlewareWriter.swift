@@ -45,11 +45,33 @@ struct MiddlewareWriter {
                     return
                 }
             }
-            w.line("response = await call_next(request)")
+            catching(m, into: &w)
             w.line("record(\"middleware.response\", \(name), str(response.status_code))")
             steps(m.after, of: m, response: "response", into: &w)
             w.line("record(\"middleware.exit\", \(name), str(response.status_code))")
             w.line("return response")
+        }
+    }
+
+    /// `response = await call_next(request)`, inside `try:` when the middleware has `except:` blocks: call_next
+    /// re-raises what the app below raised, and each block returns its own JSONResponse.
+    private func catching(_ m: Middleware, into w: inout PythonWriter) {
+        guard !m.handlers.isEmpty else { return w.line("response = await call_next(request)") }
+        let name = PythonSyntax.string(m.name)
+        w.line("try:")
+        w.indented { $0.line("response = await call_next(request)") }
+        for h in m.handlers {
+            var inExcept = syntax
+            inExcept.roots["exc"] = "describe(exc)"
+            var block = w.child()
+            block.indented { w in
+                w.line("record(\"catch\", \(name), summary(exc) + \(PythonSyntax.string(" → \(h.status)")))")
+                w.line("record(\"middleware.exit\", \(name), \"\(h.status)\")")
+                w.line("return JSONResponse(\(inExcept.template(h.body)), status_code=\(h.status))")
+            }
+            let bound = PythonNames.used(in: block.lines.joined(separator: "\n")).contains("exc")
+            w.line("except \(h.catches)" + (bound ? " as exc:" : ":"))
+            w.append(block)
         }
     }
 
@@ -101,7 +123,9 @@ struct MiddlewareWriter {
 
     /// A step's code in the engine's order: pause, `request.state` writes, header writes, the first raise that holds.
     private func steps(_ step: MiddlewareStep, of m: Middleware, response: String?, into w: inout PythonWriter) {
-        let b = bodies(m)
+        var b = bodies(m)
+        b.contextSets = step.contextSets
+        b.setContext(into: &w)
         b.pause(step.duration, into: &w)
         for (attr, value) in step.requestState { w.line("request.state.\(attr) = " + syntax.template(value)) }
         if let response {

@@ -18,7 +18,8 @@ enum ModelWriter {
         w.section("models")
         for m in ordered(scenario.models) {
             w.line("class \(m.name)(BaseModel):")
-            if m.fields.isEmpty { w.line("    pass") }
+            if m.forbidsExtra { w.line("    model_config = {\"extra\": \"forbid\"}") }
+            if m.fields.isEmpty, !m.forbidsExtra { w.line("    pass") }
             for f in m.fields { w.line("    " + field(f)) }
             w.line()
             w.line()
@@ -53,7 +54,8 @@ enum ModelWriter {
     /// `response_model=User, response_model_exclude_unset=True, response_model_include={"id", "name"}`.
     static func decoratorArgs(_ spec: ResponseModelSpec?) -> [String] {
         guard let spec else { return [] }
-        var args = ["response_model=" + (spec.model ?? "None")]
+        // Options alone (a return annotation names the model) write no `response_model=`.
+        var args = spec.declared ? ["response_model=" + (spec.target?.python ?? "None")] : []
         if spec.excludeUnset { args.append("response_model_exclude_unset=True") }
         if spec.excludeDefaults { args.append("response_model_exclude_defaults=True") }
         if spec.excludeNone { args.append("response_model_exclude_none=True") }
@@ -63,9 +65,10 @@ enum ModelWriter {
         return args
     }
 
-    /// `content: EmailContent`, `owner: Owner | None = None`, `filters: Annotated[FilterParams, Query()]`.
+    /// `content: EmailContent`, `owner: Owner | None = None`, `filters: Annotated[FilterParams, Query()]` (or Header(), Cookie()).
     static func param(_ name: String, _ p: RequestParam, model: String) -> (text: String, hasDefault: Bool) {
-        if p.source == .query { return ("\(name): Annotated[\(model), Query()]", false) }
+        let markers: [RequestParam.Source: String] = [.query: "Query", .header: "Header", .cookie: "Cookie"]
+        if let marker = markers[p.source] { return ("\(name): Annotated[\(model), \(marker)()]", false) }
         let type = model + (p.optional ? " | None" : "")
         if let d = p.defaultValue { return ("\(name): \(type) = \(PythonSyntax.literal(d))", true) }
         if p.optional { return ("\(name): \(type) = None", true) }

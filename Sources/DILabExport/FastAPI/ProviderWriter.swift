@@ -10,6 +10,7 @@ struct ProviderWriter {
     static func roots(_ p: Provider) -> Set<String> {
         var r: [String] = p.returns?.roots ?? []
         r += p.requestState.flatMap(\.1.roots)
+        r += p.contextSets.flatMap(\.1.roots)
         func raises(_ specs: [RaiseSpec]) {
             for s in specs { r += (s.detail?.roots ?? []) + (s.message?.roots ?? []) + (s.when?.expr.roots ?? []) }
         }
@@ -50,6 +51,7 @@ struct ProviderWriter {
         let def = p.isAsync ? "async def" : "def"
         switch p.form {
         case .classType:
+            if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             w.line("class \(p.name):")
             w.indented { w in
                 w.line("\(def) __init__(self" + (params.isEmpty ? "" : ", " + params) + "):")
@@ -68,7 +70,16 @@ struct ProviderWriter {
             }
             w.line()
             w.line()
-            w.line("\(p.name) = \(instanceClassName(p))(\(PythonSyntax.string(p.name)))")
+            let instance = "\(instanceClassName(p))(\(PythonSyntax.string(p.name)))"
+            if let wrapped = p.wrappedBy {
+                // `noop_wrap(instance)`, as FastAPI's test_dependency_wrapped.py wraps a callable instance.
+                w.line()
+                w.line()
+                writeDecorator(wrapped.decorator, for: p, applied: false, into: &w)
+                w.line("\(p.name) = \(wrapped.decorator)(\(instance))")
+            } else {
+                w.line("\(p.name) = \(instance)")
+            }
         case .function:
             if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
@@ -80,7 +91,7 @@ struct ProviderWriter {
 
     /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
     /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
-    func writeDecorator(_ name: String, for p: Provider, into w: inout PythonWriter) {
+    func writeDecorator(_ name: String, for p: Provider, applied: Bool = true, into w: inout PythonWriter) {
         if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
             w.line("def \(name)(func):")
             w.indented { w in
@@ -90,6 +101,11 @@ struct ProviderWriter {
                     w.indented { w in
                         w.line("if asyncio.iscoroutinefunction(func):")
                         w.indented { $0.line("return await func(*args, **kwargs)") }
+                        if scenario.providers.contains(where: { $0.wrappedBy?.decorator == name && $0.form == .instance }) {
+                            // A callable instance is no coroutine function; its `async def __call__` is.
+                            w.line("if not isinstance(func, type) and asyncio.iscoroutinefunction(func.__call__):")
+                            w.indented { $0.line("return await func.__call__(*args, **kwargs)") }
+                        }
                         w.line("from fastapi.concurrency import run_in_threadpool")
                         w.line()
                         w.line("return await run_in_threadpool(func, *args, **kwargs)")
@@ -104,7 +120,7 @@ struct ProviderWriter {
             w.line()
             w.line()
         }
-        w.line("@\(name)")
+        if applied { w.line("@\(name)") }
     }
 
     /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
@@ -132,6 +148,7 @@ struct ProviderWriter {
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         body.requestState = Bodies.requestState(p.requestState, p.params)
+        body.contextSets = p.contextSets
         let counter = subject
         let usesCall = syntax.reads(.call, in: roots)
         if p.isGenerator {
@@ -265,12 +282,14 @@ struct ProviderWriter {
         var syntax = PythonSyntax()
         syntax.locals = Set(unique)
         syntax.raiser = ("task.fail", PythonSyntax.string(t.name))
-        let body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
+        var body = Bodies(syntax: syntax, subject: PythonSyntax.string(t.name), isAsync: t.isAsync, backgroundTasks: nil)
+        body.contextSets = t.contextSets
         w.line()
         w.line()
         w.line("\(t.isAsync ? "async def" : "def") \(t.name)(\(unique.map { "\($0)=None" }.joined(separator: ", "))):")
         w.indented { w in
             w.line("record(\"task.start\", \(body.subject))")
+            body.setContext(into: &w)
             body.pause(t.duration, into: &w)
             for spec in t.raises {
                 let fail = ExportTracing.isOff ? "raise \(body.exception(spec))" : "raise task_failed(\(body.subject), \(body.exception(spec)))"

@@ -18,6 +18,7 @@ enum PythonImports {
         ("asyncio", ["CancelledError"]),
         ("collections", ["Counter"]),
         ("contextlib", ["asynccontextmanager"]),
+        ("contextvars", ["ContextVar"]),
         ("functools", ["lru_cache"]),
         ("typing", ["Annotated", "Any", "Callable", "List", "Optional"]),
         ("pydantic", ["BaseModel", "EmailStr", "Field"]),

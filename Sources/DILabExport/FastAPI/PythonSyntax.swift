@@ -148,6 +148,8 @@ struct PythonSyntax {
         case .member(let inner, let name):
             return ExportTracing.isOff ? "\(expression(inner))[\(Self.string(name))]" : "get(\(expression(inner)), \(Self.string(name)))"
         case .choose(let c, let t, let o): return "(\(expression(t)) if \(expression(c)) else \(expression(o)))"
+        // The variable's name was checked at load as a module-level Python name; a default is an expression like any other.
+        case .contextGet(let name, let fallback): return "\(name).get(\(fallback.map(expression) ?? ""))"
         }
     }
 

@@ -43,13 +43,13 @@ enum Signatures {
 
     /// One request parameter: `user_id: int`, `q: str | None = None`, `x_token: str = Header()`.
     static func requestParam(_ name: String, _ p: RequestParam) -> (text: String, hasDefault: Bool) {
-        var type = pythonType(p.type)
+        var type = p.fieldType?.python ?? pythonType(p.type)  // `EmailStr`, `List[Item]`
         if p.optional { type += " | None" }
         let defaultValue: String? = p.defaultValue.map(PythonSyntax.literal) ?? (p.optional ? "None" : nil)
         let marker: String?
         switch p.source {
         // A bare `list` annotation makes FastAPI ask for python-multipart; `Body()` says what dilab reads (the body).
-        case .inferred: marker = p.type == .list ? "Body" : p.alias == nil ? nil : "Query"
+        case .inferred: marker = p.type == .list && p.fieldType == nil ? "Body" : p.alias == nil ? nil : "Query"
         case .path: marker = "Path"
         case .query: marker = "Query"
         case .header: marker = "Header"

@@ -5,6 +5,8 @@ import Foundation
 /// Every request is a task with its own thread, but only one thread ever runs: the loop hands a baton to the
 /// task it wakes and waits until that task blocks again (an await with a positive duration, a full limiter) or
 /// ends. So the engine's code stays straight-line and every shared structure is touched by one thread at a time.
+/// On the real clock (serve) there is no loop thread in between: whichever thread holds the baton schedules the
+/// next step itself (`EventLoop+HandOver.swift`), so one hand-off wakes one thread.
 ///
 /// Tie-break rule (documented in docs/concurrency.md): wake-ups are ordered by virtual time, then by the order in
 /// which they were scheduled. Arrivals, disconnects and cancels are scheduled when the run starts (or when a
@@ -34,24 +36,24 @@ final class EventLoop: @unchecked Sendable {
         init(id: Int) { self.id = id }
     }
 
-    fileprivate enum Action {
+    enum Action {
         case start(Task, () -> Void)
         case resume(Task, ticket: Int)
         case client(() -> Void)
     }
 
-    private struct Entry {
+    struct Entry {
         var time: Int
         var seq: Int
         var action: Action
     }
 
-    private(set) var now: Int
-    private var queue = WakeQueue<Entry>(before: { ($0.time, $0.seq) < ($1.time, $1.seq) })
+    var now: Int
+    var queue = WakeQueue<Entry>(before: { ($0.time, $0.seq) < ($1.time, $1.seq) })
     private var seq = 0
     private var tickets = 0
     private let baton = DispatchSemaphore(value: 0)
-    private(set) var tasks: [Task] = []
+    var tasks: [Task] = []
     /// Called on the loop's thread when no task can run and some are blocked: the stuck tasks, in id order.
     var onDeadlock: (([Task]) -> Void)?
 
@@ -82,6 +84,7 @@ final class EventLoop: @unchecked Sendable {
     /// Drives every task to its end. On the virtual clock it returns when nothing is left to run; on the real
     /// clock it waits for the next timer or submission until `stop()`, and then for the tasks still running.
     func run() {
+        if real != nil { return runHandingOver() }
         while true {
             takeInbox()
             if let top = queue.peek {
@@ -98,19 +101,7 @@ final class EventLoop: @unchecked Sendable {
                 continue
             }
             tasks.removeAll { $0.done }
-            // A task waiting for the server (its body being written) will move again and may release what the
-            // others wait for: only when none does is a blocked task stuck for good.
-            let stuck = tasks.contains { $0.awaitingOutside } ? [] : tasks.filter { !$0.halted }
-            if !stuck.isEmpty {
-                onDeadlock?(stuck)
-                for task in stuck {
-                    task.halted = true
-                    task.waitingOn?.abandon(task)
-                    task.waitingOn = nil
-                    wakeNow(task, .deadlocked)
-                }
-                continue
-            }
+            if haltStuckTasks() { continue }
             if real == nil || isStopping {
                 // Let the idle workers' threads end: nothing will start on them again.
                 starting = nil
@@ -120,6 +111,22 @@ final class EventLoop: @unchecked Sendable {
             }
             wakeup.wait()
         }
+    }
+
+    /// Nothing can run: when no task waits for the server either, the blocked ones are stuck for good and are
+    /// woken as deadlocked (true). A task waiting for the server (its body being written) will move again and may
+    /// release what the others wait for.
+    func haltStuckTasks() -> Bool {
+        let stuck = tasks.contains { $0.awaitingOutside } ? [] : tasks.filter { !$0.halted }
+        guard !stuck.isEmpty else { return false }
+        onDeadlock?(stuck)
+        for task in stuck {
+            task.halted = true
+            task.waitingOn?.abandon(task)
+            task.waitingOn = nil
+            wakeNow(task, .deadlocked)
+        }
+        return true
     }
 
     private func perform(_ action: Action) {
@@ -139,11 +146,11 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: threads: one per running task, reused once its task has ended
 
-    private final class Worker: @unchecked Sendable {
+    final class Worker: @unchecked Sendable {
         let job = DispatchSemaphore(value: 0)
     }
-    private var idle: [Worker] = []
-    private var starting: Task?
+    var idle: [Worker] = []
+    var starting: Task?
 
     /// A worker takes the task being started, runs it to its end, then waits for the next one.
     private func idleWorker() -> Worker {
@@ -168,12 +175,12 @@ final class EventLoop: @unchecked Sendable {
 
     // MARK: the real clock (serve)
 
-    private let real: RealClock?
-    private let wakeup = DispatchSemaphore(value: 0)
+    let real: RealClock?
+    let wakeup = DispatchSemaphore(value: 0)
     private let inboxLock = NSLock()
     private var inbox: [Action] = []
     private var stopping = false
-    private var isStopping: Bool {
+    var isStopping: Bool {
         inboxLock.lock(); defer { inboxLock.unlock() }
         return stopping
     }
@@ -205,7 +212,7 @@ final class EventLoop: @unchecked Sendable {
         wakeup.signal()
     }
 
-    private func takeInbox() {
+    func takeInbox() {
         inboxLock.lock()
         let actions = inbox
         inbox.removeAll()
@@ -313,8 +320,12 @@ final class EventLoop: @unchecked Sendable {
 
     private func block(_ task: Task, interruptible: Bool) {
         task.interruptible = interruptible
-        baton.signal()
-        task.resume.wait()
+        if real != nil {
+            realTurn(me: task)   // this thread schedules until `task` may go on (EventLoop+HandOver.swift)
+        } else {
+            baton.signal()
+            task.resume.wait()
+        }
         task.interruptible = false
     }
 }

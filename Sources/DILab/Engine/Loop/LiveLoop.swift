@@ -1,7 +1,7 @@
 import Foundation
 
-/// The engine on the real clock, for serve: one event loop on a thread of its own, and requests submitted as they
-/// arrive. The same scheduler as a simulation, so a second client really waits for a `max_concurrency=1` slot;
+/// The engine on the real clock, for serve: one event loop, started on a thread of its own, and requests submitted
+/// as they arrive (whichever thread holds the loop's baton runs them: `EventLoop+HandOver.swift`). The same scheduler as a simulation, so a second client really waits for a `max_concurrency=1` slot;
 /// durations are waited out (scaled), and a response is written through its `ResponseChannel`.
 public final class LiveLoop: @unchecked Sendable {
     let engine: Engine
@@ -22,6 +22,7 @@ public final class LiveLoop: @unchecked Sendable {
             finished.signal()
         }
         thread.name = "dilab-event-loop"
+        thread.stackSize = 8 << 20   // it runs requests too: the first free thread of the hand-over scheduler
         thread.start()
     }
 
