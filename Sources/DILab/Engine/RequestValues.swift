@@ -72,6 +72,9 @@ struct RequestValues {
         return body != nil && (nullCounts || body != .null)
     }
 
+    /// Headers the app receives without the request naming them (see `appHeaders()`).
+    static let serverAddedHeaders: Set<String> = ["host", "cookie", "content-type", "content-length"]
+
     /// `request_params_to_args`' order: path, query, header, cookie, then the body.
     static let readingOrder: [RequestParam.Source] = [.path, .query, .header, .cookie, .body]
 
@@ -81,7 +84,16 @@ struct RequestValues {
         switch p.source {
         case .path: raw = pathValues[p.key].map(Value.string)
         case .query: raw = request.query.last { $0.0 == p.key }.map { .string($0.1) }
-        case .header: raw = request.headers.last { $0.0.lowercased() == p.key.lowercased() }.map { .string($0.1) }
+        case .header:
+            let key = p.key.lowercased()
+            if let given = request.headers.last(where: { $0.0.lowercased() == key }) {
+                raw = .string(given.1)
+            } else if Self.serverAddedHeaders.contains(key) {
+                // `host: str = Header()` reads the server's `testserver`, as TestClient and verify's driver send it.
+                raw = appHeaders().last { $0.0 == key }.map { .string($0.1) }
+            } else {
+                raw = nil
+            }
         case .cookie: raw = cookies.last { $0.0 == p.key }.map { .string($0.1) }
         case .body:
             if embedBody {

@@ -302,8 +302,8 @@ def _asgi_scope(spec: dict, client_port: int = 50000):
     """The raw ASGI scope and body a server sends for one of REQUESTS (every driver builds them here)."""
     from urllib.parse import unquote
     path, _, query = spec["target"].partition("?")
-    headers = [(b"host", b"testserver")]
-    headers += [(k.lower().encode(), v.encode()) for k, v in spec["headers"]]
+    given = [(k.lower().encode(), v.encode()) for k, v in spec["headers"]]
+    headers = ([] if any(k == b"host" for k, _ in given) else [(b"host", b"testserver")]) + given
     if spec["cookies"]:
         headers.append((b"cookie", "; ".join(f"{k}={v}" for k, v in spec["cookies"]).encode()))
     body = spec["body"].encode() if spec["body"] is not None else b""
