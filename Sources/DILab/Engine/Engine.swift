@@ -55,8 +55,8 @@ public final class Engine: @unchecked Sendable {
 
     func nextCall(_ name: String) -> Int {
         lock.lock(); defer { lock.unlock() }
-        callCounts[name, default: 0] += 1
-        return callCounts[name]!
+        func bump(_ n: inout Int) -> Int { n += 1; return n }
+        return bump(&callCounts[name, default: 0])   // one hash of the name, not two
     }
 
     func lruValue(_ name: String) -> Value? {
@@ -122,7 +122,7 @@ public final class Engine: @unchecked Sendable {
         if !startup { owners.reverse() }
         for (owner, lifespan) in owners {
             for step in startup ? lifespan.startup : lifespan.shutdown {
-                let env: [String: Value] = [Builtin.state.key: stateValue]
+                let env: TemplateEnv = [Builtin.state.key: stateValue]
                 var e = TraceEvent(t: clock.now, request: nil, kind: startup ? .lifespanStart : .lifespanEnd, subject: step.name,
                                    detail: "\(owner) lifespan \(startup ? "startup" : "shutdown")", thread: .loop)
                 for (k, t) in step.sets {

@@ -40,7 +40,7 @@ struct RequestContexts {
 extension RequestRun {
     /// `var.set(value)` for each pair, the first thing in a callable's body: an async callable writes its task's
     /// context; a sync one its own copy, which only its own later templates see. Returns the body's environment.
-    func setContext(_ sets: ContextSets, env: [String: Value], async isAsync: Bool, by owner: String, depth: Int) throws(PyError) -> [String: Value] {
+    func setContext(_ sets: ContextSets, env: TemplateEnv, async isAsync: Bool, by owner: String, depth: Int) throws(PyError) -> TemplateEnv {
         guard !sets.isEmpty else { return env }
         var env = env
         if !isAsync, contexts.local == nil { contexts.local = contexts.tasks[contexts.current] }
@@ -56,7 +56,7 @@ extension RequestRun {
     func dropLocalContext() { contexts.local = nil }
 
     /// The environment's context as code running now sees it (a cleanup, a task, a layer's code after call_next).
-    func withContext(_ env: [String: Value]) -> [String: Value] {
+    func withContext(_ env: TemplateEnv) -> TemplateEnv {
         guard !contexts.declared.isEmpty else { return env }
         var env = env
         env[ContextVarDecl.envKey] = contexts.value

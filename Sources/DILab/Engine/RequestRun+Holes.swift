@@ -2,7 +2,7 @@
 /// (`{{1 // 0}}`, `{{len(None)}}`, `{{items[9]}}`) is that callable's exception, raised where its body computes it.
 extension RequestRun {
     /// Renders a hole-bearing value, raising a refused operation from `owner`.
-    func render(_ t: Template, _ env: [String: Value], by owner: String, depth: Int) throws(PyError) -> Value {
+    func render(_ t: Template, _ env: TemplateEnv, by owner: String, depth: Int) throws(PyError) -> Value {
         do throws(PyError) {
             return try t.render(env)
         } catch {
@@ -11,7 +11,7 @@ extension RequestRun {
         }
     }
 
-    func holds(_ c: Condition?, _ env: [String: Value], by owner: String, depth: Int) throws(PyError) -> Bool {
+    func holds(_ c: Condition?, _ env: TemplateEnv, by owner: String, depth: Int) throws(PyError) -> Bool {
         guard let c else { return true }
         do throws(PyError) {
             return try c.holds(in: env)
@@ -23,7 +23,7 @@ extension RequestRun {
 
     /// A callable's `returns:`, computed where Python computes its `return`/`yield` (after the work, the tasks and
     /// the raises): the failure is kept for `raiseDeferred` and the call event shows None.
-    func renderReturns(_ t: Template?, _ env: [String: Value]) -> (Value?, PyError?) {
+    func renderReturns(_ t: Template?, _ env: TemplateEnv) -> (Value?, PyError?) {
         guard let t else { return (nil, nil) }
         do throws(PyError) { return (try t.render(env), nil) } catch { return (.null, error) }
     }

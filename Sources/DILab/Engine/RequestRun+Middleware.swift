@@ -189,7 +189,7 @@ extension RequestRun {
 
     /// A middleware's templates: `request` is the Request it was given (no path parameters before routing), and
     /// `@request`, `@call`, `@now` dilab's built-ins.
-    func middlewareEnv() -> [String: Value] {
+    func middlewareEnv() -> TemplateEnv {
         var env = environment([:], provider: nil, call: 0)
         env["request"] = requestObjectForMiddleware()
         return env

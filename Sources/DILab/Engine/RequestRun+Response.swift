@@ -46,7 +46,7 @@ extension RequestRun {
             }
             var env = response.env
             env[Builtin.i] = .int(i)
-            env[Builtin.closed] = .object(closed.map { ($0, .bool(true)) })
+            env.bindClosed(closed)
             for u in stream.uses where closed.contains(u) {
                 emit(.violation, u, "chunk \(i) uses \(u) after its cleanup", q: "use-after-cleanup")
             }
@@ -158,7 +158,7 @@ extension RequestRun {
                 skipRest(queue, after: index)
                 return error
             }
-            var env: [String: Value] = Dictionary(task.args, uniquingKeysWith: { $1 })
+            var env = TemplateEnv(Dictionary(task.args, uniquingKeysWith: { $1 }))
             env[Builtin.request] = .int(id)
             env = withContext(env)
             var due: PyError?
@@ -230,7 +230,7 @@ extension RequestRun {
         } else if let handler = app.scenario.app.exceptionHandlers.first(where: { e.isInstance(of: $0.exception) }) {
             // Starlette gives a handler for Exception to ServerErrorMiddleware, outside every user middleware.
             if handler.exception == "Exception" { middleware.source = 0; middleware.raisedThrough = true }
-            let env: [String: Value] = [Builtin.exc.key: .object([("type", .string(e.type)), ("message", .string(e.message))])]
+            let env: TemplateEnv = [Builtin.exc.key: .object([("type", .string(e.type)), ("message", .string(e.message))])]
             emit(.catch, "exception_handler(\(handler.exception))", "the app's exception handler builds the response", q: "\(e.summary) → \(handler.status)", thread: .loop)
             // The loader refuses a hole that can raise in an exception handler's body (StreamSafety).
             respond(status: handler.status, body: (try? handler.body.render(env)) ?? .null)

@@ -103,9 +103,9 @@ extension RequestRun {
                 emit(.cacheHit, callName, .cacheHit(key: key, value: hit, override: overriding != nil && use.callName != callName ? use.callName : nil),
                      depth: depth)
                 value = hit
-            } else if let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
+            } else if use.provider?.wrappedBy != nil, let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
                 value = passThrough(provider, type: type, depth: depth)
-            } else if let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
+            } else if use.provider?.wrappedBy != nil, let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
                 let e = PyError(type: "TypeError", message: "\(provider.name)() got an unexpected keyword argument 'args'")
                 emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
                 throw e
@@ -168,17 +168,14 @@ extension RequestRun {
         return built
     }
 
-    /// Template environment: the callable's arguments plus dilab's built-ins.
-    func environment(_ values: [String: Value], provider name: String?, call: Int) -> [String: Value] {
-        var env = values
-        env.reserveCapacity(values.count + 5)   // one resize for the five built-ins, not several
+    /// Template environment: the callable's arguments (shared, not copied) plus dilab's built-ins as they are now.
+    func environment(_ values: [String: Value], provider name: String?, call: Int) -> TemplateEnv {
+        var env = TemplateEnv(names: values)
         env[Builtin.call] = .int(call)
         env[Builtin.request] = .int(id)
         env[Builtin.state] = engine.stateValue
         env[Builtin.now] = .int(clock.now)
-        if env[Builtin.closed] == nil {
-            env[Builtin.closed] = .object(closed.map { ($0, .bool(true)) })
-        }
+        env.bindClosed(closed)
         if !contexts.declared.isEmpty { env[ContextVarDecl.envKey] = contexts.value }
         return env
     }
@@ -343,7 +340,7 @@ extension RequestRun {
         return response
     }
 
-    func addTasks(_ calls: [TaskCall], env: [String: Value], by owner: String, depth: Int) throws(PyError) {
+    func addTasks(_ calls: [TaskCall], env: TemplateEnv, by owner: String, depth: Int) throws(PyError) {
         for c in calls {
             guard try holds(c.when, env, by: owner, depth: depth) else { continue }
             guard let def = app.scenario.task(named: c.task) else { continue }
@@ -356,7 +353,7 @@ extension RequestRun {
 
     /// The exception a `raises:` entry builds; a refused operation in its detail or message is raised instead,
     /// as Python evaluates the arguments before the `raise`.
-    func makeError(_ spec: RaiseSpec, env: [String: Value]) throws(PyError) -> PyError {
+    func makeError(_ spec: RaiseSpec, env: TemplateEnv) throws(PyError) -> PyError {
         if spec.isWebSocketException {
             return .webSocket("WebSocketException", code: spec.code ?? 1008, reason: try spec.reason?.render(env).text ?? "")
         }
@@ -367,12 +364,12 @@ extension RequestRun {
     }
 
     /// The first `raises:` entry whose `when:` holds, built; either step may raise a refused operation instead.
-    func dueError(_ specs: [RaiseSpec], env: [String: Value]) throws(PyError) -> PyError? {
+    func dueError(_ specs: [RaiseSpec], env: TemplateEnv) throws(PyError) -> PyError? {
         for spec in specs where try spec.when?.holds(in: env) ?? true { return try makeError(spec, env: env) }
         return nil
     }
 
-    func raiseIfDue(_ specs: [RaiseSpec], env: [String: Value], by owner: String, depth: Int) throws(PyError) {
+    func raiseIfDue(_ specs: [RaiseSpec], env: TemplateEnv, by owner: String, depth: Int) throws(PyError) {
         let due: PyError?
         do throws(PyError) { due = try dueError(specs, env: env) } catch {
             emit(.raise, owner, error.display, q: error.summary, depth: depth)

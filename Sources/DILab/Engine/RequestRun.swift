@@ -58,7 +58,7 @@ final class RequestRun {
         /// The `scope` of a websocket step's `async with` resource: not a dependency, closed at its block's end.
         static let withBlock = "with"
         var dependant: Dependant
-        var env: [String: Value]
+        var env: TemplateEnv
         var depth: Int
         var scope: String
         /// The `max_concurrency` slot and the pool unit it holds until its cleanup has run.
@@ -77,7 +77,7 @@ final class RequestRun {
         var status: Int
         var body: Value
         var stream: StreamSpec?
-        var env: [String: Value]
+        var env: TemplateEnv
         /// The body as its response class renders it (nil: JSON of `body`), its headers and content-type.
         var text: String? = nil
         var headers: [(String, String)] = []
@@ -97,6 +97,7 @@ final class RequestRun {
         var named = request
         named.rawBody = nil
         self.trace = RequestTrace(id: id, request: named, profile: engine.app.profile)
+        trace.events.reserveCapacity(16)   // a typical request's events without regrowing the array four times
         self.contexts.declared = engine.app.scenario.contextVars
     }
 

@@ -6,20 +6,20 @@ extension RequestRun {
     var stateValue: Value { .object(requestState) }
 
     /// A provider's or handler's `request_state:` writes (the loader makes sure it takes `request: Request`).
-    func stateWrites(_ pairs: [(String, Template)], param: String?, env: [String: Value], by owner: String) throws(PyError) {
+    func stateWrites(_ pairs: [(String, Template)], param: String?, env: TemplateEnv, by owner: String) throws(PyError) {
         guard let param, !pairs.isEmpty else { return }
         try writeState(pairs, env: env, param: param, by: owner)
     }
 
     /// A provider's or handler's reads of `request.state`: in its raises (before they are tried) or its return value.
-    func stateReads(_ raises: [RaiseSpec], returns: Template?, param: String?, env: [String: Value], by owner: String) throws(PyError) {
+    func stateReads(_ raises: [RaiseSpec], returns: Template?, param: String?, env: TemplateEnv, by owner: String) throws(PyError) {
         guard let param else { return }
         let templates = raises.flatMap { [$0.detail, $0.message].compactMap { $0 } } + [returns].compactMap { $0 }
         try checkStateReads(templates, conditions: raises.compactMap(\.when), env: env, param: param, by: owner)
     }
 
     /// `request.state.<name> = value` for each pair, in order (a value may read what an earlier one set).
-    func writeState(_ pairs: [(String, Template)], env: [String: Value], param: String, by owner: String) throws(PyError) {
+    func writeState(_ pairs: [(String, Template)], env: TemplateEnv, param: String, by owner: String) throws(PyError) {
         for (name, value) in pairs {
             var env = env
             if case .object(var fields)? = env[param] {
@@ -35,7 +35,7 @@ extension RequestRun {
 
     /// Throws Starlette's AttributeError when one of these templates or conditions reads `<param>.state.<name>`
     /// and nothing has set `<name>` in this request.
-    func checkStateReads(_ templates: [Template], conditions: [Condition], env: [String: Value], param: String, by owner: String) throws(PyError) {
+    func checkStateReads(_ templates: [Template], conditions: [Condition], env: TemplateEnv, param: String, by owner: String) throws(PyError) {
         guard env[param] != nil else { return }
         var paths: [[String]] = []
         for t in templates { RequestState.paths(in: t, into: &paths) }

@@ -11,7 +11,7 @@ struct TemporalResponse {
 
     /// `response.headers[name] = v` replaces the first header of that name in place and drops any others;
     /// `set_cookie` appends a `set-cookie` header each time.
-    mutating func apply(_ sets: ResponseSets, env: [String: Value], run: RequestRun, by owner: String, depth: Int) throws(PyError) {
+    mutating func apply(_ sets: ResponseSets, env: TemplateEnv, run: RequestRun, by owner: String, depth: Int) throws(PyError) {
         for (name, template) in sets.headers {
             let key = name.lowercased(), value = try run.render(template, env, by: owner, depth: depth).text
             if let i = headers.firstIndex(where: { $0.0 == key }) {

@@ -55,7 +55,7 @@ public struct Dependant: Sendable {
 
     /// The provider called here, or nil for the route handler itself.
     public var provider: Provider? {
-        get { storage.provider }
+        _read { yield storage.provider }   // borrowed: reading `provider?.name` copies no field of the provider
         set { willChange(); storage.provider = newValue }
         _modify { willChange(); yield &storage.provider }
     }
@@ -67,7 +67,7 @@ public struct Dependant: Sendable {
     }
     /// The use-site declaration (`Depends(...)`/`Security(...)`); nil for the handler.
     public var use: DependsSpec? {
-        get { storage.use }
+        _read { yield storage.use }
         set { willChange(); storage.use = newValue }
         _modify { willChange(); yield &storage.use }
     }

@@ -26,11 +26,6 @@ public enum Builtin: String, CaseIterable, Sendable {
 
     public static let names: Set<String> = Set(allCases.map(\.rawValue))
 
-    /// A bare root that is not a parameter: dilab's built-in of that name, if there is one.
-    static func fallback(_ root: String, in env: [String: Value]) -> Value? {
-        names.contains(root) ? env["@" + root] : nil
-    }
-
     /// The built-in a root names, spelled either way (`state`, `@state`); nil for any other name.
     public static func named(_ root: String) -> Builtin? {
         Builtin(rawValue: root.hasPrefix("@") ? String(root.dropFirst()) : root)

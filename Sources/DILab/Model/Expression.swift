@@ -69,11 +69,13 @@ public indirect enum Expr: Sendable, Equatable {
 
     /// Python's value of the expression. A dotted path that misses reads None (dilab's lenient `get`); an
     /// operation Python refuses (`1 // 0`, `len(None)`, `items[9]`) raises Python's exception.
-    public func evaluate(_ env: [String: Value]) throws(PyError) -> Value {
+    public func evaluate(_ env: [String: Value]) throws(PyError) -> Value { try evaluate(TemplateEnv(env)) }
+
+    public func evaluate(_ env: TemplateEnv) throws(PyError) -> Value {
         switch self {
         case .literal(let v): return v
         case .ref(let path):
-            guard var current = env[path[0]] ?? Builtin.fallback(path[0], in: env) else { return .null }
+            guard var current = env.lookup(path[0]) else { return .null }
             for key in path.dropFirst() {
                 guard let next = current[key] else { return .null }
                 current = next
@@ -158,9 +160,11 @@ public struct Condition: Sendable {
         self.source = source
         self.expr = expr
     }
-    public func holds(in env: [String: Value]) throws(PyError) -> Bool { try expr.evaluate(env).isTruthy }
+    public func holds(in env: TemplateEnv) throws(PyError) -> Bool { try expr.evaluate(env).isTruthy }
+    public func holds(in env: [String: Value]) throws(PyError) -> Bool { try holds(in: TemplateEnv(env)) }
     /// For a condition the loader checked cannot raise (`YNode.inertCondition`).
-    public func holdsInert(in env: [String: Value]) -> Bool { (try? holds(in: env)) ?? false }
+    public func holdsInert(in env: TemplateEnv) -> Bool { (try? holds(in: env)) ?? false }
+    public func holdsInert(in env: [String: Value]) -> Bool { holdsInert(in: TemplateEnv(env)) }
 }
 
 import Foundation

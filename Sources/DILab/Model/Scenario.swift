@@ -625,7 +625,10 @@ public struct RequestSpec: Sendable, Equatable {
     /// `GET /x?q=1`, plus headers, cookies and body when present: how requests are named in output.
     public var line: String { "\(method) \(target)" }
 
-    public var path: String { String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "") }
+    public var path: String {
+        guard target.utf8.contains(UInt8(ascii: "?")) else { return target }   // no query: no split, no array
+        return String(target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+    }
 
     public var query: [(String, String)] {
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)

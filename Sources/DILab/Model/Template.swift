@@ -23,9 +23,11 @@ public indirect enum Template: Sendable, Equatable {
     /// The value with its holes filled. A hole whose expression Python would refuse (`{{1 // 0}}`) raises that
     /// exception, which the engine raises from the callable that rendered it.
     /// For a template the loader checked cannot raise (`YNode.inertTemplate`): where no exception is modelled.
-    public func renderInert(_ env: [String: Value]) -> Value { (try? render(env)) ?? .null }
+    public func renderInert(_ env: TemplateEnv) -> Value { (try? render(env)) ?? .null }
+    public func renderInert(_ env: [String: Value]) -> Value { renderInert(TemplateEnv(env)) }
+    public func render(_ env: [String: Value]) throws(PyError) -> Value { try render(TemplateEnv(env)) }
 
-    public func render(_ env: [String: Value]) throws(PyError) -> Value {
+    public func render(_ env: TemplateEnv) throws(PyError) -> Value {
         switch self {
         case .value(let v): return v
         case .text(let pieces):

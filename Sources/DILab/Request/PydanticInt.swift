@@ -4,6 +4,7 @@
 /// and through a query parameter; see docs/beyond-the-spec.md.
 enum PydanticInt {
     static func parse(_ text: String) -> Int? {
+        if let plain = plainDecimal(text) { return plain }
         var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         var negative = false
         if let first = s.first, first == "+" || first == "-" {
@@ -23,4 +24,22 @@ enum PydanticInt {
     }
 
     static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
+
+    /// The common case without Foundation's trimming or any splitting: an optional sign and 1–18 ASCII digits
+    /// (what every path parameter like `/users/7` is). Anything else is nil here and goes the general way.
+    static func plainDecimal(_ text: String) -> Int? {
+        var utf8 = Substring(text).utf8[...]
+        var negative = false
+        if let first = utf8.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            negative = first == UInt8(ascii: "-")
+            utf8 = utf8.dropFirst()
+        }
+        guard !utf8.isEmpty, utf8.count <= 18 else { return nil }
+        var n = 0
+        for byte in utf8 {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            n = n * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -n : n
+    }
 }

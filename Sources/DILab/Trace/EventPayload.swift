@@ -80,6 +80,33 @@ enum EventPayload: Sendable {
         }
     }
 
+    /// `detail` appended to `out`: the argument lists and values go straight into the caller's buffer.
+    func appendDetail(to out: inout String) {
+        switch self {
+        case .call(let params, let values, let value, _, _):
+            out += "("
+            EventPayload.appendArgs(params, values, to: &out)
+            out += ") → "
+            value.appendJSON(to: &out)
+        case .enter(let params, let values, let value, let scope, let showScope, _, _):
+            out += "("
+            EventPayload.appendArgs(params, values, to: &out)
+            out += ") yields "
+            value.appendJSON(to: &out)
+            if showScope { out += " · scope="; out += scope }
+        case .handler(let params, let values):
+            out += "("
+            EventPayload.appendArgs(params, values, to: &out)
+            out += ")"
+        case .cacheHit(let key, _, let override):
+            out += "cached value for key "
+            out += key.description
+            if let override { out += " (override "; out += override; out += ")" }
+        case .plain(let detail, _), .note(let detail, _): out += detail
+        default: out += detail
+        }
+    }
+
     /// The qualifier of `compact` (`data["q"]`), without building the data.
     var q: String? {
         switch self {

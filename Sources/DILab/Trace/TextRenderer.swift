@@ -29,8 +29,9 @@ public struct TextRenderer: Sendable {
 
     public func render(_ trace: RequestTrace) -> String {
         var out = section("\(trace.request.line)", right: "request \(trace.id)")
+        out.reserveCapacity(out.utf8.count + 100 * trace.events.count)   // about one line each: one allocation
         let wide = trace.webSocket != nil
-        for e in trace.events where e.kind != .request { out += line(e, request: nil, wide: wide) }
+        for e in trace.events where e.kind != .request { appendLine(e, request: nil, wide: wide, to: &out) }
         out += style.bold("  → " + answer(trace)) + "\n"
         return out
     }
@@ -58,7 +59,7 @@ public struct TextRenderer: Sendable {
             let r = result.requests[ref.request]
             let e = r.events[ref.event]
             let id = "#\(r.id)".padding(toLength: idWidth, withPad: " ", startingAt: 0)
-            out += line(e, request: id, wide: wide)
+            appendLine(e, request: id, wide: wide, to: &out)
         }
         out += style.dim("  answers:") + "\n"
         for r in result.requests {
@@ -91,44 +92,59 @@ public struct TextRenderer: Sendable {
     /// The same line with a request column after the time (`#2`), for the interleaved trace.
     /// `wide`: a kind column wide enough for the websocket kinds (`client.receive`).
     public func line(_ e: TraceEvent, request: String?, wide: Bool = false) -> String {
-        // Appended into one buffer: a trace of a few hundred events renders a few hundred of these.
         var text = ""
         text.reserveCapacity(96)
+        appendLine(e, request: request, wide: wide, to: &text)
+        return text
+    }
+
+    /// `line` appended to `text`: a trace's lines go into one buffer, the detail straight from the event's facts.
+    func appendLine(_ e: TraceEvent, request: String?, wide: Bool, to text: inout String) {
         let t = String(e.t)
         text.appendSpaces(6 - t.utf8.count)
         text += t
         text += " ms"
         if let request { text += "  " + style.bold(request) }
         text += "  "
-        text += style.kind(e.kind, Self.label(e.kind).paddedRight(to: wide ? 14 : 10))
+        let label = Self.label(e.kind)
+        if style.enabled { text += style.kind(e.kind, label.paddedRight(to: wide ? 14 : 10)) } else {
+            text += label   // unstyled: padded in place, the same bytes without the padded copy
+            text.appendSpaces((wide ? 14 : 10) - label.utf16.count)
+        }
         text += " "
-        let start = text.utf16.count
-        if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text += "task " }
+        // The subject column is padded to 24 UTF-16 units (counted from its parts, not the growing buffer).
+        var column = 0
+        if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text += "task "; column += 5 }
         if e.depth > 1 {
             for _ in 0..<(e.depth - 2) { text += "  " }
             text += "└ "
+            column += 2 * (e.depth - 2) + 2
         }
         text += e.subject
-        text.appendSpaces(24 - (text.utf16.count - start))
+        column += e.subject.utf16.count
+        text.appendSpaces(24 - column)
         text += " "
-        text += style.dim((e.thread?.rawValue ?? "").paddedRight(to: 11))
+        let thread = e.thread?.rawValue ?? ""
+        if style.enabled { text += style.dim(thread.paddedRight(to: 11)) } else {
+            text += thread
+            text.appendSpaces(11 - thread.utf16.count)
+        }
         text += " "
         switch e.kind {
         case .sent: text += "← the client has its answer here"
         case .request:
             let detail = e.detail
             text += detail.isEmpty ? "arrives" : detail
-        default: text += e.detail
+        default: e.payload.appendDetail(to: &text)
         }
         text.dropTrailingSpaces()
         text += "\n"
-        return text
     }
 }
 
 extension String {
     /// `n` spaces (none for n <= 0).
-    static func spaces(_ n: Int) -> String { n > 0 ? String(repeating: " ", count: n) : "" }
+    static func spaces(_ n: Int) -> String { n <= 0 ? "" : n < spaceRuns.count ? spaceRuns[n] : String(repeating: " ", count: n) }
 
     /// The string followed by spaces up to `width` UTF-16 units (the measure Foundation's `padding(toLength:)`
     /// used here before, so every line is byte-identical), never cut: a longer string is returned as it is.
@@ -140,12 +156,18 @@ extension String {
 }
 
 extension String {
+    /// `n` spaces in one append (a line pads three columns; one append per space was a fifth of rendering).
     mutating func appendSpaces(_ n: Int) {
-        for _ in 0..<max(0, n) { append(" ") }
+        guard n > 0 else { return }
+        if n < String.spaceRuns.count { append(String.spaceRuns[n]) } else { append(String(repeating: " ", count: n)) }
     }
 
+    static let spaceRuns: [String] = (0..<48).map { String(repeating: " ", count: $0) }
+
     mutating func dropTrailingSpaces() {
-        while utf8.last == UInt8(ascii: " ") { removeLast() }
+        var end = utf8.endIndex
+        while end > utf8.startIndex, utf8[utf8.index(before: end)] == UInt8(ascii: " ") { end = utf8.index(before: end) }
+        if end != utf8.endIndex { removeSubrange(end...) }
     }
 
     var trimmingTrailingSpaces: String {

@@ -1,13 +1,13 @@
 /// A websocket endpoint's steps, with Starlette's state checks on every accept, receive and send
 /// (observed per profile, docs/beyond-the-spec.md · WebSockets).
 extension RequestRun {
-    func runSteps(_ steps: [WSStep], _ env: inout [String: Value], in handler: String, depth: Int) throws(PyError) {
+    func runSteps(_ steps: [WSStep], _ env: inout TemplateEnv, in handler: String, depth: Int) throws(PyError) {
         for step in steps {
             try runStep(step, &env, in: handler, depth: depth)
         }
     }
 
-    func runStep(_ step: WSStep, _ env: inout [String: Value], in handler: String, depth: Int) throws(PyError) {
+    func runStep(_ step: WSStep, _ env: inout TemplateEnv, in handler: String, depth: Int) throws(PyError) {
         guard let c = connection else { return }
         switch step.action {
         case .accept:
@@ -176,7 +176,7 @@ extension RequestRun {
     }
 
     /// `async with asynccontextmanager(provider)() as name:` around `body`: entered and cleaned up right here.
-    func withResource(_ name: String, as binding: String, _ body: [WSStep], _ env: inout [String: Value], in handler: String, depth: Int) throws(PyError) {
+    func withResource(_ name: String, as binding: String, _ body: [WSStep], _ env: inout TemplateEnv, in handler: String, depth: Int) throws(PyError) {
         guard let provider = app.scenario.provider(named: name) else { return }
         let penv = environment([:], provider: provider.name, call: engine.nextCall(provider.name))
         let value = try provider.returns.map { t throws(PyError) in try render(t, penv, by: provider.name, depth: depth + 1) } ?? .null
@@ -189,7 +189,10 @@ extension RequestRun {
             var inner = env
             inner[binding] = value
             try runSteps(body, &inner, in: handler, depth: depth)
-            for (k, v) in inner where k != binding { env[k] = v }
+            // Every name the block bound or changed comes back out; `binding` itself keeps its outer value.
+            let outer = env[binding]
+            env = inner
+            env[binding] = outer
         } catch {
             failure = error
         }
