@@ -6,6 +6,8 @@ struct ProviderWriter {
     let scenario: Scenario
     /// Parameters that close a dependency cycle: provider name → parameter names, patched after definition.
     let late: [String: Set<String>]
+    /// The providers' names in the order they are written (where a shared instance class goes).
+    var writtenOrder: [String] = []
 
     static func roots(_ p: Provider) -> Set<String> {
         var r: [String] = p.returns?.roots ?? []
@@ -56,19 +58,13 @@ struct ProviderWriter {
                 w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: true, into: &w) }
             }
         case .instance:
-            w.line("class \(instanceClassName(p)):")
-            w.indented { w in
-                w.line("\"\"\"A callable instance: each instance is its own dependency (and its own cache key).\"\"\"")
+            let cls = instanceClassName(p)
+            if writesClass(p) {
+                writeInstanceClass(p, named: cls, into: &w)
                 w.line()
-                w.line("def __init__(self, dilab_name: str):")
-                w.indented { $0.line("self.dilab_name = dilab_name") }
                 w.line()
-                w.line("\(def) __call__(self" + (params.isEmpty ? "" : ", " + params) + "):")
-                w.indented { w in writeBody(p, subject: "self.dilab_name", bt: bt?.name, isClass: false, into: &w) }
             }
-            w.line()
-            w.line()
-            w.line("\(p.name) = \(instanceClassName(p))(\(PythonSyntax.string(p.name)))")
+            w.line("\(p.name) = \(cls)(\(PythonSyntax.string(p.name)))")
         case .function:
             if let wrapped = p.wrappedBy { writeDecorator(wrapped.decorator, for: p, into: &w) }
             if p.lruCache { w.line("@lru_cache") }
@@ -107,15 +103,53 @@ struct ProviderWriter {
         w.line("@\(name)")
     }
 
-    /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
-    /// when several instances share it or the module already defines the name (a `class: true` provider, a task,
-    /// a router, a handler, an exception class), so no name is defined twice.
+    /// The class a callable instance is made from, named as the scenario's `instance_of:` says, so import reads the
+    /// same name back. Instances whose classes would read alike share one class, as FastAPI's FixedContentQueryChecker
+    /// tutorial writes it (each instance names itself through `dilab_name`). Suffixed with the instance's name when
+    /// the siblings' bodies differ or the module already defines the name (a `class: true` provider, a task, a
+    /// router, a handler, an exception class), so no name is defined twice.
     func instanceClassName(_ p: Provider) -> String {
-        let siblings = scenario.providers.filter { $0.form == .instance && $0.instanceOf == p.instanceOf }
         let base = p.instanceOf ?? "Callable"
         let taken = scenario.provider(named: base) != nil || scenario.task(named: base) != nil || scenario.router(named: base) != nil
             || scenario.routes.contains { $0.handlerName == base } || FastAPIExporter.customExceptions(scenario).contains(base)
-        return siblings.count > 1 || taken ? "\(base)_\(p.name)" : base
+        if taken { return "\(base)_\(p.name)" }
+        let texts = Set(instanceSiblings(p).map { instanceClassText($0, named: base) })
+        return texts.count == 1 ? base : "\(base)_\(p.name)"
+    }
+
+    func instanceSiblings(_ p: Provider) -> [Provider] {
+        scenario.providers.filter { $0.form == .instance && $0.instanceOf == p.instanceOf }
+    }
+
+    /// Whether `p` is where its class is defined: always for a class of its own, else the first sibling written.
+    func writesClass(_ p: Provider) -> Bool {
+        let cls = instanceClassName(p)
+        guard cls == (p.instanceOf ?? "Callable") else { return true }
+        let siblings = Set(instanceSiblings(p).map(\.name))
+        return (writtenOrder.first(where: siblings.contains) ?? p.name) == p.name
+    }
+
+    func instanceClassText(_ p: Provider, named cls: String) -> String {
+        var w = PythonWriter()
+        writeInstanceClass(p, named: cls, into: &w)
+        return w.text
+    }
+
+    func writeInstanceClass(_ p: Provider, named cls: String, into w: inout PythonWriter) {
+        let needsTasks = !p.addsTasks.isEmpty || !p.cleanup.addsTasks.isEmpty
+        let bt = backgroundTasksParam(p.params, needed: needsTasks)
+        let params = Signatures.list(p.params, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
+        let def = p.isAsync ? "async def" : "def"
+        w.line("class \(cls):")
+        w.indented { w in
+            w.line("\"\"\"A callable instance: each instance is its own dependency (and its own cache key).\"\"\"")
+            w.line()
+            w.line("def __init__(self, dilab_name: str):")
+            w.indented { $0.line("self.dilab_name = dilab_name") }
+            w.line()
+            w.line("\(def) __call__(self" + (params.isEmpty ? "" : ", " + params) + "):")
+            w.indented { w in writeBody(p, subject: "self.dilab_name", bt: bt?.name, isClass: false, into: &w) }
+        }
     }
 
     /// What the provider hands over: its `returns:` template, or the task function itself (`returns_task:`).
@@ -158,7 +192,12 @@ struct ProviderWriter {
     func writeGenerator(_ p: Provider, body: Bodies, usesCall: Bool, into w: inout PythonWriter) {
         body.holding(pool: p.acquires, into: &w) { w in
             body.opening(kind: "enter", counter: body.subject, usesCall: usesCall, into: &w)
-            guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else { return }
+            guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else {
+                // Setup always raises: the `yield` is unreachable but keeps the function a generator, as the
+                // scenario's `yield: true` says and FastAPI must see it (a plain function is run differently).
+                w.line("yield  # never reached: the setup above always raises")
+                return
+            }
             writeYield(p, body: body, into: &w)
         }
     }
