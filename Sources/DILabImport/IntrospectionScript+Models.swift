@@ -4,7 +4,8 @@
 extension IntrospectionScript {
     static let models = #"""
 # ── pydantic models ──────────────────────────────────────────────────────────────────────────────
-MODELS = {}  # class name -> description, in the order first met (a nested model before the one using it)
+MODELS = {}  # class name -> description
+_ORDER = []  # names as each model is finished: a nested model before the one using it
 _CONSTRAINTS = ("gt", "ge", "lt", "le", "multiple_of", "min_length", "max_length", "pattern")
 _LITERALS = (type(None), bool, int, float, str)
 
@@ -79,13 +80,13 @@ def _model(cls):
     if config:
         d.setdefault("unsupported", "model_config " + ", ".join(sorted(config)))
     for fname, f in fields.items():
+        if f.alias or getattr(f, "validation_alias", None) or f.default_factory is not None:
+            d.setdefault("unsupported", f"field {fname}: alias or default_factory")
+            continue
         try:
             text, scalar = _field_type(f.annotation)
         except ValueError as exc:
             d.setdefault("unsupported", f"field {fname}: {exc}")
-            continue
-        if f.alias or getattr(f, "validation_alias", None) or f.default_factory is not None:
-            d.setdefault("unsupported", f"field {fname}: alias or default_factory")
             continue
         constraints = []
         for m in f.metadata:
@@ -106,11 +107,13 @@ def _model(cls):
             out["field"] = "Field(" + ", ".join(([out.pop("default")] if "default" in out else []) + constraints) + ")"
         d["fields"].append(out)
     d["done"] = True
+    _ORDER.append(name)
     return name
 
 
 def _models_out():
-    return [{k: v for k, v in d.items() if k not in ("class", "done")} for d in MODELS.values()]
+    names = _ORDER + [n for n in MODELS if n not in _ORDER]
+    return [{k: v for k, v in MODELS[n].items() if k not in ("class", "done")} for n in names]
 
 
 """#

@@ -18,7 +18,7 @@ struct ExportFidelityTests {
         let text = try Self.file("scenarios/exceptions/p05-dependency-raises-before-yield.yaml")
         let deny = try #require(text.range(of: "def deny("))
         let body = String(text[deny.upperBound...]).components(separatedBy: "\n\n\n")[0]
-        #expect(body.contains("raise HTTPException(status_code=401"))
+        #expect(body.contains("HTTPException(status_code=401"))
         #expect(body.contains("yield  # never reached: the setup above always raises"))
         let plain = try ScenarioLoader.load(text: """
             providers:
