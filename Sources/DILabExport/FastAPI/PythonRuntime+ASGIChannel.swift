@@ -53,5 +53,6 @@ def _http_channel(body, result: dict, done: asyncio.Event):
     return receive, send
 
 
+
 """#
 }
