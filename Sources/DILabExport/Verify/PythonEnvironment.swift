@@ -53,8 +53,13 @@ public struct PythonEnvironment: Sendable {
 
     /// `python app.py --trace` with virtual durations switched off, or, for requests that overlap, on a real clock
     /// of `timeScale` real ms per virtual ms.
+    /// Runs are forked from a `TraceServer` that has FastAPI imported; a plain subprocess when none can start.
     public func trace(appFile: String, timeScale: Double = 0, timeout: Double = 120) throws -> Subprocess.Result {
-        try Subprocess.run([python, appFile, "--trace"], environment: ["DILAB_TIME_SCALE": String(timeScale), "PYTHONDONTWRITEBYTECODE": "1"], timeout: timeout)
+        let environment = ["DILAB_TIME_SCALE": String(timeScale), "PYTHONDONTWRITEBYTECODE": "1"]
+        if let forked = TraceServerPool.shared.trace(python: python, appFile: appFile, environment: environment, timeout: timeout) {
+            return forked
+        }
+        return try Subprocess.run([python, appFile, "--trace"], environment: environment, timeout: timeout)
     }
 }
 
