@@ -61,13 +61,18 @@ def create_checked(c: Checked, f: Factory):
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try Self.app.write(toFile: dir + "/models_app.py", atomically: true, encoding: .utf8)
-        let python = try PythonEnvironment.ensure(.latest) { _ in }
+        let python = PythonEnvironment(python: Self.latestPython)
         let app = try Importer(python: python, appFile: dir + "/models_app.py", appAttribute: nil, requests: []).introspect()
         var writer = ScenarioWriter(app: app, sourceFile: "models_app.py", profile: .latest, requests: [])
         return (writer.write(), writer.warnings)
     }
 
-    @Test func modelsBecomeTheModelsSection() throws {
+    /// The latest profile's venv, when `dilab verify` has made it (a unit test does not install FastAPI; on a fresh
+    /// machine scripts/import-roundtrip.sh and import-record-exports.sh cover models after verify made the venvs).
+    static let latestPython = PythonEnvironment.venvRoot() + "/fastapi-\(Profile.latest.fastapiVersion)/bin/python"
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: latestPython)))
+    func modelsBecomeTheModelsSection() throws {
         let (text, warnings) = try Self.importApp()
         let scenario = try ScenarioLoader.load(text: text)
         _ = try Validator.compile(scenario)
