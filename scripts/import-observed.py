@@ -36,8 +36,10 @@ def simulated(doc, unwrapped):
         lines = []
         for c in r["compact"]:
             parts = c.split(" ")
-            # A validation error never reaches the handler: dilab names it with a raise line, the app has no call to wrap.
-            if parts[0] not in SEEN or c.endswith("RequestValidationError") or (len(parts) > 1 and parts[1] in unwrapped):
+            # A validation error never reaches the handler: dilab names it with a raise line, the app has no call to wrap;
+            # nor is `serialize_response` (FastAPI's response_model check) a callable of the app's.
+            if parts[0] not in SEEN or c.endswith("RequestValidationError") or (len(parts) > 1 and parts[1] in unwrapped) \
+                    or c.startswith("raise serialize_response "):
                 continue
             # FastAPI calls an @lru_cache function every request (the wrapper record mode sees); its body runs once.
             lines.append(c.removesuffix(" lru_cache-hit"))

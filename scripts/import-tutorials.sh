@@ -14,8 +14,8 @@ profiles=("$@")
 fixtures=$repo/Tests/ImportFixtures/fastapi-docs
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-# Record mode runs the apps' real code: the background-task tutorials write log.txt in the working folder.
-cd "$work"
+# Record mode runs the apps' real code: the background-task tutorials write log.txt in the working folder, so
+# each app runs in a folder of its own under $work.
 
 # app file | requests (one per line after the first)
 apps=(
@@ -36,45 +36,62 @@ apps=(
   "bigger_applications/app/main.py|GET /?token=jessica|GET /users/rick?token=jessica|{\"request\": \"GET /items/plumbus?token=jessica\", \"headers\": {\"X-Token\": \"fake-super-secret-token\"}}|{\"request\": \"PUT /items/gun?token=jessica\", \"headers\": {\"X-Token\": \"fake-super-secret-token\"}}|GET /users/?token=nope"
 )
 
-failed=0
-checked=0
+# One app under one profile, in its own folder (record mode's log.txt stays there): prints `ok` or `FAIL`, then
+# what to show.
+one() {
+  local profile=$1 entry=$2 dir=$3
+  mkdir -p "$dir"; cd "$dir"
+  local parts app args=() r out label status
+  IFS='|' read -r -a parts <<< "$entry"
+  app=${parts[0]}
+  for r in "${parts[@]:1}"; do args+=(--record "$r"); done
+  out=$dir/$(echo "$app" | tr '/.' '__')-${profile//./}.yaml
+  label="$app ($profile)"
+  if [ "$app" = dependencies/tutorial008e.py ] && [ "$profile" != latest ]; then
+    # Depends(scope=...) is 0.121+: before, the app itself does not import. Python's traceback and exit 2.
+    status=0
+    "$DILAB" import "$fixtures/$app" --fastapi "$profile" >/dev/null 2>"$dir/import.err" || status=$?
+    if [ "$status" -eq 2 ] && grep -q "TypeError" "$dir/import.err" && grep -q "Traceback" "$dir/import.err"; then
+      echo ok; echo "ok    $label: refused with Python's traceback, exit 2"
+    else
+      echo FAIL; cat "$dir/import.err"; echo "FAIL: $label should exit 2 with the TypeError traceback (got $status)"
+    fi
+    return
+  fi
+  if ! "$DILAB" import "$fixtures/$app" --fastapi "$profile" "${args[@]}" -o "$out" 2>"$dir/import.err"; then
+    echo FAIL; cat "$dir/import.err"; echo "FAIL import: $label"; return
+  fi
+  if ! "$DILAB" check "$out" >"$dir/check.out" 2>&1; then
+    echo FAIL; cat "$dir/check.out"; echo "FAIL check: $label"; return
+  fi
+  if ! "$DILAB" test "$out" >"$dir/test.out" 2>&1; then
+    echo FAIL; cat "$dir/test.out"; echo "FAIL test (dilab disagrees with the recorded app): $label"; return
+  fi
+  if ! "$DILAB" run "$out" --format json | python3 "$repo/scripts/import-observed.py" "$out" >"$dir/observed.out" 2>&1; then
+    echo FAIL; cat "$dir/observed.out"; echo "FAIL events (dilab's trace differs from what the real app did): $label"; return
+  fi
+  if ! "$DILAB" verify "$out" --fastapi "$profile" >"$dir/verify.out" 2>&1; then
+    echo FAIL; cat "$dir/verify.out"; echo "FAIL verify: $label"; return
+  fi
+  echo ok; echo "ok    $label"
+}
+
+# JOBS apps at a time (default 2: CI's two cores), reported in order.
+jobs_max=${JOBS:-2}
+n=0
 for profile in "${profiles[@]}"; do
   for entry in "${apps[@]}"; do
-    IFS='|' read -r -a parts <<< "$entry"
-    app=${parts[0]}
-    args=()
-    for r in "${parts[@]:1}"; do args+=(--record "$r"); done
-    out=$work/$(echo "$app" | tr '/.' '__')-${profile//./}.yaml
-    label="$app ($profile)"
-    if [ "$app" = dependencies/tutorial008e.py ] && [ "$profile" != latest ]; then
-      # Depends(scope=...) is 0.121+: before, the app itself does not import. Python's traceback and exit 2.
-      status=0
-      "$DILAB" import "$fixtures/$app" --fastapi "$profile" >/dev/null 2>"$work/import.err" || status=$?
-      if [ "$status" -eq 2 ] && grep -q "TypeError" "$work/import.err" && grep -q "Traceback" "$work/import.err"; then
-        echo "ok    $label: refused with Python's traceback, exit 2"; checked=$((checked + 1))
-      else
-        cat "$work/import.err"; echo "FAIL: $label should exit 2 with the TypeError traceback (got $status)"; failed=$((failed + 1))
-      fi
-      continue
-    fi
-    if ! "$DILAB" import "$fixtures/$app" --fastapi "$profile" "${args[@]}" -o "$out" 2>"$work/import.err"; then
-      cat "$work/import.err"; echo "FAIL import: $label"; failed=$((failed + 1)); continue
-    fi
-    if ! "$DILAB" check "$out" >"$work/check.out" 2>&1; then
-      cat "$work/check.out"; echo "FAIL check: $label"; failed=$((failed + 1)); continue
-    fi
-    if ! "$DILAB" test "$out" >"$work/test.out" 2>&1; then
-      cat "$work/test.out"; echo "FAIL test (dilab disagrees with the recorded app): $label"; failed=$((failed + 1)); continue
-    fi
-    if ! "$DILAB" run "$out" --format json | python3 "$repo/scripts/import-observed.py" "$out" >"$work/observed.out" 2>&1; then
-      cat "$work/observed.out"; echo "FAIL events (dilab's trace differs from what the real app did): $label"; failed=$((failed + 1)); continue
-    fi
-    if ! "$DILAB" verify "$out" --fastapi "$profile" >"$work/verify.out" 2>&1; then
-      cat "$work/verify.out"; echo "FAIL verify: $label"; failed=$((failed + 1)); continue
-    fi
-    checked=$((checked + 1))
-    echo "ok    $label"
+    (one "$profile" "$entry" "$work/$n") >"$work/result.$n" 2>&1 &
+    n=$((n + 1))
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   done
+done
+wait
+failed=0
+checked=0
+for ((i = 0; i < n; i++)); do
+  if [ "$(head -1 "$work/result.$i")" = ok ]; then checked=$((checked + 1)); else failed=$((failed + 1)); fi
+  tail -n +2 "$work/result.$i"
 done
 echo "import-tutorials: $checked imported and verified, $failed failed"
 [ "$failed" -eq 0 ]

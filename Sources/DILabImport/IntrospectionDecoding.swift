@@ -23,7 +23,7 @@ public enum IntrospectionDecoding {
             if tasks[info.id] == nil { taskOrder.append(info.id) }
             tasks[info.id] = info
         }
-        return IntrospectedApp(
+        var app = IntrospectedApp(
             fastapiVersion: root["fastapi"]?.stringValue ?? "?", pythonVersion: root["python"]?.stringValue ?? "?",
             module: root["module"]?.stringValue ?? "?", hasLifespan: root["lifespan"] == .bool(true),
             appDependencies: try (root["app_dependencies"]?.list ?? []).map(use),
@@ -42,14 +42,17 @@ public enum IntrospectionDecoding {
                 RecordedEvent(request: $0["request"]?.intValue ?? 0, kind: $0["kind"]?.stringValue ?? "?",
                               subject: $0["subject"].map { $0.stringValue ?? $0.json } ?? "?", q: $0["q"]?.stringValue ?? "")
             },
-            tasks: tasks, taskOrder: taskOrder)
+            tasks: tasks, taskOrder: taskOrder, models: models(root))
+        appHooks(root, into: &app)
+        return app
     }
 
     static func route(_ v: Value) throws -> RouteInfo {
         RouteInfo(kind: RouteInfo.Kind(rawValue: try string(v, "kind")) ?? .http, path: try string(v, "path"),
                   methods: (v["methods"]?.list ?? []).compactMap(\.stringValue), handler: try int(v, "handler"),
                   dependencies: try (v["dependencies"]?.list ?? []).map(use),
-                  statusCode: v["status_code"]?.intValue, responseClass: v["response_class"]?.stringValue)
+                  statusCode: v["status_code"]?.intValue, responseClass: v["response_class"]?.stringValue,
+                  responseModel: responseModel(v))
     }
 
     static func use(_ v: Value) throws -> DependencyUse {
@@ -63,13 +66,15 @@ public enum IntrospectionDecoding {
         if let s = v["scheme"] {
             scheme = SchemeInfo(kind: s["kind"]?.stringValue ?? "?", autoError: s["auto_error"] != .bool(false), header: s["header"]?.stringValue)
         }
-        return CallableInfo(
+        var info = CallableInfo(
             id: try int(v, "id"), pythonName: try string(v, "python_name"), form: form,
             isAsync: v["async"] == .bool(true), isGenerator: v["generator"] == .bool(true),
             file: v["file"]?.stringValue ?? "", line: v["line"]?.intValue ?? 0, params: try (v["params"]?.list ?? []).map(param),
             instanceOf: v["instance_of"]?.stringValue, factory: v["factory"]?.stringValue, lruCache: v["lru_cache"] == .bool(true),
             wrappedBy: v["wrapped_by"]?.stringValue, wrapperAsync: v["wrapper_async"] == .bool(true), scheme: scheme,
             unsupportedReason: v["unsupported"]?.stringValue)
+        info.keepsWrapped = v["keeps_wrapped"] != .bool(false)
+        return info
     }
 
     static func param(_ v: Value) throws -> ParamInfo {

@@ -19,6 +19,12 @@ public struct IntrospectedApp: Sendable {
     public var events: [RecordedEvent]
     public var tasks: [Int: TaskInfo]
     public var taskOrder: [Int]
+    /// Pydantic models met in parameters and response models, nested ones first.
+    public var models: [ModelInfo] = []
+    public var middleware: [MiddlewareInfo] = []
+    public var middlewareRuns: [MiddlewareRun] = []
+    public var exceptionHandlers: [ExceptionHandlerInfo] = []
+    public var handlerRuns: [HandlerRun] = []
 }
 
 public struct RouteInfo: Sendable {
@@ -31,6 +37,7 @@ public struct RouteInfo: Sendable {
     public var dependencies: [DependencyUse]
     public var statusCode: Int?
     public var responseClass: String?
+    public var responseModel: ResponseModelInfo? = nil
 }
 
 public struct CallableInfo: Sendable {
@@ -48,6 +55,8 @@ public struct CallableInfo: Sendable {
     public var lruCache: Bool
     public var wrappedBy: String?
     public var wrapperAsync: Bool
+    /// False for a decorator without functools.wraps: FastAPI reads the wrapper's `(*args, **kwargs)`.
+    public var keepsWrapped = true
     public var scheme: SchemeInfo?
     public var unsupportedReason: String?
 }

@@ -34,7 +34,8 @@ extension ScenarioWriter {
 
     mutating func writeApp() {
         let n = appDependencyCount
-        guard n > 0 || app.hasLifespan else { return }
+        let handlers = exceptionHandlerLines()
+        guard n > 0 || app.hasLifespan || !handlers.isEmpty else { return }
         line("")
         line("app:")
         if n > 0 {
@@ -44,6 +45,10 @@ extension ScenarioWriter {
             line("  " + YAMLText.comment("PLACEHOLDER: the app has a lifespan (or startup/shutdown handlers); its steps are not introspected"))
             line("  lifespan: {startup: [\"startup (PLACEHOLDER)\"], shutdown: [\"shutdown (PLACEHOLDER)\"]}")
             warn("the app's lifespan is written as one placeholder step each way")
+        }
+        if !handlers.isEmpty {
+            line("  exception_handlers:")
+            for l in handlers { line(l) }
         }
     }
 
@@ -80,6 +85,7 @@ extension ScenarioWriter {
                         unsupported("\(method) \(r.path): response_class \(rc)", indent: "      ")
                     }
                 }
+                writeResponseModel(r.responseModel, route: "\(method) \(r.path)", indent: "      ")
                 let deps = r.dependencies.dropFirst(skip)
                 if !deps.isEmpty { line("      dependencies: [" + deps.map(dependsText).joined(separator: ", ") + "]") }
                 writeParams(c, indent: "      ")

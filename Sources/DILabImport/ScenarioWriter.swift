@@ -39,9 +39,11 @@ public struct ScenarioWriter {
         line("scenario: " + YAMLText.quoted("Imported from " + sourceFile))
         line("fastapi: " + YAMLText.quoted(profile.rawValue))
         for u in app.unsupported { unsupported("\(u.where): \(u.what)") }
+        writeModels()
         writeProviders()
         writeTasks()
         writeApp()
+        writeMiddleware()
         writeRoutes()
         writeOverrides()
         writeRequests()
@@ -100,9 +102,10 @@ public struct ScenarioWriter {
             if c.isGenerator { line("    yield: true") }
             if c.lruCache { line("    lru_cache: true") }
             if let w = c.wrappedBy {
-                line("    wrapped_by: {decorator: \(YAMLText.key(safeGlobal(w)))\(c.wrapperAsync ? ", async: true" : "")}")
+                line("    wrapped_by: {decorator: \(YAMLText.key(safeGlobal(w)))\(c.wrapperAsync ? ", async: true" : "")\(c.keepsWrapped ? "" : ", keeps_wrapped: false")}")
             }
-            writeParams(c, indent: "    ")
+            // Without functools.wraps the loader gives the provider the wrapper's `args` and `kwargs` itself.
+            if c.keepsWrapped { writeParams(c, indent: "    ") }
             writeBehaviour(id, c, indent: "    ", isHandler: false)
         }
     }
@@ -140,6 +143,9 @@ public struct ScenarioWriter {
         case .path, .query, .header, .cookie, .body:
             var fields: [String] = ["in: " + p.kind.rawValue]
             var type = p.type
+            if type.hasPrefix("model:"), let text = modelParamText(p, model: String(type.dropFirst(6)), owner: owner) {
+                return text
+            }
             if type.hasPrefix("model:") {
                 warn("\(owner)(\(p.name)): the pydantic model \(type.dropFirst(6)) is read as a dict body (its fields are not imported)")
                 type = "dict"

@@ -29,7 +29,7 @@ public struct FastAPIExporter {
         let order = ProviderOrder(scenario: scenario)
         if !scenario.providers.isEmpty {
             w.section("dependencies")
-            let writer = ProviderWriter(scenario: scenario, late: order.late)
+            let writer = ProviderWriter(scenario: scenario, late: order.late, writtenOrder: order.providers.map(\.name))
             for p in order.providers {
                 writer.write(p, into: &w)
                 aliases(of: p.name, into: &w)

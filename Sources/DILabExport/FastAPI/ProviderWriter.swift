@@ -6,6 +6,8 @@ struct ProviderWriter {
     let scenario: Scenario
     /// Parameters that close a dependency cycle: provider name → parameter names, patched after definition.
     let late: [String: Set<String>]
+    /// The providers' names in the order they are written (where a shared instance class goes).
+    var writtenOrder: [String] = []
 
     static func roots(_ p: Provider) -> Set<String> {
         var r: [String] = p.returns?.roots ?? []
@@ -58,19 +60,13 @@ struct ProviderWriter {
                 w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: true, into: &w) }
             }
         case .instance:
-            w.line("class \(instanceClassName(p)):")
-            w.indented { w in
-                w.line("\"\"\"A callable instance: each instance is its own dependency (and its own cache key).\"\"\"")
+            let cls = instanceClassName(p)
+            if writesClass(p) {
+                writeInstanceClass(p, named: cls, into: &w)
                 w.line()
-                w.line("def __init__(self, dilab_name: str):")
-                w.indented { $0.line("self.dilab_name = dilab_name") }
                 w.line()
-                w.line("\(def) __call__(self" + (params.isEmpty ? "" : ", " + params) + "):")
-                w.indented { w in writeBody(p, subject: "self.dilab_name", bt: bt?.name, isClass: false, into: &w) }
             }
-            w.line()
-            w.line()
-            let instance = "\(instanceClassName(p))(\(PythonSyntax.string(p.name)))"
+            let instance = "\(cls)(\(PythonSyntax.string(p.name)))"
             if let wrapped = p.wrappedBy {
                 // `noop_wrap(instance)`, as FastAPI's test_dependency_wrapped.py wraps a callable instance.
                 w.line()
@@ -123,17 +119,6 @@ struct ProviderWriter {
         if applied { w.line("@\(name)") }
     }
 
-    /// One class per callable instance, named after the class the scenario says it is an instance of; suffixed
-    /// when several instances share it or the module already defines the name (a `class: true` provider, a task,
-    /// a router, a handler, an exception class), so no name is defined twice.
-    func instanceClassName(_ p: Provider) -> String {
-        let siblings = scenario.providers.filter { $0.form == .instance && $0.instanceOf == p.instanceOf }
-        let base = p.instanceOf ?? "Callable"
-        let taken = scenario.provider(named: base) != nil || scenario.task(named: base) != nil || scenario.router(named: base) != nil
-            || scenario.routes.contains { $0.handlerName == base } || FastAPIExporter.customExceptions(scenario).contains(base)
-        return siblings.count > 1 || taken ? "\(base)_\(p.name)" : base
-    }
-
     /// What the provider hands over: its `returns:` template, or the task function itself (`returns_task:`).
     static func returned(_ p: Provider, _ syntax: PythonSyntax) -> String {
         if let task = p.returnsTask { return task }
@@ -175,7 +160,12 @@ struct ProviderWriter {
     func writeGenerator(_ p: Provider, body: Bodies, usesCall: Bool, into w: inout PythonWriter) {
         body.holding(pool: p.acquires, into: &w) { w in
             body.opening(kind: "enter", counter: body.subject, usesCall: usesCall, into: &w)
-            guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else { return }
+            guard !body.work(duration: p.duration, tasks: p.addsTasks, raising: p.raises, into: &w) else {
+                // Setup always raises: the `yield` is unreachable but keeps the function a generator, as the
+                // scenario's `yield: true` says and FastAPI must see it (a plain function is run differently).
+                w.line("yield  # never reached: the setup above always raises")
+                return
+            }
             writeYield(p, body: body, into: &w)
         }
     }
