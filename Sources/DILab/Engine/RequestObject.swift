@@ -1,10 +1,9 @@
 /// Starlette's `Request` as a template sees it: `{{request.method}}`, `{{request.url}}`, `{{request.headers.host}}`,
 /// `{{request.query_params.q}}`, `{{request.path_params.user_id}}`, `{{request.cookies.session}}`.
 ///
-/// The headers are those the server hands the app, as `dilab verify`'s driver and TestClient send them: `host`
-/// first (`testserver` unless the request names one), the request's own, its cookies as one `cookie` header, and
-/// for a body `content-type` and `content-length`. A name given twice reads its first value, as
-/// `dict(request.headers)` does. `{{request.client.host}}` / `.port` and `{{request.app.state.x}}` too.
+/// The headers are those the server hands the app (`RequestValues.appHeaders()`, as `dilab verify`'s driver and
+/// TestClient send them), in their order; a name given twice reads its first value, as `dict(request.headers)` does.
+/// `{{request.client.host}}` / `.port` and `{{request.app.state.x}}` too.
 extension RequestRun {
     /// One object per request, as Starlette's: built once, however many callables ask for it.
     func requestObject(_ reader: RequestValues) -> Value {
@@ -20,15 +19,7 @@ extension RequestRun {
             let key = name.lowercased()
             if !headers.contains(where: { $0.0 == key }) { headers.append((key, value)) }
         }
-        add("host", request.headers.first { $0.0.lowercased() == "host" }?.1 ?? "testserver")
-        for (k, v) in request.headers { add(k, v) }
-        if !request.cookies.isEmpty { add("cookie", request.cookies.map { "\($0.0)=\($0.1)" }.joined(separator: "; ")) }
-        if let raw = request.rawBody {
-            add("content-length", String(raw.count))
-        } else if let body = request.body {
-            add("content-type", "application/json")
-            add("content-length", String(body.json.utf8.count))
-        }
+        for (k, v) in reader.appHeaders() { add(k, v) }
         let host = headers.first { $0.0 == "host" }?.1 ?? "testserver"
         let parts = request.target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts.first ?? "")
