@@ -41,7 +41,7 @@ public enum WrappedCallable {
     /// The line the trace shows where a passed-through provider would have run.
     public static func explanation(_ p: Provider, type: String, profile: Profile) -> String {
         var kind = p.isGenerator ? (p.isAsync ? "an async generator" : "a generator") : "an async def"
-        if p.form == .instance { kind = "a callable instance whose __call__ is " + kind }
+        if p.form == .instance { kind = (p.wrappedBy?.decoratesCall == true ? "the __call__ method, " : "a callable instance whose __call__ is ") + kind + (p.wrappedBy?.decoratesCall == true ? ", of a callable instance" : "") }
         var s = "FastAPI \(profile.fastapiVersion) classifies the wrapper that \(p.wrappedBy?.decorator ?? "") puts around \(kind) by the wrapper alone: a plain function, called in the threadpool; its <\(type) object> is the value and the body never runs"
         let function = p.form == .instance ? (p.instanceOf ?? "") + ".__call__" : p.name
         if type == "coroutine" { s += " (RuntimeWarning: coroutine '\(function)' was never awaited)" }

@@ -46,6 +46,7 @@ extension ProviderWriter {
             w.line("def __init__(self, dilab_name: str):")
             w.indented { $0.line("self.dilab_name = dilab_name") }
             w.line()
+            if let wrapped = p.wrappedBy, wrapped.decoratesCall { w.line("@\(wrapped.decorator)") }
             w.line("\(def) __call__(self" + (params.isEmpty ? "" : ", " + params) + "):")
             w.indented { w in writeBody(p, subject: "self.dilab_name", bt: bt?.name, isClass: false, into: &w) }
         }

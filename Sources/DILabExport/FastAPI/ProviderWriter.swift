@@ -61,13 +61,15 @@ struct ProviderWriter {
             }
         case .instance:
             let cls = instanceClassName(p)
+            // `@noop_wrap def __call__`: the decorator is defined before the class whose method it decorates.
+            if let wrapped = p.wrappedBy, wrapped.decoratesCall { writeDecorator(wrapped.decorator, for: p, applied: false, into: &w) }
             if writesClass(p) {
                 writeInstanceClass(p, named: cls, into: &w)
                 w.line()
                 w.line()
             }
             let instance = "\(cls)(\(PythonSyntax.string(p.name)))"
-            if let wrapped = p.wrappedBy {
+            if let wrapped = p.wrappedBy, !wrapped.decoratesCall {
                 // `noop_wrap(instance)`, as FastAPI's test_dependency_wrapped.py wraps a callable instance.
                 w.line()
                 w.line()
@@ -88,7 +90,9 @@ struct ProviderWriter {
     /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
     /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
     func writeDecorator(_ name: String, for p: Provider, applied: Bool = true, into w: inout PythonWriter) {
-        if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
+        // Defined with the first provider written that uses it (dependencies are written before their dependants).
+        let users = Set(scenario.providers.filter { $0.wrappedBy?.decorator == name }.map(\.name))
+        if (writtenOrder.first(where: users.contains) ?? scenario.providers.first(where: { users.contains($0.name) })?.name) == p.name {
             w.line("def \(name)(func):")
             w.indented { w in
                 if p.wrappedBy?.keepsWrapped != false { w.line("@functools.wraps(func)") }
@@ -97,7 +101,7 @@ struct ProviderWriter {
                     w.indented { w in
                         w.line("if asyncio.iscoroutinefunction(func):")
                         w.indented { $0.line("return await func(*args, **kwargs)") }
-                        if scenario.providers.contains(where: { $0.wrappedBy?.decorator == name && $0.form == .instance }) {
+                        if scenario.providers.contains(where: { $0.wrappedBy?.decorator == name && $0.form == .instance && $0.wrappedBy?.decoratesCall != true }) {
                             // A callable instance is no coroutine function; its `async def __call__` is.
                             w.line("if not isinstance(func, type) and asyncio.iscoroutinefunction(func.__call__):")
                             w.indented { $0.line("return await func.__call__(*args, **kwargs)") }
