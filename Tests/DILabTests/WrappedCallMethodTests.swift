@@ -58,6 +58,15 @@ struct WrappedCallMethodTests {
         #expect(t[1].status == 422, "the method's parameters are read through __wrapped__")
     }
 
+    @Test("a class without wraps: TypeError from its __init__, on every profile", arguments: Profile.allCases)
+    func classWithoutWraps(profile: Profile) throws {
+        let yaml = "providers:\n  Audit: {class: true, wrapped_by: {decorator: bare, keeps_wrapped: false}}\n"
+            + "routes:\n  - GET /c: {handler: h, dependencies: [Audit], returns: ok}\n"
+        let t = try run(yaml, profile: profile, requests: ["GET /c?args=1&kwargs=2"])[0]
+        #expect(t.status == 500)
+        #expect(t.events.contains { $0.kind == .raise && $0.detail.contains("Audit.__init__() got an unexpected keyword argument 'args'") })
+    }
+
     @Test("`decorates:` is refused on what has no __call__ of its own, and for other values")
     func refusals() {
         let base = "routes:\n  - GET /r: {handler: h, dependencies: [dep], returns: ok}\n"
@@ -68,6 +77,6 @@ struct WrappedCallMethodTests {
         #expect(WrappedDependencyTests.refusal("providers:\n  dep: {instance_of: C, wrapped_by: {decorator: d, decorates: __init__}}\n" + base)
             .contains("`decorates: __init__` is not modelled"))
         #expect(WrappedDependencyTests.refusal("providers:\n  dep: {instance_of: C, wrapped_by: {decorator: d, decorates: __call__, keeps_wrapped: false}}\n" + base)
-            .contains("without `@functools.wraps` is not modelled"))
+            .contains("a `__call__` method decorated without `@functools.wraps` is not modelled"))
     }
 }

@@ -106,7 +106,7 @@ extension RequestRun {
             } else if use.provider?.wrappedBy != nil, let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
                 value = passThrough(provider, type: type, depth: depth)
             } else if use.provider?.wrappedBy != nil, let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
-                let e = PyError(type: "TypeError", message: "\(provider.name)() got an unexpected keyword argument 'args'")
+                let e = PyError(type: "TypeError", message: "\(WrappedCallable.wrappedCallName(provider))() got an unexpected keyword argument 'args'")
                 emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
                 throw e
             } else if use.isGenerator {
