@@ -24,6 +24,11 @@ while IFS= read -r f; do
   "$DILAB" run "$f" --format json | python3 -c 'import json,sys; json.load(sys.stdin)'
 done < <(find scenarios -name '*.yaml' | sort)
 
+# Not a measurement: a guard against quadratic regressions (a per-provider index rebuild once made a 10,000-provider
+# chain take 231 s to check in debug; it takes ~1.5 s). 60 s per command is 20x what a debug build needs.
+step "scripts/bench-scale.sh (guard: N = 10,000 of each shape, debug build, 60 s a command)"
+SIZES=10000 TARGET_S=60 bash scripts/bench-scale.sh "$DILAB"
+
 step "dilab test scenarios/"
 "$DILAB" test scenarios --jobs 2 --require-expectations --junit .build/dilab-junit.xml
 
