@@ -516,6 +516,8 @@ public struct Route: Sendable {
     public var stream: StreamSpec?
     /// `JSONResponse(..., background=BackgroundTask(...))`: replaces the injected tasks.
     public var responseBackground: TaskCall?
+    /// `wrapped_by:` on the endpoint (`@app.get(...) @noop_wrap def handler`): see `WrappedCallable.endpointProblems`.
+    public var wrappedBy: WrappedBy?
     /// A `WEBSOCKET` route's body (`@app.websocket`): nil for an HTTP route.
     public var webSocket: WebSocketHandler?
     /// `response_class=` on the decorator; nil: the nearest router's or the app's default (`CompiledRoute.responseClass`).
