@@ -32,7 +32,11 @@ struct ExporterTests {
         var s = PythonSyntax()
         s.locals = ["user_id", "call"]
         #expect(s.template(try Template.parse(string: "{{user_id}}")) == "user_id")
-        #expect(s.template(try Template.parse(string: "Session#{{call}}")) == "\"Session#\" + text(call)")
+        #expect(s.template(try Template.parse(string: "Session#{{call}}")) == "f\"Session#{text(call)}\"", "a parameter of no known type keeps text")
+        s.scalars = ["user_id"]
+        s.locals.insert("cfg")
+        #expect(s.template(try Template.parse(string: "user {{user_id}}")) == "f\"user {user_id}\"", "an int parameter reads as in --plain")
+        #expect(s.template(try Template.parse(string: "{{user_id}}: {{cfg.a}} {{len(cfg)}}")) == "f\"{user_id}: {text(get(cfg, 'a'))} {len(_plain(cfg))}\"", "a path keeps get and text")
         #expect(s.template(.object([("a", .value(.array([.int(1), .null, .bool(true), .double(2)])))])) == "{\"a\": [1, None, True, 2.0]}")
         #expect(PythonSyntax.string("say \"hi\"\n\\") == "\"say \\\"hi\\\"\\n\\\\\"")
     }
@@ -57,7 +61,7 @@ struct ExporterTests {
             call = count("get_db")
             record("enter", "get_db")
             try:
-                yield "db" + text(call)
+                yield f"db{call}"
             except HTTPException as exc:
                 record("catch", "get_db", summary(exc) + " → re-raised")
                 raise

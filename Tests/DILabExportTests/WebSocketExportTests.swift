@@ -44,15 +44,15 @@ struct WebSocketExportTests {
             record("handler", "chat")
             try:
                 await manager.connect(websocket)
-                await manager.broadcast(text(username) + " joined")
+                await manager.broadcast(f"{username} joined")
                 while True:
                     msg = await websocket.receive_text()
                     record("ws.receive", "chat", quoted(msg))
-                    await manager.broadcast(text(username) + ": " + text(msg))
+                    await manager.broadcast(f"{username}: {text(msg)}")
             except WebSocketDisconnect as disconnect:
                 record("catch", "chat", summary(disconnect) + " → handled")
                 manager.disconnect(websocket)
-                await manager.broadcast(text(username) + " left (code " + text(disconnect.code) + ")")
+                await manager.broadcast(f"{username} left (code {disconnect.code})")
         """))
         #expect(py.contains("class ConnectionManager:"))
         #expect(py.contains("manager = ConnectionManager(\"manager\")"))
@@ -72,7 +72,7 @@ struct WebSocketExportTests {
             if token is None:
                 raise traced("items", WebSocketException(code=1008, reason="no token"))
             await websocket.accept()
-            await websocket.send_text("token " + text(token))
+            await websocket.send_text(f"token {token}")
             await websocket.close()
         """))
         #expect(!py.contains("class WebSocketException"), "FastAPI's, imported, not a class of the scenario's")
@@ -113,7 +113,7 @@ extension WebSocketExportTests {
         requests: [{websocket: /x/1}]
         """)
         #expect(py.contains("async def h(websocket_: WebSocket, websocket: str):"))
-        #expect(py.contains("await websocket_.send_text(text(websocket))"))
+        #expect(py.contains("await websocket_.send_text(str(websocket))"))
         #expect(try Self.compiles(["x": py]).ok)
     }
 
@@ -148,6 +148,6 @@ extension WebSocketExportTests {
         requests: [{websocket: /x}]
         """)
         #expect(py.contains("async def h(ws: WebSocket):"))
-        #expect(py.contains("await ws.send_text(text(client_label(ws)))"))
+        #expect(py.contains("await ws.send_text(str(client_label(ws)))"))
     }
 }

@@ -182,6 +182,7 @@ struct RouteWriter {
         var syntax = PythonSyntax.function(params: route.params.map(\.name))
         syntax.raiser = ("raise", PythonSyntax.string(route.handlerName))
         syntax.objects = PlainTemplates.objectParams(route.params, scenario)
+        syntax.scalars = PythonSyntax.scalarParams(route.params)
         var b = Bodies(syntax: syntax, subject: PythonSyntax.string(route.handlerName), isAsync: route.isAsync, backgroundTasks: bt)
         b.responseSets = Bodies.responseSets(route.sets, route.params)
         b.requestState = Bodies.requestState(route.requestState, route.params)
@@ -207,6 +208,7 @@ struct RouteWriter {
         var syntax = PythonSyntax.function(params: route.params.map(\.name))
         let index = PythonSyntax.freeName("i", avoiding: syntax.locals)
         syntax.roots["i"] = index
+        syntax.scalars = PythonSyntax.scalarParams(route.params)
         w.line()
         w.line("async def chunks():")
         w.indented { w in

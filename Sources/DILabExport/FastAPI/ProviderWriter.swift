@@ -141,6 +141,7 @@ struct ProviderWriter {
         var syntax = PythonSyntax.function(params: p.params.map(\.name))
         syntax.raiser = ("raise", subject)
         syntax.objects = PlainTemplates.objectParams(p.params, scenario)
+        syntax.scalars = PythonSyntax.scalarParams(p.params)
         var body = Bodies(syntax: syntax, subject: subject, isAsync: p.isAsync, backgroundTasks: bt)
         body.responseSets = Bodies.responseSets(p.sets, p.params)
         body.requestState = Bodies.requestState(p.requestState, p.params)

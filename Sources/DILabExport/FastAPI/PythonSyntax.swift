@@ -3,7 +3,8 @@ import Foundation
 
 /// Turns dilab's values, `when:` conditions and `{{...}}` templates into Python source.
 /// Holes keep dilab's meaning exactly: paths go through the runtime's lenient `get`, interpolation
-/// through its `text`, so the exported app computes the same values the engine does.
+/// through its `text`, so the exported app computes the same values the engine does. A text is an f-string, as in
+/// `--plain`; a field keeps `text` only when its value may be no scalar (TracedTemplates.swift).
 struct PythonSyntax {
     /// How a template root is spelled in the function being written (`call`, `exc`, `i`...).
     var roots: [String: String] = [:]
@@ -14,6 +15,8 @@ struct PythonSyntax {
     /// Parameters holding objects (a class dependency, SecurityScopes, credentials, Request): `--plain` reads their
     /// fields as attributes, every other value's by subscript.
     var objects: Set<String> = []
+    /// Parameters holding a str, int, float, bool or None: traced, a template reading only these is an f-string too.
+    var scalars: Set<String> = []
 
     static let builtinRoots: [String: String] = [
         "request": "request_number()", "state": "STATE", "closed": "closed()", "now": "now_ms()",
@@ -198,24 +201,18 @@ struct PythonSyntax {
         case .value(let v): return Self.literal(v)
         case .text(let pieces):
             if pieces.count == 1, case .hole(let e, _) = pieces[0] { return expression(e) }
-            if ExportTracing.isOff { return fString(pieces) }
-            return pieces.map { piece -> String in
-                switch piece {
-                case .literal(let s): return Self.string(s)
-                case .hole(let e, _): return "text(\(expression(e)))"
-                }
-            }.joined(separator: " + ")
+            return fString(pieces)
         case .array(let items): return "[" + items.map(plainTemplate).joined(separator: ", ") + "]"
         case .object(let pairs): return "{" + pairs.map { Self.string($0.0) + ": " + plainTemplate($0.1) }.joined(separator: ", ") + "}"
         }
     }
 
-    /// `f"send_email via {config['smtp_server']}"`: a template's text as an f-string (`--plain`). A field holding a
-    /// quote or a backslash (Python 3.11 allows neither in one) is concatenated with `str(...)` instead.
+    /// `f"send_email via {config['smtp_server']}"`: a template's text as an f-string. A field holding a quote or a
+    /// backslash (Python 3.11 allows neither in one) is concatenated with `str(...)` instead.
     func fString(_ pieces: [Template.Piece]) -> String {
         var fields: [String] = []
         for piece in pieces {
-            if case .hole(let e, _) = piece { fields.append(expression(e)) }
+            if case .hole(let e, _) = piece { fields.append(field(e)) }
         }
         let simple = fields.allSatisfy { f in !f.contains { "\\'{}#".contains($0) } }
         fields = fields.map { $0.replacingOccurrences(of: "\"", with: "'") }
@@ -223,7 +220,7 @@ struct PythonSyntax {
             return pieces.map { piece -> String in
                 switch piece {
                 case .literal(let s): return Self.string(s)
-                case .hole(let e, _): return "str(\(expression(e)))"
+                case .hole(let e, _): return needsText(e) ? "text(\(expression(e)))" : "str(\(expression(e)))"
                 }
             }.joined(separator: " + ")
         }
@@ -238,13 +235,21 @@ struct PythonSyntax {
         return out + "\""
     }
 
+    /// A hole as an f-string field: its value, or (traced) the runtime's `text` of it when it may be no scalar
+    /// (a dict is JSON to dilab, a repr to `str`).
+    private func field(_ e: Expr) -> String { needsText(e) ? "text(" + expression(e) + ")" : expression(e) }
+
+    private func needsText(_ e: Expr) -> Bool { !ExportTracing.isOff && !isScalar(e) }
+
     /// A template whose result is always interpolated as text (exception messages, stream chunks).
     func textTemplate(_ t: Template) -> String {
         if case .value(.string(let s)) = t { return Self.string(s) }
-        if ExportTracing.isOff {
-            if case .text(let pieces) = t, pieces.count > 1 || { if case .literal = pieces.first { return true }; return false }() { return fString(pieces) }
-            return "str(\(template(t)))"
+        guard case .text(let pieces) = t else { return ExportTracing.isOff ? "str(\(template(t)))" : "text(\(template(t)))" }
+        // More than one piece, or literal text: already a str (an f-string).
+        if pieces.count != 1 { return template(t) }
+        switch pieces[0] {
+        case .literal: return template(t)
+        case .hole(let e, _): return needsText(e) ? "text(\(template(t)))" : "str(\(template(t)))"
         }
-        return "text(\(template(t)))"
     }
 }

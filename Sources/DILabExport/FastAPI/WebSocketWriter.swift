@@ -84,6 +84,7 @@ struct WebSocketWriter {
         let ws = self.ws
         var syntax = PythonSyntax.function(params: paramNames + [ws])
         syntax.roots["client"] = "client_label(\(ws))"
+        syntax.scalars = PythonSyntax.scalarParams(route.params)
         let all = handler.steps + (handler.onDisconnect ?? [])
         // Names a `receive:` or `with ... as` assigns; one read before its assignment (in writing order) is None, as in
         // the engine, so such a name starts as None rather than leaving Python an unbound local.
