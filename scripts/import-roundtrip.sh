@@ -21,8 +21,9 @@ normalise() {
   sed -E 's/, (app|include|router|decorator)( [A-Za-z0-9_]+)?\]/]/' |
     python3 -c 'import sys; print("\n\n".join(sorted(b.strip("\n") for b in sys.stdin.read().split("\n\n") if b.strip())))'
 }
-# Constructs that do not round trip (docs/import.md), skipped by name: none left.
-known=()
+# Constructs that do not round trip (docs/import.md), skipped by name: a decorated `__call__` method and a class or
+# instance wrapped without functools.wraps (issue 14), which import does not read yet.
+known=(scenarios/classes/wrapped-call-method.yaml scenarios/classes/wrapped-class-instance-without-wraps.yaml)
 # One scenario: prints `same`, `skipped`, or `differ` followed by what differed, into its own folder.
 one() {
   local f=$1 dir=$2
