@@ -5,6 +5,17 @@
 /// `async def` differs: 0.165 awaits it, 0.105–0.120 serialize the unawaited coroutine (a ValueError the yield
 /// dependencies see, then a 500); that one is refused, as are the forms no probe covered.
 public enum WrappedEndpoint {
+    /// A sync wrapper around an `async def` endpoint on 0.105–0.120 (the wrapper alone is classified, as for
+    /// dependencies): `jsonable_encoder` fails on the unawaited coroutine with this ValueError (observed).
+    static func coroutineFailure(_ r: Route, on profile: Profile) -> PyError? {
+        guard let w = r.wrappedBy, !w.isAsync, r.isAsync, !profile.unwrapsDecoratedDependencies else { return nil }
+        return PyError(type: "ValueError", message: "[TypeError(\"'coroutine' object is not iterable\"), TypeError('vars() argument must have __dict__ attribute')]")
+    }
+
+    static func explanation(_ r: Route, profile: Profile) -> String {
+        "FastAPI \(profile.fastapiVersion) classifies the endpoint behind \(r.wrappedBy?.decorator ?? "") by the wrapper alone: a plain function, called in the threadpool; its <coroutine object> is the return value and the body never runs (RuntimeWarning: coroutine '\(r.handlerName)' was never awaited); 0.123.5+ unwraps it"
+    }
+
     public static func problems(in s: Scenario) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let routes = s.routes.filter { $0.wrappedBy != nil }
@@ -27,9 +38,11 @@ public enum WrappedEndpoint {
                 out.append(Diagnostic(location: w.location, rule: "wrapped-by", message: "\(owner): an endpoint decorated \(w.decoratesCall ? "with `decorates: __call__`" : "without `@functools.wraps`") is not modelled",
                                       hint: "keep `@functools.wraps` (`keeps_wrapped: true`) and drop `decorates:`"))
             }
-            if !w.isAsync, r.isAsync {
-                out.append(Diagnostic(location: w.location, rule: "wrapped-by", message: "\(owner): a sync wrapper around an `async def` endpoint is not modelled",
-                                      hint: "0.165 awaits it, but 0.105–0.120 serialize the unawaited coroutine (a ValueError, then a 500); use `async: false` on the route or an async wrapper (`wrapped_by: {decorator: ..., async: true}`)"))
+            let otherClass = r.responseClass != nil || s.app.defaultResponseClass != nil
+                || s.routers.contains { $0.defaultResponseClass != nil || $0.includeDefaultResponseClass != nil }
+            if !w.isAsync, r.isAsync, r.stream != nil || r.responseBackground != nil || r.responseModel != nil || otherClass {
+                out.append(Diagnostic(location: w.location, rule: "wrapped-by", message: "\(owner): a sync wrapper around an `async def` endpoint with a stream, response class, response model or response background is not modelled",
+                                      hint: "on 0.105–0.120 its unawaited coroutine is serialized (a ValueError, then a 500); keep the route plain JSON"))
             }
             if taken.contains(w.decorator) {
                 out.append(Diagnostic(location: w.location, rule: "wrapped-by", message: "the decorator name '\(w.decorator)' is already a name of the app (a provider, task, router, handler, class, exception, pool or room)",
