@@ -29,4 +29,16 @@ struct TextLineTests {
         let bare = TraceEvent(t: 0, request: 1, kind: .taskStart, subject: "audit")
         #expect(TextRenderer().line(bare) == "     0 ms  task.start task audit\n")
     }
+
+    /// Issue 12: a 1,000-deep chain printed 2 MB, mostly indentation. Past 16 levels the depth is a number.
+    @Test("a deep tree indents 16 levels, then writes the level, so a line's length stops growing")
+    func deepLevelsAreNumbered() {
+        func line(_ depth: Int) -> String {
+            TextRenderer().line(TraceEvent(t: 0, request: 1, kind: .call, subject: "p", detail: "", depth: depth))
+        }
+        #expect(line(18) == "     0 ms  call       " + String(repeating: "  ", count: 16) + "└ p\n")
+        #expect(line(19) == "     0 ms  call       " + String(repeating: "  ", count: 16) + "[17] └ p\n")
+        #expect(line(900).count == line(19).count + 1)   // "[898]" is one digit longer than "[17]"
+        #expect(line(900).contains("[898] └ p"))
+    }
 }

@@ -98,6 +98,9 @@ public struct TextRenderer: Sendable {
         return text
     }
 
+    /// Levels of indentation a dependency tree shows before its depth is written as a number.
+    static let maxIndentLevels = 16
+
     /// `line` appended to `text`: a trace's lines go into one buffer, the detail straight from the event's facts.
     func appendLine(_ e: TraceEvent, request: String?, wide: Bool, to text: inout String) {
         let t = String(e.t)
@@ -116,9 +119,17 @@ public struct TextRenderer: Sendable {
         var column = 0
         if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text += "task "; column += 5 }
         if e.depth > 1 {
-            for _ in 0..<(e.depth - 2) { text += "  " }
+            // Two spaces per level up to `maxIndentLevels`; deeper, the level is written as a number, so a trace
+            // grows linearly with the depth of a chain (a 900-deep one was 863 KB of mostly spaces).
+            let levels = e.depth - 2
+            for _ in 0..<min(levels, Self.maxIndentLevels) { text += "  " }
+            column += 2 * min(levels, Self.maxIndentLevels) + 2
+            if levels > Self.maxIndentLevels {
+                let mark = "[\(levels)] "
+                text += mark
+                column += mark.utf16.count
+            }
             text += "└ "
-            column += 2 * (e.depth - 2) + 2
         }
         text += e.subject
         column += e.subject.utf16.count
