@@ -65,6 +65,7 @@ for path in sys.argv[2:]:
         names.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
         for p in s.providers { if let c = p.instanceOf { names.formUnion([c, c + "_" + p.name]) } }
         names.formUnion(s.providers.compactMap { $0.wrappedBy?.decorator })
+        names.formUnion(s.routes.compactMap { $0.wrappedBy?.decorator })
         names.formUnion(s.models.map(\.name))
         names.formUnion(s.middleware.map(\.name))
         names.formUnion(s.contextVars.map(\.name))

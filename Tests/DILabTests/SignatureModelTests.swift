@@ -165,15 +165,14 @@ struct WrappedInstanceTests {
         #expect(WrappedCallable.explanation(p, type: "coroutine", profile: .v0_120).contains("coroutine 'Checker.__call__' was never awaited"))
     }
 
-    @Test("an instance wrapped without functools.wraps is refused by name")
-    func withoutWraps() throws {
-        let yaml = "providers:\n  checker: {instance_of: Checker, wrapped_by: {decorator: bare, keeps_wrapped: false}, returns: 1}\n"
-            + "routes:\n  - GET /c: {dependencies: [Depends(checker)], returns: ok}\n"
-        do {
-            _ = try Validator.compile(try ScenarioLoader.load(text: yaml, file: "w.yaml"))
-            Issue.record("expected a refusal")
-        } catch let list as DiagnosticList {
-            #expect(list.diagnostics.contains { $0.rule == "wrapped-by" && $0.message.contains("without `@functools.wraps` is not modelled") })
-        }
+    @Test("an instance wrapped without functools.wraps reads args and kwargs, then its __call__ rejects them", arguments: Profile.allCases)
+    func withoutWraps(profile: Profile) throws {
+        let yaml = "providers:\n  checker: {instance_of: Checker, async: true, wrapped_by: {decorator: bare, keeps_wrapped: false}, returns: 1}\n"
+            + "routes:\n  - GET /c: {handler: h, dependencies: [Depends(checker)], returns: ok}\n"
+        let t = try run(yaml, profile: profile, requests: ["GET /c", "GET /c?args=1&kwargs=2"])
+        #expect(t[0].status == 422)
+        #expect(t[1].status == 500)
+        #expect(t[1].events.contains { $0.kind == .raise && $0.detail.contains("Checker.__call__() got an unexpected keyword argument 'args'") })
+        #expect(calls(t[1]).isEmpty, "the body never runs")
     }
 }

@@ -106,7 +106,7 @@ extension RequestRun {
             } else if use.provider?.wrappedBy != nil, let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
                 value = passThrough(provider, type: type, depth: depth)
             } else if use.provider?.wrappedBy != nil, let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
-                let e = PyError(type: "TypeError", message: "\(provider.name)() got an unexpected keyword argument 'args'")
+                let e = PyError(type: "TypeError", message: "\(WrappedCallable.wrappedCallName(provider))() got an unexpected keyword argument 'args'")
                 emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
                 throw e
             } else if use.isGenerator {
@@ -311,6 +311,13 @@ extension RequestRun {
     func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
         let r = route.route
         var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        if let e = WrappedEndpoint.coroutineFailure(r, on: profile) {
+            // 0.105–0.120: the sync wrapper hands back the endpoint's unawaited coroutine, which `serialize_response`
+            // cannot encode: a ValueError inside the dependencies' exit stack, the body never run.
+            emit(.violation, r.handlerName, WrappedEndpoint.explanation(r, profile: profile), q: "wrapped-coroutine", depth: 0)
+            emit(.raise, r.wrappedBy?.decorator ?? r.handlerName, "jsonable_encoder cannot encode the coroutine the wrapper returned: \(e.display)", q: e.summary, depth: 0)
+            throw e
+        }
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
         defer { dropLocalContext() }

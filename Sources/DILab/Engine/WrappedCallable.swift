@@ -38,10 +38,20 @@ public enum WrappedCallable {
         return p.isAsync || p.isGenerator
     }
 
+    /// What Python's TypeError names when the wrapper without `__wrapped__` passes `args=`/`kwargs=` on: the
+    /// function, the class's `__init__`, or the instance's `__call__` (observed on all four profiles).
+    public static func wrappedCallName(_ p: Provider) -> String {
+        switch p.form {
+        case .function: return p.name
+        case .classType: return p.name + ".__init__"
+        case .instance: return (p.instanceOf ?? p.name) + ".__call__"
+        }
+    }
+
     /// The line the trace shows where a passed-through provider would have run.
     public static func explanation(_ p: Provider, type: String, profile: Profile) -> String {
         var kind = p.isGenerator ? (p.isAsync ? "an async generator" : "a generator") : "an async def"
-        if p.form == .instance { kind = "a callable instance whose __call__ is " + kind }
+        if p.form == .instance { kind = (p.wrappedBy?.decoratesCall == true ? "the __call__ method, " : "a callable instance whose __call__ is ") + kind + (p.wrappedBy?.decoratesCall == true ? ", of a callable instance" : "") }
         var s = "FastAPI \(profile.fastapiVersion) classifies the wrapper that \(p.wrappedBy?.decorator ?? "") puts around \(kind) by the wrapper alone: a plain function, called in the threadpool; its <\(type) object> is the value and the body never runs"
         let function = p.form == .instance ? (p.instanceOf ?? "") + ".__call__" : p.name
         if type == "coroutine" { s += " (RuntimeWarning: coroutine '\(function)' was never awaited)" }
@@ -69,9 +79,9 @@ public enum WrappedCallable {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`wrapped_by` is modelled on a function, a class or a callable instance, not on provider '\(p.name)' (a factory product, @lru_cache or a security scheme)",
                                       hint: "drop `wrapped_by`, or make '\(p.name)' a plain `def`/`async def`"))
             }
-            if p.form != .function, p.wrappedBy?.keepsWrapped == false {
-                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "a class or callable instance wrapped without `@functools.wraps` is not modelled",
-                                      hint: "keep `keeps_wrapped: true`"))
+            if p.wrappedBy?.decoratesCall == true, p.wrappedBy?.keepsWrapped == false {
+                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "a `__call__` method decorated without `@functools.wraps` is not modelled",
+                                      hint: "keep `keeps_wrapped: true`, or wrap the instance (drop `decorates: __call__`)"))
             }
             if p.wrappedBy?.isAsync == true, p.isGenerator {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "an async wrapper around the generator '\(p.name)' is not modelled",

@@ -56,6 +56,10 @@ enum ProviderReader {
             default: break
             }
         }
+        if p.wrappedBy?.decoratesCall == true, p.form != .instance {
+            node["wrapped_by"]?.error("`decorates: __call__` of provider '\(name)': only a callable instance (`instance_of:`) has a decorated `__call__`", rule: "wrapped-by",
+                                      hint: "add `instance_of: SomeClass`, or drop `decorates:`")
+        }
         if p.wrappedBy?.keepsWrapped == false {
             // No `__wrapped__`: `inspect.signature` sees the wrapper's `(*args, **kwargs)`, two required query parameters.
             if !p.params.isEmpty {
@@ -90,8 +94,9 @@ enum ProviderReader {
         var decorator: String?
         var isAsync = false
         var keepsWrapped = true
+        var decoratesCall = false
         var ok = true
-        for entry in node.mapping("wrapped_by", allowed: ["decorator", "async", "generator", "keeps_wrapped"]) {
+        for entry in node.mapping("wrapped_by", allowed: ["decorator", "async", "generator", "keeps_wrapped", "decorates"]) {
             let v = entry.value
             switch entry.key {
             case "decorator":
@@ -104,6 +109,16 @@ enum ProviderReader {
                     ok = false
                 }
             case "keeps_wrapped": keepsWrapped = v.bool("keeps_wrapped") ?? true
+            case "decorates":
+                switch v.string("what the decorator is on") {
+                case "__call__": decoratesCall = true
+                case "instance": decoratesCall = false
+                case .some(let other):
+                    v.error("`decorates: \(other)` is not modelled", rule: "wrapped-by",
+                            hint: "`decorates: __call__` (the callable instance's method) or `decorates: instance` (the default)")
+                    ok = false
+                case nil: ok = false
+                }
             default: break
             }
         }
@@ -117,7 +132,7 @@ enum ProviderReader {
             node.error("an async wrapper without `@functools.wraps` is not modelled", rule: "wrapped-by", hint: "keep `keeps_wrapped: true`, or make the wrapper sync")
             return nil
         }
-        return WrappedBy(decorator: decorator, isAsync: isAsync, keepsWrapped: keepsWrapped, location: node.location)
+        return WrappedBy(decorator: decorator, isAsync: isAsync, keepsWrapped: keepsWrapped, decoratesCall: decoratesCall, location: node.location)
     }
 
     static func cleanup(_ node: YNode) -> Cleanup {

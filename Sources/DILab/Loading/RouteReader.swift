@@ -2,7 +2,7 @@
 enum RouteReader {
     static let methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
     static let routeKeys = ["route", "handler", "router", "async", "params", "dependencies", "status", "returns",
-                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets", "request_state", "sets_context"] + ResponseModelReader.keys
+                            "raises", "adds_tasks", "duration", "stream", "response_background", "response_class", "doc", "steps", "on_disconnect", "sets", "request_state", "sets_context", "wrapped_by"] + ResponseModelReader.keys
 
     static func app(_ node: YNode) -> AppConfig {
         var app = AppConfig()
@@ -164,6 +164,7 @@ enum RouteReader {
                 ResponseModelReader.read(entry.key, v, keyNode: entry.keyNode, into: &route)
             case "request_state": route.requestState = MiddlewareReader.requestState(v)
             case "sets_context": route.contextSets = ContextVarReader.sets(v)
+            case "wrapped_by": route.wrappedBy = ProviderReader.wrappedBy(v, provider: route.handlerName)
             default:
                 entry.keyNode.error("unknown key '\(entry.key)' in route '\(line)'", hint: Suggest.hint(for: entry.key, among: routeKeys, kind: "keys"))
             }

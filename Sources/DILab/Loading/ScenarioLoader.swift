@@ -133,6 +133,7 @@ public enum ScenarioLoader {
         TaskFunctions.resolve(&scenario).forEach(context.report)
         PythonName.collisions(in: scenario).forEach(context.report)
         WrappedCallable.problems(in: scenario).forEach(context.report)
+        WrappedEndpoint.problems(in: scenario).forEach(context.report)
         MiddlewareCheck.problems(in: scenario).forEach(context.report)
         ContextVarCheck.problems(in: scenario).forEach(context.report)
         return (scenario, context.diagnostics)

@@ -157,11 +157,15 @@ public struct WrappedBy: Sendable, Equatable {
     /// `keeps_wrapped: false`: no `@functools.wraps`, so FastAPI sees `(*args, **kwargs)` (the loader then gives
     /// the provider the two query parameters `args` and `kwargs` FastAPI reads from it).
     public var keepsWrapped: Bool
+    /// `decorates: __call__`: the decorator is on a callable instance's `__call__` method (`@noop_wrap def
+    /// __call__`), not around the instance; FastAPI classifies both alike on every profile (observed).
+    public var decoratesCall: Bool = false
     public var location: SourceLocation
-    public init(decorator: String, isAsync: Bool = false, keepsWrapped: Bool = true, location: SourceLocation = .unknown) {
+    public init(decorator: String, isAsync: Bool = false, keepsWrapped: Bool = true, decoratesCall: Bool = false, location: SourceLocation = .unknown) {
         self.decorator = decorator
         self.isAsync = isAsync
         self.keepsWrapped = keepsWrapped
+        self.decoratesCall = decoratesCall
         self.location = location
     }
 }
@@ -512,6 +516,8 @@ public struct Route: Sendable {
     public var stream: StreamSpec?
     /// `JSONResponse(..., background=BackgroundTask(...))`: replaces the injected tasks.
     public var responseBackground: TaskCall?
+    /// `wrapped_by:` on the endpoint (`@app.get(...) @noop_wrap def handler`): see `WrappedCallable.endpointProblems`.
+    public var wrappedBy: WrappedBy?
     /// A `WEBSOCKET` route's body (`@app.websocket`): nil for an HTTP route.
     public var webSocket: WebSocketHandler?
     /// `response_class=` on the decorator; nil: the nearest router's or the app's default (`CompiledRoute.responseClass`).

@@ -139,12 +139,26 @@ struct RouteWriter {
         let usesBT = route.params.contains { if case .backgroundTasks = $0.kind { return true } else { return false } }
         let btName = route.params.first { if case .backgroundTasks = $0.kind { return true } else { return false } }?.name ?? "background_tasks"
         let extraBT = !usesBT && !route.addsTasks.isEmpty ? btName : nil
+        if let wrapped = route.wrappedBy, definesDecorator(wrapped.decorator) {
+            w.line()
+            w.line()
+            ProviderWriter(scenario: scenario, late: [:]).writeDecoratorDefinition(wrapped.decorator, wrapped, into: &w)
+        }
         w.line()
         w.line()
         w.line(decorator)
+        // `@app.get(...)` above `@noop_wrap`, as FastAPI's test_dependency_wrapped.py decorates its endpoints.
+        if let wrapped = route.wrappedBy { w.line("@" + wrapped.decorator) }
         let returns = route.returnAnnotation.map { " -> " + $0.python } ?? ""
         w.line("\(route.isAsync ? "async def" : "def") \(route.handlerName)(\(Signatures.list(route.params, extraBackgroundTasks: extraBT)))\(returns):")
         w.indented { w in body(btName, into: &w) }
+    }
+
+    /// Whether this route defines its decorator: no provider uses it (providers are written first) and no route before.
+    func definesDecorator(_ name: String) -> Bool {
+        guard !scenario.providers.contains(where: { $0.wrappedBy?.decorator == name }) else { return false }
+        let first = scenario.routes.first { $0.wrappedBy?.decorator == name }
+        return first?.location == route.location && first?.method == route.method && first?.path == route.path
     }
 
     /// Whether FastAPI builds this route's response with RedirectResponse (its own class or a default above it).

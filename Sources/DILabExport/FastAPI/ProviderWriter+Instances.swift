@@ -37,7 +37,9 @@ extension ProviderWriter {
     func writeInstanceClass(_ p: Provider, named cls: String, into w: inout PythonWriter) {
         let needsTasks = !p.addsTasks.isEmpty || !p.cleanup.addsTasks.isEmpty
         let bt = backgroundTasksParam(p.params, needed: needsTasks)
-        let params = Signatures.list(p.params, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
+        // Without `@functools.wraps` the loader gave the provider the wrapper's `args` and `kwargs`; `__call__` takes none.
+        let own = p.wrappedBy?.keepsWrapped == false ? [] : p.params
+        let params = Signatures.list(own, late: late[p.name] ?? [], extraBackgroundTasks: bt?.extra == true ? bt?.name : nil)
         let def = p.isAsync ? "async def" : "def"
         w.line("class \(cls):")
         w.indented { w in
@@ -46,6 +48,7 @@ extension ProviderWriter {
             w.line("def __init__(self, dilab_name: str):")
             w.indented { $0.line("self.dilab_name = dilab_name") }
             w.line()
+            if let wrapped = p.wrappedBy, wrapped.decoratesCall { w.line("@\(wrapped.decorator)") }
             w.line("\(def) __call__(self" + (params.isEmpty ? "" : ", " + params) + "):")
             w.indented { w in writeBody(p, subject: "self.dilab_name", bt: bt?.name, isClass: false, into: &w) }
         }

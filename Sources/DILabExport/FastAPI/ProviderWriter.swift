@@ -61,13 +61,15 @@ struct ProviderWriter {
             }
         case .instance:
             let cls = instanceClassName(p)
+            // `@noop_wrap def __call__`: the decorator is defined before the class whose method it decorates.
+            if let wrapped = p.wrappedBy, wrapped.decoratesCall { writeDecorator(wrapped.decorator, for: p, applied: false, into: &w) }
             if writesClass(p) {
                 writeInstanceClass(p, named: cls, into: &w)
                 w.line()
                 w.line()
             }
             let instance = "\(cls)(\(PythonSyntax.string(p.name)))"
-            if let wrapped = p.wrappedBy {
+            if let wrapped = p.wrappedBy, !wrapped.decoratesCall {
                 // `noop_wrap(instance)`, as FastAPI's test_dependency_wrapped.py wraps a callable instance.
                 w.line()
                 w.line()
@@ -83,40 +85,6 @@ struct ProviderWriter {
             w.line("\(def) \(p.name)(\(params))" + (p.returnsTask != nil && !p.isGenerator ? " -> Callable" : "") + ":")
             w.indented { w in writeBody(p, subject: PythonSyntax.string(p.name), bt: bt?.name, isClass: false, into: &w) }
         }
-    }
-
-    /// `wrapped_by:` — the decorator, defined before the first provider it wraps (the loader checked its name),
-    /// as FastAPI's `test_dependency_wrapped.py` writes `noop_wrap`; then `@name` on the provider.
-    func writeDecorator(_ name: String, for p: Provider, applied: Bool = true, into w: inout PythonWriter) {
-        if scenario.providers.first(where: { $0.wrappedBy?.decorator == name })?.name == p.name {
-            w.line("def \(name)(func):")
-            w.indented { w in
-                if p.wrappedBy?.keepsWrapped != false { w.line("@functools.wraps(func)") }
-                if p.wrappedBy?.isAsync == true {
-                    w.line("async def wrapper(*args, **kwargs):")
-                    w.indented { w in
-                        w.line("if asyncio.iscoroutinefunction(func):")
-                        w.indented { $0.line("return await func(*args, **kwargs)") }
-                        if scenario.providers.contains(where: { $0.wrappedBy?.decorator == name && $0.form == .instance }) {
-                            // A callable instance is no coroutine function; its `async def __call__` is.
-                            w.line("if not isinstance(func, type) and asyncio.iscoroutinefunction(func.__call__):")
-                            w.indented { $0.line("return await func.__call__(*args, **kwargs)") }
-                        }
-                        w.line("from fastapi.concurrency import run_in_threadpool")
-                        w.line()
-                        w.line("return await run_in_threadpool(func, *args, **kwargs)")
-                    }
-                } else {
-                    w.line("def wrapper(*args, **kwargs):")
-                    w.indented { $0.line("return func(*args, **kwargs)") }
-                }
-                w.line()
-                w.line("return wrapper")
-            }
-            w.line()
-            w.line()
-        }
-        if applied { w.line("@\(name)") }
     }
 
     /// What the provider hands over: its `returns:` template, or the task function itself (`returns_task:`).
