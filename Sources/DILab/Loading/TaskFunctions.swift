@@ -18,11 +18,12 @@ enum TaskFunctions {
     static func resolve(_ s: inout Scenario) -> [Diagnostic] {
         var problems: [Diagnostic] = []
         let overridden = Set(s.overrides.map(\.original) + s.requests.flatMap { ($0.overrides ?? [:]).keys })
+        let before = s  // read while `s.providers` is being changed in place
         func resolved(_ calls: [TaskCall], _ params: [Param]) -> [TaskCall] {
             calls.map { call in
                 guard let name = call.viaParam else { return call }
                 var out = call
-                guard let spec = params.first(where: { $0.name == name })?.depends, let provider = s.provider(named: spec.provider),
+                guard let spec = params.first(where: { $0.name == name })?.depends, let provider = before.provider(named: spec.provider),
                       let task = provider.returnsTask else {
                     problems.append(Diagnostic(location: call.location, rule: "task-function",
                                                message: "'{{\(name)}}' is no parameter holding a task function",
@@ -42,11 +43,11 @@ enum TaskFunctions {
         for i in s.routes.indices where viaParam(s.routes[i].addsTasks) {
             s.routes[i].addsTasks = resolved(s.routes[i].addsTasks, s.routes[i].params)
         }
-        // Only the providers that queue a `{{param}}` task are written back: every write to `s.providers` rebuilds
-        // its name index, and doing that for each of 10,000 providers was quadratic.
-        for i in s.providers.indices where viaParam(s.providers[i].addsTasks) || viaParam(s.providers[i].cleanup.addsTasks) {
-            s.providers[i].addsTasks = resolved(s.providers[i].addsTasks, s.providers[i].params)
-            s.providers[i].cleanup.addsTasks = resolved(s.providers[i].cleanup.addsTasks, s.providers[i].params)
+        s.updateProviders { providers in
+            for i in providers.indices where viaParam(providers[i].addsTasks) || viaParam(providers[i].cleanup.addsTasks) {
+                providers[i].addsTasks = resolved(providers[i].addsTasks, providers[i].params)
+                providers[i].cleanup.addsTasks = resolved(providers[i].cleanup.addsTasks, providers[i].params)
+            }
         }
         return problems
     }
