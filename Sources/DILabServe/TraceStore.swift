@@ -6,20 +6,36 @@ import Foundation
 /// long-running server's memory stays flat: at most `capacity` traces and at most `byteBudget` accounted
 /// bytes (`Footprint`), the oldest dropped first; every string kept is cut to `limits.fieldBytes`.
 final class TraceStore: @unchecked Sendable {
-    struct Entry {
+    /// One retained trace. A class, so an event appended or a head set is one lookup and an in-place change, not a
+    /// copy of the entry out of the dictionary and back.
+    final class Entry {
         /// Method and target only: the trace JSON shows nothing else of the request.
-        var request: RequestSpec
+        let request: RequestSpec
         /// The events so far; emptied once `final` (which holds them) is set.
         var events: [TraceEvent] = []
         /// The engine's own result, cut to the limits, set when the run has finished.
         var final: RequestTrace?
         /// Some string of this trace was cut.
-        var truncated = false
+        var truncated: Bool
         /// The response head the engine sent, while the run is still going.
         var head: ResponseStart?
         var bytes = 0
         /// The footprint of `events` alone.
         var eventBytes = 0
+
+        init(request: RequestSpec, truncated: Bool) {
+            self.request = request
+            self.truncated = truncated
+        }
+    }
+
+    /// What `json` renders, copied out under the lock (the entry itself may change while it renders).
+    struct Snapshot {
+        var request: RequestSpec
+        var events: [TraceEvent]
+        var final: RequestTrace?
+        var truncated: Bool
+        var head: ResponseStart?
     }
 
     let capacity: Int
@@ -41,23 +57,23 @@ final class TraceStore: @unchecked Sendable {
         self.profile = profile
     }
 
-    /// Starts a trace; drops the oldest ones while over the count or the byte budget.
     /// The typed response head of a running request (its body cut to the limits).
     func head(_ id: String, _ head: ResponseStart) {
         var head = head
         if let cut = limits.cut(head.body) { head.body = cut }
+        let bytes = Footprint.of(head.body)
         lock.lock()
         defer { lock.unlock() }
-        guard var entry = entries[id] else { return }
-        total += Footprint.of(head.body)
-        entry.bytes += Footprint.of(head.body)
+        guard let entry = entries[id] else { return }
+        total += bytes
+        entry.bytes += bytes
         entry.head = head
-        entries[id] = entry
     }
 
+    /// Starts a trace; drops the oldest ones while over the count or the byte budget.
     func begin(_ id: String, request: RequestSpec) {
         let (spec, cut) = limits.request(request)
-        var entry = Entry(request: spec, truncated: cut)
+        let entry = Entry(request: spec, truncated: cut)
         entry.bytes = Footprint.perEvent + Footprint.of(spec.target)
         lock.lock()
         defer { lock.unlock() }
@@ -73,11 +89,11 @@ final class TraceStore: @unchecked Sendable {
     func append(_ id: String, _ settled: SettledEvent) {
         lock.lock()
         defer { lock.unlock() }
-        guard entries[id] != nil else { return }
-        entries[id]!.events.append(settled.event)
-        entries[id]!.eventBytes += settled.bytes
-        entries[id]!.truncated = entries[id]!.truncated || settled.truncated
-        entries[id]!.bytes += settled.bytes
+        guard let entry = entries[id] else { return }
+        entry.events.append(settled.event)
+        entry.eventBytes += settled.bytes
+        entry.truncated = entry.truncated || settled.truncated
+        entry.bytes += settled.bytes
         total += settled.bytes
         evict(keeping: id)
     }
@@ -104,11 +120,16 @@ final class TraceStore: @unchecked Sendable {
         let body = limits.body(trace.body)
         kept.body = body.value
         if let text = limits.cut(trace.bodyText) { kept.bodyText = text; cut = true }
-        kept.headers = trace.headers.map { ($0.0, limits.cut($0.1) ?? $0.1) }
-        cut = cut || body.truncated || kept.headers.map(\.1) != trace.headers.map(\.1)
+        var headerCut = false
+        kept.headers = trace.headers.map { pair in
+            guard let short = limits.cut(pair.1) else { return pair }
+            headerCut = true
+            return (pair.0, short)
+        }
+        cut = cut || body.truncated || headerCut
         lock.lock()
         defer { lock.unlock() }
-        guard var entry = entries[id] else { return }
+        guard let entry = entries[id] else { return }
         kept.request = entry.request
         entry.final = kept
         entry.events = []
@@ -117,7 +138,6 @@ final class TraceStore: @unchecked Sendable {
         entry.bytes = eventBytes + Footprint.of(kept.request.target) + Footprint.of(kept.bodyText) + Footprint.of(kept.body)
             + kept.headers.reduce(0) { $0 + Footprint.of($1.0) + Footprint.of($1.1) }
         total += entry.bytes
-        entries[id] = entry
         evict(keeping: id)
     }
 
@@ -143,7 +163,9 @@ final class TraceStore: @unchecked Sendable {
 
     /// JSONRenderer's form of the trace plus `x_request_id`, `complete` and `truncated`; nil for an unknown (or dropped) id.
     func json(_ id: String) -> Value? {
-        let entry = lock.withLock { entries[id] }
+        let entry = lock.withLock {
+            entries[id].map { Snapshot(request: $0.request, events: $0.events, final: $0.final, truncated: $0.truncated, head: $0.head) }
+        }
         guard let entry else { return nil }
         let trace = entry.final ?? partial(entry, id: id)
         guard case .object(var pairs) = JSONRenderer.value(trace) else { return nil }
@@ -154,7 +176,7 @@ final class TraceStore: @unchecked Sendable {
     }
 
     /// A running request's trace so far, with the response as the `response` event announced it.
-    func partial(_ entry: Entry, id: String) -> RequestTrace {
+    func partial(_ entry: Snapshot, id: String) -> RequestTrace {
         var trace = RequestTrace(id: entry.events.first?.request ?? 0, request: entry.request, profile: profile, events: entry.events)
         if let head = entry.head {
             trace.status = head.status
