@@ -76,7 +76,7 @@ public final class DILabServer: @unchecked Sendable {
         let application = Application(
             responder: DILabResponder(core: core),
             server: DILabHTTPChannel.builder(options, handshake: { [core] head in await core.handshake(head) },
-                                             log: { [core] line in core.log.message(line) }),
+                                             executor: core.loop.executor, log: { [core] line in core.log.message(line) }),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil,
                                  availableConnectionsDelegate: MaximumAvailableConnections(max(1, options.maxConnections))),
             onServerRunning: { channel in bound.fulfill(.success(channel.localAddress?.port ?? 0)) },

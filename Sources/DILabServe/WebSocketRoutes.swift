@@ -46,10 +46,14 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     let idleTimeout: TimeAmount
     let limits: WebSocketSession.Limits
     let log: @Sendable (String) -> Void
+    /// Where an HTTP connection's task runs: the engine loop's own threads (`LoopExecutor`), so a request's
+    /// arrival, its head and its body written are steps of the thread that runs the engine, not hand-offs to it.
+    let executor: (any TaskExecutor)?
 
     init(responder: @escaping HTTPChannelHandler.Responder, handshake: @escaping @Sendable (HTTPRequest) async -> Handshake,
          headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount, limits: WebSocketSession.Limits,
-         log: @escaping @Sendable (String) -> Void) {
+         executor: (any TaskExecutor)? = nil, log: @escaping @Sendable (String) -> Void) {
+        self.executor = executor
         self.responder = Self.redirectingLateUpgrades(responder)
         self.handshake = handshake
         self.headerTimeout = headerTimeout
@@ -122,7 +126,7 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
         do {
             switch try await value.upgrade.get() {
             case .http(let http):
-                await handleHTTP(asyncChannel: http, logger: logger)
+                await withTaskExecutorPreference(executor) { await handleHTTP(asyncChannel: http, logger: logger) }
             case .refused(let http, let response, let headers):
                 await Self.writeRefusal(http, response, headers)
             case .websocket(let ws, let bridge):
@@ -167,13 +171,13 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     static func builder(_ options: ServeOptions, handshake: @escaping @Sendable (HTTPRequest) async -> Handshake,
-                        log: @escaping @Sendable (String) -> Void) -> HTTPServerBuilder {
+                        executor: (any TaskExecutor)? = nil, log: @escaping @Sendable (String) -> Void) -> HTTPServerBuilder {
         let (header, body, idle) = (timeAmount(seconds: options.headerTimeout), timeAmount(seconds: options.bodyTimeout),
                                     timeAmount(seconds: options.idleTimeout))
         let limits = WebSocketSession.Limits(maxMessageBytes: max(1 << 16, options.maxBodyBytes))
         return HTTPServerBuilder { responder in
             DILabHTTPChannel(responder: responder, handshake: handshake, headerTimeout: header, bodyTimeout: body, idleTimeout: idle,
-                             limits: limits, log: log)
+                             limits: limits, executor: executor, log: log)
         }
     }
 }

@@ -40,6 +40,7 @@ extension EventLoop {
     func realTurn(me: Task?, worker: Worker? = nil) -> Turn {
         guard let real else { preconditionFailure("the hand-over scheduler runs on the real clock") }
         while true {
+            jobs?.drain()   // serve's HTTP handlers, when they prefer the loop's executor (LoopExecutor.swift)
             takeInbox()
             if let top = queue.peek {
                 let early = top.time - real.now
@@ -74,6 +75,7 @@ extension EventLoop {
                 starting = nil
                 for w in idle { w.job.signal() }
                 idle.removeAll()
+                jobs?.detach()
                 return .end
             }
             wakeup.wait()

@@ -177,6 +177,8 @@ final class EventLoop: @unchecked Sendable {
 
     let real: RealClock?
     let wakeup = DispatchSemaphore(value: 0)
+    /// Jobs the baton holder runs when it schedules (serve's HTTP handlers); nil on the virtual clock.
+    var jobs: LoopExecutor?
     private let inboxLock = NSLock()
     private var inbox: [Action] = []
     private var stopping = false

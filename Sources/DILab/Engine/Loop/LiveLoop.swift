@@ -6,12 +6,18 @@ import Foundation
 public final class LiveLoop: @unchecked Sendable {
     let engine: Engine
     let loop: EventLoop
+    /// Runs Swift tasks that prefer it on the loop's own threads, between its steps: serve's HTTP connections, so
+    /// a request's arrival, its head and its body written need no hand-off between threads (`LoopExecutor`).
+    public let executor: LoopExecutor
     private let finished = DispatchSemaphore(value: 0)
     private var started = false
 
     public init(engine: Engine, clock: RealClock) {
         self.engine = engine
-        self.loop = EventLoop(real: clock)
+        let loop = EventLoop(real: clock)
+        self.loop = loop
+        executor = LoopExecutor(wake: { [wakeup = loop.wakeup] in wakeup.signal() })
+        loop.jobs = executor
     }
 
     public func start() {
