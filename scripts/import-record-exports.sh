@@ -63,10 +63,10 @@ PY
   echo passed
 }
 
-jobs_max=${JOBS:-2}
+. scripts/jobs.sh
 for i in "${!files[@]}"; do
   one "${files[$i]}" "$work/$i" >"$work/result.$i" 2>&1 &
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  throttle_jobs
 done
 wait
 passed=0; failed=0; skipped=0

@@ -56,10 +56,10 @@ one() {
 }
 
 # JOBS scenarios at a time (default 2: CI's two cores; each is mostly one Python process), reported in file order.
-jobs_max=${JOBS:-2}
+. scripts/jobs.sh
 for i in "${!files[@]}"; do
   one "${files[$i]}" "$work/$i" >"$work/result.$i" 2>&1 &
-  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  throttle_jobs
 done
 wait
 same=0; differ=0; skipped=0
