@@ -24,9 +24,12 @@ normalise() {
 # Constructs that do not round trip (docs/import.md), skipped by name: a wrapped class or callable instance
 # (`noop_wrap(instance)`, `@noop_wrap` above a class, a decorated `__call__`, a class wrapped without functools.wraps)
 # — import reads FastAPI's `wrapper` function, not what it wraps; header and cookie models (import writes them as
-# `dict`); an `EmailStr` query parameter (import writes `any`).
+# `dict`); an `EmailStr` query parameter (import writes `any`); the test_dependency_wrapped.py matrix (import reads
+# the test's noop_wrap_async as its `wrapper` / `gen_wrapper` / `async_gen_wrapper` functions).
 known=(scenarios/classes/wrapped-callable-instances.yaml scenarios/classes/wrapped-class-and-async-wrapper.yaml
        scenarios/classes/wrapped-call-method.yaml scenarios/classes/wrapped-class-instance-without-wraps.yaml
+       scenarios/classes/wrapped-matrix-functions.yaml scenarios/classes/wrapped-matrix-instances.yaml
+       scenarios/classes/wrapped-matrix-call-methods.yaml scenarios/classes/wrapped-matrix-classes-endpoints.yaml
        scenarios/models/header-cookie-models.yaml scenarios/validation/email-query-parameter.yaml)
 # One scenario: prints `same`, `skipped`, or `differ` followed by what differed, into its own folder.
 one() {
