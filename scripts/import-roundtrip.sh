@@ -22,7 +22,7 @@ normalise() {
     python3 -c 'import sys; print("\n\n".join(sorted(b.strip("\n") for b in sys.stdin.read().split("\n\n") if b.strip())))'
 }
 # Constructs that do not round trip (docs/import.md), skipped by name: a wrapped class or callable instance
-# (`noop_wrap(instance)`, `@noop_wrap` above a class, a decorated `__call__`, a class wrapped without functools.wraps)
+# (`noop_wrap(instance)`, `@noop_wrap` above a class, a decorated `__call__` with or without functools.wraps, a class wrapped without functools.wraps)
 # — import reads FastAPI's `wrapper` function, not what it wraps; header and cookie models (import writes them as
 # `dict`); an `EmailStr` query parameter (import writes `any`); the test_dependency_wrapped.py matrix (import reads
 # the test's noop_wrap_async as its `wrapper` / `gen_wrapper` / `async_gen_wrapper` functions).
@@ -30,6 +30,7 @@ known=(scenarios/classes/wrapped-callable-instances.yaml scenarios/classes/wrapp
        scenarios/classes/wrapped-call-method.yaml scenarios/classes/wrapped-class-instance-without-wraps.yaml
        scenarios/classes/wrapped-matrix-functions.yaml scenarios/classes/wrapped-matrix-instances.yaml
        scenarios/classes/wrapped-matrix-call-methods.yaml scenarios/classes/wrapped-matrix-classes-endpoints.yaml
+       scenarios/classes/wrapped-call-method-without-wraps.yaml
        scenarios/models/header-cookie-models.yaml scenarios/validation/email-query-parameter.yaml)
 # One scenario: prints `same`, `skipped`, or `differ` followed by what differed, into its own folder.
 one() {

@@ -38,7 +38,7 @@ public enum PassedThroughReturn {
         let owner = "\(r.method) \(r.path)"
         let otherClass = r.responseClass != nil || s.app.defaultResponseClass != nil
             || s.routers.contains { $0.defaultResponseClass != nil || $0.includeDefaultResponseClass != nil }
-        if r.stream != nil || r.responseBackground != nil || r.responseModel != nil || r.webSocket != nil || otherClass || r.status != 200 {
+        if r.stream != nil || r.responseBackground != nil || r.responseModel != nil || r.returnAnnotation != nil || r.webSocket != nil || otherClass || r.status != 200 {
             out.append(Diagnostic(location: r.location, rule: "wrapped-by", message: "\(owner) returns the wrapped provider '\(p.name)' with a stream, response class, response model, response background or status: not modelled",
                                   hint: "on 0.105–0.120 its object goes to jsonable_encoder; keep the route plain JSON (status 200)"))
         }

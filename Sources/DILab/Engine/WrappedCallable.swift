@@ -91,10 +91,6 @@ public enum WrappedCallable {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`wrapped_by` is modelled on a function, a class or a callable instance, not on provider '\(p.name)' (a factory product, @lru_cache or a security scheme)",
                                       hint: "drop `wrapped_by`, or make '\(p.name)' a plain `def`/`async def`"))
             }
-            if p.wrappedBy?.decoratesCall == true, p.wrappedBy?.keepsWrapped == false {
-                out.append(Diagnostic(location: at, rule: "wrapped-by", message: "a `__call__` method decorated without `@functools.wraps` is not modelled",
-                                      hint: "keep `keeps_wrapped: true`, or wrap the instance (drop `decorates: __call__`)"))
-            }
             if forwardsYields(p), !p.handlers.isEmpty {
                 out.append(Diagnostic(location: at, rule: "wrapped-by", message: "`except:` on '\(p.name)' behind the async wrapper '\(d)': not modelled",
                                       hint: "the wrapper's `async for ... yield` never passes an exception on to the generator; drop `except:`"))
