@@ -15,6 +15,8 @@ public struct ModelInfo: Sendable {
     public var line: Int
     public var fields: [Field]
     public var unsupported: String?
+    /// `model_config = {"extra": "forbid"}`, written `model_config: {extra: forbid}`.
+    public var forbidsExtra = false
 }
 
 /// The `response_model` of a route and its options, as FastAPI holds them on the route.
@@ -35,7 +37,7 @@ extension IntrospectionDecoding {
                 return ModelInfo.Field(name: n, type: t, defaultLiteral: f["default"]?.stringValue, fieldCall: f["field"]?.stringValue)
             }
             return ModelInfo(name: name, file: m["file"]?.stringValue ?? "", line: m["line"]?.intValue ?? 0, fields: fields,
-                             unsupported: m["unsupported"]?.stringValue)
+                             unsupported: m["unsupported"]?.stringValue, forbidsExtra: m["extra_forbid"] == .bool(true))
         }
     }
 
@@ -74,6 +76,7 @@ extension ScenarioWriter {
         line("models:")
         for m in models {
             line("  " + YAMLText.key(m.name) + ":  " + YAMLText.comment(m.file.isEmpty ? "(no source)" : "\(m.file):\(m.line)"))
+            if m.forbidsExtra { line("    model_config: {extra: forbid}") }
             for f in m.fields {
                 var text = f.type
                 if let call = f.fieldCall { text += " = " + call } else if let d = f.defaultLiteral { text += " = " + d }
@@ -100,7 +103,8 @@ extension ScenarioWriter {
 
 extension ScenarioWriter {
     /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
-    /// `Item | None = None`) or, from the query, a query model (`Annotated[Filter, Query()]`). Nil: write it as a dict.
+    /// `Item | None = None`) or a query, header or cookie model (`Annotated[Filter, Query()]`, `Annotated[CommonHeaders,
+    /// Header()]`, 0.115+). Nil: write it as a dict.
     mutating func modelParamText(_ p: ParamInfo, model: String, owner: String) -> String? {
         guard isWritableModel(model), p.alias == nil, p.constraints.isEmpty else { return nil }
         let annotation = p.optional ? model + " | None" : model
@@ -112,9 +116,10 @@ extension ScenarioWriter {
                 return YAMLText.quoted(annotation + " = None")
             }
             return YAMLText.quoted(annotation)
-        case .query:
+        case .query, .header, .cookie:
             guard p.defaultValue == nil, p.unrepresentableDefault == nil, !p.optional else { return nil }
-            return YAMLText.quoted("Annotated[\(model), Query()]")
+            let marker = p.kind == .query ? "Query" : p.kind == .header ? "Header" : "Cookie"
+            return YAMLText.quoted("Annotated[\(model), \(marker)()]")
         default:
             return nil
         }
