@@ -18,9 +18,9 @@ def record(kind, subject, q=""):
 
 def _plain(value, depth=0):
     """A recorded value as dilab's templates would see it: data as is, the app's own objects as their public
-    fields, anything else as `<TypeName>`."""
+    fields, anything else as `{"<opaque>": TypeName}` (never a string: a handler may return "<p>html</p>")."""
     if depth > 20:
-        return "<deep>"
+        return {"<opaque>": "deep"}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -39,7 +39,7 @@ def _plain(value, depth=0):
     module = type(value).__module__ or ""
     if isinstance(fields, dict) and not module.startswith(("fastapi", "starlette", "builtins")) and not isinstance(value, BaseException):
         return {"<object>": type(value).__name__, "fields": {k: _plain(v, depth + 1) for k, v in fields.items() if isinstance(k, str) and not k.startswith("_")}}
-    return f"<{type(value).__name__}>"
+    return {"<opaque>": type(value).__name__}
 
 
 def _exc(exc):
@@ -138,6 +138,7 @@ def wrap(call, role):
             except BaseException as exc:
                 c.entry["cleanup_raised"] = _exc(exc)
                 record("exit", c.name)
+                record("raise", c.name, _summary(exc))  # the code after yield raised: the engine's order
                 raise
             record("exit", c.name)
     elif is_gen:
@@ -176,6 +177,7 @@ def wrap(call, role):
             except BaseException as exc:
                 c.entry["cleanup_raised"] = _exc(exc)
                 record("exit", c.name)
+                record("raise", c.name, _summary(exc))  # the code after yield raised: the engine's order
                 raise
             record("exit", c.name)
     elif is_async:

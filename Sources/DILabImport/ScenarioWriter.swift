@@ -146,7 +146,11 @@ public struct ScenarioWriter {
             if type.hasPrefix("model:"), let text = modelParamText(p, model: String(type.dropFirst(6)), owner: owner) {
                 return text
             }
-            if type.hasPrefix("model:") {
+            if type.hasPrefix("list:") {
+                if let text = listParamText(p, element: String(type.dropFirst(5))) { return text }
+                warn("\(owner)(\(p.name)): \(type.dropFirst(5)) items are read as a plain list (not validated)")
+                type = "list"
+            } else if type.hasPrefix("model:") {
                 warn("\(owner)(\(p.name)): the pydantic model \(type.dropFirst(6)) is read as a dict body (its fields are not imported)")
                 type = "dict"
             } else if type.hasPrefix("other:") {
