@@ -35,7 +35,8 @@ public enum IntrospectionDecoding {
             callables: callables, callableOrder: order,
             unsupported: (root["unsupported"]?.list ?? []).map { ($0["where"]?.stringValue ?? "?", $0["what"]?.stringValue ?? "?") },
             responses: (root["responses"]?.list ?? []).map {
-                ObservedResponse(status: $0["status"]?.intValue ?? 0, contentType: $0["content_type"]?.stringValue ?? "", text: $0["text"]?.stringValue ?? "")
+                ObservedResponse(status: $0["status"]?.intValue ?? 0, contentType: $0["content_type"]?.stringValue ?? "", text: $0["text"]?.stringValue ?? "",
+                                 webSocket: $0["websocket"])
             },
             calls: try (root["calls"]?.list ?? []).enumerated().map { i, v in var c = try call(v); c.index = i; return c },
             events: (root["events"]?.list ?? []).map {

@@ -106,6 +106,8 @@ public struct ObservedResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var text: String
+    /// A websocket connection: `accepted`, `received`, `close`, and the endpoint's `log` on the wire.
+    public var webSocket: Value? = nil
 }
 
 public struct RecordedException: Sendable, Equatable {

@@ -188,6 +188,8 @@ public struct RecordRequest: Sendable {
     public var headers: [(String, String)]
     public var cookies: [(String, String)]
     public var body: Value?
+    /// A `websocket:` connection's client script, as given (`[{send: hi}, receive, {close: 1000}]`).
+    public var webSocketScript: Value?
     public var line: String { "\(method) \(target)" }
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [], body: Value? = nil) {
         self.method = method
