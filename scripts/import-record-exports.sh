@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Record mode on apps dilab did not write by hand either way: each scenario is exported (`dilab export --to
-# fastapi`), the export is imported with `--record` of the scenario's own sequential requests, and the imported
+# fastapi`), the export is imported with `--record` of the scenario's own sequential requests and websocket connections, and the imported
 # scenario must pass `dilab test` (dilab gives what the real app gave), the observed-events check
 # (scripts/import-observed.py) and `dilab verify`. Needs python3 with PyYAML to read the requests (else skips).
 # Usage: scripts/import-record-exports.sh [path/to/dilab] [scenario files...]
@@ -37,6 +37,8 @@ for r in doc.get("requests") or []:
         print(r)
     elif isinstance(r, dict) and "request" in r and not {"at", "disconnect", "cancel", "dependency_overrides", "websocket"} & set(r):
         print(json.dumps({k: r[k] for k in ("request", "headers", "cookies", "body") if k in r}))
+    elif isinstance(r, dict) and "websocket" in r and not {"at", "worker", "dependency_overrides"} & set(r):
+        print(json.dumps({k: r[k] for k in ("websocket", "headers", "cookies", "script") if k in r}))
     else:
         sys.exit(3)
 PY

@@ -92,7 +92,8 @@ public enum IntrospectionDecoding {
         guard let v, let type = v["type"]?.stringValue else { return nil }
         var headers: [(String, String)] = []
         if case .object(let pairs)? = v["headers"] { headers = pairs.map { ($0.0, $0.1.stringValue ?? $0.1.json) } }
-        return RecordedException(type: type, status: v["status"]?.intValue, detail: v["detail"], message: v["message"]?.stringValue, headers: headers)
+        return RecordedException(type: type, status: v["status"]?.intValue, detail: v["detail"], message: v["message"]?.stringValue, headers: headers,
+                                 code: v["code"]?.intValue, reason: v["reason"]?.stringValue)
     }
 
     static func call(_ v: Value) throws -> RecordedCall {

@@ -116,6 +116,9 @@ public struct RecordedException: Sendable, Equatable {
     public var detail: Value?
     public var message: String?
     public var headers: [(String, String)]
+    /// A WebSocketException's close code and reason.
+    public var code: Int? = nil
+    public var reason: String? = nil
     public var isHTTP: Bool { type == "HTTPException" }
     public static func == (a: RecordedException, b: RecordedException) -> Bool {
         a.type == b.type && a.status == b.status && a.detail == b.detail && a.message == b.message

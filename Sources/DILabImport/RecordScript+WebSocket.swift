@@ -13,7 +13,7 @@ async def _one_ws(app, spec):
     ws = {"accepted": False, "received": [], "close": None, "log": log}
     out = {"status": None, "content_type": "", "text": "", "websocket": ws}
     frames, inbox = asyncio.Queue(), asyncio.Queue()
-    c = {"connected": False, "closed": False, "gone": False, "body": b""}
+    c = {"connected": False, "closed": False, "gone": False, "ended": False, "body": b""}
     decided = asyncio.Event()
 
     async def receive():
@@ -59,6 +59,10 @@ async def _one_ws(app, spec):
             c["body"] += message.get("body", b"")
 
     async def leave(code):
+        for _ in range(20):  # an app that is about to return (or close) does so first, as dilab's loop orders it
+            await asyncio.sleep(0)
+        if c["ended"] or c["closed"]:  # the app has already closed, or returned (uvicorn dropped the connection: 1006)
+            return
         ws["close"] = code
         c["gone"] = True
         await frames.put({"type": "websocket.disconnect", "code": code})
@@ -68,7 +72,7 @@ async def _one_ws(app, spec):
         if not ws["accepted"]:
             return
         for step in spec["script"]:
-            if c["closed"] and inbox.empty():
+            if (c["closed"] or c["ended"]) and inbox.empty():
                 return
             if step[0] == "send":
                 await frames.put({"type": "websocket.receive", "text": step[1]})
@@ -88,6 +92,7 @@ async def _one_ws(app, spec):
     except Exception as raised:
         record("server.error", type(_innermost(raised)).__name__)
     finally:
+        c["ended"] = True
         decided.set()
         await inbox.put(None)
     await asyncio.wait_for(talker, timeout=60)

@@ -47,6 +47,8 @@ def _exc(exc):
     if isinstance(exc, StarletteHTTPException):
         return {"type": "HTTPException", "status": exc.status_code, "detail": _plain(exc.detail),
                 "headers": dict(exc.headers or {})}
+    if type(exc).__name__ == "WebSocketException" and type(exc).__module__.startswith(("starlette", "fastapi")):
+        return {"type": "WebSocketException", "code": exc.code, "reason": exc.reason or "", "message": str(exc), "builtin": False}
     return {"type": type(exc).__name__, "message": str(exc), "builtin": type(exc).__module__ == "builtins"}
 
 
@@ -67,7 +69,8 @@ class _Call:
 
     def raised(self, exc):
         self.entry["raised"] = _exc(exc)
-        record("raise", self.name, _summary(exc))
+        if type(exc).__name__ != "WebSocketDisconnect":  # a client leaving is `disconnect`, not a raise, in the trace
+            record("raise", self.name, _summary(exc))
 
 
 def _signature(call):

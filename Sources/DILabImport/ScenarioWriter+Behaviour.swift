@@ -80,6 +80,11 @@ extension ScenarioWriter {
             if !e.headers.isEmpty { fields.append("headers: " + YAMLText.flow(.object(e.headers.map { ($0.0, Value.string($0.1)) }))) }
             return fields.joined(separator: ", ")
         }
+        if e.type == "WebSocketException", let code = e.code {
+            // Its reason is text of its own, not a message: `raise WebSocketException(code=1008, reason=...)`.
+            let reasons = samples.map { TemplateInference.Sample(env: $0.env, value: .string(e.reason ?? "")) }
+            return "exception: WebSocketException, code: \(code), reason: " + YAMLText.flow(TemplateInference.infer(reasons).template)
+        }
         guard PythonName.problem(e.type, as: .raisedException) == nil else { return nil }
         let message = TemplateInference.infer(samples).template
         return "exception: " + YAMLText.key(e.type) + ", message: " + YAMLText.flow(message)

@@ -58,8 +58,12 @@ extension ScenarioWriter {
             return placeholder(requests.contains { $0.method == RequestSpec.webSocketMethod }
                 ? "no recorded connection reached the endpoint" : "the endpoint's body (accept, receive, send) is only seen by recording a connection")
         }
-        if let bad = app.calls.first(where: { $0.callable == r.handler && $0.role == .handler && $0.raised != nil && $0.raised?.type != "WebSocketDisconnect" }) {
-            return placeholder("the endpoint raised \(bad.raised!.type)")
+        let handlerCalls = app.calls.filter { $0.callable == r.handler && $0.role == .handler }
+        if let bad = handlerCalls.first(where: { $0.raised != nil && $0.raised?.type != "WebSocketDisconnect" }) {
+            return placeholder("the endpoint raised \(bad.raised!.type) (a raise: step is not read from the wire)")
+        }
+        if handlerCalls.contains(where: { !$0.tasks.isEmpty }) {
+            return placeholder("the endpoint adds background tasks (an adds_tasks: step is not read from the wire)")
         }
         guard conns.allSatisfy({ $0.escaped == conns[0].escaped }), conns.allSatisfy({ $0.disconnected || !$0.escaped }) else {
             return placeholder("its connections disagree on whether the endpoint catches WebSocketDisconnect")
