@@ -52,12 +52,12 @@ import Testing
     @Test func whatCallNextRaisedAndTheDispatchAnsweredIsItsExcept() throws {
         let value = { (m: String) in RecordedException(type: "ValueError", message: m, headers: []) }
         let type = RecordedException(type: "TypeError", message: "no", headers: [])
-        let runs = [Self.run(1, next: value("a"), status: 503, body: #"{"detail":"caught ValueError: a"}"#),
-                    Self.run(2, next: value("b"), status: 503, body: #"{"detail":"caught ValueError: b"}"#),
+        let runs = [Self.run(1, next: value("bad value"), status: 503, body: #"{"detail":"caught ValueError: bad value"}"#),
+                    Self.run(2, next: value("from a thread"), status: 503, body: #"{"detail":"caught ValueError: from a thread"}"#),
                     Self.run(3, next: type, raised: type),
                     Self.run(4, next: nil, status: 200)]
         let (text, scenario, _) = try ImportAppHooksTests.write([MiddlewareInfo(kind: .http, name: "guard", file: "app.py", line: 1)], runs: runs, requests: 4)
-        #expect(text.contains(#"- {catch: ValueError, respond: {status: 503, body: {detail: "caught {{exc.type}}: {{exc.message}}"}}}"#))
+        #expect(text.contains(#"- {catch: ValueError, respond: {status: 503, body: {detail: "caught ValueError: {{exc.message}}"}}}"#))
         #expect(!text.contains("catch: TypeError"), "a TypeError it let pass needs no block")
         #expect(scenario.middleware.first?.handlers.count == 1)
 
@@ -134,5 +134,62 @@ async def bad():
         let run = Engine.run(try Validator.compile(ScenarioLoader.load(text: text)))
         #expect(run.requests.map(\.status) == app.responses.map(\.status))
         #expect(run.requests.map(\.status) == [200, 200, 422, 200, 200, 503])
+    }
+
+    @Test func repeatedMessagesUpToTheDisconnectAreOneLoop() throws {
+        let two = ["accept", "receive", "send", "receive", "send", "receive"], none = ["accept", "receive"]
+        let shape = try #require(ScenarioWriter.shape([two, none]))
+        #expect(shape.prefix == ["accept"] && shape.body == ["receive", "send"])
+        // No disconnect: the steps are the one sequence every connection did, or nothing is guessed.
+        #expect(ScenarioWriter.shape([["accept", "send", "close"], ["accept", "send", "close"]])?.body == nil)
+        #expect(ScenarioWriter.shape([["accept", "send", "close"], ["accept", "close"]]) == nil)
+        #expect(RecordWebSocket.scriptProblem(.array([.string("receive"), .object([("send", .string("hi"))]), .object([("close", .int(1000))])])) == nil)
+        #expect(RecordWebSocket.scriptProblem(.array([.object([("shout", .string("hi"))])])) != nil)
+    }
+
+    static let echo = #"""
+from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+
+app = FastAPI()
+
+
+@app.websocket("/ws")
+async def echo(websocket: WebSocket):
+    await websocket.accept()
+    try:
+        while True:
+            data = await websocket.receive_text()
+            await websocket.send_text(f"Echo: {data}")
+    except WebSocketDisconnect:
+        pass
+"""#
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ImportModelsTests.latestPython)))
+    func aWebSocketConnectionRecordsItsSteps() throws {
+        let dir = NSTemporaryDirectory() + "dilab-import-ws-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.echo.write(toFile: dir + "/ws_app.py", atomically: true, encoding: .utf8)
+        var hello = RecordRequest(method: "WEBSOCKET", target: "/ws")
+        hello.webSocketScript = .array([.object([("send", .string("hello"))]), .string("receive"), .object([("send", .string("again"))]),
+                                        .string("receive"), .object([("close", .int(1000))])])
+        var quick = RecordRequest(method: "WEBSOCKET", target: "/ws")
+        quick.webSocketScript = .array([.object([("send", .string("x"))]), .string("receive")])
+        let app = try Importer(python: PythonEnvironment(python: ImportModelsTests.latestPython), appFile: dir + "/ws_app.py",
+                               appAttribute: nil, requests: [hello, quick]).introspect()
+        var writer = ScenarioWriter(app: app, sourceFile: "ws_app.py", profile: .latest, requests: [hello, quick])
+        let text = writer.write()
+        #expect(text.contains("""
+              steps:
+                - accept
+                - loop:
+                    - receive: msg
+                    - send: "Echo: {{msg}}"
+              on_disconnect: []
+        """))
+        #expect(text.contains(#"received: ["Echo: hello", "Echo: again"]"#))
+        let run = Engine.run(try Validator.compile(ScenarioLoader.load(text: text)))
+        #expect(run.requests.map { $0.webSocket?.received ?? [] } == [["Echo: hello", "Echo: again"], ["Echo: x"]])
+        #expect(run.requests.map { $0.webSocket?.closeCode } == [1000, 1000])
     }
 }
