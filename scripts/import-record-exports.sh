@@ -13,10 +13,8 @@ shift || true
 files=("$@")
 [ "${#files[@]}" -gt 0 ] || mapfile -t files < <(find scenarios/seeds scenarios/models scenarios/middleware -name '*.yaml' | sort)
 python3 -c 'import yaml' 2>/dev/null || { echo "import-record-exports: skipped (python3 has no PyYAML)"; exit 0; }
-# Not modelled by record mode (docs/import.md): a handler returning a StreamingResponse; and, until the static
-# side writes header and cookie models (branch importstatic), the scenario that has them.
-known=(scenarios/seeds/streaming-function-vs-request-scope.yaml
-       scenarios/models/header-cookie-models.yaml)
+# Until the static side writes header and cookie models (branch importstatic): the scenario that has them.
+known=(scenarios/models/header-cookie-models.yaml)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 one() {

@@ -108,7 +108,8 @@ public enum IntrospectionDecoding {
                             role: RecordedCall.Role(rawValue: v["role"]?.stringValue ?? "") ?? .dependency,
                             args: args, returned: v["returned"], raised: exception(v["raised"]), thrown: exception(v["thrown"]),
                             afterThrow: v["after_throw"]?.stringValue.flatMap(RecordedCall.AfterThrow.init(rawValue:)),
-                            converted: exception(v["converted"]), cleanupRaised: exception(v["cleanup_raised"]), tasks: tasks)
+                            converted: exception(v["converted"]), cleanupRaised: exception(v["cleanup_raised"]), tasks: tasks,
+                            chunks: v["chunks"]?.list?.compactMap(\.stringValue))
     }
 
     static func string(_ v: Value, _ key: String) throws -> String {

@@ -141,6 +141,8 @@ public struct RecordedCall: Sendable {
     public var tasks: [(task: Int, args: [(String, Value)])]
     /// Where this call is in the record (calls of one callable are numbered by it for `{{@call}}`).
     public var index = 0
+    /// A handler's StreamingResponse: the chunks its body iterator produced, as text.
+    public var chunks: [String]? = nil
 }
 
 public struct RecordedEvent: Sendable {

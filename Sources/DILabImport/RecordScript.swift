@@ -66,6 +66,16 @@ class _Call:
 
     def returned(self, value):
         self.entry["returned"] = _plain(value)
+        from starlette.responses import StreamingResponse
+        if self.entry["role"] == "handler" and isinstance(value, StreamingResponse):
+            self.entry["chunks"] = chunks = []
+            inner = value.body_iterator  # always async: Starlette wraps a sync iterator at construction
+
+            async def recording():
+                async for chunk in inner:
+                    chunks.append(chunk.decode("utf-8", "replace") if isinstance(chunk, (bytes, bytearray)) else str(chunk))
+                    yield chunk
+            value.body_iterator = recording()
 
     def raised(self, exc):
         self.entry["raised"] = _exc(exc)

@@ -45,7 +45,11 @@ extension ScenarioWriter {
             }
             return
         }
-        writeReturns(cs, c, who: who, indent: indent)
+        if isHandler && cs.contains(where: { $0.chunks != nil }) {
+            writeStream(cs, who: who, indent: indent)
+        } else {
+            writeReturns(cs, c, who: who, indent: indent)
+        }
         writeRaises(cs, who: who, indent: indent)
         writeTasksAdded(cs, who: who, indent: indent)
         if c.isGenerator { writeExcept(cs, who: who, indent: indent) }

@@ -6,7 +6,7 @@ import Testing
 
 /// Record mode on the constructs it used to skip: a count that follows a list's length, a dependency's dict
 /// interpolated into text, an HTML string (not an object), a middleware's `except:`, list bodies and list response
-/// models. The pure parts run everywhere; the app run needs the latest profile's venv.
+/// models, a StreamingResponse's chunks, a websocket connection. The pure parts run everywhere; the app run needs the latest profile's venv.
 @Suite struct ImportRecordConstructsTests {
     static func sample(_ env: [(String, Value)], _ value: Value) -> TemplateInference.Sample { .init(env: env, value: value) }
 
@@ -72,7 +72,7 @@ import Testing
 from typing import List
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel
 
 app = FastAPI()
@@ -109,6 +109,14 @@ async def page(name: str = "ann"):
 @app.get("/bad")
 async def bad():
     raise ValueError("bad value")
+
+
+@app.get("/stream")
+def stream():
+    def chunks():
+        for i in range(2):
+            yield f"c{i};"
+    return StreamingResponse(chunks())
 """#
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ImportModelsTests.latestPython)))
@@ -121,7 +129,7 @@ async def bad():
                         RecordRequest(method: "POST", target: "/users", body: .array([])),
                         RecordRequest(method: "POST", target: "/users", body: .array([.object([("id", .string("x"))])])),
                         RecordRequest(method: "GET", target: "/listed"), RecordRequest(method: "GET", target: "/page?name=bob"),
-                        RecordRequest(method: "GET", target: "/bad")]
+                        RecordRequest(method: "GET", target: "/bad"), RecordRequest(method: "GET", target: "/stream")]
         let app = try Importer(python: PythonEnvironment(python: ImportModelsTests.latestPython), appFile: dir + "/record_app.py",
                                appAttribute: nil, requests: requests).introspect()
         var writer = ScenarioWriter(app: app, sourceFile: "record_app.py", profile: .latest, requests: requests)
@@ -131,9 +139,11 @@ async def bad():
         #expect(text.contains(#"count: "{{len(users)}}""#))
         #expect(text.contains(#"returns: "<p>hi {{name}}</p>""#))
         #expect(text.contains("{catch: ValueError, respond: {status: 503"))
+        // Under the http middleware a stream is not modelled (the engine refuses it too): said, not written.
+        #expect(text.contains("UNSUPPORTED: stream returns a StreamingResponse under an http middleware"))
         let run = Engine.run(try Validator.compile(ScenarioLoader.load(text: text)))
         #expect(run.requests.map(\.status) == app.responses.map(\.status))
-        #expect(run.requests.map(\.status) == [200, 200, 422, 200, 200, 503])
+        #expect(run.requests.map(\.status) == [200, 200, 422, 200, 200, 503, 200])
     }
 
     @Test func repeatedMessagesUpToTheDisconnectAreOneLoop() throws {
