@@ -104,9 +104,6 @@ extension ScenarioWriter {
 }
 
 extension ScenarioWriter {
-    /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
-    /// `Item | None = None`) or a query, header or cookie model (`Annotated[Filter, Query()]`, `Annotated[CommonHeaders,
-    /// Header()]`, 0.115+). Nil: write it as a dict.
     /// A body `list[Item]` or `list[EmailStr]` (type `list:model:Item`, `list:EmailStr`), validated item by item;
     /// nil when it cannot be written so (then it is a plain list).
     func listParamText(_ p: ParamInfo, element: String) -> String? {
@@ -116,6 +113,9 @@ extension ScenarioWriter {
         return YAMLText.quoted("list[\(element.dropFirst(6))]")
     }
 
+    /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
+    /// `Item | None = None`) or a query, header or cookie model (`Annotated[Filter, Query()]`, `Annotated[CommonHeaders,
+    /// Header()]`, 0.115+). Nil: write it as a dict.
     mutating func modelParamText(_ p: ParamInfo, model: String, owner: String) -> String? {
         guard isWritableModel(model), p.alias == nil, p.constraints.isEmpty else { return nil }
         let annotation = p.optional ? model + " | None" : model
