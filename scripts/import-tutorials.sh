@@ -77,13 +77,13 @@ one() {
 }
 
 # JOBS apps at a time (default 2: CI's two cores), reported in order.
-jobs_max=${JOBS:-2}
+. scripts/jobs.sh
 n=0
 for profile in "${profiles[@]}"; do
   for entry in "${apps[@]}"; do
     (one "$profile" "$entry" "$work/$n") >"$work/result.$n" 2>&1 &
     n=$((n + 1))
-    while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+    throttle_jobs
   done
 done
 wait

@@ -32,17 +32,13 @@ async def drive(app, route_list, specs):
     _patch_app_hooks(app)
     messages, replies = asyncio.Queue(), asyncio.Queue()
     lifespan = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, messages.get, replies.put))
-    await messages.put({"type": "lifespan.startup"})
-    reply = await asyncio.wait_for(replies.get(), timeout=30)
-    if reply["type"].endswith(".failed"):
-        raise RuntimeError(reply.get("message", "lifespan startup failed"))
+    await _lifespan("startup", messages, replies)
     results = []
     for i, spec in enumerate(specs, start=1):
         _request[0] = i
-        results.append(await _one(app, spec))
+        results.append(await (_one_ws if "script" in spec else _one)(app, spec))
     _request[0] = 0
-    await messages.put({"type": "lifespan.shutdown"})
-    await asyncio.wait_for(replies.get(), timeout=30)
+    await _lifespan("shutdown", messages, replies)
     await lifespan
     return results
 

@@ -126,20 +126,20 @@ extension RequestRun {
     func catchingLayer(_ e: PyError, below: Int) -> Int? {
         guard e.type != "CancelledError", !responseSent else { return nil }
         return (0..<min(below, middleware.chain.count)).reversed().first { j in
-            middleware.chain[j].kind == .http && middleware.chain[j].handlers.contains { e.isInstance(of: $0.catches) }
+            middleware.chain[j].kind == .http && middleware.chain[j].handlers.contains { e.isInstance(of: $0.exception) }
         }
     }
 
     /// Layer `j`'s except block returns its own JSONResponse: it passes the layers above `j` only.
     func answer(_ e: PyError, at j: Int) {
         let m = middleware.chain[j]
-        guard let h = m.handlers.first(where: { e.isInstance(of: $0.catches) }) else { return }
+        guard let h = m.handlers.first(where: { e.isInstance(of: $0.exception) }) else { return }
         let saved = contexts.current
         if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
         var env = middlewareEnv()
         contexts.current = saved
         env[Builtin.exc] = .object([("type", .string(e.type)), ("status", e.status.map(Value.int) ?? .null), ("detail", e.detail ?? .null), ("message", .string(e.message))])
-        emit(.catch, m.name, "except \(h.catches): call_next re-raised \(e.display) → returns its own response", q: "\(e.summary) → \(h.status)", thread: .loop)
+        emit(.catch, m.name, "except \(h.exception): call_next re-raised \(e.display) → returns its own response", q: "\(e.summary) → \(h.status)", thread: .loop)
         emit(.middlewareExit, m.name, "returns its own response from its except block", q: String(h.status), thread: .loop)
         middleware.source = j
         middleware.caughtAt = j

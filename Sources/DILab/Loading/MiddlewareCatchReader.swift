@@ -9,7 +9,7 @@ enum MiddlewareCatchReader {
         "WebSocketException": "a websocket never passes an http middleware",
     ]
 
-    static func handlers(_ node: YNode) -> [MiddlewareCatch] {
+    static func handlers(_ node: YNode) -> [ExceptionHandlerSpec] {
         node.list().compactMap { item in
             var catches: String?
             var status = 500
@@ -53,7 +53,7 @@ enum MiddlewareCatchReader {
                            hint: "`respond: {status: 503, body: ...}` is `return JSONResponse(body, status_code=503)`; re-raising is what happens without the block")
                 return nil
             }
-            return MiddlewareCatch(catches: catches, status: status, body: body, location: at)
+            return ExceptionHandlerSpec(exception: catches, status: status, body: body, location: at)
         }
     }
 }

@@ -20,7 +20,10 @@ public struct AppConfig: Sendable {
     }
 }
 
-/// `@app.exception_handler(Type)` returning a JSON response.
+/// An exception class answered with a JSON response: `@app.exception_handler(Type)`, or an `except Type:` around a
+/// BaseHTTPMiddleware's `call_next`, which sees an exception the app below raised and no exception handler took
+/// (observed on all four profiles; docs/beyond-the-spec.md, "A middleware that catches the exception from
+/// call_next").
 public struct ExceptionHandlerSpec: Sendable {
     public var exception: String
     public var status: Int

@@ -19,7 +19,7 @@ public struct Middleware: Sendable {
     /// ASGI only: headers appended to the `http.response.start` message as it passes.
     public var startHeaders: [(String, Template)] = []
     /// http only: `try: response = await call_next(request)` / `except X as exc: return JSONResponse(...)`, in order.
-    public var handlers: [MiddlewareCatch] = []
+    public var handlers: [ExceptionHandlerSpec] = []
 
     public init(name: String, kind: Kind, location: SourceLocation = .unknown) {
         self.name = name
@@ -52,21 +52,5 @@ public struct EarlyResponse: Sendable {
         self.status = status
         self.body = body
         self.when = when
-    }
-}
-
-/// `except ValueError as exc: return JSONResponse(body, status_code=status)` around a BaseHTTPMiddleware's
-/// `call_next`, which re-raises an exception the app below raised and no exception handler took (observed on all
-/// four profiles; docs/beyond-the-spec.md, "A middleware that catches the exception from call_next").
-public struct MiddlewareCatch: Sendable {
-    public var catches: String
-    public var status: Int
-    public var body: Template
-    public var location: SourceLocation
-    public init(catches: String, status: Int, body: Template, location: SourceLocation = .unknown) {
-        self.catches = catches
-        self.status = status
-        self.body = body
-        self.location = location
     }
 }

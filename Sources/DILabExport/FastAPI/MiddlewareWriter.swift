@@ -70,7 +70,7 @@ struct MiddlewareWriter {
                 w.line("return JSONResponse(\(inExcept.template(h.body)), status_code=\(h.status))")
             }
             let bound = PythonNames.used(in: block.lines.joined(separator: "\n")).contains("exc")
-            w.line("except \(h.catches)" + (bound ? " as exc:" : ":"))
+            w.line("except \(h.exception)" + (bound ? " as exc:" : ":"))
             w.append(block)
         }
     }

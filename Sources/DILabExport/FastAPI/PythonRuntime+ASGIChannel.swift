@@ -53,6 +53,14 @@ def _http_channel(body, result: dict, done: asyncio.Event):
     return receive, send
 
 
+async def _lifespan(phase: str, messages: asyncio.Queue, replies: asyncio.Queue) -> None:
+    """Drives the app's lifespan over raw ASGI, one phase (startup or shutdown); a failed phase raises."""
+    await messages.put({"type": f"lifespan.{phase}"})
+    reply = await asyncio.wait_for(replies.get(), timeout=30)
+    if reply["type"].endswith(".failed"):
+        raise RuntimeError(reply.get("message", f"lifespan {phase} failed"))
+
+
 
 """#
 }

@@ -285,13 +285,6 @@ def _slug(message: str) -> str:
     return SLUGS.get(message, "")
 
 
-async def _lifespan(phase: str, messages: asyncio.Queue, replies: asyncio.Queue) -> None:
-    await messages.put({"type": f"lifespan.{phase}"})
-    reply = await asyncio.wait_for(replies.get(), timeout=30)
-    if reply["type"].endswith(".failed"):
-        raise RuntimeError(reply.get("message", f"lifespan {phase} failed"))
-
-
 \#(PythonRuntime.asgiChannel)async def _request(spec: dict) -> dict:
     target = spec["target"]
     scope, body = _asgi_scope(spec)

@@ -179,10 +179,7 @@ async def main():
 
     messages, replies = asyncio.Queue(), asyncio.Queue()
     lifespan = asyncio.create_task(app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}, messages.get, replies.put))
-    await messages.put({"type": "lifespan.startup"})
-    reply = await asyncio.wait_for(replies.get(), timeout=30)
-    if reply["type"].endswith(".failed"):
-        raise RuntimeError(reply.get("message", "lifespan startup failed"))
+    await t._lifespan("startup", messages, replies)
     events.clear()
 
     def answer(obj):
@@ -204,8 +201,7 @@ async def main():
             answer({"ns": time.perf_counter_ns() - started, "cpu_ns": time.process_time_ns() - cpu, "requests": count, "events": total})
         else:
             answer({"error": f"unknown command {line!r}"})
-    await messages.put({"type": "lifespan.shutdown"})
-    await asyncio.wait_for(replies.get(), timeout=30)
+    await t._lifespan("shutdown", messages, replies)
     await lifespan
 
 
