@@ -15,11 +15,15 @@ public struct ModelInfo: Sendable {
     public var line: Int
     public var fields: [Field]
     public var unsupported: String?
+    /// `model_config = {"extra": "forbid"}`, written `model_config: {extra: forbid}`.
+    public var forbidsExtra = false
 }
 
 /// The `response_model` of a route and its options, as FastAPI holds them on the route.
 public struct ResponseModelInfo: Sendable {
     public var model: String?
+    /// `list[User]`: a list of the model.
+    public var isList = false
     public var excludeUnset = false, excludeDefaults = false, excludeNone = false
     public var include: [String]?
     public var exclude: [String]?
@@ -35,7 +39,7 @@ extension IntrospectionDecoding {
                 return ModelInfo.Field(name: n, type: t, defaultLiteral: f["default"]?.stringValue, fieldCall: f["field"]?.stringValue)
             }
             return ModelInfo(name: name, file: m["file"]?.stringValue ?? "", line: m["line"]?.intValue ?? 0, fields: fields,
-                             unsupported: m["unsupported"]?.stringValue)
+                             unsupported: m["unsupported"]?.stringValue, forbidsExtra: m["extra_forbid"] == .bool(true))
         }
     }
 
@@ -43,7 +47,7 @@ extension IntrospectionDecoding {
         let model = v["response_model"]?.stringValue, unsupported = v["response_model_unsupported"]?.stringValue
         guard model != nil || unsupported != nil else { return nil }
         func names(_ k: String) -> [String]? { v[k]?.list.map { $0.compactMap(\.stringValue) } }
-        return ResponseModelInfo(model: model, excludeUnset: v["response_model_exclude_unset"] == .bool(true),
+        return ResponseModelInfo(model: model, isList: v["response_model_list"] == .bool(true), excludeUnset: v["response_model_exclude_unset"] == .bool(true),
                                  excludeDefaults: v["response_model_exclude_defaults"] == .bool(true),
                                  excludeNone: v["response_model_exclude_none"] == .bool(true),
                                  include: names("response_model_include"), exclude: names("response_model_exclude"),
@@ -74,6 +78,7 @@ extension ScenarioWriter {
         line("models:")
         for m in models {
             line("  " + YAMLText.key(m.name) + ":  " + YAMLText.comment(m.file.isEmpty ? "(no source)" : "\(m.file):\(m.line)"))
+            if m.forbidsExtra { line("    model_config: {extra: forbid}") }
             for f in m.fields {
                 var text = f.type
                 if let call = f.fieldCall { text += " = " + call } else if let d = f.defaultLiteral { text += " = " + d }
@@ -89,7 +94,7 @@ extension ScenarioWriter {
             unsupported("\(route): " + (rm.unsupported ?? "response_model \(rm.model ?? "?") is not imported"), indent: indent)
             return
         }
-        line(indent + "response_model: " + YAMLText.key(model))
+        line(indent + "response_model: " + (rm.isList ? YAMLText.quoted("list[\(model)]") : YAMLText.key(model)))
         if rm.excludeUnset { line(indent + "response_model_exclude_unset: true") }
         if rm.excludeDefaults { line(indent + "response_model_exclude_defaults: true") }
         if rm.excludeNone { line(indent + "response_model_exclude_none: true") }
@@ -99,8 +104,18 @@ extension ScenarioWriter {
 }
 
 extension ScenarioWriter {
+    /// A body `list[Item]` or `list[EmailStr]` (type `list:model:Item`, `list:EmailStr`), validated item by item;
+    /// nil when it cannot be written so (then it is a plain list).
+    func listParamText(_ p: ParamInfo, element: String) -> String? {
+        guard p.kind == .body, p.alias == nil, p.constraints.isEmpty, p.defaultValue == nil, p.unrepresentableDefault == nil, !p.optional else { return nil }
+        if element == "EmailStr" { return YAMLText.quoted("list[EmailStr]") }
+        guard element.hasPrefix("model:"), isWritableModel(String(element.dropFirst(6))) else { return nil }
+        return YAMLText.quoted("list[\(element.dropFirst(6))]")
+    }
+
     /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
-    /// `Item | None = None`) or, from the query, a query model (`Annotated[Filter, Query()]`). Nil: write it as a dict.
+    /// `Item | None = None`) or a query, header or cookie model (`Annotated[Filter, Query()]`, `Annotated[CommonHeaders,
+    /// Header()]`, 0.115+). Nil: write it as a dict.
     mutating func modelParamText(_ p: ParamInfo, model: String, owner: String) -> String? {
         guard isWritableModel(model), p.alias == nil, p.constraints.isEmpty else { return nil }
         let annotation = p.optional ? model + " | None" : model
@@ -112,9 +127,10 @@ extension ScenarioWriter {
                 return YAMLText.quoted(annotation + " = None")
             }
             return YAMLText.quoted(annotation)
-        case .query:
+        case .query, .header, .cookie:
             guard p.defaultValue == nil, p.unrepresentableDefault == nil, !p.optional else { return nil }
-            return YAMLText.quoted("Annotated[\(model), Query()]")
+            let marker = p.kind == .query ? "Query" : p.kind == .header ? "Header" : "Cookie"
+            return YAMLText.quoted("Annotated[\(model), \(marker)()]")
         default:
             return nil
         }

@@ -101,13 +101,18 @@ public struct ScenarioWriter {
             if c.isAsync { line("    async: true") }
             if c.isGenerator { line("    yield: true") }
             if c.lruCache { line("    lru_cache: true") }
-            if let w = c.wrappedBy {
-                line("    wrapped_by: {decorator: \(YAMLText.key(safeGlobal(w)))\(c.wrapperAsync ? ", async: true" : "")\(c.keepsWrapped ? "" : ", keeps_wrapped: false")}")
-            }
+            if let w = wrappedByText(c) { line("    wrapped_by: " + w) }
             // Without functools.wraps the loader gives the provider the wrapper's `args` and `kwargs` itself.
             if c.keepsWrapped { writeParams(c, indent: "    ") }
             writeBehaviour(id, c, indent: "    ", isHandler: false)
         }
+    }
+
+    /// `{decorator: noop_wrap, async: true, keeps_wrapped: false, decorates: __call__}` for a decorated callable.
+    func wrappedByText(_ c: CallableInfo) -> String? {
+        guard let w = c.wrappedBy else { return nil }
+        return "{decorator: \(YAMLText.key(safeGlobal(w)))\(c.wrapperAsync ? ", async: true" : "")"
+            + "\(c.keepsWrapped ? "" : ", keeps_wrapped: false")\(c.decoratesCall ? ", decorates: __call__" : "")}"
     }
 
     func safeGlobal(_ s: String) -> String {
@@ -146,7 +151,11 @@ public struct ScenarioWriter {
             if type.hasPrefix("model:"), let text = modelParamText(p, model: String(type.dropFirst(6)), owner: owner) {
                 return text
             }
-            if type.hasPrefix("model:") {
+            if type.hasPrefix("list:") {
+                if let text = listParamText(p, element: String(type.dropFirst(5))) { return text }
+                warn("\(owner)(\(p.name)): \(type.dropFirst(5)) items are read as a plain list (not validated)")
+                type = "list"
+            } else if type.hasPrefix("model:") {
                 warn("\(owner)(\(p.name)): the pydantic model \(type.dropFirst(6)) is read as a dict body (its fields are not imported)")
                 type = "dict"
             } else if type.hasPrefix("other:") {
@@ -184,6 +193,8 @@ public struct RecordRequest: Sendable {
     public var headers: [(String, String)]
     public var cookies: [(String, String)]
     public var body: Value?
+    /// A `websocket:` connection's client script, as given (`[{send: hi}, receive, {close: 1000}]`).
+    public var webSocketScript: Value?
     public var line: String { "\(method) \(target)" }
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [], body: Value? = nil) {
         self.method = method
