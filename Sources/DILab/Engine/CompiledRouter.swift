@@ -48,6 +48,22 @@ public struct PathPattern: Sendable {
     }
 
     static func split(_ path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: false)
+        // An ASCII path splits at its `/` bytes, which is what splitting its Characters gives; otherwise a `/`
+        // followed by a combining mark is one Character that is no separator, so the general way is kept.
+        guard path.utf8.allSatisfy({ $0 < 0x80 }) else { return path.split(separator: "/", omittingEmptySubsequences: false) }
+        var out: [Substring] = []
+        out.reserveCapacity(8)
+        let bytes = path.utf8
+        var start = bytes.startIndex
+        var i = start
+        while i != bytes.endIndex {
+            if bytes[i] == UInt8(ascii: "/") {
+                out.append(path[start..<i])
+                start = bytes.index(after: i)
+            }
+            i = bytes.index(after: i)
+        }
+        out.append(path[start..<bytes.endIndex])
+        return out
     }
 }

@@ -59,6 +59,13 @@ public final class Engine: @unchecked Sendable {
         return bump(&callCounts[name, default: 0])   // one hash of the name, not two
     }
 
+    /// `nextCall` and `stateValue` under one lock: what every callable's environment needs.
+    func nextCallAndState(_ name: String) -> (call: Int, state: Value) {
+        lock.lock(); defer { lock.unlock() }
+        func bump(_ n: inout Int) -> Int { n += 1; return n }
+        return (bump(&callCounts[name, default: 0]), .object(state))
+    }
+
     func lruValue(_ name: String) -> Value? {
         lock.lock(); defer { lock.unlock() }
         return lruValues[name]

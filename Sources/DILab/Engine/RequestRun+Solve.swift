@@ -98,15 +98,17 @@ extension RequestRun {
             }
             let key = facts?.key ?? sub.cacheKey(profile)
             let value: Value
+            // Asked once, of the compiled facts when the use is the compiled one (no copy of the provider's decorator).
+            let wrapped = overriding == nil ? facts?.isWrapped ?? (use.provider?.wrappedBy != nil) : use.provider?.wrappedBy != nil
             if facts?.useCache ?? sub.use?.useCache ?? true, let hit = cache.value(key, facts: facts) {
                 let callName = facts?.callName ?? sub.callName
                 emit(.cacheHit, callName, .cacheHit(key: key, value: hit, override: overriding != nil && use.callName != callName ? use.callName : nil),
                      depth: depth)
                 value = hit
-            } else if use.provider?.wrappedBy != nil, let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
+            } else if wrapped, let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
                 value = passThrough(provider, type: type, depth: depth)
                 passedThroughArgs[provider.name] = solved.values
-            } else if use.provider?.wrappedBy != nil, let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
+            } else if wrapped, let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
                 let e = PyError(type: "TypeError", message: "\(WrappedCallable.wrappedCallName(provider))() got an unexpected keyword argument 'args'")
                 emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
                 throw e
@@ -170,11 +172,11 @@ extension RequestRun {
     }
 
     /// Template environment: the callable's arguments (shared, not copied) plus dilab's built-ins as they are now.
-    func environment(_ values: [String: Value], provider name: String?, call: Int) -> TemplateEnv {
+    func environment(_ values: [String: Value], provider name: String?, call: Int, state: Value? = nil) -> TemplateEnv {
         var env = TemplateEnv(names: values)
         env[Builtin.call] = .int(call)
         env[Builtin.request] = .int(id)
-        env[Builtin.state] = engine.stateValue
+        env[Builtin.state] = state ?? engine.stateValue
         env[Builtin.now] = .int(clock.now)
         env.bindClosed(closed)
         if !contexts.declared.isEmpty { env[ContextVarDecl.envKey] = contexts.value }
@@ -203,9 +205,9 @@ extension RequestRun {
         defer {
             if let pool { release(pool, for: provider.name, depth: depth) }
         }
-        let n = engine.nextCall(provider.name)
+        let (n, state) = engine.nextCallAndState(provider.name)
         defer { dropLocalContext() }
-        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n), async: provider.isAsync, by: provider.name, depth: depth)
+        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n, state: state), async: provider.isAsync, by: provider.name, depth: depth)
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
@@ -287,9 +289,9 @@ extension RequestRun {
 
     func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
                       slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
-        let n = engine.nextCall(provider.name)
+        let (n, state) = engine.nextCallAndState(provider.name)
         defer { dropLocalContext() }
-        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n), async: provider.isAsync, by: provider.name, depth: depth)
+        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n, state: state), async: provider.isAsync, by: provider.name, depth: depth)
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,

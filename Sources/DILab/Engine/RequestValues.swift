@@ -28,8 +28,18 @@ struct RequestValues {
         if params.isEmpty { return ([], []) }
         var values: [(String, Value)] = []
         var errors: [Value] = []
-        for source in RequestValues.readingOrder {
-            for p in params where p.source == source {
+        // One pass when every parameter comes from one source (the common case), else one per source in order;
+        // a parameter is copied out only when its turn comes.
+        let first = params[0].source
+        let sources: [RequestParam.Source]
+        if let k = RequestValues.readingOrder.firstIndex(of: first), params.allSatisfy({ $0.source == first }) {
+            sources = RequestValues.alone[k]
+        } else {
+            sources = RequestValues.readingOrder
+        }
+        for source in sources {
+            for i in params.indices where params[i].source == source {
+                let p = params[i]
                 if let typed = p.spec.fieldType {
                     let (v, e) = readTyped(p, typed)
                     if e.isEmpty { values.append((p.name, v)) } else { errors += e }
@@ -77,6 +87,8 @@ struct RequestValues {
 
     /// `request_params_to_args`' order: path, query, header, cookie, then the body.
     static let readingOrder: [RequestParam.Source] = [.path, .query, .header, .cookie, .body]
+    /// Each of `readingOrder` on its own (a list of one source, made once).
+    static let alone: [[RequestParam.Source]] = readingOrder.map { [$0] }
 
     func read(_ p: ResolvedParam) -> (Value, Value?) {
         let loc = p.source == .body ? (embedBody ? ["body", p.key] : ["body"]) : [p.source.rawValue, p.key]
@@ -85,10 +97,9 @@ struct RequestValues {
         case .path: raw = pathValues[p.key].map(Value.string)
         case .query: raw = request.query.last { $0.0 == p.key }.map { .string($0.1) }
         case .header:
-            let key = p.key.lowercased()
-            if let given = request.headers.last(where: { $0.0.lowercased() == key }) {
+            if let given = request.headers.last(where: { $0.0.equalsIgnoringCase(p.key) }) {
                 raw = .string(given.1)
-            } else if Self.serverAddedHeaders.contains(key) {
+            } else if case let key = p.key.lowercased(), Self.serverAddedHeaders.contains(key) {
                 // `host: str = Header()` reads the server's `testserver`, as TestClient and verify's driver send it.
                 raw = appHeaders().last { $0.0 == key }.map { .string($0.1) }
             } else {

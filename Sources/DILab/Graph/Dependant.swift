@@ -184,8 +184,11 @@ final class DependantFacts: Sendable {
     let useCache: Bool
     /// Nothing to solve below it: no sub-dependencies, request parameters or injected objects.
     let isLeaf: Bool
+    /// The provider has a `wrapped_by:` decorator (the wrapped-callable checks apply).
+    let isWrapped: Bool
     init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey, slot: Int, numbering: CacheSlots.Numbering, callName: String,
-         useCache: Bool, isLeaf: Bool) {
+         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false) {
+        self.isWrapped = isWrapped
         self.numbering = numbering
         self.usesScopes = usesScopes
         self.scopesOnlyWhenUsed = scopesOnlyWhenUsed
@@ -228,7 +231,8 @@ extension Dependant {
         let leaf = d.dependencies.isEmpty && d.requestParams.isEmpty && d.backgroundTasksParam == nil && d.securityScopesParam == nil
             && d.requestObjectParam == nil && d.responseObjectParam == nil
         d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key, slot: slot, numbering: numbering,
-                                 callName: d.callName, useCache: d.use?.useCache ?? true, isLeaf: leaf)
+                                 callName: d.callName, useCache: d.use?.useCache ?? true, isLeaf: leaf,
+                                 isWrapped: d.provider?.wrappedBy != nil)
         return d
     }
 }

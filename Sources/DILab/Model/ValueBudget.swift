@@ -15,6 +15,15 @@ extension Value {
 
     /// Whether the value has more than `nodes` nodes or nests deeper than `depth`; stops as soon as it knows.
     public func exceeds(nodes: Int = Value.maxRenderedNodes, depth: Int = Value.maxRenderedDepth) -> Bool {
+        // Most rendered values are a scalar or one flat container: answered without the walk's work list.
+        switch self {
+        case .array(let items):
+            if depth >= 1, nodes > items.count, items.allSatisfy(\.isScalar) { return false }
+        case .object(let pairs):
+            if depth >= 1, nodes > pairs.count, pairs.allSatisfy({ $0.1.isScalar }) { return false }
+        default:
+            return nodes < 1 || depth < 0
+        }
         var budget = nodes
         var todo: [(Value, Int)] = [(self, 0)]
         while let next = todo.popLast() {
@@ -27,6 +36,14 @@ extension Value {
             }
         }
         return false
+    }
+
+    /// Neither an array nor an object.
+    var isScalar: Bool {
+        switch self {
+        case .array, .object: return false
+        default: return true
+        }
     }
 
     /// The value itself, or `tooLarge`.

@@ -70,7 +70,7 @@ extension RequestSpec {
     /// The cookies FastAPI sees: every `Cookie` header as Starlette parses it, then the request's own
     /// `cookies` (a client's cookie jar is sent in the same header, after any written by hand).
     public var cookieJar: [(String, String)] {
-        let written = headers.filter { $0.0.lowercased() == "cookie" }.map(\.1)
+        let written = headers.filter { $0.0.equalsIgnoringCase("cookie") }.map(\.1)
         var jar = written.isEmpty ? [] : CookieHeader.parse(written.joined(separator: "; "))
         for (k, v) in cookies {
             jar.removeAll { $0.0 == k }

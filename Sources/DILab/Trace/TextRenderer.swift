@@ -73,8 +73,12 @@ public struct TextRenderer: Sendable {
         let head = "── \(title) "
         let tail = right.isEmpty ? "" : " \(right) ──"
         let fill = max(3, width - head.count - tail.count)
-        return style.bold(head + String(repeating: "─", count: fill) + tail) + "\n"
+        let rule = fill < TextRenderer.rules.count ? TextRenderer.rules[fill] : String(repeating: "─", count: fill)
+        return style.bold(head + rule + tail) + "\n"
     }
+
+    /// Rules of `─` by length, made once: every request's section line draws one.
+    static let rules: [String] = (0..<128).map { String(repeating: "─", count: $0) }
 
     /// The kind column: the kind's name, shortened for middleware (`mw.enter`, `mw.resp`, `mw.exit`) to fit it.
     static func label(_ k: TraceEvent.Kind) -> String {
