@@ -25,8 +25,13 @@ public struct MiddlewareRun: Sendable {
     public var mediaType: String?
     public var raised: RecordedException?
     public var raisedBuiltin = false
+    /// What `call_next` raised (the app below's exception, re-raised by BaseHTTPMiddleware), if it did; a run that
+    /// then returned a response caught it (`except:`), one that raised let it pass.
     /// What a `when:` may read: `query_params` and `headers` (lower-case names) of the request as it came in.
     public var requestEnv: [(String, Value)] = []
+    public var nextRaised: RecordedException?
+    public var nextRaisedBuiltin = false
+    public var caught: Bool { nextRaised != nil && raised == nil }
 }
 
 /// A custom exception handler and, with record mode, the responses it built.
@@ -71,7 +76,8 @@ extension IntrospectionDecoding {
                           headers: headerPairs(r["headers"]), innerHeaders: headerPairs(r["inner_headers"]), status: r["status"]?.intValue,
                           body: r["body"]?.stringValue, mediaType: r["media_type"]?.stringValue, raised: exception(r["raised"]),
                           raisedBuiltin: r["raised"]?["builtin"] == .bool(true),
-                          requestEnv: [("query_params", r["query_params"] ?? .object([])), ("headers", r["headers_in"] ?? .object([]))])
+                          requestEnv: [("query_params", r["query_params"] ?? .object([])), ("headers", r["headers_in"] ?? .object([]))],
+                          nextRaised: exception(r["next_raised"]), nextRaisedBuiltin: r["next_raised"]?["builtin"] == .bool(true))
         }
         app.exceptionHandlers = (root["exception_handlers"]?.list ?? []).compactMap { h in
             guard let e = h["exception"]?.stringValue else { return nil }

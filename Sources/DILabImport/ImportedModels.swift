@@ -22,6 +22,8 @@ public struct ModelInfo: Sendable {
 /// The `response_model` of a route and its options, as FastAPI holds them on the route.
 public struct ResponseModelInfo: Sendable {
     public var model: String?
+    /// `list[User]`: a list of the model.
+    public var isList = false
     public var excludeUnset = false, excludeDefaults = false, excludeNone = false
     public var include: [String]?
     public var exclude: [String]?
@@ -45,7 +47,7 @@ extension IntrospectionDecoding {
         let model = v["response_model"]?.stringValue, unsupported = v["response_model_unsupported"]?.stringValue
         guard model != nil || unsupported != nil else { return nil }
         func names(_ k: String) -> [String]? { v[k]?.list.map { $0.compactMap(\.stringValue) } }
-        return ResponseModelInfo(model: model, excludeUnset: v["response_model_exclude_unset"] == .bool(true),
+        return ResponseModelInfo(model: model, isList: v["response_model_list"] == .bool(true), excludeUnset: v["response_model_exclude_unset"] == .bool(true),
                                  excludeDefaults: v["response_model_exclude_defaults"] == .bool(true),
                                  excludeNone: v["response_model_exclude_none"] == .bool(true),
                                  include: names("response_model_include"), exclude: names("response_model_exclude"),
@@ -92,7 +94,7 @@ extension ScenarioWriter {
             unsupported("\(route): " + (rm.unsupported ?? "response_model \(rm.model ?? "?") is not imported"), indent: indent)
             return
         }
-        line(indent + "response_model: " + YAMLText.key(model))
+        line(indent + "response_model: " + (rm.isList ? YAMLText.quoted("list[\(model)]") : YAMLText.key(model)))
         if rm.excludeUnset { line(indent + "response_model_exclude_unset: true") }
         if rm.excludeDefaults { line(indent + "response_model_exclude_defaults: true") }
         if rm.excludeNone { line(indent + "response_model_exclude_none: true") }
@@ -102,6 +104,15 @@ extension ScenarioWriter {
 }
 
 extension ScenarioWriter {
+    /// A body `list[Item]` or `list[EmailStr]` (type `list:model:Item`, `list:EmailStr`), validated item by item;
+    /// nil when it cannot be written so (then it is a plain list).
+    func listParamText(_ p: ParamInfo, element: String) -> String? {
+        guard p.kind == .body, p.alias == nil, p.constraints.isEmpty, p.defaultValue == nil, p.unrepresentableDefault == nil, !p.optional else { return nil }
+        if element == "EmailStr" { return YAMLText.quoted("list[EmailStr]") }
+        guard element.hasPrefix("model:"), isWritableModel(String(element.dropFirst(6))) else { return nil }
+        return YAMLText.quoted("list[\(element.dropFirst(6))]")
+    }
+
     /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
     /// `Item | None = None`) or a query, header or cookie model (`Annotated[Filter, Query()]`, `Annotated[CommonHeaders,
     /// Header()]`, 0.115+). Nil: write it as a dict.

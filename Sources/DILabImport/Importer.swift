@@ -63,7 +63,9 @@ public struct Importer {
     /// The request as the script's driver reads it: method, target, header and cookie pairs, a JSON body text.
     static func specJSON(_ r: RecordRequest) -> String {
         let pairs: ([(String, String)]) -> Value = { .array($0.map { .array([.string($0.0), .string($0.1)]) }) }
-        return Value.object([("method", .string(r.method)), ("target", .string(r.target)), ("headers", pairs(r.headers)),
-                             ("cookies", pairs(r.cookies)), ("body", r.body.map { .string($0.json) } ?? .null)]).json
+        var fields: [(String, Value)] = [("method", .string(r.method)), ("target", .string(r.target)), ("headers", pairs(r.headers)),
+                                         ("cookies", pairs(r.cookies)), ("body", r.body.map { .string($0.json) } ?? .null)]
+        if let script = r.webSocketScript { fields.append(("script", .array(RecordWebSocket.driverSteps(script)))) }
+        return Value.object(fields).json
     }
 }

@@ -35,7 +35,8 @@ public enum IntrospectionDecoding {
             callables: callables, callableOrder: order,
             unsupported: (root["unsupported"]?.list ?? []).map { ($0["where"]?.stringValue ?? "?", $0["what"]?.stringValue ?? "?") },
             responses: (root["responses"]?.list ?? []).map {
-                ObservedResponse(status: $0["status"]?.intValue ?? 0, contentType: $0["content_type"]?.stringValue ?? "", text: $0["text"]?.stringValue ?? "")
+                ObservedResponse(status: $0["status"]?.intValue ?? 0, contentType: $0["content_type"]?.stringValue ?? "", text: $0["text"]?.stringValue ?? "",
+                                 webSocket: $0["websocket"])
             },
             calls: try (root["calls"]?.list ?? []).enumerated().map { i, v in var c = try call(v); c.index = i; return c },
             events: (root["events"]?.list ?? []).map {
@@ -92,7 +93,8 @@ public enum IntrospectionDecoding {
         guard let v, let type = v["type"]?.stringValue else { return nil }
         var headers: [(String, String)] = []
         if case .object(let pairs)? = v["headers"] { headers = pairs.map { ($0.0, $0.1.stringValue ?? $0.1.json) } }
-        return RecordedException(type: type, status: v["status"]?.intValue, detail: v["detail"], message: v["message"]?.stringValue, headers: headers)
+        return RecordedException(type: type, status: v["status"]?.intValue, detail: v["detail"], message: v["message"]?.stringValue, headers: headers,
+                                 code: v["code"]?.intValue, reason: v["reason"]?.stringValue)
     }
 
     static func call(_ v: Value) throws -> RecordedCall {
@@ -107,7 +109,8 @@ public enum IntrospectionDecoding {
                             role: RecordedCall.Role(rawValue: v["role"]?.stringValue ?? "") ?? .dependency,
                             args: args, returned: v["returned"], raised: exception(v["raised"]), thrown: exception(v["thrown"]),
                             afterThrow: v["after_throw"]?.stringValue.flatMap(RecordedCall.AfterThrow.init(rawValue:)),
-                            converted: exception(v["converted"]), cleanupRaised: exception(v["cleanup_raised"]), tasks: tasks)
+                            converted: exception(v["converted"]), cleanupRaised: exception(v["cleanup_raised"]), tasks: tasks,
+                            chunks: v["chunks"]?.list?.compactMap(\.stringValue))
     }
 
     static func string(_ v: Value, _ key: String) throws -> String {

@@ -108,6 +108,8 @@ public struct ObservedResponse: Sendable {
     public var status: Int
     public var contentType: String
     public var text: String
+    /// A websocket connection: `accepted`, `received`, `close`, and the endpoint's `log` on the wire.
+    public var webSocket: Value? = nil
 }
 
 public struct RecordedException: Sendable, Equatable {
@@ -116,6 +118,9 @@ public struct RecordedException: Sendable, Equatable {
     public var detail: Value?
     public var message: String?
     public var headers: [(String, String)]
+    /// A WebSocketException's close code and reason.
+    public var code: Int? = nil
+    public var reason: String? = nil
     public var isHTTP: Bool { type == "HTTPException" }
     public static func == (a: RecordedException, b: RecordedException) -> Bool {
         a.type == b.type && a.status == b.status && a.detail == b.detail && a.message == b.message
@@ -138,6 +143,8 @@ public struct RecordedCall: Sendable {
     public var tasks: [(task: Int, args: [(String, Value)])]
     /// Where this call is in the record (calls of one callable are numbered by it for `{{@call}}`).
     public var index = 0
+    /// A handler's StreamingResponse: the chunks its body iterator produced, as text.
+    public var chunks: [String]? = nil
 }
 
 public struct RecordedEvent: Sendable {

@@ -82,7 +82,11 @@ def _recording_dispatch(name, dispatch):
             run["called"] = True
             mark.update(_state(request))
             run["before_state"] = _changed(start, mark)
-            response = await call_next(req)
+            try:
+                response = await call_next(req)
+            except BaseException as exc:  # what the app below raised: the dispatch may catch it (`except:`)
+                run["next_raised"] = _exc(exc)
+                raise
             run["inner_headers"] = [[k, v] for k, v in response.headers.items()]
             mark.clear()
             mark.update(_state(request))
@@ -97,7 +101,10 @@ def _recording_dispatch(name, dispatch):
             raise
         run["headers"] = [[k, v] for k, v in response.headers.items()]
         run["status"] = response.status_code
-        if run["called"]:
+        if "next_raised" in run:  # caught what call_next raised, and answered itself
+            run["body"] = _response_body(response)
+            run["media_type"] = response.media_type
+        elif run["called"]:
             run["after_state"] = _changed(mark, _state(request))
         else:
             run["before_state"] = _changed(start, _state(request))

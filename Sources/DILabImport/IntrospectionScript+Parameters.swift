@@ -15,6 +15,10 @@ def _type_of(annotation):
             return _type_of(args[0])[0], optional
         return "any", optional
     base = origin or annotation
+    if base is list and len(typing.get_args(annotation)) == 1:  # list[Item], list[EmailStr]: validated per item
+        inner = _type_of(typing.get_args(annotation)[0])[0]
+        if inner.startswith("model:") or inner in ("EmailStr", "other:EmailStr"):
+            return "list:" + inner.replace("other:", ""), optional
     names = {int: "int", float: "float", str: "str", bool: "bool", dict: "dict", list: "list"}
     if base in names:
         return names[base], optional

@@ -68,12 +68,17 @@ def _response_model(route):
     if rm is None:
         return {}
     from pydantic import BaseModel
+    listed = typing.get_origin(rm) is list and len(typing.get_args(rm)) == 1  # list[User] / List[User]
+    if listed:
+        rm = typing.get_args(rm)[0]
     if not (isinstance(rm, type) and issubclass(rm, BaseModel)):
         return {"response_model_unsupported": f"response_model {getattr(rm, '__name__', repr(rm))} (not a model class)"}
     name = _model(rm)
     if MODELS[name].get("unsupported"):
         return {"response_model_unsupported": f"response_model {name}: {MODELS[name]['unsupported']}"}
     out = {"response_model": name}
+    if listed:
+        out["response_model_list"] = True
     for k in ("exclude_unset", "exclude_defaults", "exclude_none"):
         if getattr(route, "response_model_" + k, False):
             out["response_model_" + k] = True

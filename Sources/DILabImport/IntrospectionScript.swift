@@ -7,7 +7,7 @@ import DILabExport
 enum IntrospectionScript {
     /// The whole script: introspection, the recording wrappers, then the ASGI driver and `main`.
     static var source: String {
-        loading + callables + models + parameters + routes + appHooks + RecordScript.wrappers + RecordScript.tasks + RecordScript.driver
+        loading + callables + models + parameters + routes + appHooks + RecordScript.wrappers + RecordScript.tasks + RecordScript.webSocket + RecordScript.driver
     }
 
     /// The module docstring, imports, argument parsing and importing the app by path.

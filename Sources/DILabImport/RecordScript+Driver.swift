@@ -36,7 +36,7 @@ async def drive(app, route_list, specs):
     results = []
     for i, spec in enumerate(specs, start=1):
         _request[0] = i
-        results.append(await _one(app, spec))
+        results.append(await (_one_ws if "script" in spec else _one)(app, spec))
     _request[0] = 0
     await _lifespan("shutdown", messages, replies)
     await lifespan

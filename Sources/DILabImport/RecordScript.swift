@@ -18,9 +18,9 @@ def record(kind, subject, q=""):
 
 def _plain(value, depth=0):
     """A recorded value as dilab's templates would see it: data as is, the app's own objects as their public
-    fields, anything else as `<TypeName>`."""
+    fields, anything else as `{"<opaque>": TypeName}` (never a string: a handler may return "<p>html</p>")."""
     if depth > 20:
-        return "<deep>"
+        return {"<opaque>": "deep"}
     if value is None or isinstance(value, (bool, int, str)):
         return value
     if isinstance(value, float):
@@ -39,7 +39,7 @@ def _plain(value, depth=0):
     module = type(value).__module__ or ""
     if isinstance(fields, dict) and not module.startswith(("fastapi", "starlette", "builtins")) and not isinstance(value, BaseException):
         return {"<object>": type(value).__name__, "fields": {k: _plain(v, depth + 1) for k, v in fields.items() if isinstance(k, str) and not k.startswith("_")}}
-    return f"<{type(value).__name__}>"
+    return {"<opaque>": type(value).__name__}
 
 
 def _exc(exc):
@@ -47,6 +47,8 @@ def _exc(exc):
     if isinstance(exc, StarletteHTTPException):
         return {"type": "HTTPException", "status": exc.status_code, "detail": _plain(exc.detail),
                 "headers": dict(exc.headers or {})}
+    if type(exc).__name__ == "WebSocketException" and type(exc).__module__.startswith(("starlette", "fastapi")):
+        return {"type": "WebSocketException", "code": exc.code, "reason": exc.reason or "", "message": str(exc), "builtin": False}
     return {"type": type(exc).__name__, "message": str(exc), "builtin": type(exc).__module__ == "builtins"}
 
 
@@ -64,10 +66,21 @@ class _Call:
 
     def returned(self, value):
         self.entry["returned"] = _plain(value)
+        from starlette.responses import StreamingResponse
+        if self.entry["role"] == "handler" and isinstance(value, StreamingResponse):
+            self.entry["chunks"] = chunks = []
+            inner = value.body_iterator  # always async: Starlette wraps a sync iterator at construction
+
+            async def recording():
+                async for chunk in inner:
+                    chunks.append(chunk.decode("utf-8", "replace") if isinstance(chunk, (bytes, bytearray)) else str(chunk))
+                    yield chunk
+            value.body_iterator = recording()
 
     def raised(self, exc):
         self.entry["raised"] = _exc(exc)
-        record("raise", self.name, _summary(exc))
+        if type(exc).__name__ != "WebSocketDisconnect":  # a client leaving is `disconnect`, not a raise, in the trace
+            record("raise", self.name, _summary(exc))
 
 
 def _signature(call):
@@ -138,6 +151,7 @@ def wrap(call, role):
             except BaseException as exc:
                 c.entry["cleanup_raised"] = _exc(exc)
                 record("exit", c.name)
+                record("raise", c.name, _summary(exc))  # the code after yield raised: the engine's order
                 raise
             record("exit", c.name)
     elif is_gen:
@@ -176,6 +190,7 @@ def wrap(call, role):
             except BaseException as exc:
                 c.entry["cleanup_raised"] = _exc(exc)
                 record("exit", c.name)
+                record("raise", c.name, _summary(exc))  # the code after yield raised: the engine's order
                 raise
             record("exit", c.name)
     elif is_async:

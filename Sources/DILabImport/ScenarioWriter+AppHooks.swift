@@ -44,10 +44,14 @@ extension ScenarioWriter {
 
     /// `{name: template}` for keys every run wrote, or nil (with the reason) when the runs disagree.
     func agreedPairs(_ runs: [MiddlewareRun], _ pick: (MiddlewareRun) -> [(String, Value)]) -> (pairs: [(String, Value)], problem: String?) {
-        let keys = pick(runs[0]).map(\.0)
+        guard let firstRun = runs.first else { return ([], nil) }
+        let keys = pick(firstRun).map(\.0)
         guard runs.allSatisfy({ pick($0).map(\.0) == keys }) else { return ([], "it writes different names on different requests") }
         var out: [(String, Value)] = []
         for k in keys {
+            if let opaque = runs.compactMap({ r in pick(r).first { $0.0 == k }.flatMap { Self.opaqueType(in: $0.1) } }).first {
+                return ([], "it writes a \(opaque) object to \(k) (only data is modelled)")
+            }
             guard let t = stepTemplate(runs.map { r in (r, pick(r).first { $0.0 == k }!.1) }) else {
                 return ([], "no template reproduces what it wrote to \(k) on every request")
             }
@@ -74,12 +78,20 @@ extension ScenarioWriter {
     }
 
     mutating func writeSteps(_ name: String, _ runs: [MiddlewareRun]) {
-        let raising = runs.filter { $0.raised != nil }
+        // Its own raise; what call_next raised and it let pass, or caught and answered; and the plain runs.
+        let raising = runs.filter { $0.raised != nil && $0.nextRaised == nil }
+        let passed = runs.filter { $0.raised != nil && $0.nextRaised != nil }
+        let caught = runs.filter(\.caught)
         let early = runs.filter { $0.raised == nil && !$0.calledNext }
-        let through = runs.filter { $0.raised == nil && $0.calledNext }
+        let through = runs.filter { $0.raised == nil && $0.calledNext && $0.nextRaised == nil }
         func refuse(_ why: String) { unsupported("middleware \(name): \(why); its steps are not imported", indent: "    ") }
+        if passed.contains(where: { $0.raised != $0.nextRaised }) {
+            return refuse("it raised another exception than the one call_next raised")
+        }
+        let excepts = exceptBlocks(caught: caught, passed: passed)
+        if let p = excepts.problem { return refuse(p) }
         var before: [String] = []
-        let state = agreedPairs(early + through, \.beforeState)
+        let state = agreedPairs(early + through + caught + passed, \.beforeState)
         if let p = state.problem { return refuse(p) }
         if !state.pairs.isEmpty { before.append("request_state: " + YAMLText.flow(.object(state.pairs))) }
         // One `raises:` entry per distinct exception, each with the `when:` that singles out its requests.
@@ -109,7 +121,7 @@ extension ScenarioWriter {
                   early.allSatisfy({ $0.status == first.status && $0.body == first.body }) else {
                 return refuse("it answers requests itself, not with one JSON response")
             }
-            guard let when = requestCondition(yes: early, no: through) else {
+            guard let when = requestCondition(yes: early, no: through + caught + passed) else {
                 return refuse("no one query parameter or header tells when it answers itself")
             }
             var fields = ["status: \(first.status ?? 200)", "body: " + YAMLText.flow(TemplateText.literal(body))]
@@ -129,7 +141,11 @@ extension ScenarioWriter {
         }
         if !before.isEmpty { line("    before: {" + before.joined(separator: ", ") + "}") }
         if !after.isEmpty { line("    after: {" + after.joined(separator: ", ") + "}") }
-        line("    " + YAMLText.comment("recorded: request.state writes, raises, early answers and response headers; durations are not"))
+        if !excepts.blocks.isEmpty {
+            line("    except:")
+            for b in excepts.blocks { line("      - " + b) }
+        }
+        line("    " + YAMLText.comment("recorded: request.state writes, raises, early answers, what it caught and response headers; durations are not"))
     }
 
     /// The `exception_handlers:` lines under `app:`, from the responses record mode saw each handler build; what

@@ -14,6 +14,18 @@ extension ScenarioWriter {
         }
     }
 
+    /// The type name of an object record mode could not read as data (`{"<opaque>": "Request"}`), anywhere in
+    /// the value; nil when the value is all data.
+    static func opaqueType(in v: Value) -> String? {
+        switch v {
+        case .object(let pairs):
+            if pairs.count == 1, pairs[0].0 == "<opaque>" { return pairs[0].1.stringValue ?? "?" }
+            return pairs.lazy.compactMap { opaqueType(in: $0.1) }.first
+        case .array(let items): return items.lazy.compactMap(opaqueType(in:)).first
+        default: return nil
+        }
+    }
+
     /// The call's arguments, then dilab's built-ins in their `@` spelling (no parameter can shadow them):
     /// `@call` counts this callable's calls in the app's lifetime, `@request` numbers the request.
     func env(_ call: RecordedCall) -> [(String, Value)] {
@@ -33,7 +45,11 @@ extension ScenarioWriter {
             }
             return
         }
-        writeReturns(cs, c, who: who, indent: indent)
+        if isHandler && cs.contains(where: { $0.chunks != nil }) {
+            writeStream(cs, who: who, indent: indent)
+        } else {
+            writeReturns(cs, c, who: who, indent: indent)
+        }
         writeRaises(cs, who: who, indent: indent)
         writeTasksAdded(cs, who: who, indent: indent)
         if c.isGenerator { writeExcept(cs, who: who, indent: indent) }
@@ -47,8 +63,8 @@ extension ScenarioWriter {
             // A class dependency's value is an object of its parameters unless its __init__ sets other fields.
             if samples.allSatisfy({ s in s.value == .object(s.env) }) { return }
         }
-        if let bad = samples.first(where: { if case .string(let s) = $0.value { return s.hasPrefix("<") && s.hasSuffix(">") } else { return false } }) {
-            unsupported("\(who) returns a \(bad.value.stringValue ?? "?") object (only data is modelled); written as null", indent: indent)
+        if let bad = samples.lazy.compactMap({ Self.opaqueType(in: $0.value) }).first {
+            unsupported("\(who) returns a \(bad) object (only data is modelled); written as null", indent: indent)
             line(indent + "returns: null")
             return
         }
@@ -67,6 +83,11 @@ extension ScenarioWriter {
             fields.append("detail: " + YAMLText.flow(detail))
             if !e.headers.isEmpty { fields.append("headers: " + YAMLText.flow(.object(e.headers.map { ($0.0, Value.string($0.1)) }))) }
             return fields.joined(separator: ", ")
+        }
+        if e.type == "WebSocketException", let code = e.code {
+            // Its reason is text of its own, not a message: `raise WebSocketException(code=1008, reason=...)`.
+            let reasons = samples.map { TemplateInference.Sample(env: $0.env, value: .string(e.reason ?? "")) }
+            return "exception: WebSocketException, code: \(code), reason: " + YAMLText.flow(TemplateInference.infer(reasons).template)
         }
         guard PythonName.problem(e.type, as: .raisedException) == nil else { return nil }
         let message = TemplateInference.infer(samples).template

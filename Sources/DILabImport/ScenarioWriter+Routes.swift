@@ -96,8 +96,7 @@ extension ScenarioWriter {
                 if !deps.isEmpty { line("      dependencies: [" + deps.map(dependsText).joined(separator: ", ") + "]") }
                 writeParams(c, indent: "      ")
                 if r.kind == .websocket {
-                    unsupported("WEBSOCKET \(r.path): the endpoint's body (accept, receive, send) is not introspected; steps are a placeholder", indent: "      ")
-                    line("      steps: []")
+                    writeWebSocketSteps(r, indent: "      ")
                 } else {
                     writeBehaviour(r.handler, c, indent: "      ", isHandler: true)
                 }
@@ -123,6 +122,10 @@ extension ScenarioWriter {
             guard i < app.responses.count else { break }
             let response = app.responses[i]
             line("  - request: " + YAMLText.quoted(r.line))
+            if let ws = response.webSocket, r.webSocketScript != nil {
+                writeWebSocketExpect(ws, response, request: i + 1)
+                continue
+            }
             line("    status: \(response.status)")
             if response.contentType.hasPrefix("application/json"), let body = Value.parse(json: response.text) {
                 line("    body: " + YAMLText.flow(body))
@@ -135,6 +138,13 @@ extension ScenarioWriter {
     }
 
     static func requestText(_ r: RecordRequest) -> String {
+        if let script = r.webSocketScript {
+            var fields = ["websocket: " + YAMLText.quoted(r.target)]
+            if !r.headers.isEmpty { fields.append("headers: " + YAMLText.flow(.object(r.headers.map { ($0.0, .string($0.1)) }))) }
+            if !r.cookies.isEmpty { fields.append("cookies: " + YAMLText.flow(.object(r.cookies.map { ($0.0, .string($0.1)) }))) }
+            fields.append("script: " + YAMLText.flow(script))
+            return "{" + fields.joined(separator: ", ") + "}"
+        }
         if r.headers.isEmpty && r.cookies.isEmpty && r.body == nil { return YAMLText.quoted(r.line) }
         var fields = ["request: " + YAMLText.quoted(r.line)]
         if !r.headers.isEmpty { fields.append("headers: " + YAMLText.flow(.object(r.headers.map { ($0.0, .string($0.1)) }))) }

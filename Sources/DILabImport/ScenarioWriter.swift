@@ -151,7 +151,11 @@ public struct ScenarioWriter {
             if type.hasPrefix("model:"), let text = modelParamText(p, model: String(type.dropFirst(6)), owner: owner) {
                 return text
             }
-            if type.hasPrefix("model:") {
+            if type.hasPrefix("list:") {
+                if let text = listParamText(p, element: String(type.dropFirst(5))) { return text }
+                warn("\(owner)(\(p.name)): \(type.dropFirst(5)) items are read as a plain list (not validated)")
+                type = "list"
+            } else if type.hasPrefix("model:") {
                 warn("\(owner)(\(p.name)): the pydantic model \(type.dropFirst(6)) is read as a dict body (its fields are not imported)")
                 type = "dict"
             } else if type.hasPrefix("other:") {
@@ -189,6 +193,8 @@ public struct RecordRequest: Sendable {
     public var headers: [(String, String)]
     public var cookies: [(String, String)]
     public var body: Value?
+    /// A `websocket:` connection's client script, as given (`[{send: hi}, receive, {close: 1000}]`).
+    public var webSocketScript: Value?
     public var line: String { "\(method) \(target)" }
     public init(method: String, target: String, headers: [(String, String)] = [], cookies: [(String, String)] = [], body: Value? = nil) {
         self.method = method

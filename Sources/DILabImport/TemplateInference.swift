@@ -91,8 +91,35 @@ public enum TemplateInference {
             }
             return values.allSatisfy { $0 == first } ? TemplateText.literal(first) : nil
         default:
-            return values.allSatisfy { $0 == first && sameKind($0, first) } ? first : nil
+            if values.allSatisfy({ $0 == first && sameKind($0, first) }) { return first }
+            return lengthHole(values, envs: envs)
         }
+    }
+
+    /// A count that follows an argument's length in every sample (`{"count": "{{len(users)}}"}`): tried only once
+    /// the values differ, since one equal count is a coincidence as likely as not.
+    static func lengthHole(_ values: [Value], envs: [[(String, Value)]]) -> Value? {
+        guard values.allSatisfy({ if case .int = $0 { return true } else { return false } }) else { return nil }
+        func length(_ v: Value) -> Int? {
+            switch v {
+            case .array(let a): return a.count
+            case .object(let o): return o.count
+            case .string(let s): return s.count
+            default: return nil
+            }
+        }
+        var candidates: [[String]] = []
+        for (name, v) in envs[0] where PythonName.isIdentifier(name) {
+            candidates.append([name])
+            if case .object(let pairs) = v {
+                for (k, _) in pairs where PythonName.isIdentifier(k) && !k.hasPrefix("_") { candidates.append([name, k]) }
+            }
+        }
+        for path in candidates where zip(values, envs).allSatisfy({ v, e in lookup(path, in: e).flatMap(length).map { .int($0) == v } ?? false }) {
+            let candidate = Value.string("{{len(" + path.joined(separator: ".") + ")}}")
+            if reproduces(candidate, zip(envs, values).map { Sample(env: $0, value: $1) }) { return candidate }
+        }
+        return nil
     }
 
     static func worthAHole(_ v: Value) -> Bool {
@@ -123,14 +150,17 @@ public enum TemplateInference {
         return found.sorted { $0.count < $1.count }
     }
 
-    /// Top-level string and int arguments, as the text a hole would interpolate.
+    /// Top-level arguments and their fields, as the text a hole interpolates them (the engine's own `text`: a
+    /// dict or list as JSON, as the export's `text()` writes a dependency's value into an f-string).
     static func textArguments(_ env: [(String, Value)]) -> [([String], String)] {
         var out: [([String], String)] = []
         func add(_ v: Value, _ path: [String]) {
             switch v {
-            case .string(let s) where !s.isEmpty && !s.hasPrefix("<"): out.append((path, s))
-            case .int(let i): out.append((path, String(i)))
-            default: break
+            case .null: break
+            case .string(let s) where s.isEmpty: break
+            default:
+                guard ScenarioWriter.opaqueType(in: v) == nil else { break }
+                out.append((path, v.text))
             }
         }
         for (name, v) in env where isRoot(name) {

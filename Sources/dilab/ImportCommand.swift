@@ -80,6 +80,20 @@ enum RecordRequestParser {
 
     static func parse(_ text: String) throws -> RecordRequest {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("{"), let v = Value.parse(json: trimmed), case .string(let path)? = v["websocket"] {
+            // A websocket connection: `{"websocket": "/ws", "script": [{"send": "hi"}, "receive", {"close": 1000}]}`.
+            guard path.hasPrefix("/"), !path.contains(where: \.isWhitespace) else {
+                throw Failure(description: "error: --record '\(text)': \"websocket\" must be a path such as \"/ws\"")
+            }
+            if let problem = RecordWebSocket.scriptProblem(v["script"]) {
+                throw Failure(description: "error: --record '\(text)': \(problem)")
+            }
+            var r = RecordRequest(method: "WEBSOCKET", target: path)
+            r.headers = try pairs(v["headers"], "headers", text)
+            r.cookies = try pairs(v["cookies"], "cookies", text)
+            r.webSocketScript = v["script"] ?? .array([])
+            return r
+        }
         if trimmed.hasPrefix("{") {
             guard let v = Value.parse(json: trimmed), case .object = v, case .string(let line)? = v["request"] else {
                 throw Failure(description: "error: --record '\(text)': expected a JSON object with \"request\": \"METHOD /path\"")
