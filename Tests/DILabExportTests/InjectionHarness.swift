@@ -131,6 +131,8 @@ print("RUNTIME " + "".join("1" if c else "0" for c in checks))
             try "from fastapi import *\nfrom fastapi import _Any\n".write(toFile: "\(dir)/\(sub).py", atomically: true, encoding: .utf8)
         }
         try "".write(toFile: "\(dir)/starlette/__init__.py", atomically: true, encoding: .utf8)
+        // The test's noop_wrap_async imports these when it decorates (at import time).
+        try "from fastapi import _Any\niterate_in_threadpool = run_in_threadpool = _Any\n".write(toFile: "\(dir)/fastapi/concurrency.py", atomically: true, encoding: .utf8)
         // AnyIO (FastAPI's own dependency): the concurrent driver and `threadpool_tokens` import it.
         try fm.createDirectory(atPath: "\(dir)/anyio", withIntermediateDirectories: true)
         try "from fastapi import _Any\nCancelScope = _Any\n".write(toFile: "\(dir)/anyio/__init__.py", atomically: true, encoding: .utf8)

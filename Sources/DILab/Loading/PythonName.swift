@@ -101,7 +101,7 @@ public enum PythonName {
         "WebSocket", "WebSocketDisconnect", "WebSocketException", "ConnectionManager",
         "ClientDisconnected", "PerWorker", "client_label", "quoted", "json_q", "close_q", "current_worker", "_connection_at",
         // the recorder
-        "asyncio", "gc", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
+        "asyncio", "gc", "inspect", "json", "os", "sys", "threading", "time", "Counter", "ContextVar", "TRACE_MODE", "KEEP_EVENTS", "EVENTS", "CALLS",
         "STATE", "TIME_SCALE", "request_number", "record", "count", "closed", "now_ms", "sleep_ms", "asleep_ms",
         "summary", "traced", "task_failed", "describe", "get", "text", "RequestIds", "traced_scheme", "hole_raising", "_is_state", "MutableHeaders",
         "_request_id", "_last_request", "_closed", "_started", "_in_flight", "_forget", "_fields", "_plain", "_report_app_error", "_fastapi_version",
@@ -122,7 +122,7 @@ public enum PythonName {
         "self", "functools", "record", "count", "sleep_ms", "asleep_ms", "get", "text", "traced", "task_failed", "describe", "summary",
         "HTTPException", "JSONResponse", "StreamingResponse", "BackgroundTask", "STATE", "request_number", "closed",
         "now_ms", "float", "CancelledError", "hole_raising", "len", "_plain", "setattr",
-        "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio",
+        "WebSocketDisconnect", "WebSocketException", "client_label", "quoted", "json_q", "asynccontextmanager", "asyncio", "inspect",
         // middleware (MiddlewareWriter): the Request a pure ASGI class builds from its scope, and its header helper
         "Request", "MutableHeaders",
     ]
