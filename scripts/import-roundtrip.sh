@@ -22,11 +22,8 @@ normalise() {
   sed -E 's/, (app|include|router|decorator)( [A-Za-z0-9_]+)?\]/]/' |
     python3 -c 'import sys; print("\n\n".join(sorted(b.strip("\n") for b in sys.stdin.read().split("\n\n") if b.strip())))'
 }
-# Scenarios whose constructs do not round trip (docs/import.md), skipped by name: two of the
-# test_dependency_wrapped.py matrix files (the test's noop_wrap_async is read back as a sync and an async decorator
-# of one name) and a decorated __call__ without functools.wraps (read back as a plain instance with `any` args).
-known=(scenarios/classes/wrapped-matrix-functions.yaml scenarios/classes/wrapped-matrix-call-methods.yaml
-       scenarios/classes/wrapped-call-method-without-wraps.yaml)
+# Scenarios whose constructs do not round trip (docs/import.md), skipped by name: none at present.
+known=()
 # The errors a scenario's `expect_app_errors:` names, one a line, as FastAPI prints them (a cycle's sentence ends
 # with the RecursionError FastAPI dies with).
 app_errors() {

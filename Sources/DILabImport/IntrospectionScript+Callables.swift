@@ -91,6 +91,27 @@ def _unwrapped_inner(call, key):
     return None
 
 
+def _is_async_function(fn):
+    """An async wrapper: a coroutine function, or (the test's `noop_wrap_async` around a generator) an async
+    generator function."""
+    return inspect.iscoroutinefunction(fn) or inspect.isasyncgenfunction(fn)
+
+
+def _unwrapped_method(wrapper):
+    """The `__call__` method a `functools.wraps`-less decorator's `(*args, **kwargs)` wrapper closes over
+    (`class C: @log_calls def __call__`); else None."""
+    if _decorator_name(wrapper) is None or not getattr(wrapper, "__closure__", None) or not _takes_args_kwargs(wrapper):
+        return None
+    for cell in wrapper.__closure__:
+        try:
+            inner = cell.cell_contents
+        except ValueError:
+            continue
+        if inspect.isfunction(inner) and inner is not wrapper and inner.__name__ == "__call__":
+            return inner
+    return None
+
+
 def _is_instance(obj):
     """A callable instance: not a function, class, method, partial or builtin."""
     return callable(obj) and not (inspect.isfunction(obj) or inspect.isclass(obj) or inspect.ismethod(obj)
@@ -102,7 +123,7 @@ def _wrapped_target(call, d, key, inner):
     functools.wraps), and what it wraps — a function, a class (`@noop_wrap class Settings`) or a callable
     instance (`noop_wrap(QueryChecker())`). Returns the callable whose kind the provider has."""
     d["wrapped_by"] = _decorator_name(call) or "wrapper"
-    d["wrapper_async"] = inspect.iscoroutinefunction(call)
+    d["wrapper_async"] = _is_async_function(call)
     if not hasattr(call, "__wrapped__"):
         d["keeps_wrapped"] = False
     chain, target = 0, call
@@ -173,8 +194,13 @@ def describe_callable(call):
         inner = type(call).__call__
         if hasattr(inner, "__wrapped__"):
             # `@noop_wrap def __call__`: the method is decorated, the instance is the dependency.
-            d["wrapped_by"], d["wrapper_async"], d["decorates_call"] = _decorator_name(inner) or "wrapper", inspect.iscoroutinefunction(inner), True
+            d["wrapped_by"], d["wrapper_async"], d["decorates_call"] = _decorator_name(inner) or "wrapper", _is_async_function(inner), True
             inner = inspect.unwrap(inner)
+        elif _unwrapped_method(inner) is not None:
+            # `@log_calls def __call__` without functools.wraps: FastAPI reads the wrapper's `(*args, **kwargs)`.
+            d["wrapped_by"], d["wrapper_async"], d["decorates_call"] = _decorator_name(inner), _is_async_function(inner), True
+            d["keeps_wrapped"] = False
+            inner = _unwrapped_method(inner)
     d["async"] = inspect.iscoroutinefunction(inner) or inspect.isasyncgenfunction(inner)
     d["generator"] = inspect.isgeneratorfunction(inner) or inspect.isasyncgenfunction(inner)
     return key

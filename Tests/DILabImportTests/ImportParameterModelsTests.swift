@@ -43,6 +43,39 @@ def subscribe(email: EmailStr, referrer: Optional[EmailStr] = None):
     return {}
 """#
 
+    static let emailApp = #"""
+from typing import Optional
+
+from fastapi import FastAPI
+from pydantic import EmailStr
+
+app = FastAPI()
+
+
+@app.get("/subscribe")
+def subscribe(email: EmailStr, referrer: Optional[EmailStr] = None):
+    return {}
+"""#
+
+    /// `EmailStr` parameters on every profile, 0.105 included.
+    @Test(.enabled(if: !ImportWrappedTests.profiles.isEmpty), arguments: ImportWrappedTests.profiles)
+    func emailParametersOnEveryProfile(profile: Profile) throws {
+        let text = try Self.importText(Self.emailApp, profile: profile)
+        #expect(text.contains("email: {in: query, type: EmailStr}"))
+        #expect(text.contains("referrer: {in: query, type: EmailStr, default: null}"))
+    }
+
+    static func importText(_ source: String, profile: Profile) throws -> String {
+        let dir = NSTemporaryDirectory() + "dilab-import-email-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try source.write(toFile: dir + "/email_app.py", atomically: true, encoding: .utf8)
+        let app = try Importer(python: PythonEnvironment(python: ImportWrappedTests.python(profile)), appFile: dir + "/email_app.py",
+                               appAttribute: nil, requests: []).introspect()
+        var writer = ScenarioWriter(app: app, sourceFile: "email_app.py", profile: profile, requests: [])
+        return writer.write()
+    }
+
     /// The long form import writes, `{in: query, type: EmailStr}`, is validated as `email: EmailStr` is.
     @Test func theLongFormEmailTypeIsValidatedAsAnEmail() throws {
         let scenario = try ScenarioLoader.load(text: """

@@ -10,6 +10,7 @@ import Testing
 @Suite struct ImportWrappedTests {
     static let app = #"""
 import functools
+import inspect
 
 from fastapi import Depends, FastAPI
 
@@ -22,6 +23,12 @@ def noop_wrap(func):
 
 
 def noop_wrap_async(func):
+    if inspect.isgeneratorfunction(func):
+        @functools.wraps(func)
+        async def gen_wrapper(*args, **kwargs):
+            for item in func(*args, **kwargs):
+                yield item
+        return gen_wrapper
     @functools.wraps(func)
     async def wrapper(*args, **kwargs):
         return await func(*args, **kwargs)
@@ -77,7 +84,19 @@ class AuditTrail:
     pass
 
 
+@noop_wrap_async
+def get_conn():
+    yield "conn"
+
+
+class LoggedSession:
+    @log_calls
+    def __call__(self):
+        yield "session"
+
+
 checker = noop_wrap(QueryChecker())
+logged_session = LoggedSession()
 async_checker = noop_wrap_async(AsyncQueryChecker())
 session = SessionMaker()
 async_echo = AsyncEcho()
@@ -86,7 +105,7 @@ key_checker = log_calls(KeyChecker())
 app = FastAPI()
 
 
-@app.get("/items", dependencies=[Depends(session), Depends(key_checker), Depends(AuditTrail)])
+@app.get("/items", dependencies=[Depends(session), Depends(key_checker), Depends(AuditTrail), Depends(get_conn), Depends(logged_session)])
 def list_items(p=Depends(get_page), s=Depends(Settings), c=Depends(checker), a=Depends(async_checker), e=Depends(async_echo)):
     return {}
 
@@ -161,6 +180,14 @@ def read_decorated(q: str = ""):
         #expect(try wrap("key_checker") == "log_calls no-wraps")
         #expect(try provider("AuditTrail").form == .classType)
         #expect(try wrap("AuditTrail") == "log_calls no-wraps")
+        // The test's noop_wrap_async around a generator returns an async generator function: an async wrapper.
+        let g = try provider("get_conn")
+        #expect(g.isGenerator && !g.isAsync)
+        #expect(try wrap("get_conn") == "noop_wrap_async async")
+        // `@log_calls def __call__` without functools.wraps: the instance, its method's kind, no `params:`.
+        let l = try provider("logged_session")
+        #expect(l.form == .instance && l.isGenerator && l.instanceOf == "LoggedSession")
+        #expect(try wrap("logged_session") == "log_calls no-wraps __call__")
         // A decorated endpoint: the route's own `wrapped_by:`, its parameters read through `__wrapped__`.
         let route = try #require(scenario.routes.first { $0.handlerName == "read_decorated" })
         #expect(route.wrappedBy?.decorator == "noop_wrap_async" && route.wrappedBy?.isAsync == true && !route.isAsync)
