@@ -15,6 +15,8 @@ public struct ModelInfo: Sendable {
     public var line: Int
     public var fields: [Field]
     public var unsupported: String?
+    /// `model_config = {"extra": "forbid"}`, written `model_config: {extra: forbid}`.
+    public var forbidsExtra = false
 }
 
 /// The `response_model` of a route and its options, as FastAPI holds them on the route.
@@ -37,7 +39,7 @@ extension IntrospectionDecoding {
                 return ModelInfo.Field(name: n, type: t, defaultLiteral: f["default"]?.stringValue, fieldCall: f["field"]?.stringValue)
             }
             return ModelInfo(name: name, file: m["file"]?.stringValue ?? "", line: m["line"]?.intValue ?? 0, fields: fields,
-                             unsupported: m["unsupported"]?.stringValue)
+                             unsupported: m["unsupported"]?.stringValue, forbidsExtra: m["extra_forbid"] == .bool(true))
         }
     }
 
@@ -76,6 +78,7 @@ extension ScenarioWriter {
         line("models:")
         for m in models {
             line("  " + YAMLText.key(m.name) + ":  " + YAMLText.comment(m.file.isEmpty ? "(no source)" : "\(m.file):\(m.line)"))
+            if m.forbidsExtra { line("    model_config: {extra: forbid}") }
             for f in m.fields {
                 var text = f.type
                 if let call = f.fieldCall { text += " = " + call } else if let d = f.defaultLiteral { text += " = " + d }
@@ -101,8 +104,6 @@ extension ScenarioWriter {
 }
 
 extension ScenarioWriter {
-    /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
-    /// `Item | None = None`) or, from the query, a query model (`Annotated[Filter, Query()]`). Nil: write it as a dict.
     /// A body `list[Item]` or `list[EmailStr]` (type `list:model:Item`, `list:EmailStr`), validated item by item;
     /// nil when it cannot be written so (then it is a plain list).
     func listParamText(_ p: ParamInfo, element: String) -> String? {
@@ -112,6 +113,9 @@ extension ScenarioWriter {
         return YAMLText.quoted("list[\(element.dropFirst(6))]")
     }
 
+    /// A parameter annotated with a declared model, in the signature form the loader reads: a body (`Item`,
+    /// `Item | None = None`) or a query, header or cookie model (`Annotated[Filter, Query()]`, `Annotated[CommonHeaders,
+    /// Header()]`, 0.115+). Nil: write it as a dict.
     mutating func modelParamText(_ p: ParamInfo, model: String, owner: String) -> String? {
         guard isWritableModel(model), p.alias == nil, p.constraints.isEmpty else { return nil }
         let annotation = p.optional ? model + " | None" : model
@@ -123,9 +127,10 @@ extension ScenarioWriter {
                 return YAMLText.quoted(annotation + " = None")
             }
             return YAMLText.quoted(annotation)
-        case .query:
+        case .query, .header, .cookie:
             guard p.defaultValue == nil, p.unrepresentableDefault == nil, !p.optional else { return nil }
-            return YAMLText.quoted("Annotated[\(model), Query()]")
+            let marker = p.kind == .query ? "Query" : p.kind == .header ? "Header" : "Cookie"
+            return YAMLText.quoted("Annotated[\(model), \(marker)()]")
         default:
             return nil
         }

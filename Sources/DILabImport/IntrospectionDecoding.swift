@@ -75,6 +75,7 @@ public enum IntrospectionDecoding {
             wrappedBy: v["wrapped_by"]?.stringValue, wrapperAsync: v["wrapper_async"] == .bool(true), scheme: scheme,
             unsupportedReason: v["unsupported"]?.stringValue)
         info.keepsWrapped = v["keeps_wrapped"] != .bool(false)
+        info.decoratesCall = v["decorates_call"] == .bool(true)
         return info
     }
 

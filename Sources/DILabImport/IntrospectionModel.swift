@@ -57,6 +57,8 @@ public struct CallableInfo: Sendable {
     public var wrapperAsync: Bool
     /// False for a decorator without functools.wraps: FastAPI reads the wrapper's `(*args, **kwargs)`.
     public var keepsWrapped = true
+    /// `@noop_wrap def __call__`: the decorator is on a callable instance's method, not around the instance.
+    public var decoratesCall = false
     public var scheme: SchemeInfo?
     public var unsupportedReason: String?
 }

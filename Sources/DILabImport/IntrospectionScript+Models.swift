@@ -77,6 +77,9 @@ def _model(cls):
             "validators", "field_validators", "root_validators", "model_validators", "field_serializers", "model_serializers")):
         d["unsupported"] = "its validators or serializers"
     config = {k: v for k, v in dict(getattr(cls, "model_config", {}) or {}).items() if k not in ("title", "json_schema_extra")}
+    if config.get("extra") in ("forbid", "ignore"):
+        # `model_config = {"extra": "forbid"}` is dilab's `model_config: {extra: forbid}`; "ignore" is the default.
+        d["extra_forbid"] = config.pop("extra") == "forbid"
     if config:
         d.setdefault("unsupported", "model_config " + ", ".join(sorted(config)))
     for fname, f in fields.items():

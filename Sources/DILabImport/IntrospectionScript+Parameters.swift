@@ -24,6 +24,8 @@ def _type_of(annotation):
         return names[base], optional
     if base is typing.Any or base is inspect.Parameter.empty:
         return "any", optional
+    if getattr(base, "__name__", "") == "EmailStr" and getattr(base, "__module__", "").startswith("pydantic"):
+        return "EmailStr", optional
     try:
         from pydantic import BaseModel
         if isinstance(base, type) and issubclass(base, BaseModel):

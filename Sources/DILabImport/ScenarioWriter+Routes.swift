@@ -79,6 +79,12 @@ extension ScenarioWriter {
                 line("  - " + YAMLText.quoted(method + " " + r.path) + ":  " + location(c))
                 line("      handler: " + YAMLText.key(names[r.handler]))
                 line("      async: " + (c.isAsync ? "true" : "false"))
+                if let w = wrappedByText(c) {
+                    // A decorated endpoint (`@app.get(...)` above `@noop_wrap`); dilab's routes take a functools.wraps one.
+                    if c.keepsWrapped && c.form == .function { line("      wrapped_by: " + w) } else {
+                        unsupported("\(method) \(r.path): \(c.pythonName) is decorated by \(c.wrappedBy!) without functools.wraps", indent: "      ")
+                    }
+                }
                 if let s = r.statusCode { line("      status: \(s)") }
                 if let rc = r.responseClass, rc != "JSONResponse" {
                     if Self.responseClasses.contains(rc) { line("      response_class: " + rc) } else {

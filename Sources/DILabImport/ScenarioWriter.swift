@@ -101,13 +101,18 @@ public struct ScenarioWriter {
             if c.isAsync { line("    async: true") }
             if c.isGenerator { line("    yield: true") }
             if c.lruCache { line("    lru_cache: true") }
-            if let w = c.wrappedBy {
-                line("    wrapped_by: {decorator: \(YAMLText.key(safeGlobal(w)))\(c.wrapperAsync ? ", async: true" : "")\(c.keepsWrapped ? "" : ", keeps_wrapped: false")}")
-            }
+            if let w = wrappedByText(c) { line("    wrapped_by: " + w) }
             // Without functools.wraps the loader gives the provider the wrapper's `args` and `kwargs` itself.
             if c.keepsWrapped { writeParams(c, indent: "    ") }
             writeBehaviour(id, c, indent: "    ", isHandler: false)
         }
+    }
+
+    /// `{decorator: noop_wrap, async: true, keeps_wrapped: false, decorates: __call__}` for a decorated callable.
+    func wrappedByText(_ c: CallableInfo) -> String? {
+        guard let w = c.wrappedBy else { return nil }
+        return "{decorator: \(YAMLText.key(safeGlobal(w)))\(c.wrapperAsync ? ", async: true" : "")"
+            + "\(c.keepsWrapped ? "" : ", keeps_wrapped: false")\(c.decoratesCall ? ", decorates: __call__" : "")}"
     }
 
     func safeGlobal(_ s: String) -> String {

@@ -76,7 +76,25 @@ struct WrappedCallMethodTests {
             .contains("only a callable instance"))
         #expect(WrappedDependencyTests.refusal("providers:\n  dep: {instance_of: C, wrapped_by: {decorator: d, decorates: __init__}}\n" + base)
             .contains("`decorates: __init__` is not modelled"))
-        #expect(WrappedDependencyTests.refusal("providers:\n  dep: {instance_of: C, wrapped_by: {decorator: d, decorates: __call__, keeps_wrapped: false}}\n" + base)
-            .contains("a `__call__` method decorated without `@functools.wraps` is not modelled"))
+        #expect(WrappedDependencyTests.refusal("providers:\n  dep: {instance_of: C, wrapped_by: {decorator: d, decorates: __call__, keeps_wrapped: false}}\n" + base) == "",
+                "a method decorated without functools.wraps is the instance-without-wraps case (observed)")
+    }
+
+    @Test("a __call__ decorated without functools.wraps: args and kwargs, then TypeError from the method, whatever its kind",
+          arguments: Profile.allCases)
+    func methodWithoutWraps(profile: Profile) throws {
+        for (async, yield) in [(false, false), (true, false), (false, true)] {
+            let yaml = """
+            providers:
+              dep: {instance_of: C, async: \(async), yield: \(yield), wrapped_by: {decorator: d, decorates: __call__, keeps_wrapped: false}, returns: v}
+            routes:
+              - GET /r: {handler: h, dependencies: [dep], returns: ok}
+            """
+            let t = try run(yaml, profile: profile, requests: ["GET /r", "GET /r?args=1&kwargs=2"])
+            #expect(t[0].status == 422)
+            #expect(t[1].status == 500)
+            #expect(calls(t[1]).isEmpty)
+            #expect(t[1].events.first { $0.kind == .raise }?.detail.contains("C.__call__() got an unexpected keyword argument 'args'") == true)
+        }
     }
 }

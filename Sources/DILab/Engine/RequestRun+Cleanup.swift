@@ -21,6 +21,14 @@ extension RequestRun {
             if let slot = entry.slot { release(slot, for: provider.name, depth: entry.depth) }
         }
         let cancelling = exc?.type == "CancelledError" || (task?.cancelRequested ?? false)
+        if WrappedCallable.forwardsYields(provider), exc != nil || cancelling {
+            // The test's gen_wrapper / async_gen_wrapper: `async for item in ...: yield item` takes the exception at
+            // its own yield and leaves the wrapped generator suspended; Python closes it when the garbage collector
+            // or a later loop turn drops it (observed at varying moments): refused, not guessed.
+            emit(.violation, provider.name, WrappedCallable.forwardedExceptionRefusal(provider, exc ?? PyError(type: "CancelledError", message: "")),
+                 q: "wrapped-async-generator-exception", depth: entry.depth)
+            return exc ?? PyError(type: "CancelledError", message: "")
+        }
         var seen = exc
         var closedByPython = false
         if cancelling, !provider.isAsync, !profile.shieldsCleanup {

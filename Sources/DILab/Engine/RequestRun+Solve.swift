@@ -105,6 +105,7 @@ extension RequestRun {
                 value = hit
             } else if use.provider?.wrappedBy != nil, let provider = use.provider, case .passedThrough(let type) = WrappedCallable.classify(provider, on: profile) {
                 value = passThrough(provider, type: type, depth: depth)
+                passedThroughArgs[provider.name] = solved.values
             } else if use.provider?.wrappedBy != nil, let provider = use.provider, WrappedCallable.classify(provider, on: profile) == .rejectsKeywords {
                 let e = PyError(type: "TypeError", message: "\(WrappedCallable.wrappedCallName(provider))() got an unexpected keyword argument 'args'")
                 emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
@@ -334,7 +335,10 @@ extension RequestRun {
             for (k, t) in bg.args { args.append((k, try render(t, env, by: r.handlerName, depth: 0))) }
             explicitBackground = PendingTask(def: def, args: args, addedBy: r.handlerName)
         }
-        let body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
+        var body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
+        if let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
+            body = try serializePassedThrough(p, type: type, route: r)
+        }
         var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)
         if r.stream == nil, r.responseBackground == nil {
             if let spec = r.effectiveResponseModel { response.body = try serializeResponse(response.body, spec) }

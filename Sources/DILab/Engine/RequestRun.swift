@@ -27,6 +27,8 @@ final class RequestRun {
     var responseSent = false
     /// Originals whose override is being solved right now: meeting one again means FastAPI's endless recursion.
     var expandingOverrides: Set<String> = []
+    /// The arguments FastAPI solved for a passed-through wrapped provider (`PassedThroughReturn` runs its body later).
+    var passedThroughArgs: [String: [String: Value]] = [:]
     /// The event loop and this request's task on it, when requests overlap (nil: the request runs alone).
     var loop: EventLoop?
     var task: EventLoop.Task?

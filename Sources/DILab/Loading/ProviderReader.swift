@@ -84,8 +84,8 @@ enum ProviderReader {
     }
 
     /// `wrapped_by: {decorator: traced_wrapper}` (or just the decorator's name). The kinds FastAPI's
-    /// `test_dependency_wrapped.py` calls `noop_wrap` (sync) and `noop_wrap_async` (`async: true`, on a
-    /// non-generator) are modelled, keeping `__wrapped__`; the others are refused by name.
+    /// `test_dependency_wrapped.py` calls `noop_wrap` (sync) and `noop_wrap_async` (`async: true`; around a
+    /// generator it is the test's `gen_wrapper` / `async_gen_wrapper`) are modelled, keeping `__wrapped__`.
     static func wrappedBy(_ node: YNode, provider: String) -> WrappedBy? {
         if let name = node.scalar, !node.isNull, node.pairs == nil {
             guard node.checkName(name, .global, what: "decorator name") else { return nil }
@@ -105,7 +105,7 @@ enum ProviderReader {
             case "generator":
                 if v.bool("generator") == true {
                     v.error("a generator wrapper (one that yields) is not modelled", rule: "wrapped-by",
-                            hint: "only a wrapper that returns `func(*args, **kwargs)` is")
+                            hint: "the test's noop_wrap_async around a generator is `async: true` on a `yield: true` provider; a wrapper that yields around anything else is not modelled")
                     ok = false
                 }
             case "keeps_wrapped": keepsWrapped = v.bool("keeps_wrapped") ?? true

@@ -281,6 +281,8 @@ enum PieceReader {
         }
         if let t = get("type") {
             let raw = t.scalar ?? ""
+            // `type: EmailStr` is validated by email-validator, as the signature form `email: EmailStr` is.
+            if raw == "EmailStr" { rp.fieldType = .email }
             if let vt = ParamParser.knownTypes[raw] { rp.type = vt } else {
                 t.error("unknown type '\(raw)'", hint: Suggest.hint(for: raw, among: Array(ParamParser.knownTypes.keys), kind: "types"))
             }

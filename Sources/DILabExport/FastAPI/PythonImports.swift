@@ -8,6 +8,7 @@ enum PythonImports {
         ("asyncio", "import asyncio"),
         ("functools", "import functools"),
         ("gc", "import gc"),
+        ("inspect", "import inspect"),
         ("threading", "import threading"),
         ("time", "import time"),
         ("anyio", "import anyio.to_thread"),
