@@ -70,6 +70,17 @@ public enum WrappedCallable {
         return s + "; 0.123.5+ unwraps it"
     }
 
+    /// The Python names the export defines for a scenario, which a decorator's name may not shadow.
+    static func namesTaken(in s: Scenario) -> Set<String> {
+        var taken = Set(s.providers.map(\.name) + s.tasks.map(\.name) + s.routers.map(\.name) + s.routes.map(\.handlerName))
+        taken.formUnion(s.routers.map { $0.name + "_lifespan" } + s.pools.map(\.name) + s.rooms.map(\.name) + s.aliases.keys)
+        taken.formUnion(s.providers.compactMap(\.instanceOf) + s.providers.compactMap { p in p.instanceOf.map { $0 + "_" + p.name } })
+        let raised = s.providers.flatMap { $0.raises + $0.cleanup.raises } + s.routes.flatMap(\.raises) + s.tasks.flatMap(\.raises)
+        taken.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
+        taken.formUnion(s.app.exceptionHandlers.map { "handle_" + $0.exception.lowercased() })
+        return taken
+    }
+
     /// Load-time refusals: what dilab does not model about a wrapped provider. A passed-through object's text
     /// carries its memory address, and what JSON encoding makes of it depends on its type, so a wrapped async or
     /// generator provider's value may not be read; its effects (that it ran, what it raised) are what differ.
@@ -78,12 +89,7 @@ public enum WrappedCallable {
         let wrapped = s.providers.filter { $0.wrappedBy != nil }
         guard !wrapped.isEmpty else { return out }
         let names = Set(wrapped.map(\.name))
-        var taken = Set(s.providers.map(\.name) + s.tasks.map(\.name) + s.routers.map(\.name) + s.routes.map(\.handlerName))
-        taken.formUnion(s.routers.map { $0.name + "_lifespan" } + s.pools.map(\.name) + s.rooms.map(\.name) + s.aliases.keys)
-        taken.formUnion(s.providers.compactMap(\.instanceOf) + s.providers.compactMap { p in p.instanceOf.map { $0 + "_" + p.name } })
-        let raised = s.providers.flatMap { $0.raises + $0.cleanup.raises } + s.routes.flatMap(\.raises) + s.tasks.flatMap(\.raises)
-        taken.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
-        taken.formUnion(s.app.exceptionHandlers.map { "handle_" + $0.exception.lowercased() })
+        let taken = namesTaken(in: s)
         for p in wrapped {
             let at = p.wrappedBy?.location ?? p.location
             let d = p.wrappedBy?.decorator ?? ""

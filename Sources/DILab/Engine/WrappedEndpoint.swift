@@ -20,12 +20,7 @@ public enum WrappedEndpoint {
         var out: [Diagnostic] = []
         let routes = s.routes.filter { $0.wrappedBy != nil }
         guard !routes.isEmpty else { return out }
-        var taken = Set(s.providers.map(\.name) + s.tasks.map(\.name) + s.routers.map(\.name) + s.routes.map(\.handlerName))
-        taken.formUnion(s.routers.map { $0.name + "_lifespan" } + s.pools.map(\.name) + s.rooms.map(\.name) + s.aliases.keys)
-        taken.formUnion(s.providers.compactMap(\.instanceOf) + s.providers.compactMap { p in p.instanceOf.map { $0 + "_" + p.name } })
-        let raised = s.providers.flatMap { $0.raises + $0.cleanup.raises } + s.routes.flatMap(\.raises) + s.tasks.flatMap(\.raises)
-        taken.formUnion(raised.map(\.exception) + s.providers.flatMap { $0.handlers.map(\.catches) })
-        taken.formUnion(s.app.exceptionHandlers.map { "handle_" + $0.exception.lowercased() })
+        let taken = WrappedCallable.namesTaken(in: s)
         let providerWrappers = s.providers.compactMap(\.wrappedBy)
         for r in routes {
             guard let w = r.wrappedBy else { continue }
