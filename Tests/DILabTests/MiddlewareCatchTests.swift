@@ -72,4 +72,24 @@ import Testing
         """)
         #expect(d.contains { $0.rule == "middleware" && $0.message.contains("pure ASGI") })
     }
+
+    /// Two http layers around a pure ASGI one (`B(P(A(app)))`): on 0.106–0.120 the last body message is relayed
+    /// through both and reaches the server when `A` returns, before P's code after `await self.app(...)`; on 0.165
+    /// at once; on 0.105 `B` holds it until P has returned (observed on all four profiles).
+    @Test(arguments: [Profile.latest, .v0_120, .v0_115, .v0_105])
+    func aPlainResponseIsSentBeforeAnASGILayerBetweenTwoHTTPLayersExits(profile: Profile) throws {
+        let yaml = """
+        scenario: t
+        middleware:
+          - http: inner
+          - asgi: Timing
+          - http: outer
+        routes:
+          - GET /ok: {returns: fine}
+        requests: [GET /ok]
+        """
+        let l = lines(try #require(try run(yaml, profile: profile).first))
+        let sent = try #require(l.firstIndex(of: "sent 200")), exit = try #require(l.firstIndex(of: "middleware.exit Timing"))
+        if profile == .v0_105 { #expect(exit < sent) } else { #expect(sent < exit) }
+    }
 }

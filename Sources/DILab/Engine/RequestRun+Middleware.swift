@@ -103,6 +103,10 @@ extension RequestRun {
             let m = middleware.chain[j]
             if j < contexts.layerTask.count { contexts.current = contexts.layerTask[j] }
             if m.kind == .asgi {
+                // 0.106–0.120: an http layer below this one returns through its task group, an await, so the last
+                // body message the layers above still relay reaches the server before this layer's code goes on
+                // (observed on 0.115.14 and 0.120.4: `sent` before a pure ASGI layer's exit between two http layers).
+                if middleware.chain.dropFirst(j + 1).contains(where: { $0.kind == .http }) { releaseHeldSent(async: false, ms: 0) }
                 var ignored: [(String, String)] = []
                 do throws(PyError) { _ = try runStep(m.after, of: m, headers: &ignored) } catch { return }
                 emit(.middlewareExit, m.name, "the app below it has returned: background tasks and cleanup are done", thread: .loop)
