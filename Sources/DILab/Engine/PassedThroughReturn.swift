@@ -18,13 +18,6 @@ public enum PassedThroughReturn {
         return (p, type)
     }
 
-    /// The wrapped provider a route returns as it is, whatever the profile (for the load-time checks).
-    static func candidate(_ r: Route, in s: Scenario) -> Provider? {
-        guard let name = returnedParam(r), let spec = r.params.first(where: { $0.name == name })?.depends,
-              let p = s.provider(named: spec.provider), WrappedCallable.differs(p) else { return nil }
-        return p
-    }
-
     /// `jsonable_encoder`'s ValueError for an object it can neither iterate nor `vars()` (observed, all three profiles).
     static func encodingFailure(_ type: String) -> PyError {
         PyError(type: "ValueError", message: "[TypeError(\"'\(type)' object is not iterable\"), TypeError('vars() argument must have __dict__ attribute')]")
