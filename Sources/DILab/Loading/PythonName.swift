@@ -108,7 +108,7 @@ public enum PythonName {
         // `models:` (ModelWriter): pydantic's names and typing's
         "BaseModel", "Field", "EmailStr", "List", "Optional", "ValidationError",
         // the driver and the app section
-        "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_http_channel", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
+        "SLUGS", "_slug", "_innermost", "_lifespan", "_asgi_scope", "_http_receive", "_http_channel", "_request", "_drive", "app", "lifespan", "PROVIDERS", "REQUESTS",
         // concurrency: pools, the threadpool's limiter, CancelledError, the concurrent driver
         "ConnectionPool", "CancelledError", "anyio", "Annotated", "CONCURRENT", "HANG_MS", "_CALLED", "_HUNG", "_SERVED", "_T0",
         "_TIMELINE", "_TIMELINE_LOCK", "_drive_together", "_request_at", "_stamp", "_stamping", "_watch_for_hangs",

@@ -26,10 +26,8 @@ def _asgi_scope(spec: dict, client_port: int = 50000):
     return scope, body
 
 
-def _http_channel(body, result: dict, done: asyncio.Event):
-    """A server's receive and send for one HTTP request: the body, then http.disconnect once `done` is set; the
-    response goes into `result` (status, headers, body), and its last byte sets `done`. send keeps succeeding
-    after a disconnect, as uvicorn's does. Shared by the sequential and the concurrent driver, and by `dilab import`."""
+def _http_receive(body, done: asyncio.Event):
+    """A server's receive for one HTTP request: the body in one message, then http.disconnect once `done` is set."""
     received = [False]
 
     async def receive():
@@ -38,6 +36,15 @@ def _http_channel(body, result: dict, done: asyncio.Event):
             return {"type": "http.request", "body": body, "more_body": False}
         await done.wait()
         return {"type": "http.disconnect"}
+
+    return receive
+
+
+def _http_channel(body, result: dict, done: asyncio.Event):
+    """A server's receive and send for one HTTP request: the response goes into `result` (status, headers, body),
+    and its last byte sets `done`. send keeps succeeding after a disconnect, as uvicorn's does. Shared by the
+    sequential and the concurrent driver, and by `dilab import`."""
+    receive = _http_receive(body, done)
 
     async def send(message):
         if message["type"] == "http.response.start":

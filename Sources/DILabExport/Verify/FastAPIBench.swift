@@ -146,17 +146,11 @@ async def main():
             app.dependency_overrides = overrides
         elif app.dependency_overrides:
             app.dependency_overrides = {}
-        # Leaner than the sidecar's _http_channel (no body or headers kept): FastAPI is charged only for what a server must do.
+        # The sidecar's receive; a send leaner than its _http_channel's (no body or headers kept): FastAPI is charged
+        # only for what a server must do.
         status = [0]
         done = asyncio.Event()
-        received = [False]
-
-        async def receive():
-            if not received[0]:
-                received[0] = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            await done.wait()
-            return {"type": "http.disconnect"}
+        receive = t._http_receive(body, done)
 
         async def send(message):
             if message["type"] == "http.response.start":
