@@ -62,11 +62,7 @@ PY
 }
 
 . scripts/jobs.sh
-for i in "${!files[@]}"; do
-  one "${files[$i]}" "$work/$i" >"$work/result.$i" 2>&1 &
-  throttle_jobs
-done
-wait
+run_files one "$work" "${files[@]}"
 passed=0; failed=0; skipped=0
 for i in "${!files[@]}"; do
   case $(head -1 "$work/result.$i") in

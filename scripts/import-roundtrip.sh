@@ -85,11 +85,7 @@ one() {
 
 # JOBS scenarios at a time (default 2: CI's two cores; each is mostly one Python process), reported in file order.
 . scripts/jobs.sh
-for i in "${!files[@]}"; do
-  one "${files[$i]}" "$work/$i" >"$work/result.$i" 2>&1 &
-  throttle_jobs
-done
-wait
+run_files one "$work" "${files[@]}"
 same=0; refused=0; differ=0; skipped=0
 for i in "${!files[@]}"; do
   case $(head -1 "$work/result.$i") in
