@@ -11,7 +11,13 @@ extension RequestRun {
 
     /// `except` blocks first (if one matches the exception), then the success-path code after `yield`, then `finally`.
     func exit(_ entry: StackEntry, _ exc: PyError?) -> PyError? {
+        // Borrowed from the compiled facts when there are some (`call`/`enter` do the same).
+        if let box = entry.dependant.facts?.providerBox { return withExtendedLifetime(box) { exit(entry, box.value, exc) } }
         guard let provider = entry.dependant.provider else { return exc }
+        return exit(entry, provider, exc)
+    }
+
+    func exit(_ entry: StackEntry, _ provider: Provider, _ exc: PyError?) -> PyError? {
         let th = thread(async: provider.isAsync)
         var result = exc
         var env = withContext(entry.env)

@@ -56,9 +56,8 @@ extension RequestRun {
     func dropLocalContext() { contexts.local = nil }
 
     /// The environment's context as code running now sees it (a cleanup, a task, a layer's code after call_next).
-    func withContext(_ env: TemplateEnv) -> TemplateEnv {
+    func withContext(_ env: consuming TemplateEnv) -> TemplateEnv {
         guard !contexts.declared.isEmpty else { return env }
-        var env = env
         env[ContextVarDecl.envKey] = contexts.value
         return env
     }

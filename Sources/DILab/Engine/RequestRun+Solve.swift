@@ -61,7 +61,9 @@ extension RequestRun {
         var values: [String: Value] = [:]
         var errors: [Value] = []
         let subs = dependant.dependencies
-        if !subs.isEmpty { values.reserveCapacity(subs.count + dependant.requestParams.count) }
+        // Sized for every argument, the injected ones (`BackgroundTasks`, `Request`, …) included: no resize per call.
+        let arguments = dependant.argumentCount
+        if arguments > 1 { values.reserveCapacity(arguments) }
         for sub in subs {
             // The compiled facts answer what every use asks (key, name, use_cache) without copying the provider
             // out; a subtree analysed at request time (an override's) has none and asks the dependant.
@@ -193,7 +195,16 @@ extension RequestRun {
 
     /// A plain (non-generator) dependency: sync ones run in the threadpool, async ones on the loop.
     func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
+        // A compiled use lends its boxed provider (borrowed); an override's fresh subtree copies its own.
+        // (`withExtendedLifetime` is what lets the optimizer pass `box.value` in place: without it, a copy.)
+        if let box = d.facts?.providerBox {
+            return try withExtendedLifetime(box) { () throws(PyError) -> Value in try call(d, box.value, values: values, depth: depth, key: key) }
+        }
         guard let provider = d.provider else { return .null }
+        return try call(d, provider, values: values, depth: depth, key: key)
+    }
+
+    func call(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
         let th = thread(async: provider.isAsync)
         if provider.lruCache, let cached = engine.lruValue(provider.name) {
             emit(.call, provider.name, .lruHit(cached),
@@ -207,7 +218,9 @@ extension RequestRun {
         }
         let (n, state) = engine.nextCallAndState(provider.name)
         defer { dropLocalContext() }
-        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n, state: state), async: provider.isAsync, by: provider.name, depth: depth)
+        // No `set:` (the common case) takes the environment as made: passing it through `setContext` copies it.
+        var env = environment(values, provider: provider.name, call: n, state: state)
+        if !provider.contextSets.isEmpty { env = try setContext(provider.contextSets, env: env, async: provider.isAsync, by: provider.name, depth: depth) }
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.call, provider.name, .call(params: provider.params, values: values, value: value, key: key, level: d.level), depth: depth, thread: th)
@@ -274,7 +287,16 @@ extension RequestRun {
 
     /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.
     func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
+        if let box = d.facts?.providerBox {
+            return try withExtendedLifetime(box) { () throws(PyError) -> Value in
+                try enter(d, box.value, values: values, depth: depth, scope: scope, key: key, slot: slot)
+            }
+        }
         guard let provider = d.provider else { return .null }
+        return try enter(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot)
+    }
+
+    func enter(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter?) throws(PyError) -> Value {
         var pool: Limiter?
         do throws(PyError) {
             pool = try takeThreadAndPool(provider, depth: depth)
@@ -291,7 +313,9 @@ extension RequestRun {
                       slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
         let (n, state) = engine.nextCallAndState(provider.name)
         defer { dropLocalContext() }
-        let env = try setContext(provider.contextSets, env: environment(values, provider: provider.name, call: n, state: state), async: provider.isAsync, by: provider.name, depth: depth)
+        // No `set:` (the common case) takes the environment as made: passing it through `setContext` copies it.
+        var env = environment(values, provider: provider.name, call: n, state: state)
+        if !provider.contextSets.isEmpty { env = try setContext(provider.contextSets, env: env, async: provider.isAsync, by: provider.name, depth: depth) }
         let (returned, failure) = renderReturns(provider.returns, env)
         let value = returned ?? defaultValue(provider, values)
         emit(.enter, provider.name, .enter(params: provider.params, values: values, value: value, scope: scope, showScope: profile.lifecycle == .modern,
@@ -324,7 +348,7 @@ extension RequestRun {
         try takeThread(r.isAsync, for: r.handlerName, depth: 0)
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: thread(async: r.isAsync))
         defer { dropLocalContext() }
-        env = try setContext(r.contextSets, env: env, async: r.isAsync, by: r.handlerName, depth: 0)
+        if !r.contextSets.isEmpty { env = try setContext(r.contextSets, env: env, async: r.isAsync, by: r.handlerName, depth: 0) }
         try work(r.duration, async: r.isAsync, in: r.handlerName)
         if let sets = r.sets { try temporal.apply(sets, env: env, run: self, by: r.handlerName, depth: 0) }
         try stateWrites(r.requestState, param: route.dependant.requestObjectParam, env: env, by: r.handlerName)

@@ -136,6 +136,15 @@ public struct Dependant: Sendable {
     }
 
     public var callName: String { provider?.name ?? "handler" }
+
+    /// Named sub-dependencies, request parameters and injected objects: the arguments the solver collects here.
+    var argumentCount: Int {
+        if let facts { return facts.argumentCount }
+        var n = requestParams.count
+        for sub in dependencies where sub.name != nil { n += 1 }
+        for injected in [backgroundTasksParam, securityScopesParam, requestObjectParam, responseObjectParam] where injected != nil { n += 1 }
+        return n
+    }
     public var isGenerator: Bool { provider?.isGenerator ?? false }
 
     /// `_get_oauth_scopes`: parent scopes, then own ones not already present.
@@ -186,9 +195,16 @@ final class DependantFacts: Sendable {
     let isLeaf: Bool
     /// The provider has a `wrapped_by:` decorator (the wrapped-callable checks apply).
     let isWrapped: Bool
+    /// The provider, boxed: `call`/`enter`/`exit` pass `providerBox.value` on borrowed instead of copying it.
+    let providerBox: ProviderBox?
+    /// How many arguments the solver collects here (named sub-dependencies, request parameters, injected
+    /// objects): the size its argument dictionary is made with.
+    let argumentCount: Int
     init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey, slot: Int, numbering: CacheSlots.Numbering, callName: String,
-         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false) {
+         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false, providerBox: ProviderBox? = nil, argumentCount: Int = 0) {
         self.isWrapped = isWrapped
+        self.providerBox = providerBox
+        self.argumentCount = argumentCount
         self.numbering = numbering
         self.usesScopes = usesScopes
         self.scopesOnlyWhenUsed = scopesOnlyWhenUsed
@@ -198,6 +214,14 @@ final class DependantFacts: Sendable {
         self.useCache = useCache
         self.isLeaf = isLeaf
     }
+}
+
+/// A provider in an immutable box shared by a dependant's copies: `box.value` passed on inside
+/// `withExtendedLifetime(box)` is borrowed, where binding `dependant.provider` to a local copies its twenty-odd
+/// fields (a retain each) at every call.
+final class ProviderBox: Sendable {
+    let value: Provider
+    init(_ value: Provider) { self.value = value }
 }
 
 /// A route's cache keys, numbered when it is compiled. A key met only at request time (inside an override's
@@ -232,7 +256,8 @@ extension Dependant {
             && d.requestObjectParam == nil && d.responseObjectParam == nil
         d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key, slot: slot, numbering: numbering,
                                  callName: d.callName, useCache: d.use?.useCache ?? true, isLeaf: leaf,
-                                 isWrapped: d.provider?.wrappedBy != nil)
+                                 isWrapped: d.provider?.wrappedBy != nil, providerBox: d.provider.map(ProviderBox.init),
+                                 argumentCount: d.argumentCount)
         return d
     }
 }
