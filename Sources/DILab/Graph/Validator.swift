@@ -28,6 +28,8 @@ public enum Validator {
     }
 
     static func withSnippets(_ problems: [Diagnostic], _ text: String) -> [Diagnostic] {
+        // Most checks find nothing: splitting a 10,000-line text for no diagnostic was 15% of `check`.
+        guard problems.contains(where: { $0.snippet == nil && $0.location.line > 0 }) else { return problems }
         let lines = SourceLines.split(text)
         return problems.map { d in
             var d = d

@@ -44,7 +44,7 @@ struct ParamParser {
     /// A value that opens a `(` it does not close, followed by keys that close it: a flow mapping YAML split at
     /// a comma inside the call. Returns the call as written and the index of the first pair after it.
     static func flowSplit(_ pairs: [(key: String, value: String?)], at i: Int) -> (joined: String, next: Int)? {
-        func depth(_ s: String) -> Int { s.filter { $0 == "(" || $0 == "[" }.count - s.filter { $0 == ")" || $0 == "]" }.count }
+        func depth(_ s: String) -> Int { ParamParser.bracketDepth(s) }
         guard let first = pairs[i].value, depth(first) > 0 else { return nil }
         var text = first
         var open = depth(first)
@@ -72,6 +72,7 @@ struct ParamParser {
     }
 
     static func tokenize(_ text: String) throws -> [(Tok, Int)] {
+        if let tokens = try asciiTokens(text) { return tokens }
         let chars = Array(text)
         var i = 0
         var out: [(Tok, Int)] = []

@@ -205,8 +205,26 @@ enum RouteReader {
 
     /// `GET /users/{user_id}` → `get_users_user_id`, as a Python function name (ASCII words only).
     static func defaultHandlerName(_ method: String, _ path: String) -> String {
+        if ParamParser.isPlainASCII(method), ParamParser.isPlainASCII(path) { return asciiHandlerName(method, path) }
         let words = path.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).map { $0.lowercased() }
         return ([method.lowercased()] + words).joined(separator: "_")
+    }
+
+    /// The same on bytes, for plain-ASCII text (a byte is a Character there): splitting by Character was most of it.
+    static func asciiHandlerName(_ method: String, _ path: String) -> String {
+        func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b + 32 : b }
+        func isWordByte(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        var out = method.utf8.map(lower)
+        var inWord = false
+        for b in path.utf8 {
+            if isWordByte(b) {
+                if !inWord { out.append(UInt8(ascii: "_")); inWord = true }
+                out.append(lower(b))
+            } else {
+                inWord = false
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
