@@ -169,7 +169,7 @@ struct ParamParser {
         guard let valueType else {
             // A capitalised unknown name is a Pydantic model, read from the body; a lower-case one is a typo.
             guard typeName.first?.isUppercase == true else {
-                let suggestion = Suggest.closest(to: typeName, in: Array(ParamParser.knownTypes.keys) + ["BackgroundTasks", "SecurityScopes"])
+                let suggestion = Suggest.closest(to: typeName, in: ParamParser.knownTypes.keys.sorted() + ["BackgroundTasks", "SecurityScopes"])
                 throw Failure(message: "unknown type '\(typeName)'", offset: 0,
                               hint: suggestion.map { "did you mean '\($0)'?" } ?? "use int, float, str, bool, dict, list, a model class name, or Depends(...)")
             }
