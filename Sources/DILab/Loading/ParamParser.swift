@@ -72,7 +72,11 @@ struct ParamParser {
     }
 
     static func tokenize(_ text: String) throws -> [(Tok, Int)] {
-        if let tokens = try asciiTokens(text) { return tokens }
+        try asciiTokens(text) ?? characterTokens(text)
+    }
+
+    /// `tokenize` by Character, for any text (offsets are Character offsets, which are columns).
+    static func characterTokens(_ text: String) throws -> [(Tok, Int)] {
         let chars = Array(text)
         var i = 0
         var out: [(Tok, Int)] = []
