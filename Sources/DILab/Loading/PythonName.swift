@@ -157,8 +157,8 @@ extension PythonName {
                 if case .raise(let r) = h.action { raised.append((r.exception, r.location)) }
             }
         }
-        for r in s.routes { raised += r.raises.map { ($0.exception, $0.location) } }
-        for t in s.tasks { raised += t.raises.map { ($0.exception, $0.location) } }
+        for r in s.routes where !r.raises.isEmpty { raised += r.raises.map { ($0.exception, $0.location) } }
+        for t in s.tasks where !t.raises.isEmpty { raised += t.raises.map { ($0.exception, $0.location) } }
         raised += s.app.exceptionHandlers.map { ($0.exception, $0.location) }
         let custom = raised.filter { PyError.builtinChain($0.0) == nil && !fastapiExceptions.contains($0.0) && !asyncioExceptions.contains($0.0) }
         s.providers.forEach { claim($0.name, "provider", $0.location) }
@@ -175,6 +175,8 @@ extension PythonName {
         s.models.forEach { claim($0.name, "model", $0.location) }
         s.contextVars.forEach { claim($0.name, "context variable", $0.location) }
         let hidden = Set(s.tasks.map(\.name) + custom.map(\.0) + s.pools.map(\.name) + s.rooms.map(\.name) + s.contextVars.map(\.name))
+        // Nothing to hide (the usual case): no need to gather every parameter of every provider and route.
+        guard !hidden.isEmpty else { return out }
         let params = s.providers.flatMap(\.params) + s.routes.flatMap(\.params)
         for p in params where hidden.contains(p.name) {
             out.append(Diagnostic(location: p.location, rule: "name", message: "parameter '\(p.name)' is named like a task, pool, room, context variable or exception class; in the exported function it would hide it",

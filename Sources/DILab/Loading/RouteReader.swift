@@ -108,7 +108,7 @@ enum RouteReader {
             node.error("a route starts with its method and path", hint: "e.g. `- GET /users/{user_id}:` followed by its settings")
             return nil
         }
-        let parts = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        let parts = splitAtSpaces(line)
         guard parts.count == 2, methods.contains(parts[0].uppercased()) || parts[0].uppercased() == RequestSpec.webSocketMethod,
               parts[1].hasPrefix("/") else {
             node.error("bad route '\(line)'", hint: "write the method and the path: GET /items/{item_id} (or WEBSOCKET /ws)", at: location)
@@ -208,6 +208,12 @@ enum RouteReader {
         if ParamParser.isPlainASCII(method), ParamParser.isPlainASCII(path) { return asciiHandlerName(method, path) }
         let words = path.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber)) }).map { $0.lowercased() }
         return ([method.lowercased()] + words).joined(separator: "_")
+    }
+
+    /// `line.split(separator: " ")`, on the bytes when the line is plain ASCII (a byte is a Character there).
+    static func splitAtSpaces(_ line: String) -> [String] {
+        guard ParamParser.isPlainASCII(line) else { return line.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        return line.utf8.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `key.contains("/")`, on the bytes when the key is plain ASCII (Foundation's search was 1% of loading routes).
