@@ -70,8 +70,7 @@ public final class DILabServer: @unchecked Sendable {
         }
         await core.lifespan(startup: true)
 
-        var logger = Logger(label: "dilab.serve")
-        logger.logLevel = .error
+        let logger = Logger(label: "dilab.serve", factory: { QuietLogHandler(label: $0) })
         let bound = Promise<Int>()
         let application = Application(
             responder: DILabResponder(core: core),
