@@ -61,6 +61,7 @@ struct TraceLimits: Sendable {
 
     /// A JSON body too large to keep becomes the string of its first bytes, with the marker.
     func body(_ v: Value) -> (value: Value, truncated: Bool) {
+        if v.jsonBound(limit: fieldBytes) != nil { return (v, false) }   // short enough without rendering it
         guard let c = cut(v.json) else { return (v, false) }
         return (.string(c), true)
     }

@@ -11,6 +11,15 @@ extension TraceEvent {
     }
 }
 
+extension Value {
+    /// An upper bound of the bytes of `json`, or nil when it passes `limit`.
+    public func jsonBound(limit: Int) -> Int? {
+        var b = RenderBound(limit: limit)
+        b.value(self)
+        return b.over ? nil : b.total
+    }
+}
+
 /// A running upper bound that stops counting once past its limit.
 struct RenderBound {
     let limit: Int
