@@ -25,11 +25,14 @@ public final class Engine: @unchecked Sendable {
     lazy var threadpool = Limiter(.threadpool, capacity: app.scenario.app.threadpoolTokens)
     /// The websocket connection managers of every worker process.
     let rooms = Rooms()
+    /// The scenario's `models:` by name (the first of a name wins), made once rather than per request.
+    let modelsByName: [String: BodyModel]
 
     public init(app: CompiledApp, clock: @escaping @Sendable () -> EngineClock = { VirtualClock() }) {
         self.app = app
         self.makeClock = clock
         self.overrides = Dictionary(app.scenario.overrides.map { ($0.original, $0.replacement) }, uniquingKeysWith: { $1 })
+        self.modelsByName = Dictionary(app.scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
     /// Loads, compiles and runs a whole scenario: startup, every request in the file (or `requests`), shutdown.

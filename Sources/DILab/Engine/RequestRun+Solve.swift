@@ -36,7 +36,7 @@ extension RequestRun {
         }
         var reader = RequestValues(request: request, body: body, cookies: request.cookieJar, pathValues: pathValues, profile: profile,
                                    embedBody: route.embedsBody)
-        if !app.scenario.models.isEmpty { reader.models = Dictionary(app.scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a }) }
+        reader.models = engine.modelsByName
         cache = RequestCache(route.cacheSlots)
         let solved = try solve(route.dependant, reader: reader, depth: 1)
         if !solved.errors.isEmpty {

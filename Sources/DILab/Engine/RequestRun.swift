@@ -2,7 +2,9 @@
 /// the exit stacks sit relative to the response and the background tasks (see `execute`).
 final class RequestRun {
     let engine: Engine
-    let app: CompiledApp
+    /// The engine's app, read in place: a stored copy retained and released every field of the app (its
+    /// scenario's included) once per request.
+    var app: CompiledApp { engine.app }
     let profile: Profile
     let id: Int
     let request: RequestSpec
@@ -88,7 +90,6 @@ final class RequestRun {
 
     init(engine: Engine, id: Int, request: RequestSpec, clock: EngineClock, overrides: [String: String], observer: ((TraceEvent) -> Void)?) {
         self.engine = engine
-        self.app = engine.app
         self.profile = engine.app.profile
         self.id = id
         self.request = request

@@ -5,7 +5,7 @@ extension RequestRun {
     func serializeResponse(_ body: Value, _ spec: ResponseModelSpec) throws(PyError) -> Value {
         guard let target = spec.target, let model = app.scenario.model(named: target.model) else { return body }
         var reader = RequestValues(request: request, body: nil, cookies: [], pathValues: [:], profile: profile, embedBody: false)
-        reader.models = Dictionary(app.scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        reader.models = engine.modelsByName
         let type: FieldType = target.isList ? .list(.model(model.name)) : .model(model.name)
         let (value, errors) = reader.validateField(body, type, constraints: [], loc: [.string("response")], depth: 0)
         guard errors.isEmpty else {

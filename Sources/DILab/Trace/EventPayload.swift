@@ -81,29 +81,43 @@ enum EventPayload: Sendable {
     }
 
     /// `detail` appended to `out`: the argument lists and values go straight into the caller's buffer.
-    func appendDetail(to out: inout String) {
+    func appendDetail<Sink: TextSink>(to out: inout Sink) {
         switch self {
         case .call(let params, let values, let value, _, _):
-            out += "("
+            out.write(ascii: UInt8(ascii: "("))
             EventPayload.appendArgs(params, values, to: &out)
-            out += ") → "
-            value.appendJSON(to: &out)
+            out.write(") → ")
+            value.writeJSON(to: &out)
         case .enter(let params, let values, let value, let scope, let showScope, _, _):
-            out += "("
+            out.write(ascii: UInt8(ascii: "("))
             EventPayload.appendArgs(params, values, to: &out)
-            out += ") yields "
-            value.appendJSON(to: &out)
-            if showScope { out += " · scope="; out += scope }
+            out.write(") yields ")
+            value.writeJSON(to: &out)
+            if showScope { out.write(" · scope="); out.write(scope) }
         case .handler(let params, let values):
-            out += "("
+            out.write(ascii: UInt8(ascii: "("))
             EventPayload.appendArgs(params, values, to: &out)
-            out += ")"
+            out.write(ascii: UInt8(ascii: ")"))
         case .cacheHit(let key, _, let override):
-            out += "cached value for key "
-            out += key.description
-            if let override { out += " (override "; out += override; out += ")" }
-        case .plain(let detail, _), .note(let detail, _): out += detail
-        default: out += detail
+            out.write("cached value for key ")
+            out.write(key.description)
+            if let override { out.write(" (override "); out.write(override); out.write(ascii: UInt8(ascii: ")")) }
+        case .plain(let detail, _), .note(let detail, _): out.write(detail)
+        case .exit(let label, let when, _):
+            out.write("cleanup (")
+            out.write(label)
+            out.write("), ")
+            out.write(when)
+        case .taskAdd(let owner, let args):
+            out.write("added by ")
+            out.write(owner)
+            if !args.isEmpty { out.write(" ("); EventPayload.appendDescription(args, to: &out); out.write(ascii: UInt8(ascii: ")")) }
+        case .taskStart(let args):
+            if !args.isEmpty { out.write(ascii: UInt8(ascii: "(")); EventPayload.appendDescription(args, to: &out); out.write(ascii: UInt8(ascii: ")")) }
+        case .response(_, let body, _, _): out.write(body)
+        case .status(let detail, _): out.write(detail)
+        case .chunk(let piece): out.write(piece)
+        default: out.write(detail)
         }
     }
 
@@ -146,20 +160,32 @@ enum EventPayload: Sendable {
     }
 
     /// `name=json, …` for the parameters that have a value, in signature order.
-    static func appendArgs(_ params: [Param], _ values: [String: Value], to s: inout String) {
+    static func appendArgs<Sink: TextSink>(_ params: [Param], _ values: [String: Value], to s: inout Sink) {
         var first = true
         for p in params {
             guard let v = values[p.name] else { continue }
-            if !first { s += ", " }
+            if !first { s.write(", ") }
             first = false
-            s += p.name
-            s += "="
-            v.appendJSON(to: &s)
+            s.write(p.name)
+            s.write(ascii: UInt8(ascii: "="))
+            v.writeJSON(to: &s)
         }
     }
 
     static func describe(_ args: [(String, Value)]) -> String {
         args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ")
+    }
+
+    /// `describe(args)` written to `out`.
+    static func appendDescription<Sink: TextSink>(_ args: [(String, Value)], to out: inout Sink) {
+        var first = true
+        for (name, value) in args {
+            if !first { out.write(", ") }
+            first = false
+            out.write(name)
+            out.write(ascii: UInt8(ascii: "="))
+            value.writeJSON(to: &out)
+        }
     }
 }
 
@@ -178,44 +204,47 @@ extension TraceEvent {
 
 extension Value {
     /// Appends `json` to `out` without building intermediate strings.
-    public func appendJSON(to out: inout String) {
+    public func appendJSON(to out: inout String) { writeJSON(to: &out) }
+
+    /// `json` written to any sink (a `String`, or a text trace's bytes): one writer, so both are the same bytes.
+    func writeJSON<Sink: TextSink>(to out: inout Sink) {
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += Value.pythonFloat(d)
+        case .null: out.write("null")
+        case .bool(let b): out.write(b ? "true" : "false")
+        case .int(let i): out.write(String(i))
+        case .double(let d): out.write(Value.pythonFloat(d))
         case .string(let s): Value.appendQuoted(s, to: &out)
         case .array(let items):
-            out += "["
+            out.write(ascii: UInt8(ascii: "["))
             var first = true
             for item in items {
-                if !first { out += "," }
+                if !first { out.write(ascii: UInt8(ascii: ",")) }
                 first = false
-                item.appendJSON(to: &out)
+                item.writeJSON(to: &out)
             }
-            out += "]"
+            out.write(ascii: UInt8(ascii: "]"))
         case .object(let pairs):
-            out += "{"
+            out.write(ascii: UInt8(ascii: "{"))
             var first = true
             for (k, v) in pairs {
-                if !first { out += "," }
+                if !first { out.write(ascii: UInt8(ascii: ",")) }
                 first = false
                 Value.appendQuoted(k, to: &out)
-                out += ":"
-                v.appendJSON(to: &out)
+                out.write(ascii: UInt8(ascii: ":"))
+                v.writeJSON(to: &out)
             }
-            out += "}"
+            out.write(ascii: UInt8(ascii: "}"))
         }
     }
 
     /// `quote(s)` appended to `out`; a string with nothing to escape is copied whole.
-    static func appendQuoted(_ s: String, to out: inout String) {
+    static func appendQuoted<Sink: TextSink>(_ s: String, to out: inout Sink) {
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out += "\""
-            out += s
-            out += "\""
+            out.write(ascii: UInt8(ascii: "\""))
+            out.write(s)
+            out.write(ascii: UInt8(ascii: "\""))
         } else {
-            out += quote(s)
+            out.write(quote(s))
         }
     }
 }

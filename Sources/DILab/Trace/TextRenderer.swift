@@ -28,12 +28,21 @@ public struct TextRenderer: Sendable {
     }
 
     public func render(_ trace: RequestTrace) -> String {
-        var out = section("\(trace.request.line)", right: "request \(trace.id)")
-        out.reserveCapacity(out.utf8.count + 100 * trace.events.count)   // about one line each: one allocation
+        var out = TextBytes(capacity: 128 + 100 * trace.events.count)   // about one line each: one allocation
+        out.write(section("\(trace.request.line)", right: "request \(trace.id)"))
         let wide = trace.webSocket != nil
         for e in trace.events where e.kind != .request { appendLine(e, request: nil, wide: wide, to: &out) }
-        out += style.bold("  → " + answer(trace)) + "\n"
-        return out
+        if style.enabled || trace.webSocket != nil || trace.status == 0 || !trace.isJSON {
+            out.write(style.bold("  → " + answer(trace)))
+        } else {
+            // `answer` of a JSON response, written in place.
+            out.write("  → ")
+            out.write(String(trace.status))
+            out.write(ascii: UInt8(ascii: " "))
+            trace.body.writeJSON(to: &out)
+        }
+        out.write(ascii: UInt8(ascii: "\n"))
+        return out.string
     }
 
     /// What the client ended up with: the response, or a websocket's handshake, messages and close.
@@ -106,54 +115,54 @@ public struct TextRenderer: Sendable {
     static let maxIndentLevels = 16
 
     /// `line` appended to `text`: a trace's lines go into one buffer, the detail straight from the event's facts.
-    func appendLine(_ e: TraceEvent, request: String?, wide: Bool, to text: inout String) {
+    func appendLine<Sink: TextSink>(_ e: TraceEvent, request: String?, wide: Bool, to text: inout Sink) {
         let t = String(e.t)
-        text.appendSpaces(6 - t.utf8.count)
-        text += t
-        text += " ms"
-        if let request { text += "  " + style.bold(request) }
-        text += "  "
+        text.writeSpaces(6 - t.utf8.count)
+        text.write(t)
+        text.write(" ms")
+        if let request { text.write("  "); text.write(style.bold(request)) }
+        text.write("  ")
         let label = Self.label(e.kind)
-        if style.enabled { text += style.kind(e.kind, label.paddedRight(to: wide ? 14 : 10)) } else {
-            text += label   // unstyled: padded in place, the same bytes without the padded copy
-            text.appendSpaces((wide ? 14 : 10) - label.utf16.count)
+        if style.enabled { text.write(style.kind(e.kind, label.paddedRight(to: wide ? 14 : 10))) } else {
+            text.write(label)   // unstyled: padded in place, the same bytes without the padded copy
+            text.writeSpaces((wide ? 14 : 10) - label.utf16.count)
         }
-        text += " "
+        text.write(ascii: UInt8(ascii: " "))
         // The subject column is padded to 24 UTF-16 units (counted from its parts, not the growing buffer).
         var column = 0
-        if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text += "task "; column += 5 }
+        if e.kind == .taskStart || e.kind == .taskEnd || e.kind == .taskFail { text.write("task "); column += 5 }
         if e.depth > 1 {
             // Two spaces per level up to `maxIndentLevels`; deeper, the level is written as a number, so a trace
             // grows linearly with the depth of a chain (a 900-deep one was 863 KB of mostly spaces).
             let levels = e.depth - 2
-            for _ in 0..<min(levels, Self.maxIndentLevels) { text += "  " }
+            for _ in 0..<min(levels, Self.maxIndentLevels) { text.write("  ") }
             column += 2 * min(levels, Self.maxIndentLevels) + 2
             if levels > Self.maxIndentLevels {
                 let mark = "[\(levels)] "
-                text += mark
+                text.write(mark)
                 column += mark.utf16.count
             }
-            text += "└ "
+            text.write("└ ")
         }
-        text += e.subject
+        text.write(e.subject)
         column += e.subject.utf16.count
-        text.appendSpaces(24 - column)
-        text += " "
+        text.writeSpaces(24 - column)
+        text.write(ascii: UInt8(ascii: " "))
         let thread = e.thread?.rawValue ?? ""
-        if style.enabled { text += style.dim(thread.paddedRight(to: 11)) } else {
-            text += thread
-            text.appendSpaces(11 - thread.utf16.count)
+        if style.enabled { text.write(style.dim(thread.paddedRight(to: 11))) } else {
+            text.write(thread)
+            text.writeSpaces(11 - thread.utf16.count)
         }
-        text += " "
+        text.write(ascii: UInt8(ascii: " "))
         switch e.kind {
-        case .sent: text += "← the client has its answer here"
+        case .sent: text.write("← the client has its answer here")
         case .request:
             let detail = e.detail
-            text += detail.isEmpty ? "arrives" : detail
+            text.write(detail.isEmpty ? "arrives" : detail)
         default: e.payload.appendDetail(to: &text)
         }
         text.dropTrailingSpaces()
-        text += "\n"
+        text.write(ascii: UInt8(ascii: "\n"))
     }
 }
 
