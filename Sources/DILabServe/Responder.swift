@@ -7,7 +7,7 @@ import NIOCore
 /// The one HTTP responder: `/_dilab/...` introspection, and every other request to the engine. There is no
 /// Hummingbird router on purpose: the engine matches routes, so 404 and 405 (with `allow`) are FastAPI's.
 struct DILabResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = ConnectionContext
     let core: ServerCore
 
     func respond(to request: Request, context: Context) async throws -> Response {
@@ -19,7 +19,7 @@ struct DILabResponder: HTTPResponder {
             if path == "/_dilab/events" { return events() }
             return trace(String(path.dropFirst("/_dilab/traces/".count)))
         }
-        return try await engine(request)
+        return try await engine(request, channel: context.channel)
     }
 
     /// `GET /_dilab/traces/{id}`: the trace so far, `complete` once its tasks and cleanup have finished.
@@ -48,7 +48,7 @@ struct DILabResponder: HTTPResponder {
     }
 
     /// Reads the body (bounded), translates, runs the engine and answers when its `response` event arrives.
-    func engine(_ request: Request) async throws -> Response {
+    func engine(_ request: Request, channel: (any Channel)? = nil) async throws -> Response {
         core.inflight.enterAnonymous()
         defer { core.inflight.leaveAnonymous() }
         // HTTP/1.1's Host header arrives as the request's authority; Starlette lists it with the other headers.
@@ -70,7 +70,7 @@ struct DILabResponder: HTTPResponder {
                                       reason: "the body is larger than the server's limit of \(limit) bytes (--max-body)")
             return rejected(rejection, RequestTranslator.spec(incoming))
         }
-        return await run(RequestTranslator.spec(incoming))
+        return await run(RequestTranslator.spec(incoming), channel: channel)
     }
 
     func rejected(_ rejection: Rejection, _ spec: RequestSpec) -> Response {
@@ -81,7 +81,7 @@ struct DILabResponder: HTTPResponder {
     /// Hands the request to the engine's loop and builds the response from the typed head it sends. The body is
     /// written by a closure that tells the engine when the last byte is out (`bodyWritten`); a stream writes
     /// each `chunk` as the engine produces it and ends at `sent`.
-    func run(_ spec: RequestSpec) async -> Response {
+    func run(_ spec: RequestSpec, channel: (any Channel)? = nil) async -> Response {
         let (exchange, id) = core.startRun(spec)
         guard let head = await exchange.nextHead() else {
             // Deadlocked or cancelled: FastAPI would leave the client waiting; dilab answers so the socket is freed.
@@ -108,11 +108,26 @@ struct DILabResponder: HTTPResponder {
             })
         }
         let buffer = ByteBuffer(string: head.body)
+        if let channel, ResponseWritten.pending.onWritten(channel, { exchange.bodyWritten() }) {
+            // One buffer, written in one go; the engine hears of it when the connection's responder returns.
+            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))
+        }
         return Response(status: status, headers: fields, body: ResponseBody(contentLength: buffer.readableBytes) { writer in
             defer { exchange.bodyWritten() }
             try await writer.write(buffer)
             try await writer.finish(nil)
         })
+    }
+}
+
+/// Hummingbird's basic context plus the connection, which `ResponseWritten` keys a request's "written" by.
+struct ConnectionContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let channel: any Channel
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        channel = source.channel
     }
 }
 

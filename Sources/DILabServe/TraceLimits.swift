@@ -35,9 +35,14 @@ struct TraceLimits: Sendable {
         return (out, truncated)
     }
 
-    /// The event rendered once, as plain text and data, cut: what the store, the log and the live stream all share,
-    /// so an event's lazy detail and data are built once per event, not once per reader. `bytes` is its `Footprint`.
+    /// What the store, the log and the live stream all share of an event. One whose rendering cannot need a cut
+    /// (`renderedBound`) is kept as the engine recorded it and rendered only when read: under load most events are
+    /// never read (the log shows at most its lines per second, traces are fetched one by one). Any other event is
+    /// rendered once, as plain text and data, and cut. `bytes` is its `Footprint` (for a kept event, the bound).
     func settle(_ e: TraceEvent) -> SettledEvent {
+        if e.subject.utf8.count <= fieldBytes, let bound = e.renderedBound(limit: fieldBytes) {
+            return SettledEvent(event: e, truncated: false, bytes: Footprint.perEvent + Footprint.of(e.subject) + bound)
+        }
         var detail = e.detail
         var subject = e.subject
         var data = e.data
@@ -56,6 +61,7 @@ struct TraceLimits: Sendable {
 
     /// A JSON body too large to keep becomes the string of its first bytes, with the marker.
     func body(_ v: Value) -> (value: Value, truncated: Bool) {
+        if v.jsonBound(limit: fieldBytes) != nil { return (v, false) }   // short enough without rendering it
         guard let c = cut(v.json) else { return (v, false) }
         return (.string(c), true)
     }

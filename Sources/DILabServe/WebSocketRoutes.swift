@@ -54,7 +54,7 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
          headerTimeout: TimeAmount, bodyTimeout: TimeAmount, idleTimeout: TimeAmount, limits: WebSocketSession.Limits,
          executor: (any TaskExecutor)? = nil, log: @escaping @Sendable (String) -> Void) {
         self.executor = executor
-        self.responder = Self.redirectingLateUpgrades(responder)
+        self.responder = ResponseWritten.around(Self.redirectingLateUpgrades(responder))
         self.handshake = handshake
         self.headerTimeout = headerTimeout
         self.bodyTimeout = bodyTimeout

@@ -172,10 +172,10 @@ public struct Dependant: Sendable {
         if let facts, facts.scopesOnlyWhenUsed == profile.scopesOnlyWhenUsed { return facts.key }
         let name = provider?.name ?? "handler"
         if profile.scopesOnlyWhenUsed {
-            let scopes = usesScopes ? Array(Set(oauthScopes)).sorted() : []
+            let scopes = usesScopes ? CacheKey.sortedUnique(oauthScopes) : []
             return CacheKey(call: name, scopes: scopes, scope: computedScope ?? "")
         }
-        return CacheKey(call: name, scopes: Array(Set(oauthScopes)).sorted(), scope: nil)
+        return CacheKey(call: name, scopes: CacheKey.sortedUnique(oauthScopes), scope: nil)
     }
 }
 
@@ -275,9 +275,15 @@ public final class CacheKey: Hashable, Sendable, CustomStringConvertible {
         self.call = call
         self.scopes = scopes
         self.scope = scope
-        description = "(" + ([call, "(" + scopes.map { "'\($0)'" }.joined(separator: ", ") + (scopes.count == 1 ? ",)" : ")")]
-                             + (scope.map { ["'\($0)'"] } ?? [])).joined(separator: ", ") + ")"
+        // Appended into one string (one key per use site: 20,000 of them for 10,000 routes).
+        var text = "(" + call + ", ("
+        for (i, s) in scopes.enumerated() { text += (i == 0 ? "'" : ", '") + s + "'" }
+        text += scopes.count == 1 ? ",)" : ")"
+        if let scope { text += ", '" + scope + "'" }
+        description = text + ")"
     }
+    /// The scopes as the key holds them: each once, sorted (no set is built for the usual none).
+    static func sortedUnique(_ scopes: [String]) -> [String] { scopes.isEmpty ? [] : Array(Set(scopes)).sorted() }
     public static func == (a: CacheKey, b: CacheKey) -> Bool {
         a === b || (a.call == b.call && a.scopes == b.scopes && a.scope == b.scope)
     }

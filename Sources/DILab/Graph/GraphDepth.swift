@@ -6,17 +6,20 @@ public enum GraphDepth {
         var depth: [String: Int] = [:]
         var onPath: Set<String> = []
         for start in scenario.providers.map(\.name) where depth[start] == nil {
-            // Explicit stack of (provider, index of the next dependency to visit).
-            var stack: [(String, Int)] = [(start, 0)]
+            // Explicit stack of (provider, its dependencies, index of the next one to visit): the list is made once
+            // per visit, not once per step (a provider with 10,000 parameters made this quadratic).
+            var stack: [(String, [String], Int)] = [(start, dependencies(of: start, in: scenario), 0)]
             onPath.insert(start)
             while let top = stack.last {
-                let (name, next) = top
-                let deps = dependencies(of: name, in: scenario)
+                let (name, deps, next) = top
                 if next < deps.count {
-                    stack[stack.count - 1].1 += 1
+                    stack[stack.count - 1].2 += 1
                     let d = deps[next]
                     if onPath.contains(d) { depth[d] = Int.max; continue }
-                    if depth[d] == nil, scenario.provider(named: d) != nil { stack.append((d, 0)); onPath.insert(d) }
+                    if depth[d] == nil, scenario.provider(named: d) != nil {
+                        stack.append((d, dependencies(of: d, in: scenario), 0))
+                        onPath.insert(d)
+                    }
                     continue
                 }
                 stack.removeLast()

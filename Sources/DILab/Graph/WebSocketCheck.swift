@@ -73,7 +73,7 @@ enum WebSocketCheck {
         func roots(_ t: Template?, _ at: SourceLocation, _ what: String) {
             for r in t?.roots ?? [] where !names.contains(r) && !Validator.builtins.contains(r) {
                 report(at, "unknown-name", "the \(what) reads '\(r)', which is not a parameter or a received message here",
-                       Suggest.hint(for: r, among: Array(names), kind: "names") + " (a message is named by `- receive: \(r)`)")
+                       Suggest.hint(for: r, among: names.sorted(), kind: "names") + " (a message is named by `- receive: \(r)`)")
             }
         }
         for step in steps {
@@ -81,7 +81,7 @@ enum WebSocketCheck {
             switch step.action {
             case .accept, .join:
                 if case .join(let room) = step.action, !rooms.contains(room) {
-                    report(at, "unknown-room", "unknown room '\(room)'", rooms.isEmpty ? "declare it at the top level: `rooms: [\(room)]`" : Suggest.hint(for: room, among: Array(rooms), kind: "rooms"))
+                    report(at, "unknown-room", "unknown room '\(room)'", rooms.isEmpty ? "declare it at the top level: `rooms: [\(room)]`" : Suggest.hint(for: room, among: rooms.sorted(), kind: "rooms"))
                 }
                 if acceptedAt != nil {
                     report(at, "websocket", "the websocket is accepted twice: Starlette raises RuntimeError on the second accept",
@@ -90,7 +90,7 @@ enum WebSocketCheck {
                 acceptedAt = at
             case .leave(let room), .broadcast(let room, _):
                 if !rooms.contains(room) {
-                    report(at, "unknown-room", "unknown room '\(room)'", rooms.isEmpty ? "declare it at the top level: `rooms: [\(room)]`" : Suggest.hint(for: room, among: Array(rooms), kind: "rooms"))
+                    report(at, "unknown-room", "unknown room '\(room)'", rooms.isEmpty ? "declare it at the top level: `rooms: [\(room)]`" : Suggest.hint(for: room, among: rooms.sorted(), kind: "rooms"))
                 }
                 if case .broadcast(_, let t) = step.action { roots(t, at, "broadcast text") }
             case .send(let t, _): roots(t, at, "message")

@@ -44,7 +44,7 @@ struct ParamParser {
     /// A value that opens a `(` it does not close, followed by keys that close it: a flow mapping YAML split at
     /// a comma inside the call. Returns the call as written and the index of the first pair after it.
     static func flowSplit(_ pairs: [(key: String, value: String?)], at i: Int) -> (joined: String, next: Int)? {
-        func depth(_ s: String) -> Int { s.filter { $0 == "(" || $0 == "[" }.count - s.filter { $0 == ")" || $0 == "]" }.count }
+        func depth(_ s: String) -> Int { ParamParser.bracketDepth(s) }
         guard let first = pairs[i].value, depth(first) > 0 else { return nil }
         var text = first
         var open = depth(first)
@@ -72,6 +72,11 @@ struct ParamParser {
     }
 
     static func tokenize(_ text: String) throws -> [(Tok, Int)] {
+        try asciiTokens(text) ?? characterTokens(text)
+    }
+
+    /// `tokenize` by Character, for any text (offsets are Character offsets, which are columns).
+    static func characterTokens(_ text: String) throws -> [(Tok, Int)] {
         let chars = Array(text)
         var i = 0
         var out: [(Tok, Int)] = []
@@ -168,7 +173,7 @@ struct ParamParser {
         guard let valueType else {
             // A capitalised unknown name is a Pydantic model, read from the body; a lower-case one is a typo.
             guard typeName.first?.isUppercase == true else {
-                let suggestion = Suggest.closest(to: typeName, in: Array(ParamParser.knownTypes.keys) + ["BackgroundTasks", "SecurityScopes"])
+                let suggestion = Suggest.closest(to: typeName, in: ParamParser.knownTypes.keys.sorted() + ["BackgroundTasks", "SecurityScopes"])
                 throw Failure(message: "unknown type '\(typeName)'", offset: 0,
                               hint: suggestion.map { "did you mean '\($0)'?" } ?? "use int, float, str, bool, dict, list, a model class name, or Depends(...)")
             }

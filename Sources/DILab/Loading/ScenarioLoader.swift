@@ -46,14 +46,13 @@ public enum ScenarioLoader {
             return DiagnosticList([d])
         }
         if let d = YAMLGuard.preScan(text, file: file) { throw refuse(d) }
-        let root: Node
+        let root: SourceNode
         do {
             guard let node = try compose(text) else {
                 throw DiagnosticList([Diagnostic(location: SourceLocation(file: file, line: 1, column: 1), rule: "yaml",
                                                  message: "the file is empty", hint: "start with `scenario: <title>` and a `routes:` list")])
             }
-            if let d = YAMLGuard.expansion(node, file: file) { throw refuse(d) }
-            root = node
+            root = try convert(node, text: text, refuse: { refuse($0) }, file: file)
         } catch let error as YamlError {
             throw DiagnosticList([yamlDiagnostic(error, file: file, context: context)])
         }
@@ -137,6 +136,17 @@ public enum ScenarioLoader {
         MiddlewareCheck.problems(in: scenario).forEach(context.report)
         ContextVarCheck.problems(in: scenario).forEach(context.report)
         return (scenario, context.diagnostics)
+    }
+
+    /// Yams' tree as the loader's `SourceNode`s, or the expansion diagnostic. Only a text with a `*` can hold an alias,
+    /// so only then is the memoised `YAMLGuard.expansion` walk needed first (an alias bomb stops there at once);
+    /// otherwise the conversion counts the budgets itself, and a tree over them is reported by the same walk.
+    static func convert(_ node: Node, text: String, refuse: (Diagnostic) -> DiagnosticList, file: String) throws -> SourceNode {
+        if text.utf8.contains(UInt8(ascii: "*")), let d = YAMLGuard.expansion(node, file: file) { throw refuse(d) }
+        if let tree = SourceTree.convert(node) { return tree }
+        if let d = YAMLGuard.expansion(node, file: file) { throw refuse(d) }
+        // Over the count here but not by the memoised walk's: convert it all, as the loader walked it all before.
+        return SourceTree.convert(node, bounded: false) ?? SourceNode(.alias, mark: nil)   // never nil unbounded
     }
 
     /// `Yams.compose` without compiling Yams' default resolver (seven ICU regexes, a third of a small `dilab run`'s
@@ -284,7 +294,7 @@ enum PieceReader {
             // `type: EmailStr` is validated by email-validator, as the signature form `email: EmailStr` is.
             if raw == "EmailStr" { rp.fieldType = .email }
             if let vt = ParamParser.knownTypes[raw] { rp.type = vt } else {
-                t.error("unknown type '\(raw)'", hint: Suggest.hint(for: raw, among: Array(ParamParser.knownTypes.keys), kind: "types"))
+                t.error("unknown type '\(raw)'", hint: Suggest.hint(for: raw, among: ParamParser.knownTypes.keys.sorted(), kind: "types"))
             }
         }
         if let d = get("default") { rp.defaultValue = d.value; if d.isNull { rp.optional = true } }

@@ -59,20 +59,26 @@ enum YAMLGuard {
         var culprit: Node?
         var tooDeep = false
         func measure(_ node: Node) -> (size: Int, depth: Int) {
+            // A leaf is one node one level deep, whatever it aliases: only containers need the memo.
+            switch node {
+            case .scalar, .alias: return (1, 1)
+            case .mapping, .sequence: break
+            }
             let key = Key(node)
             if let known = key.flatMap({ memo[$0] }) { return known }
             var size = 1, depth = 1
-            let children: [Node]
-            switch node {
-            case .mapping(let m): children = m.flatMap { [$0.key, $0.value] }
-            case .sequence(let s): children = Array(s)
-            case .scalar, .alias: children = []
-            }
-            for child in children {
+            /// Adds a child's expansion; true once a culprit is found, to stop.
+            func add(_ child: Node) -> Bool {
                 let m = measure(child)
                 size = min(Int.max / 2, size + m.size)
                 depth = max(depth, m.depth + 1)
-                if culprit != nil { break }
+                return culprit != nil
+            }
+            switch node {
+            // By index: iterating a Yams mapping copies all its pairs into a new array first.
+            case .mapping(let m): for i in m.indices { let pair = m[i]; if add(pair.key) || add(pair.value) { break } }
+            case .sequence(let s): for i in s.indices { if add(s[i]) { break } }
+            case .scalar, .alias: break
             }
             if culprit == nil, size > maxExpandedNodes || depth > maxExpandedDepth { culprit = node; tooDeep = depth > maxExpandedDepth }
             if let key { memo[key] = (size, depth) }

@@ -1,27 +1,26 @@
-import Yams
-
-/// A Yams node seen through the questions the loader asks it, with every answer's source location.
+/// A YAML node (a `SourceNode`, converted once from Yams' tree) seen through the questions the loader asks it,
+/// with every answer's source location.
 /// Wrong shapes are reported to the shared `DiagnosticSink` instead of thrown, so one pass collects every error.
 struct YNode {
-    let node: Node
+    let node: SourceNode
     let context: LoadContext
 
     var location: SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(file: context.file, line: 0, column: 0) }
-        return SourceLocation(file: context.file, line: mark.line, column: mark.column)
+        guard let line = node.line else { return SourceLocation(file: context.file, line: 0, column: 0) }
+        return SourceLocation(file: context.file, line: line, column: node.column)
     }
 
-    var scalar: String? { if case .scalar(let s) = node { return s.string } else { return nil } }
-    var isQuoted: Bool { if case .scalar(let s) = node { return s.style != .plain } else { return false } }
-    var isNull: Bool { if case .scalar(let s) = node { return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string) } else { return false } }
+    var scalar: String? { if case .scalar(let s, _) = node.content { return s } else { return nil } }
+    var isQuoted: Bool { if case .scalar(_, let plain) = node.content { return !plain } else { return false } }
+    var isNull: Bool { if case .scalar(let s, let plain) = node.content { return plain && ["", "~", "null", "Null", "NULL"].contains(s) } else { return false } }
 
     var pairs: [(key: String, keyNode: YNode, value: YNode)]? {
-        guard case .mapping(let m) = node else { return nil }
-        return m.map { (key: $0.key.string ?? "", keyNode: YNode(node: $0.key, context: context), value: YNode(node: $0.value, context: context)) }
+        guard case .mapping(let m) = node.content else { return nil }
+        return m.map { (key: $0.key, keyNode: YNode(node: $0.keyNode, context: context), value: YNode(node: $0.value, context: context)) }
     }
 
     var items: [YNode]? {
-        guard case .sequence(let s) = node else { return nil }
+        guard case .sequence(let s) = node.content else { return nil }
         return s.map { YNode(node: $0, context: context) }
     }
 
@@ -32,7 +31,7 @@ struct YNode {
     }
 
     var kindName: String {
-        switch node {
+        switch node.content {
         case .scalar: return isNull ? "nothing" : "a scalar '\(scalar ?? "")'"
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -127,10 +126,9 @@ struct YNode {
 
     /// The node as a plain value: YAML scalars follow YAML 1.2 core typing unless quoted.
     var value: Value {
-        switch node {
-        case .scalar(let s):
-            if s.style != .plain { return .string(s.string) }
-            let text = s.string
+        switch node.content {
+        case .scalar(let text, let plain):
+            if !plain { return .string(text) }
             if isNull { return .null }
             switch text {
             case "true", "True", "TRUE": return .bool(true)
@@ -151,11 +149,11 @@ struct YNode {
 
     /// The node as a template: strings may hold `{{...}}` holes.
     func template(_ what: String) -> Template? {
-        switch node {
-        case .scalar(let s):
-            if s.style == .plain, case let v = value, !(v.isString) { return .value(v) }
+        switch node.content {
+        case .scalar(let text, let plain):
+            if plain, case let v = value, !(v.isString) { return .value(v) }
             do {
-                let t = try Template.parse(string: s.string)
+                let t = try Template.parse(string: text)
                 return checkPath(TemplatePath.hiddenMember(in: t), what: "the template in \(what)") ? t : nil
             } catch let e as ExprError {
                 error("bad template in \(what): \(e.message)", rule: "template",

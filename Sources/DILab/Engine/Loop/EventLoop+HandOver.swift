@@ -5,7 +5,9 @@ import Foundation
 /// ends: it goes on at once when the next wake-up is its own, hands the baton straight to the task that is next,
 /// and a thread whose task has ended starts the next arrival on its own stack. An idle server's baton holder waits
 /// for the next submission or timer. Per request that is one wake-up per hand-off instead of two (task → loop →
-/// task), and none when a request runs from arrival to its end without another one in between.
+/// task), and none when a request runs from arrival to its end without another one in between. Arrivals wait
+/// until no wake-up is due, so under load a thread finishes its request (its body written) before it starts the
+/// next arrival itself, rather than handing that to another thread and waiting to be handed back.
 extension EventLoop {
     /// What the thread holding the baton does next.
     enum Turn {
@@ -42,43 +44,47 @@ extension EventLoop {
         while true {
             jobs?.drain()   // serve's HTTP handlers, when they prefer the loop's executor (LoopExecutor.swift)
             takeInbox()
-            if let top = queue.peek {
-                let early = top.time - real.now
-                if early > 0 {
-                    _ = wakeup.wait(timeout: .now() + real.seconds(early))
-                    continue
-                }
+            // Due wake-ups first (a body written, a timer), then the oldest arrival, then wait for the next timer.
+            let top: Entry
+            if let due = queue.peek, due.time <= real.now {
+                top = due
                 _ = queue.pop()
-                now = max(now, real.now)
-                switch top.action {
-                case .client(let action):
-                    action()
-                case .start(let task, let body):
-                    task.body = body
-                    guard let me else { return .start(task) }
-                    starting = task
-                    handOverWorker().job.signal()
-                    me.resume.wait()
-                    return .proceed
-                case .resume(let task, let ticket):
-                    guard ticket == task.timer, !task.done else { continue }
-                    if task.awaitingOutside { task.awaitingOutside = false }
-                    if task === me { return .proceed }
-                    return pass(to: task, me: me, worker: worker)
+            } else if let arrival = nextArrival() {
+                top = Entry(time: now, seq: 0, action: arrival)
+            } else if let next = queue.peek {
+                _ = wakeup.wait(timeout: .now() + real.seconds(next.time - real.now))
+                continue
+            } else {
+                tasks.removeAll { $0.done }
+                if haltStuckTasks() { continue }
+                if me == nil, tasks.isEmpty, isStopping {
+                    // Nothing runs and nothing will start: the idle threads end too.
+                    starting = nil
+                    for w in idle { w.job.signal() }
+                    idle.removeAll()
+                    jobs?.detach()
+                    return .end
                 }
+                wakeup.wait()
                 continue
             }
-            tasks.removeAll { $0.done }
-            if haltStuckTasks() { continue }
-            if me == nil, tasks.isEmpty, isStopping {
-                // Nothing runs and nothing will start: the idle threads end too.
-                starting = nil
-                for w in idle { w.job.signal() }
-                idle.removeAll()
-                jobs?.detach()
-                return .end
+            now = max(now, real.now)
+            switch top.action {
+            case .client(let action):
+                action()
+            case .start(let task, let body):
+                task.body = body
+                guard let me else { return .start(task) }
+                starting = task
+                handOverWorker().job.signal()
+                me.resume.wait()
+                return .proceed
+            case .resume(let task, let ticket):
+                guard ticket == task.timer, !task.done else { continue }
+                if task.awaitingOutside { task.awaitingOutside = false }
+                if task === me { return .proceed }
+                return pass(to: task, me: me, worker: worker)
             }
-            wakeup.wait()
         }
     }
 
@@ -94,6 +100,18 @@ extension EventLoop {
         idle.append(worker)
         task.resume.signal()
         return waitForWork(worker)
+    }
+
+    /// The oldest request that has arrived and not started (real clock only).
+    private func nextArrival() -> Action? {
+        guard arrivalsStart < arrivals.count else { return nil }
+        let a = arrivals[arrivalsStart]
+        arrivalsStart += 1
+        if arrivalsStart == arrivals.count {
+            arrivals.removeAll(keepingCapacity: true)
+            arrivalsStart = 0
+        }
+        return a
     }
 
     /// An idle thread's wait: the next task to start, or the end of the loop.

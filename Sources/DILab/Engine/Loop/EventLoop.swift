@@ -181,6 +181,9 @@ final class EventLoop: @unchecked Sendable {
     var jobs: LoopExecutor?
     private let inboxLock = NSLock()
     private var inbox: [Action] = []
+    /// Requests that have arrived and not started yet, oldest first (`arrivalsStart` is the next one).
+    var arrivals: [Action] = []
+    var arrivalsStart = 0
     private var stopping = false
     var isStopping: Bool {
         inboxLock.lock(); defer { inboxLock.unlock() }
@@ -214,14 +217,21 @@ final class EventLoop: @unchecked Sendable {
         wakeup.signal()
     }
 
+    /// What arrived from outside: a body written is scheduled now; a new request joins `arrivals`, which the
+    /// scheduler starts only when nothing on the queue is due (`EventLoop+HandOver.swift`).
     func takeInbox() {
         inboxLock.lock()
+        guard !inbox.isEmpty else { inboxLock.unlock(); return }
         let actions = inbox
-        inbox.removeAll()
+        inbox.removeAll(keepingCapacity: true)
         inboxLock.unlock()
         for a in actions {
-            if case .start(let task, _) = a { tasks.append(task) }
-            push(now, a)
+            if case .start(let task, _) = a {
+                tasks.append(task)
+                arrivals.append(a)
+            } else {
+                push(now, a)
+            }
         }
     }
 
