@@ -38,51 +38,33 @@ enum EventPayload: Sendable {
     /// A yield dependency's cleanup.
     case exit(label: String, when: String, scope: String)
 
+    /// The explanation, as `appendDetail` writes it (the text-carrying cases hand their text over as it is).
     var detail: String {
         switch self {
-        case .plain(let detail, _): return detail
-        case .note(let detail, _): return detail
-        case .request(let headers):
-            return headers.isEmpty ? "" : headers.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
-        case .call(let params, let values, let value, _, _):
-            var s = "("
-            EventPayload.appendArgs(params, values, to: &s)
-            s += ") → "
-            value.appendJSON(to: &s)
-            return s
-        case .enter(let params, let values, let value, let scope, let showScope, _, _):
-            var s = "("
-            EventPayload.appendArgs(params, values, to: &s)
-            s += ") yields "
-            value.appendJSON(to: &s)
-            if showScope { s += " · scope=" + scope }
-            return s
-        case .cacheHit(let key, _, let override):
-            return "cached value for key " + key.description + (override.map { " (override \($0))" } ?? "")
-        case .lruHit(let value):
-            return "lru_cache hit: FastAPI calls it, the body does not run → \(value.json)"
-        case .scheme(let kind, let header, let value):
-            return "\(kind.rawValue) reads \(header) → \(value.json)"
-        case .handler(let params, let values):
-            var s = "("
-            EventPayload.appendArgs(params, values, to: &s)
-            return s + ")"
-        case .taskAdd(let owner, let args):
-            return "added by \(owner)" + (args.isEmpty ? "" : " (" + EventPayload.describe(args) + ")")
-        case .taskStart(let args):
-            return args.isEmpty ? "" : "(" + EventPayload.describe(args) + ")"
+        case .plain(let detail, _), .note(let detail, _), .status(let detail, _): return detail
         case .response(_, let body, _, _): return body
-        case .status(let detail, _): return detail
         case .chunk(let piece): return piece
-        case .validation(let error): return error["msg"]?.text ?? ""
-        case .exit(let label, let when, _):
-            return "cleanup (\(label)), " + when
+        default:
+            var s = ""
+            appendDetail(to: &s)
+            return s
         }
     }
 
-    /// `detail` appended to `out`: the argument lists and values go straight into the caller's buffer.
+    /// `detail` appended to `out`: the argument lists and values go straight into the caller's buffer. The one
+    /// place each case's text is written.
     func appendDetail<Sink: TextSink>(to out: inout Sink) {
         switch self {
+        case .plain(let detail, _), .note(let detail, _), .status(let detail, _): out.write(detail)
+        case .request(let headers):
+            var first = true
+            for (name, value) in headers {
+                if !first { out.write(", ") }
+                first = false
+                out.write(name)
+                out.write(": ")
+                out.write(value)
+            }
         case .call(let params, let values, let value, _, _):
             out.write(ascii: UInt8(ascii: "("))
             EventPayload.appendArgs(params, values, to: &out)
@@ -94,20 +76,23 @@ enum EventPayload: Sendable {
             out.write(") yields ")
             value.writeJSON(to: &out)
             if showScope { out.write(" · scope="); out.write(scope) }
-        case .handler(let params, let values):
-            out.write(ascii: UInt8(ascii: "("))
-            EventPayload.appendArgs(params, values, to: &out)
-            out.write(ascii: UInt8(ascii: ")"))
         case .cacheHit(let key, _, let override):
             out.write("cached value for key ")
             out.write(key.description)
             if let override { out.write(" (override "); out.write(override); out.write(ascii: UInt8(ascii: ")")) }
-        case .plain(let detail, _), .note(let detail, _): out.write(detail)
-        case .exit(let label, let when, _):
-            out.write("cleanup (")
-            out.write(label)
-            out.write("), ")
-            out.write(when)
+        case .lruHit(let value):
+            out.write("lru_cache hit: FastAPI calls it, the body does not run → ")
+            value.writeJSON(to: &out)
+        case .scheme(let kind, let header, let value):
+            out.write(kind.rawValue)
+            out.write(" reads ")
+            out.write(header)
+            out.write(" → ")
+            value.writeJSON(to: &out)
+        case .handler(let params, let values):
+            out.write(ascii: UInt8(ascii: "("))
+            EventPayload.appendArgs(params, values, to: &out)
+            out.write(ascii: UInt8(ascii: ")"))
         case .taskAdd(let owner, let args):
             out.write("added by ")
             out.write(owner)
@@ -115,9 +100,13 @@ enum EventPayload: Sendable {
         case .taskStart(let args):
             if !args.isEmpty { out.write(ascii: UInt8(ascii: "(")); EventPayload.appendDescription(args, to: &out); out.write(ascii: UInt8(ascii: ")")) }
         case .response(_, let body, _, _): out.write(body)
-        case .status(let detail, _): out.write(detail)
         case .chunk(let piece): out.write(piece)
-        default: out.write(detail)
+        case .validation(let error): out.write(error["msg"]?.text ?? "")
+        case .exit(let label, let when, _):
+            out.write("cleanup (")
+            out.write(label)
+            out.write("), ")
+            out.write(when)
         }
     }
 
@@ -172,11 +161,7 @@ enum EventPayload: Sendable {
         }
     }
 
-    static func describe(_ args: [(String, Value)]) -> String {
-        args.map { "\($0.0)=\($0.1.json)" }.joined(separator: ", ")
-    }
-
-    /// `describe(args)` written to `out`.
+    /// `name=json, …` for a task's arguments, in order.
     static func appendDescription<Sink: TextSink>(_ args: [(String, Value)], to out: inout Sink) {
         var first = true
         for (name, value) in args {
