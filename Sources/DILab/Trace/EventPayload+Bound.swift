@@ -34,44 +34,36 @@ struct RenderBound {
     mutating func text(_ s: String, times: Int = 1) { total += s.utf8.count * times }
     mutating func quoted(_ s: String, times: Int = 1) { total += (6 * s.utf8.count + 2) * times }
 
-    /// A value's JSON (or repr), counted twice when the detail and the data both show it.
+    /// A value's JSON (or repr), counted twice when the detail and the data both show it. Walked without recursion,
+    /// stopping once past the limit; a scalar needs no work list.
     mutating func value(_ v: Value, times: Int = 1) {
         guard !over else { return }
-        switch v {
-        case .null, .bool, .int, .double: total += 32 * times
-        case .string(let s): quoted(s, times: times)
-        case .array, .object:
-            var stack = [v]
-            var sum = 0
-            while let next = stack.popLast(), total + sum * times <= limit {
-                switch next {
-                case .null, .bool, .int, .double: sum += 33
-                case .string(let s): sum += 6 * s.utf8.count + 3
-                case .array(let items):
-                    sum += 2
-                    stack += items
-                case .object(let pairs):
-                    sum += 2
-                    for (k, item) in pairs {
-                        sum += 6 * k.utf8.count + 4
-                        stack.append(item)
-                    }
+        var sum = 0
+        var stack: [Value] = []
+        var next: Value? = v
+        while let item = next {
+            switch item {
+            case .null, .bool, .int, .double: sum += 33
+            case .string(let s): sum += 6 * s.utf8.count + 3
+            case .array(let items):
+                sum += 2
+                stack += items
+            case .object(let pairs):
+                sum += 2
+                for (k, child) in pairs {
+                    sum += 6 * k.utf8.count + 4
+                    stack.append(child)
                 }
             }
-            total += stack.isEmpty ? sum * times : limit + 1
+            if total + sum * times > limit { total = limit + 1; return }
+            next = stack.popLast()
         }
+        total += sum * times
     }
 
-    /// Every value passed, with its name (a superset of the arguments a detail shows).
-    mutating func args(_ values: [String: Value]) {
-        for (name, v) in values {
-            guard !over else { return }
-            total += name.utf8.count + 3
-            value(v)
-        }
-    }
-
-    mutating func pairs(_ pairs: [(String, Value)]) {
+    /// Named values (`name=json`): a task's arguments, or every value a callable was passed (a superset of the
+    /// arguments its detail shows).
+    mutating func named(_ pairs: some Sequence<(String, Value)>) {
         for (name, v) in pairs {
             guard !over else { return }
             total += name.utf8.count + 3
@@ -94,12 +86,12 @@ extension EventPayload {
         case .request(let headers):
             for (name, v) in headers { b.text(name); b.text(v); b.add(4) }
         case .call(_, let values, let value, let key, let level):
-            b.args(values)
+            b.named(values.lazy.map { ($0.key, $0.value) })
             b.value(value, times: 2)
             b.text(key.description, times: 2)
             b.text(level)
         case .enter(_, let values, let value, let scope, _, let key, let level):
-            b.args(values)
+            b.named(values.lazy.map { ($0.key, $0.value) })
             b.value(value, times: 2)
             b.text(scope, times: 2)
             b.text(key.description, times: 2)
@@ -115,12 +107,12 @@ extension EventPayload {
             b.text(header)
             b.value(value, times: 2)
         case .handler(_, let values):
-            b.args(values)
+            b.named(values.lazy.map { ($0.key, $0.value) })
         case .taskAdd(let owner, let args):
             b.text(owner)
-            b.pairs(args)
+            b.named(args)
         case .taskStart(let args):
-            b.pairs(args)
+            b.named(args)
         case .response(_, let body, _, let headers):
             b.text(body, times: 2)
             for (name, v) in headers { b.quoted(name); b.quoted(v); b.add(2) }
