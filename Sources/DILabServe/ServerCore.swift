@@ -45,7 +45,7 @@ final class ServerCore: @unchecked Sendable {
     func lifespan(startup: Bool) async {
         await ServerCore.onThread { [self] in
             let observer: (TraceEvent) -> Void = { [self] e in
-                let brief = store.limits.event(e).event
+                let brief = store.limits.settle(e).event
                 log.event(brief)
                 events.publish(brief, id: "lifespan")
             }

@@ -23,18 +23,6 @@ struct TraceLimits: Sendable {
         return String(s[..<end]) + "…(truncated, \(size) bytes)"
     }
 
-    /// The event with its detail and data values cut; `truncated` tells whether anything was.
-    func event(_ e: TraceEvent) -> (event: TraceEvent, truncated: Bool) {
-        var out = e
-        var truncated = false
-        if let d = cut(e.detail) { out.detail = d; truncated = true }
-        if let s = cut(e.subject) { out.subject = s; truncated = true }
-        for (k, v) in e.data {
-            if let c = cut(v) { out.data[k] = c; truncated = true }
-        }
-        return (out, truncated)
-    }
-
     /// What the store, the log and the live stream all share of an event. One whose rendering cannot need a cut
     /// (`renderedBound`) is kept as the engine recorded it and rendered only when read: under load most events are
     /// never read (the log shows at most its lines per second, traces are fetched one by one). Any other event is
