@@ -48,7 +48,7 @@ struct DILabResponder: HTTPResponder {
     }
 
     /// Reads the body (bounded), translates, runs the engine and answers when its `response` event arrives.
-    func engine(_ request: Request, channel: (any Channel)? = nil) async throws -> Response {
+    func engine(_ request: Request, channel: any Channel) async throws -> Response {
         core.inflight.enterAnonymous()
         defer { core.inflight.leaveAnonymous() }
         // HTTP/1.1's Host header arrives as the request's authority; Starlette lists it with the other headers.
@@ -78,10 +78,10 @@ struct DILabResponder: HTTPResponder {
         return HTTPOut.json(rejection.status, rejection.body, headers: [("x-request-id", id)])
     }
 
-    /// Hands the request to the engine's loop and builds the response from the typed head it sends. The body is
-    /// written by a closure that tells the engine when the last byte is out (`bodyWritten`); a stream writes
-    /// each `chunk` as the engine produces it and ends at `sent`.
-    func run(_ spec: RequestSpec, channel: (any Channel)? = nil) async -> Response {
+    /// Hands the request to the engine's loop and builds the response from the typed head it sends. The engine goes
+    /// on past `sent` once the last byte is out (`bodyWritten`): a one-buffer body is written in one go and the
+    /// connection says so when it is (`ResponseWritten`); a stream writes each `chunk` as the engine produces it.
+    func run(_ spec: RequestSpec, channel: any Channel) async -> Response {
         let (exchange, id) = core.startRun(spec)
         guard let head = await exchange.nextHead() else {
             // Deadlocked or cancelled: FastAPI would leave the client waiting; dilab answers so the socket is freed.
@@ -108,7 +108,7 @@ struct DILabResponder: HTTPResponder {
             })
         }
         let buffer = ByteBuffer(string: head.body)
-        if let channel, ResponseWritten.pending.onWritten(channel, { exchange.bodyWritten() }) {
+        if ResponseWritten.pending.onWritten(channel, { exchange.bodyWritten() }) {
             // One buffer, written in one go; the engine hears of it when the connection's responder returns.
             return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: buffer))
         }
