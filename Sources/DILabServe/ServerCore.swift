@@ -90,7 +90,7 @@ final class ServerCore: @unchecked Sendable {
     func record(_ e: TraceEvent, spec: RequestSpec, box: RunState) {
         let id = box.id(from: e)
         if e.kind == .request {
-            inflight.enter(id, spec.line)
+            inflight.enter(id, spec)
             box.entry = store.begin(id, request: spec)
         }
         let settled = store.limits.settle(e)

@@ -65,12 +65,12 @@ final class ServerLog: @unchecked Sendable {
 
     /// `[3]    12 ms  enter      get_db ...`; lifespan events (no request) are prefixed `[lifespan]`.
     func event(_ e: TraceEvent, id: String? = nil) {
-        enqueue(.event(e, id))
+        enqueue(.event(e, id), isEvent: true)
     }
 
     /// A message from the server itself (listening, shutting down, warnings).
     func message(_ text: String) {
-        enqueue(.message(text))
+        enqueue(.message(text), isEvent: false)
     }
 
     /// Waits (at most `timeout` seconds) until every line logged before this call has been written.
@@ -108,15 +108,16 @@ final class ServerLog: @unchecked Sendable {
 
     // MARK: - Producers
 
-    private func enqueue(_ entry: Entry) {
+    /// `entry` is made only for a line that is kept: a shed event is never copied.
+    private func enqueue(_ entry: @autoclosure () -> Entry, isEvent: Bool) {
         condition.lock()
         if closing {
             condition.unlock()
             // After shutdown (or while it ends the writer): in the caller's thread, as before the writer existed.
-            if let text = render(entry) { write(text) }
+            if let text = render(entry()) { write(text) }
             return
         }
-        if case .event = entry, linesPerSecond > 0, !admit() {
+        if isEvent, linesPerSecond > 0, !admit() {
             condition.unlock()
             return
         }
@@ -125,7 +126,7 @@ final class ServerLog: @unchecked Sendable {
             condition.unlock()
             return
         }
-        queue.append(entry)
+        queue.append(entry())
         enqueued += 1
         if !writerStarted {
             writerStarted = true
