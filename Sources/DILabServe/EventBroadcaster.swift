@@ -1,5 +1,6 @@
 import DILab
 import Foundation
+import Synchronization
 
 /// Fans every trace event out to the `/_dilab/events` subscribers as server-sent events. Each subscriber has a
 /// bounded buffer (a slow client loses the oldest events, the server's memory does not grow), and `close()`
@@ -20,6 +21,8 @@ final class EventBroadcaster: @unchecked Sendable {
     private var nextSubscriber = 0
     private var sequence = 0
     private var closed = false
+    /// `subscribers.count`, readable without the lock: with no subscriber (nearly always), an event costs one load.
+    private let listening = Atomic<Int>(0)
     let bufferSize: Int
 
     init(bufferSize: Int = 1000) {
@@ -35,12 +38,16 @@ final class EventBroadcaster: @unchecked Sendable {
         let key = nextSubscriber
         nextSubscriber += 1
         subscribers[key] = continuation
+        listening.store(subscribers.count, ordering: .relaxed)
         continuation.onTermination = { [weak self] _ in self?.remove(key) }
         return stream
     }
 
     private func remove(_ key: Int) {
-        lock.lock(); subscribers[key] = nil; lock.unlock()
+        lock.lock()
+        subscribers[key] = nil
+        listening.store(subscribers.count, ordering: .relaxed)
+        lock.unlock()
     }
 
     var subscriberCount: Int {
@@ -49,6 +56,7 @@ final class EventBroadcaster: @unchecked Sendable {
     }
 
     func publish(_ e: TraceEvent, id: String) {
+        guard listening.load(ordering: .relaxed) > 0 else { return }
         lock.lock()
         defer { lock.unlock() }
         guard !subscribers.isEmpty else { return }
@@ -73,6 +81,7 @@ final class EventBroadcaster: @unchecked Sendable {
         closed = true
         let all = subscribers.values
         subscribers.removeAll()
+        listening.store(0, ordering: .relaxed)
         lock.unlock()
         for c in all { c.finish() }
     }

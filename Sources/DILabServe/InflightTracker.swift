@@ -1,3 +1,4 @@
+import DILab
 import Foundation
 
 /// Requests the server has taken on and not finished: from arrival until the engine returns, which is after
@@ -5,7 +6,8 @@ import Foundation
 /// lifespan shutdown runs, as uvicorn waits for its running tasks.
 final class InflightTracker: @unchecked Sendable {
     private let lock = NSLock()
-    private var running: [String: String] = [:]
+    /// Each running request's line, made only when `pending` is read (shutdown): a request does not pay for it.
+    private var running: [String: RequestSpec] = [:]
     private var anonymous = 0
 
     /// A request that has no id yet (its body is still being read).
@@ -17,9 +19,9 @@ final class InflightTracker: @unchecked Sendable {
         lock.lock(); anonymous -= 1; lock.unlock()
     }
 
-    /// The engine run `id` (described by `line`, for the shutdown report) has started.
-    func enter(_ id: String, _ line: String) {
-        lock.lock(); running[id] = line; lock.unlock()
+    /// The engine run `id` (described by its request's line in the shutdown report) has started.
+    func enter(_ id: String, _ request: RequestSpec) {
+        lock.lock(); running[id] = request; lock.unlock()
     }
 
     func leave(_ id: String) {
@@ -34,7 +36,7 @@ final class InflightTracker: @unchecked Sendable {
     /// `[id] line` for each request still running, oldest id first.
     var pending: [String] {
         lock.lock(); defer { lock.unlock() }
-        return running.sorted { ($0.key.count, $0.key) < ($1.key.count, $1.key) }.map { "[\($0.key)] \($0.value)" }
+        return running.sorted { ($0.key.count, $0.key) < ($1.key.count, $1.key) }.map { "[\($0.key)] \($0.value.line)" }
     }
 
     /// Waits until idle or until `deadline`; true when idle.

@@ -55,8 +55,12 @@ struct DILabResponder: HTTPResponder {
         let headers = (request.head.authority.map { [("host", $0)] } ?? []) + request.headers.map { ($0.name.canonicalName, $0.value) }
         var incoming = IncomingRequest(method: request.method.rawValue, target: request.head.path ?? "/", headers: headers)
         let limit = core.options.maxBodyBytes
-        var tooLarge = (request.headers[.contentLength].flatMap { Int($0) } ?? 0) > limit
-        if !tooLarge {
+        let length = request.headers[.contentLength]
+        var tooLarge = (length.flatMap { Int($0) } ?? 0) > limit
+        // RFC 9112 §6.3: a request with neither Content-Length nor Transfer-Encoding has no body, so there is
+        // nothing to wait for (Hummingbird reads the end of the request itself before the next one).
+        let hasBody = request.headers[.transferEncoding] != nil || (length != nil && length != "0")
+        if !tooLarge, hasBody {
             for try await buffer in request.body {
                 incoming.body += buffer.readableBytesView
                 if incoming.body.count > limit {
@@ -87,8 +91,17 @@ struct DILabResponder: HTTPResponder {
             // Deadlocked or cancelled: FastAPI would leave the client waiting; dilab answers so the socket is freed.
             return HTTPOut.text(500, "Internal Server Error")
         }
-        var fields = HTTPOut.fields(head.headers + HTTPOut.requestID(id, besides: head.headers))
-        if let type = head.contentType { fields[.contentType] = type }
+        var fields = HTTPOut.fields(head.headers, extra: 2)
+        let (idName, idValue) = HTTPOut.requestID(id, besides: head.headers)[0]
+        if let name = HTTPField.Name(idName) { fields.append(HTTPField(name: name, value: idValue)) }
+        if let type = head.contentType {
+            // Appended, as the subscript would when the app set no content-type (it searches the fields first).
+            if head.headers.contains(where: { HTTPOut.sameName($0.0, "content-type") }) {
+                fields[.contentType] = type
+            } else {
+                fields.append(HTTPField(name: .contentType, value: type))
+            }
+        }
         let status = HTTPOut.status(head.status)
         if HTTPOut.isBodiless(head.status) {
             // RFC 9110 §6.4.1: no body and no Content-Length, whatever the app returned (a 1xx also ends the
@@ -141,16 +154,27 @@ enum HTTPOut {
     /// middleware's or a `Response` parameter's `X-Request-Id`), whose value the client must get as FastAPI sends
     /// it, once; then the trace id goes in `x-dilab-request-id`.
     static func requestID(_ id: String, besides headers: [(String, String)]) -> [(String, String)] {
-        let own = headers.contains { $0.0.lowercased() == "x-request-id" }
+        let own = headers.contains { sameName($0.0, "x-request-id") }
         return [(own ? "x-dilab-request-id" : "x-request-id", id)]
+    }
+
+    /// Header names compared as HTTP does (ASCII case-insensitive), without lower-casing a copy; `lower` is
+    /// lower-case already.
+    static func sameName(_ name: String, _ lower: StaticString) -> Bool {
+        let a = name.utf8
+        guard a.count == lower.utf8CodeUnitCount else { return false }
+        return lower.withUTF8Buffer { b in
+            zip(a, b).allSatisfy { x, y in (x >= 65 && x <= 90 ? x + 32 : x) == y }
+        }
     }
 
     /// 1xx, 204 and 304 responses carry no body.
     static func isBodiless(_ code: Int) -> Bool { (100..<200).contains(code) || code == 204 || code == 304 }
 
     /// Header names the app set; a name HTTP cannot carry is dropped rather than crashing the server.
-    static func fields(_ pairs: [(String, String)]) -> HTTPFields {
+    static func fields(_ pairs: [(String, String)], extra: Int = 0) -> HTTPFields {
         var fields = HTTPFields()
+        fields.reserveCapacity(pairs.count + extra)
         for (name, value) in pairs {
             guard let n = HTTPField.Name(name) else { continue }
             fields.append(HTTPField(name: n, value: value))

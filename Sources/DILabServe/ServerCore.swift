@@ -90,13 +90,13 @@ final class ServerCore: @unchecked Sendable {
     func record(_ e: TraceEvent, spec: RequestSpec, box: RunState) {
         let id = box.id(from: e)
         if e.kind == .request {
-            inflight.enter(id, spec.line)
-            store.begin(id, request: spec)
+            inflight.enter(id, spec)
+            box.entry = store.begin(id, request: spec)
         }
         let settled = store.limits.settle(e)
-        store.append(id, settled)
         log.event(settled.event, id: id)
         events.publish(settled.event, id: id)
+        if let entry = box.entry { store.append(to: entry, settled) }
     }
 
     /// Records and logs a request the server answered itself (413, 400, 422 json_invalid); its id is `s1`, `s2`...
@@ -115,19 +115,21 @@ final class ServerCore: @unchecked Sendable {
         rejected += 1
         let id = "s\(rejected)"
         lock.unlock()
-        store.begin(id, request: request)
+        let entry = store.begin(id, request: request)
         for e in events {
             let settled = store.limits.settle(e)
-            store.append(id, settled)
             log.event(settled.event, id: id)
             self.events.publish(settled.event, id: id)
+            store.append(to: entry, settled)
         }
         store.complete(id, trace)
         return id
     }
 
-    /// The engine numbers requests; the observer learns the number from the first event.
+    /// The engine numbers requests; the observer learns the number from the first event, and keeps the trace
+    /// store's entry its events go to.
     final class RunState: @unchecked Sendable {
+        var entry: TraceStore.Entry?
         private var value: String?
         var current: String { value ?? "?" }
         func id(from e: TraceEvent) -> String {

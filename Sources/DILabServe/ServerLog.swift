@@ -8,7 +8,7 @@ import Foundation
 /// system call); one writer thread renders what is queued, in order, and writes it with a single `write` per
 /// batch. At human rates that is a line a few microseconds after its event, exactly as before. Under load the
 /// log sheds instead of slowing requests down: at most `linesPerSecond` event lines are shown a second (0: no
-/// limit), and when the output cannot keep up (a paused terminal, a slow pipe) at most `maxQueued` lines wait;
+/// limit; the ones over it are counted where they are logged, never queued), and when the output cannot keep up (a paused terminal, a slow pipe) at most `maxQueued` lines wait;
 /// what is not shown is counted and said once a second, `dilab serve: … 12,345 trace lines not shown (load: …)`.
 /// The server's own messages are never shed by the rate limit. `flush()` waits until everything logged so far
 /// is written; `close()` (at the end of shutdown) flushes, ends the writer and makes later lines synchronous.
@@ -30,6 +30,10 @@ final class ServerLog: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Entry] = []
     private var droppedAtQueue = 0
+    /// This second's admitted event lines (from `admitStart`) and the ones shed over `linesPerSecond` so far.
+    private var admitStart: ContinuousClock.Instant?
+    private var admitted = 0
+    private var shedAtRate = 0
     private var enqueued: UInt64 = 0
     private var written: UInt64 = 0
     private var writerStarted = false
@@ -39,10 +43,10 @@ final class ServerLog: @unchecked Sendable {
 
     // The writer thread's own.
     private var windowStart: ContinuousClock.Instant?
-    private var shownInWindow = 0
     private var notShown = 0
-    /// Whether some of `notShown` were lost because the output did not keep up (not only to the rate limit).
+    /// Whether some of `notShown` were lost because the output did not keep up, or to the rate limit.
     private var outputBehind = false
+    private var rateLimited = false
 
     init(format: ServeOptions.LogFormat, style: Style = .plain, linesPerSecond: Int = 1000, maxQueued: Int = 10_000,
          write: @escaping @Sendable (String) -> Void) {
@@ -61,12 +65,12 @@ final class ServerLog: @unchecked Sendable {
 
     /// `[3]    12 ms  enter      get_db ...`; lifespan events (no request) are prefixed `[lifespan]`.
     func event(_ e: TraceEvent, id: String? = nil) {
-        enqueue(.event(e, id))
+        enqueue(.event(e, id), isEvent: true)
     }
 
     /// A message from the server itself (listening, shutting down, warnings).
     func message(_ text: String) {
-        enqueue(.message(text))
+        enqueue(.message(text), isEvent: false)
     }
 
     /// Waits (at most `timeout` seconds) until every line logged before this call has been written.
@@ -104,12 +108,17 @@ final class ServerLog: @unchecked Sendable {
 
     // MARK: - Producers
 
-    private func enqueue(_ entry: Entry) {
+    /// `entry` is made only for a line that is kept: a shed event is never copied.
+    private func enqueue(_ entry: @autoclosure () -> Entry, isEvent: Bool) {
         condition.lock()
         if closing {
             condition.unlock()
             // After shutdown (or while it ends the writer): in the caller's thread, as before the writer existed.
-            if let text = render(entry) { write(text) }
+            if let text = render(entry()) { write(text) }
+            return
+        }
+        if isEvent, linesPerSecond > 0, !admit() {
+            condition.unlock()
             return
         }
         guard queue.count < maxQueued else {
@@ -117,7 +126,7 @@ final class ServerLog: @unchecked Sendable {
             condition.unlock()
             return
         }
-        queue.append(entry)
+        queue.append(entry())
         enqueued += 1
         if !writerStarted {
             writerStarted = true
@@ -129,16 +138,37 @@ final class ServerLog: @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Whether this second's budget has room for one more event line (under `condition`); the first one shed
+    /// in a second wakes the writer, so the count is said when the second is over even if nothing else comes.
+    private func admit() -> Bool {
+        let now = ContinuousClock.now
+        if let start = admitStart, now - start < Self.second {
+            if admitted < linesPerSecond {
+                admitted += 1
+                return true
+            }
+            shedAtRate += 1
+            if shedAtRate == 1, writerWaiting { condition.signal() }
+            return false
+        }
+        admitStart = now
+        admitted = 1
+        return true
+    }
+
+    /// One second, built once (`Duration.seconds(_:)` is generic: a dynamic cast per call).
+    private static let second = Duration.seconds(1)
+
     // MARK: - The writer
 
     private func runWriter() {
         while true {
             condition.lock()
-            while queue.isEmpty && droppedAtQueue == 0 && !closing {
+            while queue.isEmpty && droppedAtQueue == 0 && shedAtRate == 0 && !closing {
                 writerWaiting = true
                 if notShown > 0, let start = windowStart {
                     // Say what was shed when the second is over, even if nothing else comes.
-                    let end = Date(timeIntervalSinceNow: Self.seconds(start + .seconds(1) - ContinuousClock.now))
+                    let end = Date(timeIntervalSinceNow: Self.seconds(start + Self.second - ContinuousClock.now))
                     if !condition.wait(until: end) {
                         writerWaiting = false
                         condition.unlock()
@@ -157,8 +187,10 @@ final class ServerLog: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             let dropped = droppedAtQueue
             droppedAtQueue = 0
+            let shed = shedAtRate
+            shedAtRate = 0
             let target = enqueued
-            let ending = closing && batch.isEmpty && dropped == 0
+            let ending = closing && batch.isEmpty && dropped == 0 && shed == 0
             condition.unlock()
 
             if ending {
@@ -172,7 +204,7 @@ final class ServerLog: @unchecked Sendable {
                 return
             }
 
-            let out = render(batch, droppedAtQueue: dropped)
+            let out = render(batch, droppedAtQueue: dropped, shedAtRate: shed)
             if !out.isEmpty { write(out) }
 
             condition.lock()
@@ -185,31 +217,20 @@ final class ServerLog: @unchecked Sendable {
         }
     }
 
-    /// A batch as text: every message, and the events this second's budget allows.
-    private func render(_ batch: [Entry], droppedAtQueue: Int) -> String {
-        var now = ContinuousClock.now
-        var out = rollWindowIfOver(now: now)
-        notShown += droppedAtQueue
+    /// A batch as text: every message and every admitted event; what was not queued is counted.
+    private func render(_ batch: [Entry], droppedAtQueue: Int, shedAtRate: Int) -> String {
+        var out = rollWindowIfOver(now: ContinuousClock.now)
+        notShown += droppedAtQueue + shedAtRate
         if droppedAtQueue > 0 { outputBehind = true }
-        for (i, entry) in batch.enumerated() {
-            if i & 255 == 255 {
-                now = ContinuousClock.now
-                out += rollWindowIfOver(now: now)
-            }
-            if case .event = entry, linesPerSecond > 0 {
-                guard shownInWindow < linesPerSecond else {
-                    notShown += 1
-                    continue
-                }
-                shownInWindow += 1
-            }
+        if shedAtRate > 0 { rateLimited = true }
+        for entry in batch {
             if let text = render(entry) { out += text }
         }
         return out
     }
 
     private func rollWindowIfOver(now: ContinuousClock.Instant) -> String {
-        if let start = windowStart, now - start < .seconds(1) { return "" }
+        if let start = windowStart, now - start < Self.second { return "" }
         return rollWindow(now: now)
     }
 
@@ -218,7 +239,7 @@ final class ServerLog: @unchecked Sendable {
         let text = notShown > 0 ? summary(notShown) : ""
         notShown = 0
         outputBehind = false
-        shownInWindow = 0
+        rateLimited = false
         windowStart = now
         return text
     }
@@ -226,7 +247,7 @@ final class ServerLog: @unchecked Sendable {
     /// `… 24,863 trace lines not shown (load: more than 1,000 a second; ...)`.
     private func summary(_ count: Int) -> String {
         var why: [String] = []
-        if linesPerSecond > 0 && shownInWindow >= linesPerSecond { why.append("more than \(Self.grouped(linesPerSecond)) a second") }
+        if rateLimited { why.append("more than \(Self.grouped(linesPerSecond)) a second") }
         if outputBehind || why.isEmpty { why.append("more than the output takes") }
         return render(.message("… \(Self.grouped(count)) trace line\(count == 1 ? "" : "s") not shown (load: \(why.joined(separator: ", and ")); "
                                + "/_dilab/traces/{X-Request-ID} keeps the newest traces, --log-limit 0 shows every line)")) ?? ""

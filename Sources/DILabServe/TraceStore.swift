@@ -9,6 +9,7 @@ final class TraceStore: @unchecked Sendable {
     /// One retained trace. A class, so an event appended or a head set is one lookup and an in-place change, not a
     /// copy of the entry out of the dictionary and back.
     final class Entry {
+        let id: String
         /// Method and target only: the trace JSON shows nothing else of the request.
         let request: RequestSpec
         /// The events so far; emptied once `final` (which holds them) is set.
@@ -22,11 +23,18 @@ final class TraceStore: @unchecked Sendable {
         var bytes = 0
         /// The footprint of `events` alone.
         var eventBytes = 0
+        /// Evicted: what is still appended to it (its request goes on) is not kept or counted.
+        var dropped = false
 
-        init(request: RequestSpec, truncated: Bool) {
+        init(id: String, request: RequestSpec, truncated: Bool) {
+            self.id = id
             self.request = request
             self.truncated = truncated
+            events.reserveCapacity(Self.eventsExpected)
         }
+
+        /// Events of a typical request (a few dependencies, their cleanup, a task): room for them up front.
+        static let eventsExpected = 16
     }
 
     /// What `json` renders, copied out under the lock (the entry itself may change while it renders).
@@ -70,32 +78,42 @@ final class TraceStore: @unchecked Sendable {
         entry.head = head
     }
 
-    /// Starts a trace; drops the oldest ones while over the count or the byte budget.
-    func begin(_ id: String, request: RequestSpec) {
+    /// Starts a trace; drops the oldest ones while over the count or the byte budget. The entry is the handle
+    /// its events are appended to, so an event costs no lookup by id.
+    @discardableResult
+    func begin(_ id: String, request: RequestSpec) -> Entry {
         let (spec, cut) = limits.request(request)
-        let entry = Entry(request: spec, truncated: cut)
+        let entry = Entry(id: id, request: spec, truncated: cut)
         entry.bytes = Footprint.perEvent + Footprint.of(spec.target)
         lock.lock()
         defer { lock.unlock() }
-        if let old = entries[id] { total -= old.bytes } else { order.append(id) }
-        entries[id] = entry
+        if let old = entries.updateValue(entry, forKey: id) {
+            old.dropped = true
+            total -= old.bytes
+        } else {
+            order.append(id)
+        }
         total += entry.bytes
         evict(keeping: id)
+        return entry
     }
 
-    func append(_ id: String, _ event: TraceEvent) { append(id, limits.settle(event)) }
+    func append(_ id: String, _ event: TraceEvent) {
+        guard let entry = lock.withLock({ entries[id] }) else { return }
+        append(to: entry, limits.settle(event))
+    }
 
     /// An event already rendered and cut (`TraceLimits.settle`): the request's observer settles each event once.
-    func append(_ id: String, _ settled: SettledEvent) {
+    func append(to entry: Entry, _ settled: consuming SettledEvent) {
         lock.lock()
         defer { lock.unlock() }
-        guard let entry = entries[id] else { return }
+        guard !entry.dropped else { return }
         entry.events.append(settled.event)
         entry.eventBytes += settled.bytes
         entry.truncated = entry.truncated || settled.truncated
         entry.bytes += settled.bytes
         total += settled.bytes
-        evict(keeping: id)
+        evict(keeping: entry.id)
     }
 
     /// The finished trace. Its events are the ones `append` already kept (the observer saw every one), so they are
@@ -148,7 +166,10 @@ final class TraceStore: @unchecked Sendable {
             let victim = order[i]
             if victim == id { i += 1; continue }
             if i == orderStart { orderStart += 1; i += 1 } else { order.remove(at: i) }
-            total -= entries.removeValue(forKey: victim)?.bytes ?? 0
+            if let gone = entries.removeValue(forKey: victim) {
+                gone.dropped = true
+                total -= gone.bytes
+            }
         }
         if orderStart > 64, orderStart * 2 > order.count {
             order.removeFirst(orderStart)

@@ -57,9 +57,10 @@ public enum Value: Equatable, Hashable, Sendable {
 
     /// Compact JSON, byte-compatible with Starlette's `JSONResponse` (`separators=(",", ":")`, UTF-8).
     public var json: String {
-        var out = ""
-        appendJSON(to: &out)
-        return out
+        // Into bytes, then one String: a `String` sink appends each bracket and comma as a Unicode scalar.
+        var out = TextBytes(capacity: 64)
+        writeJSON(to: &out)
+        return out.string
     }
 
     /// How Python's `str()` shows the value: used when a value is interpolated into text.

@@ -181,6 +181,8 @@ final class EventLoop: @unchecked Sendable {
     var jobs: LoopExecutor?
     private let inboxLock = NSLock()
     private var inbox: [Action] = []
+    /// The last batch's storage, reused: only the baton holder takes the inbox, so it needs no lock.
+    private var inboxSpare: [Action] = []
     /// Requests that have arrived and not started yet, oldest first (`arrivalsStart` is the next one).
     var arrivals: [Action] = []
     var arrivalsStart = 0
@@ -220,11 +222,20 @@ final class EventLoop: @unchecked Sendable {
     /// What arrived from outside: a body written is scheduled now; a new request joins `arrivals`, which the
     /// scheduler starts only when nothing on the queue is due (`EventLoop+HandOver.swift`).
     func takeInbox() {
+        var actions = inboxSpare
+        inboxSpare = []
         inboxLock.lock()
-        guard !inbox.isEmpty else { inboxLock.unlock(); return }
-        let actions = inbox
-        inbox.removeAll(keepingCapacity: true)
+        guard !inbox.isEmpty else {
+            inboxLock.unlock()
+            inboxSpare = actions
+            return
+        }
+        swap(&actions, &inbox)
         inboxLock.unlock()
+        defer {
+            actions.removeAll(keepingCapacity: true)
+            inboxSpare = actions
+        }
         for a in actions {
             if case .start(let task, _) = a {
                 tasks.append(task)

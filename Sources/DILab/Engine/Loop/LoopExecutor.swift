@@ -10,6 +10,9 @@ import Foundation
 public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     private let lock = NSLock()
     private var jobs: [UnownedJob] = []
+    /// The last batch's storage, reused for the next: only the thread holding the baton drains (after the loop,
+    /// only the executor's own thread), so it needs no lock.
+    private var spare: [UnownedJob] = []
     private var detached = false
     private let wake: @Sendable () -> Void
     private let fallback = DispatchSemaphore(value: 0)
@@ -31,13 +34,20 @@ public final class LoopExecutor: TaskExecutor, @unchecked Sendable {
     /// Runs the jobs queued so far (not the ones they enqueue: the next turn does); true if it ran any.
     @discardableResult
     func drain() -> Bool {
+        var batch = spare
+        spare = []
         lock.lock()
-        guard !jobs.isEmpty else { lock.unlock(); return false }
-        let batch = jobs
-        jobs.removeAll(keepingCapacity: true)
+        guard !jobs.isEmpty else {
+            lock.unlock()
+            spare = batch
+            return false
+        }
+        swap(&batch, &jobs)
         lock.unlock()
         let me = asUnownedTaskExecutor()
         for job in batch { job.runSynchronously(on: me) }
+        batch.removeAll(keepingCapacity: true)
+        spare = batch
         return true
     }
 
