@@ -50,9 +50,10 @@ final class EventLoop: @unchecked Sendable {
 
     var now: Int
     var queue = WakeQueue<Entry>(before: { ($0.time, $0.seq) < ($1.time, $1.seq) })
-    private var seq = 0
-    private var tickets = 0
-    private let baton = DispatchSemaphore(value: 0)
+    var seq = 0
+    var tickets = 0
+    /// Held by the one thread that runs (virtual clock): the loop's, or the task it handed it to.
+    let baton = DispatchSemaphore(value: 0)
     var tasks: [Task] = []
     /// Called on the loop's thread when no task can run and some are blocked: the stuck tasks, in id order.
     var onDeadlock: (([Task]) -> Void)?
@@ -286,107 +287,5 @@ final class EventLoop: @unchecked Sendable {
         task.waitingOn?.abandon(task)
         task.waitingOn = nil
         wakeNow(task, .cancelled)
-    }
-
-    // MARK: awaiting (a task's own thread, holding the baton)
-
-    /// An await of `ms`. Interruptible awaits end early when the task is cancelled; a sync callable's time in its
-    /// worker thread is not interruptible (AnyIO waits for the thread), and the cancel lands at the next checkpoint.
-    func sleep(_ task: Task, _ ms: Int, interruptible: Bool) -> Wake {
-        if task.halted { return .deadlocked }
-        // A zero duration is no await, so no checkpoint: a pending cancellation waits for the next real one.
-        guard ms > 0 else { return .ready }
-        if interruptible, task.cancelRequested { return .cancelled }
-        tickets += 1
-        task.timer = tickets
-        task.wake = .ready
-        seq += 1
-        queue.push(Entry(time: now.addingReportingOverflow(ms).overflow ? Int.max : now + ms, seq: seq, action: .resume(task, ticket: tickets)))
-        block(task, interruptible: interruptible)
-        // Sync code in a worker thread: AnyIO does not raise when the thread returns; a cancellation requested
-        // meanwhile stays pending until the task's next checkpoint.
-        return task.wake
-    }
-
-    /// Waits (FIFO) until `limiter` hands this task a unit. Returns at once when one is free and nobody queues.
-    func acquire(_ limiter: Limiter, _ task: Task, interruptible: Bool) -> Wake {
-        if task.halted { return .deadlocked }
-        if interruptible, task.cancelRequested { return .cancelled }
-        if limiter.tryTake(task.id) { return .ready }
-        limiter.enqueue(task)
-        task.waitingOn = limiter
-        task.wake = .ready
-        task.timer = -1
-        block(task, interruptible: interruptible)
-        task.waitingOn = nil
-        return task.wake
-    }
-
-    /// Blocks until someone calls `wakeNow` for it (a websocket frame or message arriving): no timer, no limiter.
-    /// A parked task counts as waiting, so when nothing else can move it is part of a deadlock.
-    func park(_ task: Task, interruptible: Bool) -> Wake {
-        if task.halted { return .deadlocked }
-        if interruptible, task.cancelRequested { return .cancelled }
-        task.wake = .ready
-        task.timer = -1
-        block(task, interruptible: interruptible)
-        return task.wake
-    }
-
-    /// Gives a unit back; the first waiter (if any) gets it and continues now.
-    func release(_ limiter: Limiter, _ task: Task) {
-        if let next = limiter.give(from: task.id) {
-            next.waitingOn = nil
-            wakeNow(next, .ready)
-        }
-    }
-
-    private func block(_ task: Task, interruptible: Bool) {
-        task.interruptible = interruptible
-        if real != nil {
-            realTurn(me: task)   // this thread schedules until `task` may go on (EventLoop+HandOver.swift)
-        } else {
-            baton.signal()
-            task.resume.wait()
-        }
-        task.interruptible = false
-    }
-}
-
-/// A binary min-heap: the loop's pending wake-ups.
-struct WakeQueue<Element> {
-    private var items: [Element] = []
-    let before: (Element, Element) -> Bool
-    init(before: @escaping (Element, Element) -> Bool) { self.before = before }
-
-    var isEmpty: Bool { items.isEmpty }
-    var peek: Element? { items.first }
-
-    mutating func push(_ e: Element) {
-        items.append(e)
-        var i = items.count - 1
-        while i > 0 {
-            let parent = (i - 1) / 2
-            guard before(items[i], items[parent]) else { break }
-            items.swapAt(i, parent)
-            i = parent
-        }
-    }
-
-    mutating func pop() -> Element? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var i = 0
-        while true {
-            let l = 2 * i + 1, r = l + 1
-            var m = i
-            if l < items.count, before(items[l], items[m]) { m = l }
-            if r < items.count, before(items[r], items[m]) { m = r }
-            if m == i { break }
-            items.swapAt(i, m)
-            i = m
-        }
-        return top
     }
 }
