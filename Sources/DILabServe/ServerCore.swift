@@ -93,10 +93,22 @@ final class ServerCore: @unchecked Sendable {
             inflight.enter(id, spec)
             box.entry = store.begin(id, request: spec)
         }
+        share(e, id: id, entry: box.entry)
+    }
+
+    /// The store, the log and the live stream share one event: the engine's own when it cannot need a cut (no
+    /// copy made but the store's), else the one `TraceLimits.settle` rendered and cut.
+    private func share(_ e: TraceEvent, id: String, entry: TraceStore.Entry?) {
+        if let bytes = store.limits.keptBytes(e) {
+            log.event(e, id: id)
+            events.publish(e, id: id)
+            if let entry { store.append(to: entry, e, bytes: bytes, truncated: false) }
+            return
+        }
         let settled = store.limits.settle(e)
         log.event(settled.event, id: id)
         events.publish(settled.event, id: id)
-        if let entry = box.entry { store.append(to: entry, settled) }
+        if let entry { store.append(to: entry, settled) }
     }
 
     /// Records and logs a request the server answered itself (413, 400, 422 json_invalid); its id is `s1`, `s2`...
@@ -116,12 +128,7 @@ final class ServerCore: @unchecked Sendable {
         let id = "s\(rejected)"
         lock.unlock()
         let entry = store.begin(id, request: request)
-        for e in events {
-            let settled = store.limits.settle(e)
-            log.event(settled.event, id: id)
-            self.events.publish(settled.event, id: id)
-            store.append(to: entry, settled)
-        }
+        for e in events { share(e, id: id, entry: entry) }
         store.complete(id, trace)
         return id
     }

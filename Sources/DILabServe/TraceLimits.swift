@@ -28,9 +28,7 @@ struct TraceLimits: Sendable {
     /// never read (the log shows at most its lines per second, traces are fetched one by one). Any other event is
     /// rendered once, as plain text and data, and cut. `bytes` is its `Footprint` (for a kept event, the bound).
     func settle(_ e: TraceEvent) -> SettledEvent {
-        if e.subject.utf8.count <= fieldBytes, let bound = e.renderedBound(limit: fieldBytes) {
-            return SettledEvent(event: e, truncated: false, bytes: Footprint.perEvent + Footprint.of(e.subject) + bound)
-        }
+        if let bytes = keptBytes(e) { return SettledEvent(event: e, truncated: false, bytes: bytes) }
         var detail = e.detail
         var subject = e.subject
         var data = e.data
@@ -45,6 +43,12 @@ struct TraceLimits: Sendable {
         let bytes = Footprint.perEvent + Footprint.of(subject) + Footprint.of(detail)
             + data.reduce(0) { $0 + Footprint.of($1.key) + Footprint.of($1.value) }
         return SettledEvent(event: event, truncated: truncated, bytes: bytes)
+    }
+
+    /// The footprint of an event kept as the engine recorded it, or nil if its rendering might need a cut.
+    func keptBytes(_ e: TraceEvent) -> Int? {
+        guard e.subject.utf8.count <= fieldBytes, let bound = e.renderedBound(limit: fieldBytes) else { return nil }
+        return Footprint.perEvent + Footprint.of(e.subject) + bound
     }
 
     /// A JSON body too large to keep becomes the string of its first bytes, with the marker.

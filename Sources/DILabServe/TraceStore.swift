@@ -104,15 +104,20 @@ final class TraceStore: @unchecked Sendable {
     }
 
     /// An event already rendered and cut (`TraceLimits.settle`): the request's observer settles each event once.
-    func append(to entry: Entry, _ settled: consuming SettledEvent) {
+    func append(to entry: Entry, _ settled: SettledEvent) {
+        append(to: entry, settled.event, bytes: settled.bytes, truncated: settled.truncated)
+    }
+
+    /// `event` as it is (the caller settled it: kept as recorded, or cut), `bytes` its footprint.
+    func append(to entry: Entry, _ event: TraceEvent, bytes: Int, truncated: Bool) {
         lock.lock()
         defer { lock.unlock() }
         guard !entry.dropped else { return }
-        entry.events.append(settled.event)
-        entry.eventBytes += settled.bytes
-        entry.truncated = entry.truncated || settled.truncated
-        entry.bytes += settled.bytes
-        total += settled.bytes
+        entry.events.append(event)
+        entry.eventBytes += bytes
+        entry.truncated = entry.truncated || truncated
+        entry.bytes += bytes
+        total += bytes
         evict(keeping: entry.id)
     }
 
