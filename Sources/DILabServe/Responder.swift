@@ -92,8 +92,8 @@ struct DILabResponder: HTTPResponder {
             return HTTPOut.text(500, "Internal Server Error")
         }
         var fields = HTTPOut.fields(head.headers, extra: 2)
-        let (idName, idValue) = HTTPOut.requestID(id, besides: head.headers)[0]
-        if let name = HTTPField.Name(idName) { fields.append(HTTPField(name: name, value: idValue)) }
+        let (idName, idValue) = HTTPOut.requestID(id, besides: head.headers)
+        fields.append(HTTPField(name: idName, value: idValue))
         if let type = head.contentType {
             // Appended, as the subscript would when the app set no content-type (it searches the fields first).
             if head.headers.contains(where: { HTTPOut.sameName($0.0, "content-type") }) {
@@ -153,10 +153,13 @@ enum HTTPOut {
     /// The header that names the request's trace: `x-request-id`, unless the app sets that header itself (a
     /// middleware's or a `Response` parameter's `X-Request-Id`), whose value the client must get as FastAPI sends
     /// it, once; then the trace id goes in `x-dilab-request-id`.
-    static func requestID(_ id: String, besides headers: [(String, String)]) -> [(String, String)] {
+    static func requestID(_ id: String, besides headers: [(String, String)]) -> (HTTPField.Name, String) {
         let own = headers.contains { sameName($0.0, "x-request-id") }
-        return [(own ? "x-dilab-request-id" : "x-request-id", id)]
+        return (own ? dilabRequestID : requestIDName, id)
     }
+
+    static let requestIDName = HTTPField.Name("x-request-id")!
+    static let dilabRequestID = HTTPField.Name("x-dilab-request-id")!
 
     /// Header names compared as HTTP does (ASCII case-insensitive), without lower-casing a copy; `lower` is
     /// lower-case already.

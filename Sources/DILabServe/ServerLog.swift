@@ -8,10 +8,11 @@ import Foundation
 /// system call); one writer thread renders what is queued, in order, and writes it with a single `write` per
 /// batch. At human rates that is a line a few microseconds after its event, exactly as before. Under load the
 /// log sheds instead of slowing requests down: at most `linesPerSecond` event lines are shown a second (0: no
-/// limit; the ones over it are counted where they are logged, never queued), and when the output cannot keep up (a paused terminal, a slow pipe) at most `maxQueued` lines wait;
-/// what is not shown is counted and said once a second, `dilab serve: … 12,345 trace lines not shown (load: …)`.
-/// The server's own messages are never shed by the rate limit. `flush()` waits until everything logged so far
-/// is written; `close()` (at the end of shutdown) flushes, ends the writer and makes later lines synchronous.
+/// limit; the ones over it are counted where they are logged, never queued), and when the output cannot keep up
+/// (a paused terminal, a slow pipe) at most `maxQueued` lines wait; what is not shown is counted and said once a
+/// second, `dilab serve: … 12,345 trace lines not shown (load: …)`. The server's own messages are never shed by
+/// the rate limit. `flush()` waits until everything logged so far is written; `close()` (at the end of shutdown)
+/// flushes, ends the writer and makes later lines synchronous.
 final class ServerLog: @unchecked Sendable {
     let format: ServeOptions.LogFormat
     let style: Style
@@ -44,7 +45,8 @@ final class ServerLog: @unchecked Sendable {
     // The writer thread's own.
     private var windowStart: ContinuousClock.Instant?
     private var notShown = 0
-    /// Whether some of `notShown` were lost because the output did not keep up, or to the rate limit.
+    /// Whether some of `notShown` were lost because the output did not keep up (`outputBehind`) or to the rate
+    /// limit (`rateLimited`): the summary says which.
     private var outputBehind = false
     private var rateLimited = false
 
