@@ -105,10 +105,10 @@ extension RequestRun {
         trace.status = status
         trace.body = body
         trace.isJSON = text == nil
-        trace.bodyText = text ?? body.json
+        trace.bodySource = text.map(ResponseText.text) ?? .json(body)
         trace.headers += headers
         trace.contentType = .some(contentType)
-        emit(.response, String(status), .response(status: status, body: trace.bodyText, isJSON: text == nil, headers: trace.headers))
+        emit(.response, String(status), .response(status: status, body: trace.bodySource, isJSON: text == nil, headers: trace.headers))
         if let channel {
             channel.start(ResponseStart(status: status, headers: trace.headers, body: trace.bodyText, isJSON: text == nil, contentType: contentType))
             awaitWritten()

@@ -2,9 +2,13 @@
 /// `@state`, …). The arguments are the solver's own dictionary, shared rather than copied, and the built-ins live
 /// in fields, so making one per callable inserts nothing and hashes nothing; `closed` is only rendered when read.
 public struct TemplateEnv: Sendable, ExpressibleByDictionaryLiteral {
-    /// Bare names: the callable's arguments and whatever the engine binds beside them (`__value`, a websocket
-    /// step's `receive` names). A name spelled `@…` that is no built-in is kept here too.
+    /// Bare names: the callable's arguments and whatever the engine binds beside them (a websocket step's
+    /// `receive` names). A name spelled `@…` that is no built-in is kept here too.
     public private(set) var names: [String: Value]
+    /// `__value`, what a yield dependency yielded, kept for its cleanup: a field, so binding it at every `yield`
+    /// copies no shared argument dictionary (it was one copy and one insertion per yield dependency).
+    private var yielded: Value?
+    static let yieldedKey = "__value"
     private var builtins = Builtins()
     /// The providers already cleaned up when the environment was made (`closed.get_db`), a value snapshot.
     private var closedNames: [String]?
@@ -69,10 +73,11 @@ public struct TemplateEnv: Sendable, ExpressibleByDictionaryLiteral {
     public subscript(key: String) -> Value? {
         get {
             if let b = Self.builtin(key) { return self[b] }
+            if yielded != nil, key == Self.yieldedKey { return yielded }
             return names[key]
         }
         set {
-            if let b = Self.builtin(key) { self[b] = newValue } else { names[key] = newValue }
+            if let b = Self.builtin(key) { self[b] = newValue } else if key == Self.yieldedKey { yielded = newValue } else { names[key] = newValue }
         }
     }
 

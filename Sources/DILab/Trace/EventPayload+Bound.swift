@@ -114,7 +114,7 @@ extension EventPayload {
         case .taskStart(let args):
             b.named(args)
         case .response(_, let body, _, let headers):
-            b.text(body, times: 2)
+            body.bound(into: &b, times: 2)
             for (name, v) in headers { b.quoted(name); b.quoted(v); b.add(2) }
         case .status(let detail, _):
             b.text(detail)

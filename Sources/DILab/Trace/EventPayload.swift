@@ -28,7 +28,7 @@ enum EventPayload: Sendable {
     /// A background task started, with its arguments.
     case taskStart(args: [(String, Value)])
     /// A complete response: the body as sent, and the headers the app set so far.
-    case response(status: Int, body: String, isJSON: Bool, headers: [(String, String)])
+    case response(status: Int, body: ResponseText, isJSON: Bool, headers: [(String, String)])
     /// A `sent` event (or any event whose data is just the status).
     case status(detail: String, status: Int)
     /// One streamed chunk.
@@ -42,7 +42,7 @@ enum EventPayload: Sendable {
     var detail: String {
         switch self {
         case .plain(let detail, _), .note(let detail, _), .status(let detail, _): return detail
-        case .response(_, let body, _, _): return body
+        case .response(_, let body, _, _): return body.string
         case .chunk(let piece): return piece
         default:
             var s = ""
@@ -99,7 +99,7 @@ enum EventPayload: Sendable {
             if !args.isEmpty { out.write(" ("); EventPayload.appendDescription(args, to: &out); out.write(ascii: UInt8(ascii: ")")) }
         case .taskStart(let args):
             if !args.isEmpty { out.write(ascii: UInt8(ascii: "(")); EventPayload.appendDescription(args, to: &out); out.write(ascii: UInt8(ascii: ")")) }
-        case .response(_, let body, _, _): out.write(body)
+        case .response(_, let body, _, _): body.write(to: &out)
         case .chunk(let piece): out.write(piece)
         case .validation(let error): out.write(error["msg"]?.text ?? "")
         case .exit(let label, let when, _):
@@ -136,7 +136,7 @@ enum EventPayload: Sendable {
         case .lruHit(let value): return ["value": value.json, "q": "lru_cache-hit"]
         case .scheme(_, _, let value): return ["value": value.json]
         case .response(let status, let body, let isJSON, let headers):
-            return ["status": String(status), "body": body, "json": isJSON ? "true" : "false",
+            return ["status": String(status), "body": body.string, "json": isJSON ? "true" : "false",
                     "headers": Value.object(headers.map { ($0.0, .string($0.1)) }).json]
         case .status(_, let status): return ["status": String(status)]
         case .chunk(let piece): return ["chunk": piece]

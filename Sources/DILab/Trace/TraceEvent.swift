@@ -107,8 +107,13 @@ public struct RequestTrace: Sendable, Equatable {
     public var events: [TraceEvent]
     public var status: Int
     public var body: Value
-    /// The raw body text (plain-text 500s, streamed chunks joined).
-    public var bodyText: String
+    /// The raw body text (plain-text 500s, streamed chunks joined, or a JSON body's JSON), rendered when read.
+    public var bodyText: String {
+        get { bodySource.string }
+        set { bodySource = .text(newValue) }
+    }
+    /// What `bodyText` is made from: a JSON response keeps its value and encodes it only if someone reads the text.
+    public var bodySource: ResponseText
     public var isJSON: Bool
     public var headers: [(String, String)]
     /// The complete response's `content-type` as Starlette sets it (`.some(nil)`: none, as on a RedirectResponse);
@@ -132,7 +137,7 @@ public struct RequestTrace: Sendable, Equatable {
         self.events = events
         self.status = status
         self.body = body
-        self.bodyText = bodyText
+        self.bodySource = .text(bodyText)
         self.isJSON = isJSON
         self.headers = headers
         self.route = route
