@@ -67,3 +67,9 @@ public struct PathPattern: Sendable {
         return out
     }
 }
+
+/// A compiled route in an immutable box the engine keeps: a request passes `box.value` on borrowed.
+final class RouteBox: Sendable {
+    let value: CompiledRoute
+    init(_ value: CompiledRoute) { self.value = value }
+}

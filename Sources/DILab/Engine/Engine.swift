@@ -27,12 +27,15 @@ public final class Engine: @unchecked Sendable {
     let rooms = Rooms()
     /// The scenario's `models:` by name (the first of a name wins), made once rather than per request.
     let modelsByName: [String: BodyModel]
+    /// `app.routes`, each in a box a request borrows its matched route from (no `CompiledRoute` copy per request).
+    let routeBoxes: [RouteBox]
 
     public init(app: CompiledApp, clock: @escaping @Sendable () -> EngineClock = { VirtualClock() }) {
         self.app = app
         self.makeClock = clock
         self.overrides = Dictionary(app.scenario.overrides.map { ($0.original, $0.replacement) }, uniquingKeysWith: { $1 })
         self.modelsByName = Dictionary(app.scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.routeBoxes = app.routes.map(RouteBox.init)
     }
 
     /// Loads, compiles and runs a whole scenario: startup, every request in the file (or `requests`), shutdown.

@@ -101,9 +101,10 @@ extension RequestRun {
     }
 
     /// `Depends(..., max_concurrency=N)` of this use site (an override keeps the original declaration's limit).
-    func takeSlot(_ sub: Dependant, depth: Int) throws(PyError) -> Limiter? {
+    /// `limited: false` (the compiled facts say the use has no `max_concurrency`) skips reading the declaration.
+    func takeSlot(_ sub: Dependant, depth: Int, limited: Bool = true) throws(PyError) -> Limiter? {
         // Asked of the borrowed declaration first: most uses have no limit, and copying the spec is a dozen retains.
-        guard profile.supportsMaxConcurrency, case .limit(let n)? = sub.use?.maxConcurrency, let spec = sub.use else { return nil }
+        guard limited, profile.supportsMaxConcurrency, case .limit(let n)? = sub.use?.maxConcurrency, let spec = sub.use else { return nil }
         let limiter = engine.limiter(.slot(provider: spec.provider, declaration: spec.declaration), capacity: n)
         try acquire(limiter, for: sub.callName, interruptible: true, depth: depth)
         return limiter

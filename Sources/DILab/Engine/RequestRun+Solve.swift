@@ -53,6 +53,16 @@ extension RequestRun {
 
     /// `solve_dependencies`: sub-dependencies depth-first, left to right, then the dependant's own request values.
     func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
+        // A compiled dependant lends its fields (borrowed inside `withExtendedLifetime`); an override's fresh one makes them.
+        if let facts = dependant.facts {
+            return try withExtendedLifetime(facts) { () throws(PyError) -> (values: [String: Value], errors: [Value]) in
+                try solve(dependant, facts.fields, reader: reader, depth: depth)
+            }
+        }
+        return try solve(dependant, DependantFacts.Fields(dependant), reader: reader, depth: depth)
+    }
+
+    func solve(_ dependant: Dependant, _ fields: DependantFacts.Fields, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
         if depth > GraphBuilder.requestDepthLimit {
             let e = PyError(type: "RecursionError", message: GraphBuilder(scenario: app.scenario, profile: profile).recursionMessage())
             emit(.raise, dependant.callName, "solve_dependencies recurses once per level: \(depth - 1) levels deep is past Python's recursion limit", q: e.summary)
@@ -60,11 +70,10 @@ extension RequestRun {
         }
         var values: [String: Value] = [:]
         var errors: [Value] = []
-        let subs = dependant.dependencies
         // Sized for every argument, the injected ones (`BackgroundTasks`, `Request`, …) included: no resize per call.
-        let arguments = dependant.argumentCount
+        let arguments = fields.argumentCount
         if arguments > 1 { values.reserveCapacity(arguments) }
-        for sub in subs {
+        for sub in fields.dependencies {
             // The compiled facts answer what every use asks (key, name, use_cache) without copying the provider
             // out; a subtree analysed at request time (an override's) has none and asks the dependant.
             let facts = sub.facts
@@ -114,12 +123,12 @@ extension RequestRun {
                 let e = PyError(type: "TypeError", message: "\(WrappedCallable.wrappedCallName(provider))() got an unexpected keyword argument 'args'")
                 emit(.raise, provider.wrappedBy?.decorator ?? provider.name, "the wrapper has no __wrapped__: FastAPI read its (*args, **kwargs) as the query parameters args and kwargs and passes them on as keywords: \(e.display)", q: e.summary, depth: depth)
                 throw e
-            } else if use.isGenerator {
-                let stackScope = sub.use?.scope == "function" ? "function" : "request"
-                let slot = try takeSlot(sub, depth: depth)
+            } else if overriding == nil ? facts?.fields.isGenerator ?? use.isGenerator : use.isGenerator {
+                let stackScope = (facts.map { $0.fields.functionScoped } ?? (sub.use?.scope == "function")) ? "function" : "request"
+                let slot = try takeSlot(sub, depth: depth, limited: facts?.fields.limitsConcurrency ?? true)
                 value = try enter(use, values: solved.values, depth: depth, scope: stackScope, key: key, slot: slot)
             } else {
-                let slot = try takeSlot(sub, depth: depth)
+                let slot = try takeSlot(sub, depth: depth, limited: facts?.fields.limitsConcurrency ?? true)
                 do throws(PyError) {
                     value = try call(use, values: solved.values, depth: depth, key: key)
                 } catch {
@@ -128,20 +137,20 @@ extension RequestRun {
                 }
                 if let slot { release(slot, for: sub.callName, depth: depth) }
             }
-            if let name = sub.name { values[name] = value }
+            if let name = facts.map({ $0.fields.name }) ?? sub.name { values[name] = value }
             cache.fill(key, facts: facts, with: value)
         }
-        let own = reader.read(dependant.requestParams)
+        let own = reader.read(fields.requestParams)
         for (name, v) in own.values { values[name] = v }
         for e in own.errors {
             let loc = e.validationLoc
             emit(.validation, loc, .validation(e), depth: depth)
         }
         errors += own.errors
-        if let name = dependant.backgroundTasksParam { values[name] = .string("<BackgroundTasks>") }
-        if let name = dependant.requestObjectParam { values[name] = requestObject(reader) }
-        if let name = dependant.responseObjectParam { values[name] = .string("<Response>") }
-        if let name = dependant.securityScopesParam {
+        if let name = fields.backgroundTasksParam { values[name] = .string("<BackgroundTasks>") }
+        if let name = fields.requestObjectParam { values[name] = requestObject(reader) }
+        if let name = fields.responseObjectParam { values[name] = .string("<Response>") }
+        if let name = fields.securityScopesParam {
             let scopes = dependant.oauthScopes
             values[name] = .object([("scopes", .array(scopes.map(Value.string))), ("scope_str", .string(scopes.joined(separator: " ")))])
         }

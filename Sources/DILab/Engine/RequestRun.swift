@@ -143,7 +143,7 @@ final class RequestRun {
 
     /// Starlette's router and the route's app: what the innermost middleware's `call_next` reaches.
     func routeRequest() {
-        switch RouteMatcher.match(app.routes, method: request.method, path: request.path) {
+        switch RouteMatcher.matchIndex(app.routes, method: request.method, path: request.path) {
         case .notFound where request.isWebSocket:
             // Starlette's router answers an unknown websocket path with websocket.close before accept.
             connection?.run = self
@@ -161,14 +161,21 @@ final class RequestRun {
         case .methodNotAllowed(let allowed):
             respond(status: 405, body: .object([("detail", .string("Method Not Allowed"))]), headers: [("allow", allowed.joined(separator: ", "))])
             return
-        case .found(let route, let pathValues):
-            trace.route = "\(route.route.method) \(route.fullPath)"
-            if route.isWebSocket { runWebSocket(route, pathValues); return }
-            switch profile.lifecycle {
-            case .modern: runModern(route, pathValues)
-            case .insideHandler: runInsideHandler(route, pathValues)
-            case .middleware: runMiddleware(route, pathValues)
-            }
+        case .found(let index, let pathValues):
+            // Borrowed from the engine's box (`withExtendedLifetime` lets `box.value` be passed on in place).
+            let box = engine.routeBoxes[index]
+            withExtendedLifetime(box) { run(box.value, pathValues) }
+        }
+    }
+
+    /// The matched route, through the exit stacks of the profile's lifecycle.
+    func run(_ route: CompiledRoute, _ pathValues: [String: String]) {
+        trace.route = "\(route.route.method) \(route.fullPath)"
+        if route.isWebSocket { runWebSocket(route, pathValues); return }
+        switch profile.lifecycle {
+        case .modern: runModern(route, pathValues)
+        case .insideHandler: runInsideHandler(route, pathValues)
+        case .middleware: runMiddleware(route, pathValues)
         }
     }
 

@@ -305,22 +305,25 @@ extension Value {
 /// Starlette's routing: the first route whose path and method match; a path match with another method is a 405.
 enum RouteMatcher {
     enum Outcome {
-        case found(CompiledRoute, [String: String])
+        /// The matched route's index in the routes searched, and its path parameters.
+        case found(Int, [String: String])
         case methodNotAllowed([String])
         case redirect(String)
         case notFound
     }
 
-    static func match(_ routes: [CompiledRoute], method: String, path: String) -> Outcome {
+    /// Starlette's route scan. The match is an index, so the request's run borrows the route where the engine keeps
+    /// it instead of copying a `CompiledRoute` (a retain and a release of each of its fields) into the outcome.
+    static func matchIndex(_ routes: [CompiledRoute], method: String, path: String) -> Outcome {
         var partial: [String]?
         let segments = PathPattern.split(path)
         // A websocket scope matches only websocket routes, an HTTP one only HTTP routes (Starlette's `matches`);
         // a websocket has no 405 and no redirect_slashes.
         let ws = method == RequestSpec.webSocketMethod
-        for r in routes where r.isWebSocket == ws {
-            guard let values = r.pattern.match(segments) else { continue }
-            if r.route.method == method { return .found(r, values) }
-            if partial == nil { partial = [r.route.method] }
+        for i in routes.indices where routes[i].isWebSocket == ws {
+            guard let values = routes[i].pattern.match(segments) else { continue }
+            if routes[i].route.method == method { return .found(i, values) }
+            if partial == nil { partial = [routes[i].route.method] }
         }
         if let partial { return .methodNotAllowed(partial) }
         if ws { return .notFound }

@@ -4,7 +4,7 @@ extension CompiledApp {
     /// Serve mode needs this before calling the engine: FastAPI parses a JSON body, and answers 422
     /// `json_invalid` for a malformed one, only when the matched route reads a body.
     public func matchingRoute(method: String, path: String) -> CompiledRoute? {
-        if case .found(let route, _) = RouteMatcher.match(routes, method: method, path: path) { return route }
+        if case .found(let i, _) = RouteMatcher.matchIndex(routes, method: method, path: path) { return routes[i] }
         return nil
     }
 }

@@ -197,14 +197,16 @@ final class DependantFacts: Sendable {
     let isWrapped: Bool
     /// The provider, boxed: `call`/`enter`/`exit` pass `providerBox.value` on borrowed instead of copying it.
     let providerBox: ProviderBox?
+    /// The dependant's own fields the solver reads at every use (see `Fields`).
+    let fields: Fields
     /// How many arguments the solver collects here (named sub-dependencies, request parameters, injected
     /// objects): the size its argument dictionary is made with.
-    let argumentCount: Int
+    var argumentCount: Int { fields.argumentCount }
     init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey, slot: Int, numbering: CacheSlots.Numbering, callName: String,
-         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false, providerBox: ProviderBox? = nil, argumentCount: Int = 0) {
+         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false, providerBox: ProviderBox? = nil, fields: Fields) {
         self.isWrapped = isWrapped
         self.providerBox = providerBox
-        self.argumentCount = argumentCount
+        self.fields = fields
         self.numbering = numbering
         self.usesScopes = usesScopes
         self.scopesOnlyWhenUsed = scopesOnlyWhenUsed
@@ -257,7 +259,7 @@ extension Dependant {
         d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key, slot: slot, numbering: numbering,
                                  callName: d.callName, useCache: d.use?.useCache ?? true, isLeaf: leaf,
                                  isWrapped: d.provider?.wrappedBy != nil, providerBox: d.provider.map(ProviderBox.init),
-                                 argumentCount: d.argumentCount)
+                                 fields: DependantFacts.Fields(d))
         return d
     }
 }

@@ -7,7 +7,8 @@ enum EmailRequestCheck {
         let models = Dictionary(scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var out: [Diagnostic] = []
         for r in scenario.requests where !r.isWebSocket {
-            guard let body = r.body, case .found(let route, _) = RouteMatcher.match(routes, method: r.method, path: r.path) else { continue }
+            guard let body = r.body, case .found(let i, _) = RouteMatcher.matchIndex(routes, method: r.method, path: r.path) else { continue }
+            let route = routes[i]
             for p in route.bodyParams {
                 guard let name = p.spec.model, let model = models[name] else { continue }
                 let raw = route.embedsBody ? body[p.key] : body
