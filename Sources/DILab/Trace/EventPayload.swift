@@ -222,14 +222,44 @@ extension Value {
         }
     }
 
-    /// `quote(s)` appended to `out`; a string with nothing to escape is copied whole.
+    /// `quote(s)` appended to `out`; a string with nothing to escape is copied whole, one with escapes is written
+    /// in place, its runs between escapes as they are (every escaped byte is ASCII, so a run never splits a scalar).
     static func appendQuoted<Sink: TextSink>(_ s: String, to out: inout Sink) {
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.write(ascii: UInt8(ascii: "\""))
+        out.write(ascii: UInt8(ascii: "\""))
+        let utf8 = s.utf8
+        guard let first = utf8.firstIndex(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
             out.write(s)
             out.write(ascii: UInt8(ascii: "\""))
-        } else {
-            out.write(quote(s))
+            return
+        }
+        var run = utf8.startIndex
+        var i = first
+        while i != utf8.endIndex {
+            let b = utf8[i]
+            if b < 0x20 || b == 0x22 || b == 0x5C {
+                if run != i { out.write(s[run..<i]) }
+                writeEscape(b, to: &out)
+                run = utf8.index(after: i)
+            }
+            i = utf8.index(after: i)
+        }
+        if run != utf8.endIndex { out.write(s[run...]) }
+        out.write(ascii: UInt8(ascii: "\""))
+    }
+
+    /// One escaped byte as `quote` writes it: `\"`, `\\`, `\n`, `\r`, `\t`, else `\u00xx` (lowercase hex).
+    private static func writeEscape<Sink: TextSink>(_ b: UInt8, to out: inout Sink) {
+        out.write(ascii: UInt8(ascii: "\\"))
+        switch b {
+        case 0x22, 0x5C: out.write(ascii: b)
+        case 0x0A: out.write(ascii: UInt8(ascii: "n"))
+        case 0x0D: out.write(ascii: UInt8(ascii: "r"))
+        case 0x09: out.write(ascii: UInt8(ascii: "t"))
+        default:
+            func hex(_ d: UInt8) -> UInt8 { d < 10 ? UInt8(ascii: "0") + d : UInt8(ascii: "a") + d - 10 }
+            out.write("u00")
+            out.write(ascii: hex(b >> 4))
+            out.write(ascii: hex(b & 0x0F))
         }
     }
 }

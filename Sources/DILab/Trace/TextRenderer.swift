@@ -29,7 +29,7 @@ public struct TextRenderer: Sendable {
 
     public func render(_ trace: RequestTrace) -> String {
         var out = TextBytes(capacity: 128 + 100 * trace.events.count)   // about one line each: one allocation
-        out.write(section("\(trace.request.line)", right: "request \(trace.id)"))
+        writeSection(trace.request.line, right: "request \(trace.id)", to: &out)
         let wide = trace.webSocket != nil
         for e in trace.events where e.kind != .request { appendLine(e, request: nil, wide: wide, to: &out) }
         if style.enabled || trace.webSocket != nil || trace.status == 0 || !trace.isJSON {
@@ -84,6 +84,24 @@ public struct TextRenderer: Sendable {
         let fill = max(3, width - head.count - tail.count)
         let rule = fill < TextRenderer.rules.count ? TextRenderer.rules[fill] : String(repeating: "─", count: fill)
         return style.bold(head + rule + tail) + "\n"
+    }
+
+    /// `section(title, right:)` written into `out` without building it: unstyled, with printable-ASCII parts (one
+    /// Character per byte, so the widths are byte counts); anything else goes through `section`.
+    func writeSection<Sink: TextSink>(_ title: String, right: String, to out: inout Sink) {
+        func printable(_ s: String) -> Bool { s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F } }
+        guard !style.enabled, !right.isEmpty, printable(title), printable(right) else {
+            out.write(section(title, right: right))
+            return
+        }
+        let fill = max(3, width - (title.utf8.count + 4) - (right.utf8.count + 4))
+        out.write("── ")
+        out.write(title)
+        out.write(ascii: UInt8(ascii: " "))
+        out.write(fill < TextRenderer.rules.count ? TextRenderer.rules[fill] : String(repeating: "─", count: fill))
+        out.write(ascii: UInt8(ascii: " "))
+        out.write(right)
+        out.write(" ──\n")
     }
 
     /// Rules of `─` by length, made once: every request's section line draws one.
