@@ -227,7 +227,10 @@ extension Value {
     static func appendQuoted<Sink: TextSink>(_ s: String, to out: inout Sink) {
         out.write(ascii: UInt8(ascii: "\""))
         let utf8 = s.utf8
-        guard let first = utf8.firstIndex(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+        func escaped(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C }
+        // A native string is scanned through its contiguous bytes (a pointer loop, not index-by-index).
+        let clean = utf8.withContiguousStorageIfAvailable { !$0.contains(where: escaped) } ?? !utf8.contains(where: escaped)
+        guard !clean, let first = utf8.firstIndex(where: escaped) else {
             out.write(s)
             out.write(ascii: UInt8(ascii: "\""))
             return
@@ -236,7 +239,7 @@ extension Value {
         var i = first
         while i != utf8.endIndex {
             let b = utf8[i]
-            if b < 0x20 || b == 0x22 || b == 0x5C {
+            if escaped(b) {
                 if run != i { out.write(s[run..<i]) }
                 writeEscape(b, to: &out)
                 run = utf8.index(after: i)
