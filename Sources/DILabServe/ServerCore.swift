@@ -70,12 +70,14 @@ final class ServerCore: @unchecked Sendable {
     func startRun(_ spec: RequestSpec) -> (Exchange, String) {
         let exchange = Exchange(deadlines: deadlines)
         let box = RunState()
-        exchange.onStart = { [store] head in store.head(box.current, head) }
+        exchange.onStart = { [store] head in
+            if let entry = box.entry { store.head(of: entry, head) } else { store.head(box.current, head) }
+        }
         let id = loop.submit(spec, channel: exchange, observer: { [self] e in
             record(e, spec: spec, box: box)
         }, done: { [self] trace in
             let id = String(trace.id)
-            store.complete(id, trace)
+            finish(trace, id: id, box: box)
             exchange.engineFinished()
             inflight.leave(id)
         })
@@ -83,6 +85,11 @@ final class ServerCore: @unchecked Sendable {
             log.message("[\(id)] the response was not written within \(options.writeTimeout) s; the engine carries on")
         }
         return (exchange, String(id))
+    }
+
+    /// The run's finished trace goes to the entry its events went to (by id only if it never recorded one).
+    func finish(_ trace: RequestTrace, id: String, box: RunState) {
+        if let entry = box.entry { store.complete(entry, trace) } else { store.complete(id, trace) }
     }
 
     /// One engine event of a request or connection: the in-flight set and the trace store learn of it with its
@@ -129,7 +136,7 @@ final class ServerCore: @unchecked Sendable {
         lock.unlock()
         let entry = store.begin(id, request: request)
         for e in events { share(e, id: id, entry: entry) }
-        store.complete(id, trace)
+        store.complete(entry, trace)
         return id
     }
 

@@ -67,12 +67,18 @@ final class TraceStore: @unchecked Sendable {
 
     /// The typed response head of a running request (its body cut to the limits).
     func head(_ id: String, _ head: ResponseStart) {
+        guard let entry = lock.withLock({ entries[id] }) else { return }
+        self.head(of: entry, head)
+    }
+
+    /// The same, given the entry `begin` returned (no lookup by id).
+    func head(of entry: Entry, _ head: ResponseStart) {
         var head = head
         if let cut = limits.cut(head.body) { head.body = cut }
         let bytes = Footprint.of(head.body)
         lock.lock()
         defer { lock.unlock() }
-        guard let entry = entries[id] else { return }
+        guard !entry.dropped else { return }
         total += bytes
         entry.bytes += bytes
         entry.head = head
@@ -124,9 +130,15 @@ final class TraceStore: @unchecked Sendable {
     /// The finished trace. Its events are the ones `append` already kept (the observer saw every one), so they are
     /// reused as they are, not rendered and cut again; a trace whose events were not all appended is cut here.
     func complete(_ id: String, _ trace: RequestTrace) {
+        guard let entry = lock.withLock({ entries[id] }) else { return }
+        complete(entry, trace)
+    }
+
+    /// The same, given the entry `begin` returned: the request's observer keeps it, so finishing costs no lookup.
+    func complete(_ entry: Entry, _ trace: RequestTrace) {
         var kept = trace
         var cut = false
-        let appended = lock.withLock { entries[id].map { ($0.events, $0.eventBytes) } }
+        let appended = lock.withLock { entry.dropped ? nil : (entry.events, entry.eventBytes) }
         var eventBytes: Int
         if let (events, bytes) = appended, events.count == trace.events.count {
             kept.events = events
@@ -152,7 +164,7 @@ final class TraceStore: @unchecked Sendable {
         cut = cut || body.truncated || headerCut
         lock.lock()
         defer { lock.unlock() }
-        guard let entry = entries[id] else { return }
+        guard !entry.dropped else { return }
         kept.request = entry.request
         entry.final = kept
         entry.events = []
@@ -161,7 +173,7 @@ final class TraceStore: @unchecked Sendable {
         entry.bytes = eventBytes + Footprint.of(kept.request.target) + Footprint.of(kept.bodyText) + Footprint.of(kept.body)
             + kept.headers.reduce(0) { $0 + Footprint.of($1.0) + Footprint.of($1.1) }
         total += entry.bytes
-        evict(keeping: id)
+        evict(keeping: entry.id)
     }
 
     /// Oldest first, never `id` (the trace being written): while over the count or the byte budget.
