@@ -53,6 +53,22 @@ struct LazyTextTests {
         }
     }
 
+    @Test("a lazy JSON body's rendered bound is the eager text's, byte for byte")
+    func boundIsExact() {
+        let value = Value.object([("a", .string("x\"y\n  ")), ("b", .array([.int(-12), .double(0.5), .null])), ("ü", .string("→ └  "))])
+        var lazy = RenderBound(limit: 1 << 20)
+        ResponseText.json(value).bound(into: &lazy, times: 2)
+        var eager = RenderBound(limit: 1 << 20)
+        ResponseText.text(value.json).bound(into: &eager, times: 2)
+        #expect(lazy.total == eager.total)
+        var size = ByteCount()
+        size.write("ab  ")
+        size.writeSpaces(3)
+        size.write(ascii: UInt8(ascii: " "))
+        size.dropTrailingSpaces()
+        #expect(size.count == 2)
+    }
+
     @Test("__value is bound beside the arguments and read like one")
     func yieldedValue() {
         var env = TemplateEnv(names: ["db": .string("s")])

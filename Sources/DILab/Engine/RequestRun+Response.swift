@@ -105,7 +105,8 @@ extension RequestRun {
         trace.status = status
         trace.body = body
         trace.isJSON = text == nil
-        trace.bodySource = text.map(ResponseText.text) ?? .json(body)
+        // Serve sends the text at once: encoded here, once, for the client, the trace and the event alike.
+        trace.bodySource = text.map(ResponseText.text) ?? (channel != nil ? .text(body.json) : .json(body))
         trace.headers += headers
         trace.contentType = .some(contentType)
         emit(.response, String(status), .response(status: status, body: trace.bodySource, isJSON: text == nil, headers: trace.headers))
