@@ -41,7 +41,7 @@ extension ServerCore {
         let box = RunState()
         let id = connect(spec, peer, { [self] e in record(e, spec: spec, box: box) }, { [self] trace in
             let id = String(trace.id)
-            finish(trace, id: id, box: box)
+            finish(trace, box: box)
             peer.engineFinished()
             inflight.leave(id)
         })

@@ -71,13 +71,13 @@ final class ServerCore: @unchecked Sendable {
         let exchange = Exchange(deadlines: deadlines)
         let box = RunState()
         exchange.onStart = { [store] head in
-            if let entry = box.entry { store.head(of: entry, head) } else { store.head(box.current, head) }
+            if let entry = box.entry { store.head(of: entry, head) }
         }
         let id = loop.submit(spec, channel: exchange, observer: { [self] e in
             record(e, spec: spec, box: box)
         }, done: { [self] trace in
             let id = String(trace.id)
-            finish(trace, id: id, box: box)
+            finish(trace, box: box)
             exchange.engineFinished()
             inflight.leave(id)
         })
@@ -87,9 +87,10 @@ final class ServerCore: @unchecked Sendable {
         return (exchange, String(id))
     }
 
-    /// The run's finished trace goes to the entry its events went to (by id only if it never recorded one).
-    func finish(_ trace: RequestTrace, id: String, box: RunState) {
-        if let entry = box.entry { store.complete(entry, trace) } else { store.complete(id, trace) }
+    /// The run's finished trace goes to the entry its events went to. A run that never recorded its `request`
+    /// event has no entry, and nothing under its id to complete.
+    func finish(_ trace: RequestTrace, box: RunState) {
+        if let entry = box.entry { store.complete(entry, trace) }
     }
 
     /// One engine event of a request or connection: the in-flight set and the trace store learn of it with its
@@ -145,7 +146,6 @@ final class ServerCore: @unchecked Sendable {
     final class RunState: @unchecked Sendable {
         var entry: TraceStore.Entry?
         private var value: String?
-        var current: String { value ?? "?" }
         func id(from e: TraceEvent) -> String {
             if let value { return value }
             let id = e.request.map(String.init) ?? "?"

@@ -65,13 +65,7 @@ final class TraceStore: @unchecked Sendable {
         self.profile = profile
     }
 
-    /// The typed response head of a running request (its body cut to the limits).
-    func head(_ id: String, _ head: ResponseStart) {
-        guard let entry = lock.withLock({ entries[id] }) else { return }
-        self.head(of: entry, head)
-    }
-
-    /// The same, given the entry `begin` returned (no lookup by id).
+    /// The typed response head of a running request (its body cut to the limits), on the entry `begin` returned.
     func head(of entry: Entry, _ head: ResponseStart) {
         var head = head
         if let cut = limits.cut(head.body) { head.body = cut }
