@@ -82,23 +82,9 @@ public enum Value: Equatable, Hashable, Sendable {
 
     /// A JSON string literal, which is also a valid Python string literal.
     public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        var out = ""
+        appendQuoted(s, to: &out)   // the one JSON string writer (EventPayload.swift)
+        return out
     }
 }
 

@@ -222,7 +222,7 @@ extension Value {
         }
     }
 
-    /// `quote(s)` appended to `out`; a string with nothing to escape is copied whole, one with escapes is written
+    /// A JSON string literal of `s` appended to `out` (what `quote` returns); a string with nothing to escape is copied whole, one with escapes is written
     /// in place, its runs between escapes as they are (every escaped byte is ASCII, so a run never splits a scalar).
     static func appendQuoted<Sink: TextSink>(_ s: String, to out: inout Sink) {
         out.write(ascii: UInt8(ascii: "\""))
@@ -250,7 +250,7 @@ extension Value {
         out.write(ascii: UInt8(ascii: "\""))
     }
 
-    /// One escaped byte as `quote` writes it: `\"`, `\\`, `\n`, `\r`, `\t`, else `\u00xx` (lowercase hex).
+    /// One escaped byte: `\"`, `\\`, `\n`, `\r`, `\t`, else `\u00xx` (lowercase hex).
     private static func writeEscape<Sink: TextSink>(_ b: UInt8, to out: inout Sink) {
         out.write(ascii: UInt8(ascii: "\\"))
         switch b {
