@@ -81,9 +81,13 @@ public struct TextRenderer: Sendable {
     func section(_ title: String, right: String = "") -> String {
         let head = "── \(title) "
         let tail = right.isEmpty ? "" : " \(right) ──"
-        let fill = max(3, width - head.count - tail.count)
-        let rule = fill < TextRenderer.rules.count ? TextRenderer.rules[fill] : String(repeating: "─", count: fill)
-        return style.bold(head + rule + tail) + "\n"
+        return style.bold(head + rule(head: head.count, tail: tail.count) + tail) + "\n"
+    }
+
+    /// The `─` rule that fills a section line between a head and a tail of these widths (at least 3).
+    private func rule(head: Int, tail: Int) -> String {
+        let fill = max(3, width - head - tail)
+        return fill < TextRenderer.rules.count ? TextRenderer.rules[fill] : String(repeating: "─", count: fill)
     }
 
     /// `section(title, right:)` written into `out` without building it: unstyled, with printable-ASCII parts (one
@@ -94,11 +98,10 @@ public struct TextRenderer: Sendable {
             out.write(section(title, right: right))
             return
         }
-        let fill = max(3, width - (title.utf8.count + 4) - (right.utf8.count + 4))
         out.write("── ")
         out.write(title)
         out.write(ascii: UInt8(ascii: " "))
-        out.write(fill < TextRenderer.rules.count ? TextRenderer.rules[fill] : String(repeating: "─", count: fill))
+        out.write(rule(head: title.utf8.count + 4, tail: right.utf8.count + 4))   // "── " + title + " ", " " + right + " ──"
         out.write(ascii: UInt8(ascii: " "))
         out.write(right)
         out.write(" ──\n")
