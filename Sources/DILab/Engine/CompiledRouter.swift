@@ -68,8 +68,5 @@ public struct PathPattern: Sendable {
     }
 }
 
-/// A compiled route in an immutable box the engine keeps: a request passes `box.value` on borrowed.
-final class RouteBox: Sendable {
-    let value: CompiledRoute
-    init(_ value: CompiledRoute) { self.value = value }
-}
+/// A compiled route in the box the engine keeps: a request passes `box.value` on borrowed (`SharedBox`).
+typealias RouteBox = SharedBox<CompiledRoute>

@@ -218,13 +218,15 @@ final class DependantFacts: Sendable {
     }
 }
 
-/// A provider in an immutable box shared by a dependant's copies: `box.value` passed on inside
-/// `withExtendedLifetime(box)` is borrowed, where binding `dependant.provider` to a local copies its twenty-odd
-/// fields (a retain each) at every call.
-final class ProviderBox: Sendable {
-    let value: Provider
-    init(_ value: Provider) { self.value = value }
+/// A large value in an immutable box shared by its holders: `box.value` passed on inside
+/// `withExtendedLifetime(box)` is borrowed, where binding the value to a local copies each of its fields (a retain
+/// each) at every use. A dependant's provider and the engine's compiled routes are kept so.
+final class SharedBox<Boxed: Sendable>: Sendable {
+    let value: Boxed
+    init(_ value: Boxed) { self.value = value }
 }
+
+typealias ProviderBox = SharedBox<Provider>
 
 /// A route's cache keys, numbered when it is compiled. A key met only at request time (inside an override's
 /// freshly analysed subtree) has no number and lives in the request cache's dictionary.
