@@ -31,10 +31,8 @@ final class ServerLog: @unchecked Sendable {
     private let condition = NSCondition()
     private var queue: [Entry] = []
     private var droppedAtQueue = 0
-    /// This second's admitted event lines (from `admitStart`) and the ones shed over `linesPerSecond` so far.
-    private var admitStart: ContinuousClock.Instant?
-    private var admitted = 0
-    private var shedAtRate = 0
+    /// This second's admitted event lines and the ones shed over `linesPerSecond` so far.
+    private var rate = RateWindow()
     private var enqueued: UInt64 = 0
     private var written: UInt64 = 0
     private var writerStarted = false
@@ -119,9 +117,16 @@ final class ServerLog: @unchecked Sendable {
             if let text = render(entry()) { write(text) }
             return
         }
-        if isEvent, linesPerSecond > 0, !admit() {
-            condition.unlock()
-            return
+        if isEvent, linesPerSecond > 0 {
+            switch rate.admit(at: ContinuousClock.now, limit: linesPerSecond) {
+            case .shown: break
+            case .shed(let first):
+                // The first one shed in a second wakes the writer, so the count is said when the second is over
+                // even if nothing else comes.
+                if first, writerWaiting { condition.signal() }
+                condition.unlock()
+                return
+            }
         }
         guard queue.count < maxQueued else {
             droppedAtQueue += 1
@@ -140,33 +145,39 @@ final class ServerLog: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Whether this second's budget has room for one more event line (under `condition`); the first one shed
-    /// in a second wakes the writer, so the count is said when the second is over even if nothing else comes.
-    private func admit() -> Bool {
-        let now = ContinuousClock.now
-        if let start = admitStart, now - start < Self.second {
-            if admitted < linesPerSecond {
-                admitted += 1
-                return true
+    /// The rate limit's state, one value: deciding an event line is one access to the log's state, not four
+    /// (under load nearly every event is decided here and shed).
+    private struct RateWindow {
+        enum Verdict { case shown, shed(first: Bool) }
+        var start: ContinuousClock.Instant?
+        var admitted = 0
+        /// Shed since the writer last took the count.
+        var shed = 0
+
+        mutating func admit(at now: ContinuousClock.Instant, limit: Int) -> Verdict {
+            if let start, now - start < ServerLog.second {
+                if admitted < limit {
+                    admitted += 1
+                    return .shown
+                }
+                shed += 1
+                return .shed(first: shed == 1)
             }
-            shedAtRate += 1
-            if shedAtRate == 1, writerWaiting { condition.signal() }
-            return false
+            start = now
+            admitted = 1
+            return .shown
         }
-        admitStart = now
-        admitted = 1
-        return true
     }
 
     /// One second, built once (`Duration.seconds(_:)` is generic: a dynamic cast per call).
-    private static let second = Duration.seconds(1)
+    fileprivate static let second = Duration.seconds(1)
 
     // MARK: - The writer
 
     private func runWriter() {
         while true {
             condition.lock()
-            while queue.isEmpty && droppedAtQueue == 0 && shedAtRate == 0 && !closing {
+            while queue.isEmpty && droppedAtQueue == 0 && rate.shed == 0 && !closing {
                 writerWaiting = true
                 if notShown > 0, let start = windowStart {
                     // Say what was shed when the second is over, even if nothing else comes.
@@ -189,8 +200,8 @@ final class ServerLog: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             let dropped = droppedAtQueue
             droppedAtQueue = 0
-            let shed = shedAtRate
-            shedAtRate = 0
+            let shed = rate.shed
+            rate.shed = 0
             let target = enqueued
             let ending = closing && batch.isEmpty && dropped == 0 && shed == 0
             condition.unlock()

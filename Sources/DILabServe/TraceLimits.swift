@@ -85,24 +85,37 @@ enum Footprint {
         perEvent + of(e.subject) + of(e.detail) + e.data.reduce(0) { $0 + of($1.key) + of($1.value) }
     }
 
-    /// Iterative: a body's depth is not this function's stack.
+    /// Iterative: a body's depth is not this function's stack. Only nested containers wait in the work list, so a
+    /// flat body (the usual response: an object of scalars) is counted without allocating one.
     static func of(_ v: Value) -> Int {
         var total = 0
-        var stack = [v]
-        while let next = stack.popLast() {
-            total += perValue
-            switch next {
-            case .string(let s): total += of(s)
-            case .array(let items): stack += items
+        var stack: [Value] = []
+        var next: Value? = v
+        while let item = next {
+            switch item {
+            case .array(let items):
+                total += perValue
+                for child in items { total += leaf(child, deferring: &stack) }
             case .object(let pairs):
-                for (k, value) in pairs {
-                    total += of(k)
-                    stack.append(value)
-                }
-            default: break
+                total += perValue
+                for (k, child) in pairs { total += of(k) + leaf(child, deferring: &stack) }
+            default:
+                total += leaf(item, deferring: &stack)
             }
+            next = stack.popLast()
         }
         return total
+    }
+
+    /// A scalar's or string's footprint; a container is put on `stack` (and counted when it is taken off).
+    private static func leaf(_ v: Value, deferring stack: inout [Value]) -> Int {
+        switch v {
+        case .string(let s): return perValue + of(s)
+        case .array, .object:
+            stack.append(v)
+            return 0
+        default: return perValue
+        }
     }
 
     static func of(_ t: RequestTrace) -> Int {

@@ -118,7 +118,8 @@ final class TraceStore: @unchecked Sendable {
         entry.truncated = entry.truncated || truncated
         entry.bytes += bytes
         total += bytes
-        evict(keeping: entry.id)
+        // An event adds bytes, never a trace: only the byte budget can be passed here.
+        if total > byteBudget { evict(keeping: entry.id) }
     }
 
     /// The finished trace. Its events are the ones `append` already kept (the observer saw every one), so they are

@@ -64,12 +64,14 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
     }
 
     static let deadlineName = "dilab.read-deadline"
+    static let firstRequestErrorName = "dilab.first-request-error"
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let (handshake, idle) = (self.handshake, self.idleTimeout)
         return channel.eventLoop.makeCompletedFuture {
             let deadline = ReadDeadlineHandler(headerTimeout: headerTimeout, bodyTimeout: bodyTimeout)
             try channel.pipeline.syncOperations.addHandler(deadline, name: Self.deadlineName, position: .first)
+            let progressTarget = NIOLoopBound(deadline, eventLoop: channel.eventLoop)   // told by RequestProgressHandler
             let pending = PendingUpgrade()
             let upgrader = NIOTypedWebSocketServerUpgrader<Upgrade>(
                 maxFrameSize: limits.maxMessageBytes,
@@ -101,8 +103,10 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             let upgrade = NIOTypedHTTPServerUpgradeConfiguration<Upgrade>(upgraders: [upgrader], notUpgradingCompletionHandler: { channel in
                 channel.eventLoop.makeCompletedFuture {
                     pending.settle()
+                    // Settled, it only passes parts on (a later parse error is the HTTP loop's): out of the way.
+                    channel.pipeline.syncOperations.removeHandler(name: Self.firstRequestErrorName, promise: nil)
                     try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                    try channel.pipeline.syncOperations.addHandler(RequestProgressHandler())
+                    try channel.pipeline.syncOperations.addHandler(RequestProgressHandler(deadline: progressTarget.value))
                     try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: .init(idle), logger: logger))
                     let http = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
                         wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
@@ -117,7 +121,7 @@ struct DILabHTTPChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.enableErrorHandling = false
             configuration.enableResponseHeaderValidation = false  // swift-http-types validates already
             let future = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
-            try channel.pipeline.syncOperations.addHandler(FirstRequestErrorHandler(pending: pending))
+            try channel.pipeline.syncOperations.addHandler(FirstRequestErrorHandler(pending: pending), name: Self.firstRequestErrorName)
             return Value(upgrade: future, channel: channel, pending: pending)
         }
     }
