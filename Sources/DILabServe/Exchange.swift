@@ -22,8 +22,8 @@ final class Exchange: ResponseChannel, @unchecked Sendable {
     let deadlines: WriteDeadlines
     /// Called when the body was not written in time; the engine carries on regardless.
     var onTimeout: (@Sendable () -> Void)?
-    /// The head, for the trace store's partial trace.
-    var onStart: ((ResponseStart) -> Void)?
+    /// The run it belongs to, told of the head (for the trace store's partial trace).
+    var run: ServerCore.RunState?
 
     init(deadlines: WriteDeadlines) {
         self.deadlines = deadlines
@@ -32,7 +32,7 @@ final class Exchange: ResponseChannel, @unchecked Sendable {
     // MARK: the engine's side (its event loop)
 
     func start(_ head: ResponseStart) {
-        onStart?(head)
+        run?.started(head)
         lock.lock()
         guard !headClosed else { lock.unlock(); return }
         headClosed = true

@@ -52,7 +52,10 @@ struct DILabResponder: HTTPResponder {
         core.inflight.enterAnonymous()
         defer { core.inflight.leaveAnonymous() }
         // HTTP/1.1's Host header arrives as the request's authority; Starlette lists it with the other headers.
-        let headers = (request.head.authority.map { [("host", $0)] } ?? []) + request.headers.map { ($0.name.canonicalName, $0.value) }
+        var headers: [(String, String)] = []
+        headers.reserveCapacity(request.headers.count + 1)   // one array, not three joined
+        if let host = request.head.authority { headers.append(("host", host)) }
+        for field in request.headers { headers.append((field.name.canonicalName, field.value)) }
         var incoming = IncomingRequest(method: request.method.rawValue, target: request.head.path ?? "/", headers: headers)
         let limit = core.options.maxBodyBytes
         let length = request.headers[.contentLength]

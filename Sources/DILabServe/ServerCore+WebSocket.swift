@@ -38,14 +38,9 @@ extension ServerCore {
     /// Submits the connection to the engine. Its events feed the log, the live stream and the trace store as a
     /// request's do; it leaves the in-flight set when the endpoint and its cleanup have finished.
     func startConnection(_ spec: RequestSpec, peer: WebSocketPeerBridge) -> String {
-        let box = RunState()
-        let id = connect(spec, peer, { [self] e in record(e, spec: spec, box: box) }, { [self] trace in
-            let id = String(trace.id)
-            finish(trace, box: box)
-            peer.engineFinished()
-            inflight.leave(id)
-        })
-        return String(id)
+        let run = RunState(core: self, spec: spec)
+        run.peer = peer
+        return String(connect(spec, peer, run.record, run.finished))
     }
 
     /// A websocket request no `WEBSOCKET` route takes: Starlette's router closes it before accept, and uvicorn

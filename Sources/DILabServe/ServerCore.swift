@@ -69,18 +69,10 @@ final class ServerCore: @unchecked Sendable {
     /// the in-flight set when it ends.
     func startRun(_ spec: RequestSpec) -> (Exchange, String) {
         let exchange = Exchange(deadlines: deadlines)
-        let box = RunState()
-        exchange.onStart = { [store] head in
-            if let entry = box.entry { store.head(of: entry, head) }
-        }
-        let id = loop.submit(spec, channel: exchange, observer: { [self] e in
-            record(e, spec: spec, box: box)
-        }, done: { [self] trace in
-            let id = String(trace.id)
-            finish(trace, box: box)
-            exchange.engineFinished()
-            inflight.leave(id)
-        })
+        let run = RunState(core: self, spec: spec)
+        run.exchange = exchange
+        exchange.run = run
+        let id = loop.submit(spec, channel: exchange, observer: run.record, done: run.finished)
         exchange.onTimeout = { [log, options] in
             log.message("[\(id)] the response was not written within \(options.writeTimeout) s; the engine carries on")
         }
@@ -95,11 +87,11 @@ final class ServerCore: @unchecked Sendable {
 
     /// One engine event of a request or connection: the in-flight set and the trace store learn of it with its
     /// first event; the log and the live stream get the cut event too (a 1 MiB body is not a 1 MiB log line).
-    func record(_ e: TraceEvent, spec: RequestSpec, box: RunState) {
+    func record(_ e: TraceEvent, box: RunState) {
         let id = box.id(from: e)
         if e.kind == .request {
-            inflight.enter(id, spec)
-            box.entry = store.begin(id, request: spec)
+            inflight.enter(id, box.spec)
+            box.entry = store.begin(id, request: box.spec)
         }
         share(e, id: id, entry: box.entry)
     }
@@ -141,16 +133,45 @@ final class ServerCore: @unchecked Sendable {
         return id
     }
 
-    /// The engine numbers requests; the observer learns the number from the first event, and keeps the trace
-    /// store's entry its events go to.
+    /// One run as serve records it, what its engine callbacks share: the request, the trace store's entry its
+    /// events go to, and who waits for its end (the HTTP handler's exchange, or the websocket's peer). The engine
+    /// numbers requests; the observer learns the number from the first event. One object per run, whose methods
+    /// are the observer and `done` (no closure context, and the request not copied into each).
     final class RunState: @unchecked Sendable {
+        let core: ServerCore
+        let spec: RequestSpec
         var entry: TraceStore.Entry?
+        /// An HTTP run's bridge: told when the engine has finished (released then: it points back here).
+        var exchange: Exchange?
+        /// A websocket run's client.
+        var peer: WebSocketPeerBridge?
         private var value: String?
+
+        init(core: ServerCore, spec: RequestSpec) {
+            self.core = core
+            self.spec = spec
+        }
+
         func id(from e: TraceEvent) -> String {
             if let value { return value }
             let id = e.request.map(String.init) ?? "?"
             value = id
             return id
+        }
+
+        func record(_ e: TraceEvent) { core.record(e, box: self) }
+
+        /// The response head the engine sent, for the store's partial trace.
+        func started(_ head: ResponseStart) {
+            if let entry { core.store.head(of: entry, head) }
+        }
+
+        func finished(_ trace: RequestTrace) {
+            core.finish(trace, box: self)
+            exchange?.engineFinished()
+            exchange = nil
+            peer?.engineFinished()
+            core.inflight.leave(String(trace.id))
         }
     }
 }
