@@ -76,11 +76,11 @@ struct ReadDeadline: Equatable {
 enum RequestProgress { case head, end, responseWritten }
 
 /// First in the pipeline, on raw bytes: it sees the bytes of a head before the decoder has a head to show.
-final class ReadDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+/// Inbound only: what it learns of requests and responses comes from `RequestProgressHandler`, so the
+/// connection's writes, flushes and reads do not pass through it.
+final class ReadDeadlineHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
 
     let headerTimeout: TimeAmount
     let bodyTimeout: TimeAmount
