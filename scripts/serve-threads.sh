@@ -24,8 +24,11 @@ for _ in $(seq 100); do curl -sf -o /dev/null -H 'x-client: wrk' "$URL" && break
 wrk -t2 -c"$CONNS" -d2s -H 'x-client: wrk' "$URL" >/dev/null
 snapshot() {
   for t in /proc/$P/task/*; do
-    read -r -a s < <(cut -d')' -f2 "$t/stat")
-    echo "$(basename "$t") $(tr ' ' '_' <"$t/comm") $((s[11] + s[12])) $(awk '/ctxt_switches/ {n += $2} END {print n}' "$t/status")"
+    # A thread may end between the listing and the read (Dispatch's workers come and go): skip it.
+    stat=$(cut -d')' -f2 "$t/stat" 2>/dev/null) && comm=$(tr ' ' '_' <"$t/comm" 2>/dev/null) \
+      && switches=$(awk '/ctxt_switches/ {n += $2} END {print n}' "$t/status" 2>/dev/null) || continue
+    read -r -a s <<<"$stat"
+    echo "$(basename "$t") $comm $((s[11] + s[12])) $switches"
   done | sort
 }
 snapshot >"$WORK/before"
