@@ -337,9 +337,8 @@ extension RequestRun {
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         try stateReads([], returns: provider.returns, param: d.requestObjectParam, env: env, by: provider.name)
         try raiseDeferred(failure, by: provider.name, depth: depth)
-        var entryEnv = env
-        entryEnv["__value"] = value
-        let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope, slot: slot, pool: pool)
+        env.bindYielded(value)   // the environment's last use here: bound in place, not copied first
+        let entry = StackEntry(dependant: d, env: env, depth: depth, scope: scope, slot: slot, pool: pool)
         if scope == "function" { functionStack.append(entry) } else { requestStack.append(entry) }
         return value
     }
@@ -371,7 +370,8 @@ extension RequestRun {
             explicitBackground = PendingTask(def: def, args: args, addedBy: r.handlerName)
         }
         var body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
-        if let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
+        // Asked only of a route whose `returns:` is one bare hole: passing `app.scenario` copies the scenario.
+        if PassedThroughReturn.returnedParam(r) != nil, let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
             body = try serializePassedThrough(p, type: type, route: r)
         }
         var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)

@@ -170,7 +170,7 @@ final class RequestRun {
 
     /// The matched route, through the exit stacks of the profile's lifecycle.
     func run(_ route: CompiledRoute, _ pathValues: [String: String]) {
-        trace.route = "\(route.route.method) \(route.fullPath)"
+        trace.route = route.traceName
         if route.isWebSocket { runWebSocket(route, pathValues); return }
         switch profile.lifecycle {
         case .modern: runModern(route, pathValues)

@@ -309,8 +309,8 @@ public struct ResolvedParam: Sendable {
 
 /// A route with its full path and the root dependant FastAPI builds for it.
 public struct CompiledRoute: Sendable {
-    public var route: Route { didSet { isWebSocket = route.isWebSocket } }
-    public var fullPath: String { didSet { pattern = PathPattern(fullPath) } }
+    public var route: Route { didSet { isWebSocket = route.isWebSocket; traceName = "\(route.method) \(fullPath)" } }
+    public var fullPath: String { didSet { pattern = PathPattern(fullPath); traceName = "\(route.method) \(fullPath)" } }
     public var dependant: Dependant {
         didSet {
             (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
@@ -337,6 +337,8 @@ public struct CompiledRoute: Sendable {
     public private(set) var isWebSocket: Bool
     /// The tree's cache keys, numbered by `prepared(for:slots:)`.
     public internal(set) var cacheSlots: CacheSlots = .none
+    /// `METHOD /full/path`, the name a request's trace gives its route (was interpolated once per request).
+    public private(set) var traceName: String
 
     public init(route: Route, fullPath: String, dependant: Dependant, levels: [(level: String, spec: DependsSpec)], depth: Int = 0) {
         self.route = route
@@ -347,6 +349,7 @@ public struct CompiledRoute: Sendable {
         pattern = PathPattern(fullPath)
         (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
         isWebSocket = route.isWebSocket
+        traceName = "\(route.method) \(fullPath)"
     }
 
     static func bodyFacts(_ d: Dependant) -> ([ResolvedParam], Bool) {

@@ -81,6 +81,9 @@ public struct TemplateEnv: Sendable, ExpressibleByDictionaryLiteral {
         }
     }
 
+    /// Binds `__value` (what a yield dependency yielded), as `self["__value"] = value` does.
+    mutating func bindYielded(_ value: Value) { yielded = value }
+
     /// What an expression's root reads: the bare name, else dilab's built-in of that name (`{{state}}` is the
     /// callable's own `state` parameter when it has one, as FastAPI passes it, and `@state` otherwise).
     public func lookup(_ root: String) -> Value? {
