@@ -206,14 +206,16 @@ extension RequestRun {
     func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
         // A compiled use lends its boxed provider (borrowed); an override's fresh subtree copies its own.
         // (`withExtendedLifetime` is what lets the optimizer pass `box.value` in place: without it, a copy.)
-        if let box = d.facts?.providerBox {
-            return try withExtendedLifetime(box) { () throws(PyError) -> Value in try call(d, box.value, values: values, depth: depth, key: key) }
+        if let facts = d.facts, let box = facts.providerBox {
+            return try withExtendedLifetime(box) { () throws(PyError) -> Value in
+                try call(d, box.value, values: values, depth: depth, key: key, counter: facts.callCounter)
+            }
         }
         guard let provider = d.provider else { return .null }
-        return try call(d, provider, values: values, depth: depth, key: key)
+        return try call(d, provider, values: values, depth: depth, key: key, counter: nil)
     }
 
-    func call(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
+    func call(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, key: CacheKey, counter: Int?) throws(PyError) -> Value {
         let th = thread(async: provider.isAsync)
         if provider.lruCache, let cached = engine.lruValue(provider.name) {
             emit(.call, provider.name, .lruHit(cached),
@@ -225,7 +227,7 @@ extension RequestRun {
         defer {
             if let pool { release(pool, for: provider.name, depth: depth) }
         }
-        let (n, state) = engine.nextCallAndState(provider.name)
+        let (n, state) = engine.nextCallAndState(provider.name, counter: counter)
         defer { dropLocalContext() }
         // No `set:` (the common case) takes the environment as made: passing it through `setContext` copies it.
         var env = environment(values, provider: provider.name, call: n, state: state)
@@ -296,20 +298,21 @@ extension RequestRun {
 
     /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.
     func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
-        if let box = d.facts?.providerBox {
+        if let facts = d.facts, let box = facts.providerBox {
             return try withExtendedLifetime(box) { () throws(PyError) -> Value in
-                try enter(d, box.value, values: values, depth: depth, scope: scope, key: key, slot: slot)
+                try enter(d, box.value, values: values, depth: depth, scope: scope, key: key, slot: slot, counter: facts.callCounter)
             }
         }
         guard let provider = d.provider else { return .null }
-        return try enter(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot)
+        return try enter(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, counter: nil)
     }
 
-    func enter(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter?) throws(PyError) -> Value {
+    func enter(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter?,
+               counter: Int?) throws(PyError) -> Value {
         var pool: Limiter?
         do throws(PyError) {
             pool = try takeThreadAndPool(provider, depth: depth)
-            return try enterHolding(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, pool: pool)
+            return try enterHolding(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, pool: pool, counter: counter)
         } catch {
             // Setup failed before the yield: the generator never reached its exit stack, so what it took goes back now.
             if let pool { release(pool, for: provider.name, depth: depth) }
@@ -319,8 +322,8 @@ extension RequestRun {
     }
 
     func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
-                      slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
-        let (n, state) = engine.nextCallAndState(provider.name)
+                      slot: Limiter?, pool: Limiter?, counter: Int?) throws(PyError) -> Value {
+        let (n, state) = engine.nextCallAndState(provider.name, counter: counter)
         defer { dropLocalContext() }
         // No `set:` (the common case) takes the environment as made: passing it through `setContext` copies it.
         var env = environment(values, provider: provider.name, call: n, state: state)
@@ -345,7 +348,7 @@ extension RequestRun {
 
     func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
         let r = route.route
-        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        var env = environment(values, provider: nil, call: engine.nextHandlerCall(route))
         if let e = WrappedEndpoint.coroutineFailure(r, on: profile) {
             // 0.105–0.120: the sync wrapper hands back the endpoint's unawaited coroutine, which `serialize_response`
             // cannot encode: a ValueError inside the dependencies' exit stack, the body never run.

@@ -31,7 +31,7 @@ extension RequestRun {
 
     func runEndpoint(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) {
         let r = route.route
-        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        var env = environment(values, provider: nil, call: engine.nextHandlerCall(route))
         env[Builtin.client] = .string(connection?.label ?? "")
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: .loop)
         guard let handler = r.webSocket else { return }
