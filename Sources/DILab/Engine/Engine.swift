@@ -87,8 +87,10 @@ public final class Engine: @unchecked Sendable {
     /// (the compiled `counter` when that is `name`'s, else looked up), or `otherCallCounts`.
     private func bumpCall(_ name: String, counter: Int?) -> Int {
         func bump(_ n: inout Int) -> Int { n += 1; return n }
-        if let i = counter, i < callCounts.count, counters.names[i] == name { return bump(&callCounts[i]) }
-        if let i = counters.numbers[name], i < callCounts.count { return bump(&callCounts[i]) }
+        // One access to `callCounts` for the bounds check and the count (each access of a class `var` is checked).
+        func bump(_ counts: inout [Int], at i: Int) -> Int? { i < counts.count ? bump(&counts[i]) : nil }
+        if let i = counter, counters.names.indices.contains(i), counters.names[i] == name, let n = bump(&callCounts, at: i) { return n }
+        if let i = counters.numbers[name], let n = bump(&callCounts, at: i) { return n }
         return bump(&otherCallCounts[name, default: 0])   // one hash of the name, not two
     }
 
