@@ -2,7 +2,7 @@
 extension RequestRun {
     /// Solves the route's dependant and calls the handler. Returns validation errors instead of raising them
     /// when `raiseValidation` is false (0.115's shape).
-    func solveAndHandle(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
+    func solveAndHandle(_ route: CompiledRoute, _ pathValues: PathValues, raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
         guard route.depth > DeepStack.inlineDepth else { return try solveAndHandleHere(route, pathValues, raiseValidation: raiseValidation) }
         let outcome: Result<(response: PendingResponse?, validation: [Value]), PyError> = DeepStack.run(depth: route.depth) {
             do throws(PyError) {
@@ -14,7 +14,7 @@ extension RequestRun {
         return try outcome.get()
     }
 
-    func solveAndHandleHere(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
+    func solveAndHandleHere(_ route: CompiledRoute, _ pathValues: PathValues, raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
         let bodyParams = route.bodyParams
         var body: Value?
         if !bodyParams.isEmpty {

@@ -1,7 +1,7 @@
 /// A websocket endpoint: dependencies solved once, before the endpoint (so before accept), the steps, then both exit
 /// stacks, then what the server makes of how it ended (observed, docs/beyond-the-spec.md · WebSockets).
 extension RequestRun {
-    func runWebSocket(_ route: CompiledRoute, _ pathValues: [String: String]) {
+    func runWebSocket(_ route: CompiledRoute, _ pathValues: PathValues) {
         guard let connection else { return }
         connection.run = self
         var pending: PyError?
