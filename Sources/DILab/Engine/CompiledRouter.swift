@@ -22,8 +22,9 @@ public struct PathPattern: Sendable {
     }
 
     /// The path parameters when `path` (already split at `/`) matches, else nil.
-    func match(_ p: [Substring]) -> [String: String]? {
-        var values: [String: String] = [:]
+    func match(_ p: [Substring]) -> PathValues? {
+        var values: PathValues = [:]
+        values.reserveCapacity(segments.count)
         var i = 0
         while i < segments.count {
             switch segments[i] {
@@ -65,6 +66,26 @@ public struct PathPattern: Sendable {
         }
         out.append(path[start..<bytes.endIndex])
         return out
+    }
+}
+
+/// A matched request's path parameters, in template order. A route has a few: a scan beats the dictionary they
+/// were (a hash table allocated and every name hashed per request); a name bound twice reads as its last binding.
+struct PathValues: ExpressibleByDictionaryLiteral {
+    private var pairs: [(String, String)] = []
+
+    init(dictionaryLiteral elements: (String, String)...) {
+        for (name, value) in elements { self[name] = value }
+    }
+
+    mutating func reserveCapacity(_ n: Int) { pairs.reserveCapacity(n) }
+
+    subscript(name: String) -> String? {
+        get { pairs.last { $0.0 == name }?.1 }
+        set {
+            pairs.removeAll { $0.0 == name }
+            if let newValue { pairs.append((name, newValue)) }
+        }
     }
 }
 

@@ -14,7 +14,11 @@ public final class Engine: @unchecked Sendable {
     let makeClock: @Sendable () -> EngineClock
     let lock = NSLock()
     var lruValues: [String: Value] = [:]
-    var callCounts: [String: Int] = [:]
+    /// `{{call}}` counts by the app's counter number (`CallCounters`); a name the app did not number is counted
+    /// in `otherCallCounts`. Both are read and written under `lock`.
+    var callCounts: [Int]
+    var otherCallCounts: [String: Int] = [:]
+    let counters: CallCounters
     var requestCount = 0
     var state: [(String, Value)] = []
     /// What the app's own lifespan set, which the export writes to `app.state` as well (`{{request.app.state.x}}`).
@@ -36,6 +40,8 @@ public final class Engine: @unchecked Sendable {
         self.overrides = Dictionary(app.scenario.overrides.map { ($0.original, $0.replacement) }, uniquingKeysWith: { $1 })
         self.modelsByName = Dictionary(app.scenario.models.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         self.routeBoxes = app.routes.map(RouteBox.init)
+        self.counters = app.callCounters
+        self.callCounts = Array(repeating: 0, count: app.callCounters.names.count)
     }
 
     /// Loads, compiles and runs a whole scenario: startup, every request in the file (or `requests`), shutdown.
@@ -59,17 +65,33 @@ public final class Engine: @unchecked Sendable {
 
     // MARK: app-lifetime state
 
-    func nextCall(_ name: String) -> Int {
+    /// The next `{{call}}` number of `name`; `counter` is its compiled number when the caller has one.
+    func nextCall(_ name: String, counter: Int? = nil) -> Int {
         lock.lock(); defer { lock.unlock() }
-        func bump(_ n: inout Int) -> Int { n += 1; return n }
-        return bump(&callCounts[name, default: 0])   // one hash of the name, not two
+        return bumpCall(name, counter: counter)
     }
 
     /// `nextCall` and `stateValue` under one lock: what every callable's environment needs.
-    func nextCallAndState(_ name: String) -> (call: Int, state: Value) {
+    func nextCallAndState(_ name: String, counter: Int? = nil) -> (call: Int, state: Value) {
         lock.lock(); defer { lock.unlock() }
+        return (bumpCall(name, counter: counter), .object(state))
+    }
+
+    /// The handler's next `{{call}}` number: its route's compiled counter, else by `handler:NAME`.
+    func nextHandlerCall(_ route: CompiledRoute) -> Int {
+        if let (counter, key) = route.handlerCounter { return nextCall(key, counter: counter) }
+        return nextCall(CallCounters.handlerKey(route.route.handlerName))
+    }
+
+    /// Counts one call of `name` (the caller holds `lock`). A name has one home: its number in the app's table
+    /// (the compiled `counter` when that is `name`'s, else looked up), or `otherCallCounts`.
+    private func bumpCall(_ name: String, counter: Int?) -> Int {
         func bump(_ n: inout Int) -> Int { n += 1; return n }
-        return (bump(&callCounts[name, default: 0]), .object(state))
+        // One access to `callCounts` for the bounds check and the count (each access of a class `var` is checked).
+        func bump(_ counts: inout [Int], at i: Int) -> Int? { i < counts.count ? bump(&counts[i]) : nil }
+        if let i = counter, counters.names.indices.contains(i), counters.names[i] == name, let n = bump(&callCounts, at: i) { return n }
+        if let i = counters.numbers[name], let n = bump(&callCounts, at: i) { return n }
+        return bump(&otherCallCounts[name, default: 0])   // one hash of the name, not two
     }
 
     func lruValue(_ name: String) -> Value? {

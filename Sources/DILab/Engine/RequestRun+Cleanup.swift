@@ -94,7 +94,8 @@ extension RequestRun {
         }
         if exc == nil {
             do {
-                try addTasks(provider.cleanup.addsTasks, env: env, by: provider.name + " cleanup", depth: entry.depth)
+                // The owner's name is made only when there are tasks to add (a concatenation per cleanup, else).
+                if !provider.cleanup.addsTasks.isEmpty { try addTasks(provider.cleanup.addsTasks, env: env, by: provider.name + " cleanup", depth: entry.depth) }
                 try raiseIfDue(provider.cleanup.raises, env: env, by: provider.name, depth: entry.depth)
             } catch let e {
                 result = e

@@ -2,7 +2,7 @@
 extension RequestRun {
     /// Solves the route's dependant and calls the handler. Returns validation errors instead of raising them
     /// when `raiseValidation` is false (0.115's shape).
-    func solveAndHandle(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
+    func solveAndHandle(_ route: CompiledRoute, _ pathValues: PathValues, raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
         guard route.depth > DeepStack.inlineDepth else { return try solveAndHandleHere(route, pathValues, raiseValidation: raiseValidation) }
         let outcome: Result<(response: PendingResponse?, validation: [Value]), PyError> = DeepStack.run(depth: route.depth) {
             do throws(PyError) {
@@ -14,7 +14,7 @@ extension RequestRun {
         return try outcome.get()
     }
 
-    func solveAndHandleHere(_ route: CompiledRoute, _ pathValues: [String: String], raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
+    func solveAndHandleHere(_ route: CompiledRoute, _ pathValues: PathValues, raiseValidation: Bool) throws(PyError) -> (response: PendingResponse?, validation: [Value]) {
         let bodyParams = route.bodyParams
         var body: Value?
         if !bodyParams.isEmpty {
@@ -52,23 +52,23 @@ extension RequestRun {
 
 
     /// `solve_dependencies`: sub-dependencies depth-first, left to right, then the dependant's own request values.
-    func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
+    func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: Arguments, errors: [Value]) {
         // A compiled dependant lends its fields (borrowed inside `withExtendedLifetime`); an override's fresh one makes them.
         if let facts = dependant.facts {
-            return try withExtendedLifetime(facts) { () throws(PyError) -> (values: [String: Value], errors: [Value]) in
+            return try withExtendedLifetime(facts) { () throws(PyError) -> (values: Arguments, errors: [Value]) in
                 try solve(dependant, facts.fields, reader: reader, depth: depth)
             }
         }
         return try solve(dependant, DependantFacts.Fields(dependant), reader: reader, depth: depth)
     }
 
-    func solve(_ dependant: Dependant, _ fields: DependantFacts.Fields, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
+    func solve(_ dependant: Dependant, _ fields: DependantFacts.Fields, reader: RequestValues, depth: Int) throws(PyError) -> (values: Arguments, errors: [Value]) {
         if depth > GraphBuilder.requestDepthLimit {
             let e = PyError(type: "RecursionError", message: GraphBuilder(scenario: app.scenario, profile: profile).recursionMessage())
             emit(.raise, dependant.callName, "solve_dependencies recurses once per level: \(depth - 1) levels deep is past Python's recursion limit", q: e.summary)
             throw e
         }
-        var values: [String: Value] = [:]
+        var values: Arguments = [:]
         var errors: [Value] = []
         // Sized for every argument, the injected ones (`BackgroundTasks`, `Request`, …) included: no resize per call.
         let arguments = fields.argumentCount
@@ -91,7 +91,7 @@ extension RequestRun {
                 overriding = provider.name
                 expandingOverrides.insert(provider.name)
             }
-            let solved: (values: [String: Value], errors: [Value])
+            let solved: (values: Arguments, errors: [Value])
             if overriding == nil, let facts, facts.isLeaf, depth < GraphBuilder.requestDepthLimit {
                 solved = ([:], [])
             } else {
@@ -183,7 +183,7 @@ extension RequestRun {
     }
 
     /// Template environment: the callable's arguments (shared, not copied) plus dilab's built-ins as they are now.
-    func environment(_ values: [String: Value], provider name: String?, call: Int, state: Value? = nil) -> TemplateEnv {
+    func environment(_ values: Arguments, provider name: String?, call: Int, state: Value? = nil) -> TemplateEnv {
         var env = TemplateEnv(names: values)
         env[Builtin.call] = .int(call)
         env[Builtin.request] = .int(id)
@@ -203,17 +203,19 @@ extension RequestRun {
     }
 
     /// A plain (non-generator) dependency: sync ones run in the threadpool, async ones on the loop.
-    func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
+    func call(_ d: Dependant, values: Arguments, depth: Int, key: CacheKey) throws(PyError) -> Value {
         // A compiled use lends its boxed provider (borrowed); an override's fresh subtree copies its own.
         // (`withExtendedLifetime` is what lets the optimizer pass `box.value` in place: without it, a copy.)
-        if let box = d.facts?.providerBox {
-            return try withExtendedLifetime(box) { () throws(PyError) -> Value in try call(d, box.value, values: values, depth: depth, key: key) }
+        if let facts = d.facts, let box = facts.providerBox {
+            return try withExtendedLifetime(box) { () throws(PyError) -> Value in
+                try call(d, box.value, values: values, depth: depth, key: key, counter: facts.callCounter)
+            }
         }
         guard let provider = d.provider else { return .null }
-        return try call(d, provider, values: values, depth: depth, key: key)
+        return try call(d, provider, values: values, depth: depth, key: key, counter: nil)
     }
 
-    func call(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
+    func call(_ d: Dependant, _ provider: Provider, values: Arguments, depth: Int, key: CacheKey, counter: Int?) throws(PyError) -> Value {
         let th = thread(async: provider.isAsync)
         if provider.lruCache, let cached = engine.lruValue(provider.name) {
             emit(.call, provider.name, .lruHit(cached),
@@ -225,7 +227,7 @@ extension RequestRun {
         defer {
             if let pool { release(pool, for: provider.name, depth: depth) }
         }
-        let (n, state) = engine.nextCallAndState(provider.name)
+        let (n, state) = engine.nextCallAndState(provider.name, counter: counter)
         defer { dropLocalContext() }
         // No `set:` (the common case) takes the environment as made: passing it through `setContext` copies it.
         var env = environment(values, provider: provider.name, call: n, state: state)
@@ -245,7 +247,7 @@ extension RequestRun {
         return value
     }
 
-    func defaultValue(_ provider: Provider, _ values: [String: Value]) -> Value {
+    func defaultValue(_ provider: Provider, _ values: Arguments) -> Value {
         // A function object, as the export's recorder shows one in text (`returns_task:`).
         if provider.returnsTask != nil { return .string("<function>") }
         switch provider.form {
@@ -295,21 +297,22 @@ extension RequestRun {
     }
 
     /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.
-    func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
-        if let box = d.facts?.providerBox {
+    func enter(_ d: Dependant, values: Arguments, depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
+        if let facts = d.facts, let box = facts.providerBox {
             return try withExtendedLifetime(box) { () throws(PyError) -> Value in
-                try enter(d, box.value, values: values, depth: depth, scope: scope, key: key, slot: slot)
+                try enter(d, box.value, values: values, depth: depth, scope: scope, key: key, slot: slot, counter: facts.callCounter)
             }
         }
         guard let provider = d.provider else { return .null }
-        return try enter(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot)
+        return try enter(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, counter: nil)
     }
 
-    func enter(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter?) throws(PyError) -> Value {
+    func enter(_ d: Dependant, _ provider: Provider, values: Arguments, depth: Int, scope: String, key: CacheKey, slot: Limiter?,
+               counter: Int?) throws(PyError) -> Value {
         var pool: Limiter?
         do throws(PyError) {
             pool = try takeThreadAndPool(provider, depth: depth)
-            return try enterHolding(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, pool: pool)
+            return try enterHolding(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, pool: pool, counter: counter)
         } catch {
             // Setup failed before the yield: the generator never reached its exit stack, so what it took goes back now.
             if let pool { release(pool, for: provider.name, depth: depth) }
@@ -318,9 +321,9 @@ extension RequestRun {
         }
     }
 
-    func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
-                      slot: Limiter?, pool: Limiter?) throws(PyError) -> Value {
-        let (n, state) = engine.nextCallAndState(provider.name)
+    func enterHolding(_ d: Dependant, _ provider: Provider, values: Arguments, depth: Int, scope: String, key: CacheKey,
+                      slot: Limiter?, pool: Limiter?, counter: Int?) throws(PyError) -> Value {
+        let (n, state) = engine.nextCallAndState(provider.name, counter: counter)
         defer { dropLocalContext() }
         // No `set:` (the common case) takes the environment as made: passing it through `setContext` copies it.
         var env = environment(values, provider: provider.name, call: n, state: state)
@@ -337,16 +340,15 @@ extension RequestRun {
         try raiseIfDue(provider.raises, env: env, by: provider.name, depth: depth)
         try stateReads([], returns: provider.returns, param: d.requestObjectParam, env: env, by: provider.name)
         try raiseDeferred(failure, by: provider.name, depth: depth)
-        var entryEnv = env
-        entryEnv["__value"] = value
-        let entry = StackEntry(dependant: d, env: entryEnv, depth: depth, scope: scope, slot: slot, pool: pool)
+        env.bindYielded(value)   // the environment's last use here: bound in place, not copied first
+        let entry = StackEntry(dependant: d, env: env, depth: depth, scope: scope, slot: slot, pool: pool)
         if scope == "function" { functionStack.append(entry) } else { requestStack.append(entry) }
         return value
     }
 
-    func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
+    func callHandler(_ route: CompiledRoute, _ values: Arguments) throws(PyError) -> PendingResponse {
         let r = route.route
-        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        var env = environment(values, provider: nil, call: engine.nextHandlerCall(route))
         if let e = WrappedEndpoint.coroutineFailure(r, on: profile) {
             // 0.105–0.120: the sync wrapper hands back the endpoint's unawaited coroutine, which `serialize_response`
             // cannot encode: a ValueError inside the dependencies' exit stack, the body never run.
@@ -371,7 +373,8 @@ extension RequestRun {
             explicitBackground = PendingTask(def: def, args: args, addedBy: r.handlerName)
         }
         var body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
-        if let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
+        // Asked only of a route whose `returns:` is one bare hole: passing `app.scenario` copies the scenario.
+        if PassedThroughReturn.returnedParam(r) != nil, let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
             body = try serializePassedThrough(p, type: type, route: r)
         }
         var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)

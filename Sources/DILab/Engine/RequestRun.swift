@@ -30,7 +30,7 @@ final class RequestRun {
     /// Originals whose override is being solved right now: meeting one again means FastAPI's endless recursion.
     var expandingOverrides: Set<String> = []
     /// The arguments FastAPI solved for a passed-through wrapped provider (`PassedThroughReturn` runs its body later).
-    var passedThroughArgs: [String: [String: Value]] = [:]
+    var passedThroughArgs: [String: Arguments] = [:]
     /// The event loop and this request's task on it, when requests overlap (nil: the request runs alone).
     var loop: EventLoop?
     var task: EventLoop.Task?
@@ -169,8 +169,8 @@ final class RequestRun {
     }
 
     /// The matched route, through the exit stacks of the profile's lifecycle.
-    func run(_ route: CompiledRoute, _ pathValues: [String: String]) {
-        trace.route = "\(route.route.method) \(route.fullPath)"
+    func run(_ route: CompiledRoute, _ pathValues: PathValues) {
+        trace.route = route.traceName
         if route.isWebSocket { runWebSocket(route, pathValues); return }
         switch profile.lifecycle {
         case .modern: runModern(route, pathValues)
@@ -181,7 +181,7 @@ final class RequestRun {
 
     /// 0.118+: `request_stack { function_stack { response = f(request) }; response(send) + background }`,
     /// with exception handlers outside both stacks.
-    func runModern(_ route: CompiledRoute, _ pathValues: [String: String]) {
+    func runModern(_ route: CompiledRoute, _ pathValues: PathValues) {
         var response: PendingResponse?
         var pending: PyError?
         do {
@@ -208,7 +208,7 @@ final class RequestRun {
 
     /// 0.106–0.117: one exit stack inside the route handler; every cleanup runs before the response is sent,
     /// and validation errors are raised after the stack has closed (dependencies never see them).
-    func runInsideHandler(_ route: CompiledRoute, _ pathValues: [String: String]) {
+    func runInsideHandler(_ route: CompiledRoute, _ pathValues: PathValues) {
         var response: PendingResponse?
         var validation: [Value] = []
         var pending: PyError?
@@ -233,7 +233,7 @@ final class RequestRun {
 
     /// 0.105: `AsyncExitStackMiddleware` wraps the whole app, response and background included; exception
     /// handlers sit outside it, and an exception a dependency swallowed is re-raised anyway.
-    func runMiddleware(_ route: CompiledRoute, _ pathValues: [String: String]) {
+    func runMiddleware(_ route: CompiledRoute, _ pathValues: PathValues) {
         var pending: PyError?
         do throws(PyError) {
             if let response = try solveAndHandle(route, pathValues, raiseValidation: true).response {

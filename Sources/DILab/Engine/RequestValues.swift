@@ -6,7 +6,7 @@ struct RequestValues {
     let body: Value?
     /// The request's cookie jar (`RequestSpec.cookieJar`), parsed once per request.
     let cookies: [(String, String)]
-    let pathValues: [String: String]
+    let pathValues: PathValues
     let profile: Profile
     /// Whether body parameters are embedded under their names (`_should_embed_body_fields`).
     let embedBody: Bool
@@ -306,7 +306,7 @@ extension Value {
 enum RouteMatcher {
     enum Outcome {
         /// The matched route's index in the routes searched, and its path parameters.
-        case found(Int, [String: String])
+        case found(Int, PathValues)
         case methodNotAllowed([String])
         case redirect(String)
         case notFound

@@ -199,11 +199,14 @@ final class DependantFacts: Sendable {
     let providerBox: ProviderBox?
     /// The dependant's own fields the solver reads at every use (see `Fields`).
     let fields: Fields
+    /// The provider's `{{call}}` counter in the app's `CallCounters` (nil: counted by name).
+    let callCounter: Int?
     /// How many arguments the solver collects here (named sub-dependencies, request parameters, injected
-    /// objects): the size its argument dictionary is made with.
+    /// objects): the room its arguments are made with.
     var argumentCount: Int { fields.argumentCount }
     init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey, slot: Int, numbering: CacheSlots.Numbering, callName: String,
-         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false, providerBox: ProviderBox? = nil, fields: Fields) {
+         useCache: Bool, isLeaf: Bool, isWrapped: Bool = false, providerBox: ProviderBox? = nil, fields: Fields, callCounter: Int? = nil) {
+        self.callCounter = callCounter
         self.isWrapped = isWrapped
         self.providerBox = providerBox
         self.fields = fields
@@ -247,10 +250,11 @@ extension Dependant {
     /// The tree with each dependant's scope use and cache key computed once, bottom-up (children first, so
     /// `usesScopes` reads theirs instead of walking the subtree at every use), every key numbered in `slots`.
     /// Recursive like the builder: run it where the builder ran (`DeepStack` for deep routes).
-    func prepared(for profile: Profile, slots: inout [CacheKey: Int], numbering: CacheSlots.Numbering) -> Dependant {
+    func prepared(for profile: Profile, slots: inout [CacheKey: Int], numbering: CacheSlots.Numbering,
+                  counters: CallCounters = .none) -> Dependant {
         var d = self
         var children = d.dependencies
-        for i in children.indices { children[i] = children[i].prepared(for: profile, slots: &slots, numbering: numbering) }
+        for i in children.indices { children[i] = children[i].prepared(for: profile, slots: &slots, numbering: numbering, counters: counters) }
         d.dependencies = children
         let uses = d.usesScopes
         let key = d.cacheKey(profile)
@@ -261,7 +265,7 @@ extension Dependant {
         d.facts = DependantFacts(usesScopes: uses, scopesOnlyWhenUsed: profile.scopesOnlyWhenUsed, key: key, slot: slot, numbering: numbering,
                                  callName: d.callName, useCache: d.use?.useCache ?? true, isLeaf: leaf,
                                  isWrapped: d.provider?.wrappedBy != nil, providerBox: d.provider.map(ProviderBox.init),
-                                 fields: DependantFacts.Fields(d))
+                                 fields: DependantFacts.Fields(d), callCounter: d.provider.flatMap { counters.numbers[$0.name] })
         return d
     }
 }
@@ -309,8 +313,10 @@ public struct ResolvedParam: Sendable {
 
 /// A route with its full path and the root dependant FastAPI builds for it.
 public struct CompiledRoute: Sendable {
-    public var route: Route { didSet { isWebSocket = route.isWebSocket } }
-    public var fullPath: String { didSet { pattern = PathPattern(fullPath) } }
+    public var route: Route {
+        didSet { isWebSocket = route.isWebSocket; traceName = "\(route.method) \(fullPath)"; handlerCounter = nil }
+    }
+    public var fullPath: String { didSet { pattern = PathPattern(fullPath); traceName = "\(route.method) \(fullPath)" } }
     public var dependant: Dependant {
         didSet {
             (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
@@ -337,6 +343,10 @@ public struct CompiledRoute: Sendable {
     public private(set) var isWebSocket: Bool
     /// The tree's cache keys, numbered by `prepared(for:slots:)`.
     public internal(set) var cacheSlots: CacheSlots = .none
+    /// The handler's `{{call}}` counter in the app's `CallCounters` and the name it counts (nil: counted by name).
+    var handlerCounter: (number: Int, key: String)?
+    /// `METHOD /full/path`, the name a request's trace gives its route (was interpolated once per request).
+    public private(set) var traceName: String
 
     public init(route: Route, fullPath: String, dependant: Dependant, levels: [(level: String, spec: DependsSpec)], depth: Int = 0) {
         self.route = route
@@ -347,6 +357,7 @@ public struct CompiledRoute: Sendable {
         pattern = PathPattern(fullPath)
         (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
         isWebSocket = route.isWebSocket
+        traceName = "\(route.method) \(fullPath)"
     }
 
     static func bodyFacts(_ d: Dependant) -> ([ResolvedParam], Bool) {

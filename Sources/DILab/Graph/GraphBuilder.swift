@@ -11,6 +11,8 @@ public struct GraphBuilder {
     var deepest = 0
     /// The route being compiled: a `WebSocket` or `Request` parameter anywhere in its tree depends on its kind.
     var compiling: Route?
+    /// The app's call counters, numbered before its routes are compiled (`Validator.compile`); none: counted by name.
+    var callCounters = CallCounters.none
 
     public init(scenario: Scenario, profile: Profile) {
         self.scenario = scenario
@@ -97,9 +99,11 @@ public struct GraphBuilder {
         absorb(params: route.params, into: &root, pathParams: pathParams, stack: [], parentIsGenerator: false, parentName: route.handlerName)
         var slots: [CacheKey: Int] = [:]
         let numbering = CacheSlots.Numbering()
-        let prepared = root.prepared(for: profile, slots: &slots, numbering: numbering)
+        let prepared = root.prepared(for: profile, slots: &slots, numbering: numbering, counters: callCounters)
         var compiled = CompiledRoute(route: route, fullPath: fullPath, dependant: prepared, levels: levels, depth: deepest)
         compiled.cacheSlots = CacheSlots(slots, numbering: numbering)
+        let handlerKey = CallCounters.handlerKey(route.handlerName)
+        compiled.handlerCounter = callCounters.numbers[handlerKey].map { ($0, callCounters.names[$0]) }   // the table's own string
         compiled.responseClass = responseClass(route, chain: chain)
         return compiled
     }

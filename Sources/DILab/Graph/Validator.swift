@@ -5,6 +5,8 @@ public struct CompiledApp: Sendable {
     public let routes: [CompiledRoute]
     /// Errors FastAPI raises while building the app (DependencyScopeError, RecursionError, TypeError): the app never starts.
     public let appErrors: [Diagnostic]
+    /// The `{{call}}` counters its compiled uses and routes are numbered in.
+    var callCounters = CallCounters.none
 
     public func route(named handler: String) -> CompiledRoute? { routes.first { $0.route.handlerName == handler } }
 }
@@ -42,13 +44,16 @@ public enum Validator {
     public static func compile(_ scenario: Scenario, profile: Profile? = nil) throws -> CompiledApp {
         let profile = profile ?? scenario.profile
         var builder = GraphBuilder(scenario: scenario, profile: profile)
+        let counters = CallCounters(scenario)
+        builder.callCounters = counters
         let routes = DeepStack.run(depth: deepestRoute(scenario)) { scenario.routes.map { builder.compile($0) } }
         builder.checkScopeKeywordsEverywhere()
         var problems = withSnippets(builder.problems + nameProblems(scenario) + EmailRequestCheck.problems(scenario, routes), scenario.sourceText)
         problems.sort { ($0.location.line, $0.location.column) < ($1.location.line, $1.location.column) }
         let inputErrors = problems.filter { $0.origin == .input }
         if !inputErrors.isEmpty { throw DiagnosticList(inputErrors) }
-        return CompiledApp(scenario: scenario, profile: profile, routes: routes, appErrors: problems.filter { $0.origin == .fastapi })
+        return CompiledApp(scenario: scenario, profile: profile, routes: routes, appErrors: problems.filter { $0.origin == .fastapi },
+                           callCounters: counters)
     }
 
     /// Compiles a loaded scenario: FastAPI's own refusals for `dilab check`, then warnings (severity `.warning`)

@@ -1,7 +1,7 @@
 /// A websocket endpoint: dependencies solved once, before the endpoint (so before accept), the steps, then both exit
 /// stacks, then what the server makes of how it ended (observed, docs/beyond-the-spec.md · WebSockets).
 extension RequestRun {
-    func runWebSocket(_ route: CompiledRoute, _ pathValues: [String: String]) {
+    func runWebSocket(_ route: CompiledRoute, _ pathValues: PathValues) {
         guard let connection else { return }
         connection.run = self
         var pending: PyError?
@@ -29,9 +29,9 @@ extension RequestRun {
         finishWebSocket(route.route.handlerName, pending)
     }
 
-    func runEndpoint(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) {
+    func runEndpoint(_ route: CompiledRoute, _ values: Arguments) throws(PyError) {
         let r = route.route
-        var env = environment(values, provider: nil, call: engine.nextCall("handler:" + r.handlerName))
+        var env = environment(values, provider: nil, call: engine.nextHandlerCall(route))
         env[Builtin.client] = .string(connection?.label ?? "")
         emit(.handler, r.handlerName, .handler(params: r.params, values: values), thread: .loop)
         guard let handler = r.webSocket else { return }
