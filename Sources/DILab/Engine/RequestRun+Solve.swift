@@ -52,23 +52,23 @@ extension RequestRun {
 
 
     /// `solve_dependencies`: sub-dependencies depth-first, left to right, then the dependant's own request values.
-    func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: Arguments, errors: [Value]) {
+    func solve(_ dependant: Dependant, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
         // A compiled dependant lends its fields (borrowed inside `withExtendedLifetime`); an override's fresh one makes them.
         if let facts = dependant.facts {
-            return try withExtendedLifetime(facts) { () throws(PyError) -> (values: Arguments, errors: [Value]) in
+            return try withExtendedLifetime(facts) { () throws(PyError) -> (values: [String: Value], errors: [Value]) in
                 try solve(dependant, facts.fields, reader: reader, depth: depth)
             }
         }
         return try solve(dependant, DependantFacts.Fields(dependant), reader: reader, depth: depth)
     }
 
-    func solve(_ dependant: Dependant, _ fields: DependantFacts.Fields, reader: RequestValues, depth: Int) throws(PyError) -> (values: Arguments, errors: [Value]) {
+    func solve(_ dependant: Dependant, _ fields: DependantFacts.Fields, reader: RequestValues, depth: Int) throws(PyError) -> (values: [String: Value], errors: [Value]) {
         if depth > GraphBuilder.requestDepthLimit {
             let e = PyError(type: "RecursionError", message: GraphBuilder(scenario: app.scenario, profile: profile).recursionMessage())
             emit(.raise, dependant.callName, "solve_dependencies recurses once per level: \(depth - 1) levels deep is past Python's recursion limit", q: e.summary)
             throw e
         }
-        var values: Arguments = [:]
+        var values: [String: Value] = [:]
         var errors: [Value] = []
         // Sized for every argument, the injected ones (`BackgroundTasks`, `Request`, …) included: no resize per call.
         let arguments = fields.argumentCount
@@ -91,7 +91,7 @@ extension RequestRun {
                 overriding = provider.name
                 expandingOverrides.insert(provider.name)
             }
-            let solved: (values: Arguments, errors: [Value])
+            let solved: (values: [String: Value], errors: [Value])
             if overriding == nil, let facts, facts.isLeaf, depth < GraphBuilder.requestDepthLimit {
                 solved = ([:], [])
             } else {
@@ -183,7 +183,7 @@ extension RequestRun {
     }
 
     /// Template environment: the callable's arguments (shared, not copied) plus dilab's built-ins as they are now.
-    func environment(_ values: Arguments, provider name: String?, call: Int, state: Value? = nil) -> TemplateEnv {
+    func environment(_ values: [String: Value], provider name: String?, call: Int, state: Value? = nil) -> TemplateEnv {
         var env = TemplateEnv(names: values)
         env[Builtin.call] = .int(call)
         env[Builtin.request] = .int(id)
@@ -203,7 +203,7 @@ extension RequestRun {
     }
 
     /// A plain (non-generator) dependency: sync ones run in the threadpool, async ones on the loop.
-    func call(_ d: Dependant, values: Arguments, depth: Int, key: CacheKey) throws(PyError) -> Value {
+    func call(_ d: Dependant, values: [String: Value], depth: Int, key: CacheKey) throws(PyError) -> Value {
         // A compiled use lends its boxed provider (borrowed); an override's fresh subtree copies its own.
         // (`withExtendedLifetime` is what lets the optimizer pass `box.value` in place: without it, a copy.)
         if let facts = d.facts, let box = facts.providerBox {
@@ -215,7 +215,7 @@ extension RequestRun {
         return try call(d, provider, values: values, depth: depth, key: key, counter: nil)
     }
 
-    func call(_ d: Dependant, _ provider: Provider, values: Arguments, depth: Int, key: CacheKey, counter: Int?) throws(PyError) -> Value {
+    func call(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, key: CacheKey, counter: Int?) throws(PyError) -> Value {
         let th = thread(async: provider.isAsync)
         if provider.lruCache, let cached = engine.lruValue(provider.name) {
             emit(.call, provider.name, .lruHit(cached),
@@ -247,7 +247,7 @@ extension RequestRun {
         return value
     }
 
-    func defaultValue(_ provider: Provider, _ values: Arguments) -> Value {
+    func defaultValue(_ provider: Provider, _ values: [String: Value]) -> Value {
         // A function object, as the export's recorder shows one in text (`returns_task:`).
         if provider.returnsTask != nil { return .string("<function>") }
         switch provider.form {
@@ -297,7 +297,7 @@ extension RequestRun {
     }
 
     /// A yield dependency: run to its `yield` and push its exit onto the stack its scope selects.
-    func enter(_ d: Dependant, values: Arguments, depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
+    func enter(_ d: Dependant, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter? = nil) throws(PyError) -> Value {
         if let facts = d.facts, let box = facts.providerBox {
             return try withExtendedLifetime(box) { () throws(PyError) -> Value in
                 try enter(d, box.value, values: values, depth: depth, scope: scope, key: key, slot: slot, counter: facts.callCounter)
@@ -307,7 +307,7 @@ extension RequestRun {
         return try enter(d, provider, values: values, depth: depth, scope: scope, key: key, slot: slot, counter: nil)
     }
 
-    func enter(_ d: Dependant, _ provider: Provider, values: Arguments, depth: Int, scope: String, key: CacheKey, slot: Limiter?,
+    func enter(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey, slot: Limiter?,
                counter: Int?) throws(PyError) -> Value {
         var pool: Limiter?
         do throws(PyError) {
@@ -321,7 +321,7 @@ extension RequestRun {
         }
     }
 
-    func enterHolding(_ d: Dependant, _ provider: Provider, values: Arguments, depth: Int, scope: String, key: CacheKey,
+    func enterHolding(_ d: Dependant, _ provider: Provider, values: [String: Value], depth: Int, scope: String, key: CacheKey,
                       slot: Limiter?, pool: Limiter?, counter: Int?) throws(PyError) -> Value {
         let (n, state) = engine.nextCallAndState(provider.name, counter: counter)
         defer { dropLocalContext() }
@@ -346,7 +346,7 @@ extension RequestRun {
         return value
     }
 
-    func callHandler(_ route: CompiledRoute, _ values: Arguments) throws(PyError) -> PendingResponse {
+    func callHandler(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) -> PendingResponse {
         let r = route.route
         var env = environment(values, provider: nil, call: engine.nextHandlerCall(route))
         if let e = WrappedEndpoint.coroutineFailure(r, on: profile) {

@@ -30,7 +30,7 @@ final class RequestRun {
     /// Originals whose override is being solved right now: meeting one again means FastAPI's endless recursion.
     var expandingOverrides: Set<String> = []
     /// The arguments FastAPI solved for a passed-through wrapped provider (`PassedThroughReturn` runs its body later).
-    var passedThroughArgs: [String: Arguments] = [:]
+    var passedThroughArgs: [String: [String: Value]] = [:]
     /// The event loop and this request's task on it, when requests overlap (nil: the request runs alone).
     var loop: EventLoop?
     var task: EventLoop.Task?

@@ -202,7 +202,7 @@ final class DependantFacts: Sendable {
     /// The provider's `{{call}}` counter in the app's `CallCounters` (nil: counted by name).
     let callCounter: Int?
     /// How many arguments the solver collects here (named sub-dependencies, request parameters, injected
-    /// objects): the room its arguments are made with.
+    /// objects): the size its argument dictionary is made with.
     var argumentCount: Int { fields.argumentCount }
     init(usesScopes: Bool, scopesOnlyWhenUsed: Bool, key: CacheKey, slot: Int, numbering: CacheSlots.Numbering, callName: String,
          useCache: Bool, isLeaf: Bool, isWrapped: Bool = false, providerBox: ProviderBox? = nil, fields: Fields, callCounter: Int? = nil) {

@@ -15,7 +15,7 @@ extension DependantFacts {
         let functionScoped: Bool
         /// The use declares `max_concurrency` (a slot to take where the profile supports it).
         let limitsConcurrency: Bool
-        /// Named sub-dependencies, request parameters and injected objects: what the arguments are sized for.
+        /// Named sub-dependencies, request parameters and injected objects: what the argument dictionary is sized for.
         let argumentCount: Int
 
         init(_ d: Dependant) {

@@ -1,10 +1,10 @@
 /// The names a template or condition reads inside one callable: its arguments, and dilab's built-ins (`@call`,
-/// `@state`, …). The arguments are the solver's own `Arguments`, shared rather than copied, and the built-ins live
+/// `@state`, …). The arguments are the solver's own dictionary, shared rather than copied, and the built-ins live
 /// in fields, so making one per callable inserts nothing and hashes nothing; `closed` is only rendered when read.
 public struct TemplateEnv: Sendable, ExpressibleByDictionaryLiteral {
     /// Bare names: the callable's arguments and whatever the engine binds beside them (a websocket step's
     /// `receive` names). A name spelled `@…` that is no built-in is kept here too.
-    public private(set) var names: Arguments
+    public private(set) var names: [String: Value]
     /// `__value`, what a yield dependency yielded, kept for its cleanup: a field, so binding it at every `yield`
     /// copies no shared argument dictionary (it was one copy and one insertion per yield dependency).
     private var yielded: Value?
@@ -19,8 +19,8 @@ public struct TemplateEnv: Sendable, ExpressibleByDictionaryLiteral {
 
     public init() { names = [:] }
 
-    /// Arguments as they are: one reference to their storage, no copy.
-    public init(names: Arguments) { self.names = names }
+    /// Arguments as they are: one reference to the dictionary, no copy.
+    public init(names: [String: Value]) { self.names = names }
 
     /// A plain dictionary with built-ins under their `@` keys, as `[String: Value]` environments were spelled.
     public init(_ dictionary: [String: Value]) {

@@ -86,12 +86,12 @@ extension EventPayload {
         case .request(let headers):
             for (name, v) in headers { b.text(name); b.text(v); b.add(4) }
         case .call(_, let values, let value, let key, let level):
-            b.named(values.pairs)
+            b.named(values.lazy.map { ($0.key, $0.value) })
             b.value(value, times: 2)
             b.text(key.description, times: 2)
             b.text(level)
         case .enter(_, let values, let value, let scope, _, let key, let level):
-            b.named(values.pairs)
+            b.named(values.lazy.map { ($0.key, $0.value) })
             b.value(value, times: 2)
             b.text(scope, times: 2)
             b.text(key.description, times: 2)
@@ -107,7 +107,7 @@ extension EventPayload {
             b.text(header)
             b.value(value, times: 2)
         case .handler(_, let values):
-            b.named(values.pairs)
+            b.named(values.lazy.map { ($0.key, $0.value) })
         case .taskAdd(let owner, let args):
             b.text(owner)
             b.named(args)

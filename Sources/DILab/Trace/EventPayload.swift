@@ -12,9 +12,9 @@ enum EventPayload: Sendable {
     /// `request`: the request's headers, `Name: value, …`.
     case request(headers: [(String, String)])
     /// A plain dependency called: `(args) → value`.
-    case call(params: [Param], values: Arguments, value: Value, key: CacheKey, level: String)
+    case call(params: [Param], values: [String: Value], value: Value, key: CacheKey, level: String)
     /// A yield dependency run to its `yield`: `(args) yields value · scope=…`.
-    case enter(params: [Param], values: Arguments, value: Value, scope: String, showScope: Bool, key: CacheKey, level: String)
+    case enter(params: [Param], values: [String: Value], value: Value, scope: String, showScope: Bool, key: CacheKey, level: String)
     /// A value served from the per-request cache.
     case cacheHit(key: CacheKey, value: Value, override: String?)
     /// An `lru_cache` provider called again: its body does not run.
@@ -22,7 +22,7 @@ enum EventPayload: Sendable {
     /// A security scheme read its header.
     case scheme(SecurityScheme.Kind, header: String, value: Value)
     /// The handler called with its arguments.
-    case handler(params: [Param], values: Arguments)
+    case handler(params: [Param], values: [String: Value])
     /// A background task added, with its arguments.
     case taskAdd(owner: String, args: [(String, Value)])
     /// A background task started, with its arguments.
@@ -149,7 +149,7 @@ enum EventPayload: Sendable {
     }
 
     /// `name=json, …` for the parameters that have a value, in signature order.
-    static func appendArgs<Sink: TextSink>(_ params: [Param], _ values: Arguments, to s: inout Sink) {
+    static func appendArgs<Sink: TextSink>(_ params: [Param], _ values: [String: Value], to s: inout Sink) {
         var first = true
         for p in params {
             guard let v = values[p.name] else { continue }

@@ -29,7 +29,7 @@ extension RequestRun {
         finishWebSocket(route.route.handlerName, pending)
     }
 
-    func runEndpoint(_ route: CompiledRoute, _ values: Arguments) throws(PyError) {
+    func runEndpoint(_ route: CompiledRoute, _ values: [String: Value]) throws(PyError) {
         let r = route.route
         var env = environment(values, provider: nil, call: engine.nextHandlerCall(route))
         env[Builtin.client] = .string(connection?.label ?? "")
