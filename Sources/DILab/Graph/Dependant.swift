@@ -231,21 +231,6 @@ final class SharedBox<Boxed: Sendable>: Sendable {
 
 typealias ProviderBox = SharedBox<Provider>
 
-/// A route's cache keys, numbered when it is compiled. A key met only at request time (inside an override's
-/// freshly analysed subtree) has no number and lives in the request cache's dictionary.
-public final class CacheSlots: Sendable {
-    /// Identifies one numbering: facts carry it, so numbers from another route's table are never used here.
-    final class Numbering: Sendable {}
-    let numbers: [CacheKey: Int]
-    let numbering: Numbering
-    init(_ numbers: [CacheKey: Int], numbering: Numbering) {
-        self.numbers = numbers
-        self.numbering = numbering
-    }
-    public var count: Int { numbers.count }
-    static let none = CacheSlots([:], numbering: Numbering())
-}
-
 extension Dependant {
     /// The tree with each dependant's scope use and cache key computed once, bottom-up (children first, so
     /// `usesScopes` reads theirs instead of walking the subtree at every use), every key numbered in `slots`.
@@ -267,107 +252,5 @@ extension Dependant {
                                  isWrapped: d.provider?.wrappedBy != nil, providerBox: d.provider.map(ProviderBox.init),
                                  fields: DependantFacts.Fields(d), callCounter: d.provider.flatMap { counters.numbers[$0.name] })
         return d
-    }
-}
-
-/// `(call, scopes, computed scope)`: ≤0.120 has no scope part.
-///
-/// A class, because every event about a dependency carries its key: a copy is then one reference, not three.
-public final class CacheKey: Hashable, Sendable, CustomStringConvertible {
-    public let call: String
-    public let scopes: [String]
-    public let scope: String?
-    /// FastAPI's repr of the tuple, made once: every cache hit's line shows it.
-    public let description: String
-    public init(call: String, scopes: [String], scope: String?) {
-        self.call = call
-        self.scopes = scopes
-        self.scope = scope
-        // Appended into one string (one key per use site: 20,000 of them for 10,000 routes).
-        var text = "(" + call + ", ("
-        for (i, s) in scopes.enumerated() { text += (i == 0 ? "'" : ", '") + s + "'" }
-        text += scopes.count == 1 ? ",)" : ")"
-        if let scope { text += ", '" + scope + "'" }
-        description = text + ")"
-    }
-    /// The scopes as the key holds them: each once, sorted (no set is built for the usual none).
-    static func sortedUnique(_ scopes: [String]) -> [String] { scopes.isEmpty ? [] : Array(Set(scopes)).sorted() }
-    public static func == (a: CacheKey, b: CacheKey) -> Bool {
-        a === b || (a.call == b.call && a.scopes == b.scopes && a.scope == b.scope)
-    }
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(call)
-        hasher.combine(scopes)
-        hasher.combine(scope)
-    }
-}
-
-/// A request parameter with its source decided (path vs query inferred from the route path).
-public struct ResolvedParam: Sendable {
-    public var name: String
-    public var spec: RequestParam
-    public var source: RequestParam.Source
-    /// The key looked up in the request: header names are hyphenated, aliases win.
-    public var key: String
-}
-
-/// A route with its full path and the root dependant FastAPI builds for it.
-public struct CompiledRoute: Sendable {
-    public var route: Route {
-        didSet { isWebSocket = route.isWebSocket; traceName = "\(route.method) \(fullPath)"; handlerCounter = nil }
-    }
-    public var fullPath: String { didSet { pattern = PathPattern(fullPath); traceName = "\(route.method) \(fullPath)" } }
-    public var dependant: Dependant {
-        didSet {
-            (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
-            cacheSlots = .none   // a replaced tree's numbers are not this table's: every key goes by hash
-        }
-    }
-    /// Level dependencies in FastAPI's order (app, include, router, decorator), for display.
-    public var levels: [(level: String, spec: DependsSpec)]
-    /// The deepest dependant under the handler (1 for a direct dependency): against FastAPI's recursion limits.
-    public var depth: Int = 0
-    /// The response class FastAPI builds this route's response with: the first one named, nearest first — the
-    /// route's `response_class`, then for each router from the innermost out its own `default_response_class` and
-    /// the one its `include_router(...)` gave, then the app's; JSONResponse when none is named.
-    public var responseClass: ResponseClass = .json
-
-    // Known when the app is compiled, so no request recomputes them; kept in step with the fields above.
-    /// `fullPath`, split for matching.
-    public private(set) var pattern: PathPattern
-    /// Every body parameter of the tree, depth-first (`get_flat_dependant(...).body_params`).
-    public private(set) var bodyParams: [ResolvedParam]
-    /// Whether body parameters are embedded under their names (more than one distinct name).
-    public private(set) var embedsBody: Bool
-    /// A `WEBSOCKET` route: matched only by websocket scopes (a method compare per route per request, else).
-    public private(set) var isWebSocket: Bool
-    /// The tree's cache keys, numbered by `prepared(for:slots:)`.
-    public internal(set) var cacheSlots: CacheSlots = .none
-    /// The handler's `{{call}}` counter in the app's `CallCounters` and the name it counts (nil: counted by name).
-    var handlerCounter: (number: Int, key: String)?
-    /// `METHOD /full/path`, the name a request's trace gives its route (was interpolated once per request).
-    public private(set) var traceName: String
-
-    public init(route: Route, fullPath: String, dependant: Dependant, levels: [(level: String, spec: DependsSpec)], depth: Int = 0) {
-        self.route = route
-        self.fullPath = fullPath
-        self.dependant = dependant
-        self.levels = levels
-        self.depth = depth
-        pattern = PathPattern(fullPath)
-        (bodyParams, embedsBody) = CompiledRoute.bodyFacts(dependant)
-        isWebSocket = route.isWebSocket
-        traceName = "\(route.method) \(fullPath)"
-    }
-
-    static func bodyFacts(_ d: Dependant) -> ([ResolvedParam], Bool) {
-        var params: [ResolvedParam] = []
-        // Iterative, pre-order as the recursive `own + children.flatMap` was: a deep chain is not this stack.
-        var todo: [Dependant] = [d]
-        while let next = todo.popLast() {
-            params += next.requestParams.filter { $0.source == .body }
-            todo += next.dependencies.reversed()
-        }
-        return (params, Set(params.map(\.name)).count > 1)
     }
 }
