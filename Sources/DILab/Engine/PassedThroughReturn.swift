@@ -12,9 +12,11 @@ public enum PassedThroughReturn {
     }
 
     /// The wrapped provider whose value the route returns as it is, when `WrappedCallable` passes it through on `profile`.
-    public static func returned(_ r: Route, in s: Scenario, on profile: Profile) -> (provider: Provider, type: String)? {
+    /// The scenario is read only for a route whose `returns:` is one bare hole (the engine asks every request, and
+    /// handing it the app's scenario by value copies it).
+    public static func returned(_ r: Route, in scenario: @autoclosure () -> Scenario, on profile: Profile) -> (provider: Provider, type: String)? {
         guard let name = returnedParam(r), let spec = r.params.first(where: { $0.name == name })?.depends,
-              let p = s.provider(named: spec.provider), case .passedThrough(let type) = WrappedCallable.classify(p, on: profile) else { return nil }
+              let p = scenario().provider(named: spec.provider), case .passedThrough(let type) = WrappedCallable.classify(p, on: profile) else { return nil }
         return (p, type)
     }
 

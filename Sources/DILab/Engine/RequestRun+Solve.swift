@@ -373,8 +373,7 @@ extension RequestRun {
             explicitBackground = PendingTask(def: def, args: args, addedBy: r.handlerName)
         }
         var body = try r.returns.map { t throws(PyError) in try render(t, env, by: r.handlerName, depth: 0) } ?? .null
-        // Asked only of a route whose `returns:` is one bare hole: passing `app.scenario` copies the scenario.
-        if PassedThroughReturn.returnedParam(r) != nil, let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
+        if let (p, type) = PassedThroughReturn.returned(r, in: app.scenario, on: profile) {
             body = try serializePassedThrough(p, type: type, route: r)
         }
         var response = PendingResponse(status: r.status, body: body, stream: r.stream, env: env)
