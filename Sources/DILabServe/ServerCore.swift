@@ -79,21 +79,15 @@ final class ServerCore: @unchecked Sendable {
         return (exchange, String(id))
     }
 
-    /// The run's finished trace goes to the entry its events went to. A run that never recorded its `request`
-    /// event has no entry, and nothing under its id to complete.
-    func finish(_ trace: RequestTrace, box: RunState) {
-        if let entry = box.entry { store.complete(entry, trace) }
-    }
-
     /// One engine event of a request or connection: the in-flight set and the trace store learn of it with its
     /// first event; the log and the live stream get the cut event too (a 1 MiB body is not a 1 MiB log line).
-    func record(_ e: TraceEvent, box: RunState) {
-        let id = box.id(from: e)
+    func record(_ e: TraceEvent, run: RunState) {
+        let id = run.id(from: e)
         if e.kind == .request {
-            inflight.enter(id, box.spec)
-            box.entry = store.begin(id, request: box.spec)
+            inflight.enter(id, run.spec)
+            run.entry = store.begin(id, request: run.spec)
         }
-        share(e, id: id, entry: box.entry)
+        share(e, id: id, entry: run.entry)
     }
 
     /// The store, the log and the live stream share one event: the engine's own when it cannot need a cut (no
@@ -159,15 +153,17 @@ final class ServerCore: @unchecked Sendable {
             return id
         }
 
-        func record(_ e: TraceEvent) { core.record(e, box: self) }
+        func record(_ e: TraceEvent) { core.record(e, run: self) }
 
         /// The response head the engine sent, for the store's partial trace.
         func started(_ head: ResponseStart) {
             if let entry { core.store.head(of: entry, head) }
         }
 
+        /// The finished trace goes to the entry its events went to (a run that never recorded its `request` event
+        /// has none, and nothing under its id to complete); then whoever waits for the end is told.
         func finished(_ trace: RequestTrace) {
-            core.finish(trace, box: self)
+            if let entry { core.store.complete(entry, trace) }
             exchange?.engineFinished()
             exchange = nil
             peer?.engineFinished()

@@ -170,7 +170,7 @@ final class ServerLog: @unchecked Sendable {
     }
 
     /// One second, built once (`Duration.seconds(_:)` is generic: a dynamic cast per call).
-    fileprivate static let second = Duration.seconds(1)
+    private static let second = Duration.seconds(1)
 
     // MARK: - The writer
 
