@@ -19,7 +19,7 @@ let package = Package(
     ],
     targets: [
         // Core: model, loading, graph validation, engine, trace and renderers. No terminal or network I/O.
-        .target(name: "DILab", dependencies: [.product(name: "Yams", package: "Yams")]),
+        .target(name: "DILab", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: exclusivityCheckedInDebugOnly),
         // Conformance suite: golden expectations, diffs, JUnit.
         .target(name: "DILabSuite", dependencies: ["DILab", .product(name: "Yams", package: "Yams")]),
         // Exporters that leave the engine's world: a runnable FastAPI app and its differential check.
@@ -34,7 +34,8 @@ let package = Package(
         .target(name: "DILabConsole", dependencies: ["DILab", "DILabSuite", "DILabLessons", "CEditLine"]),
         // Serve mode: the engine on the real clock behind Hummingbird.
         .target(name: "DILabServe", dependencies: ["DILab", .product(name: "Hummingbird", package: "hummingbird"),
-                                                  .product(name: "NIOWebSocket", package: "swift-nio")]),
+                                                  .product(name: "NIOWebSocket", package: "swift-nio")],
+                swiftSettings: exclusivityCheckedInDebugOnly),
         // The fuzz harness: one input through loader, engine, renderers and exporters (tests and dilab-fuzz).
         .target(name: "DILabFuzz", dependencies: ["DILab", "DILabExport"]),
         // libFuzzer's entry point (scripts/fuzz.sh builds it with -sanitize=fuzzer); plainly built, a replayer.
@@ -66,4 +67,11 @@ var staticSwiftOnLinuxRelease: [LinkerSetting] {
                    "-l_FoundationICU", "-lFoundationEssentials", "-l_FoundationCShims", "-l_FoundationCollections",
                    "-lswiftDispatch", "-ldispatch", "-lBlocksRuntime", "-Xlinker", "--end-group", "-lstdc++"],
                   .when(platforms: [.linux], configuration: .release))]
+}
+
+/// Release builds of the engine and serve skip the run-time exclusivity checks (`swift_beginAccess` on every class
+/// property and global access: 6–7% of serve's instructions a request, docs/performance.md). Debug builds — the
+/// tests, CI, the README's commands — keep them, so an overlapping access still traps there.
+var exclusivityCheckedInDebugOnly: [SwiftSetting] {
+    [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 }
